@@ -1,0 +1,76 @@
+"""The pipeline: brief folder in, PDF out; one stage a line, in the order data flows."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import charts, commentary, loading, output, pdf, render, styles
+from . import logger
+from .errors import Problems
+
+
+@dataclass
+class Options:
+    """What a build may be asked for; the defaults are what `briefkit build FOLDER` does."""
+
+    output: Path | None = None  # default: dist/<date>-<slug>.pdf
+    html: Path | None = None  # also write the exact HTML given to WeasyPrint
+    style: str | None = None  # overrides brief.yaml's style
+
+
+@dataclass
+class Result:
+    pdf: Path
+    pages: int
+    footnotes: int
+    html: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def build(folder: Path, options: Options | None = None) -> Result:
+    options = options or Options()
+    clock = _Clock()
+    material = loading.load(folder)
+    style = styles.find(options.style or material.brief.style, folder)
+    body = _commentary(material)
+    figures = _charts(material, body, style)
+    env = render.environment(style)
+    document = render.document(material, body, figures, style, env)
+    clock.lap("prepare")
+    rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *style.roots])
+    clock.lap("render")
+    inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
+    target = options.output or output.default_path(material.brief.date.isoformat(), material.brief.title)
+    html_path = output.write(options.html, document.html.encode(), inputs) if options.html else None
+    written = output.write(target, rendered.pdf, inputs)
+    logger.info("%s: %d pages, %d footnotes", written, rendered.pages, len(rendered.placement.call_pages))
+    return Result(written, rendered.pages, len(rendered.placement.call_pages), html_path, clock.laps)
+
+
+def _commentary(material) -> commentary.Body:
+    problems = Problems()
+    body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
+                             material.brief.allow_html, problems)
+    problems.raise_if_any()
+    return body
+
+
+def _charts(material, body: commentary.Body, style: styles.Style) -> dict[int, charts.Chart]:
+    return {
+        index: charts.timeline_svg(material.timeline, block.options, style.chart_styles,
+                                   [f.path for f in style.fonts], style.chart_font, material.brief.language)
+        for index, block in enumerate(body.blocks) if block.kind == "timeline"
+    }
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.start
+        self.start = now

@@ -1,0 +1,155 @@
+"""Timeline charts: events, eras and a chart style in, a vector SVG with real text out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from .citations import human_date
+from .models import Event, PartialDate, Timeline
+
+#: Settings no house style may change: text stays text, output stays reproducible.
+FIXED_RC = {
+    "svg.fonttype": "none",  # labels as <text> in the document's font, searchable
+    "svg.hashsalt": "briefkit",  # stable ids: the same data gives the same bytes
+    "text.parse_math": False,  # `$` in a title prints as typed
+    "text.usetex": False,
+}
+#: Chart geometry in inches; the house style's CSS scales the SVG to the text width.
+WIDTH, HEIGHT = 6.5, 3.4
+_IMPORTANCE = {"high": 0, "normal": 1, "low": 2}
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    alt: str
+    caption: str | None
+
+
+def select(timeline: Timeline, options: dict[str, Any]) -> list[Event]:
+    """The events a block asks for: `from`, `to` (inclusive, at their precision) and `groups`."""
+    start = PartialDate.parse(options["from"]).start() if options.get("from") else dt.date.min
+    end = PartialDate.parse(options["to"]).end() if options.get("to") else dt.date.max
+    groups = options.get("groups")
+    return [e for e in timeline.events
+            if start <= e.date.start() <= end and (not groups or e.group in groups)]
+
+
+def describe(events: Sequence[Event], language: str) -> str:
+    """Alt text that says what the chart shows, for screen readers and the PDF's tags."""
+    if not events:
+        return "An empty timeline."
+    first, last = events[0].date, events[-1].date
+    groups = sorted({e.group for e in events if e.group})
+    text = (f"Timeline of {len(events)} events, {human_date(first, language)} to "
+            f"{human_date(last, language)}")
+    if groups:
+        text += f", in {len(groups)} groups: {', '.join(groups)}"
+    highlights = [f"{human_date(e.date, language)}: {e.title}" for e in events if e.importance == "high"]
+    return text + (". Key events: " + "; ".join(highlights) + "." if highlights else ".")
+
+
+def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path],
+                 fonts: list[Path], font_family: str, language: str) -> Chart:
+    """Draw the events of one `timeline` block as an SVG string."""
+    import matplotlib
+
+    matplotlib.use("agg")  # measures text for label placement; savefig still writes SVG
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    for font in fonts:
+        font_manager.fontManager.addfont(str(font))
+    events = select(timeline, options)
+    with plt.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
+            {**FIXED_RC, "font.family": font_family}):
+        fig, ax = plt.subplots(figsize=(WIDTH, HEIGHT))
+        try:
+            _draw(fig, ax, events, timeline, options, mdates)
+            buffer = io.StringIO()
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        finally:
+            plt.close(fig)
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: it is inlined in HTML
+    return Chart(svg, options.get("alt") or describe(events, language), options.get("caption"))
+
+
+def _num(date: dt.date) -> float:
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(date))
+
+
+def _draw(fig, ax, events: list[Event], timeline: Timeline, options: dict[str, Any], mdates) -> None:
+    colors = [c["color"] for c in matplotlib_cycle()]
+    groups = list(dict.fromkeys(e.group or "" for e in events))
+    color_of = {g: colors[i % len(colors)] for i, g in enumerate(groups)}
+    if events:
+        lo = min(e.date.start() for e in events)
+        hi = max((e.end or e.date).end() for e in events)
+    else:
+        lo, hi = dt.date(2000, 1, 1), dt.date(2001, 1, 1)
+    pad = (hi - lo) * 0.03 + dt.timedelta(days=30)
+    x0, x1 = _num(lo - pad), _num(hi + pad)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(-1.2, 6.2)
+    for era in timeline.eras:
+        a, b = max(_num(era.start.start()), x0), min(_num(era.end.end()), x1)
+        if a < b:
+            ax.axvspan(a, b, color="0.5", alpha=0.12, lw=0, zorder=0)
+            ax.text((a + b) / 2, -0.95, era.title, ha="center", va="bottom", fontsize="x-small",
+                    color="0.35", clip_on=True)
+    ax.axhline(0, color="0.3", lw=0.8, zorder=1)
+    renderer = fig.canvas.get_renderer()
+    placed: list[Any] = []
+    order = sorted(events, key=lambda e: (_IMPORTANCE[e.importance], e.date.start()))
+    for event in order:
+        x = _num(event.date.start())
+        color = color_of[event.group or ""]
+        if event.end:
+            ax.plot([x, _num(event.end.end())], [0, 0], color=color, lw=4, solid_capstyle="butt", zorder=2)
+        ax.plot([x], [0], marker="o", ms=4 + 2 * (event.importance == "high"), color=color, zorder=3)
+        _label(ax, renderer, event, x, color, placed)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=6, maxticks=12))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.yaxis.set_visible(False)
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    if len(groups) > 1 or groups != [""]:
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], marker="o", ls="", color=color_of[g], label=g) for g in groups if g]
+        ax.legend(handles=handles, loc="upper left", ncols=len(handles), frameon=False,
+                  fontsize="x-small", bbox_to_anchor=(0, 1.08), handletextpad=0.2, columnspacing=1)
+    fig.tight_layout(pad=0.2)
+
+
+def _label(ax, renderer, event: Event, x: float, color: str, placed: list) -> None:
+    """Put a label on the lowest free level; a label that fits nowhere is left out."""
+    levels = (1, 2, 3, 4, 5) if event.importance != "low" else (1, 2)
+    for level in levels:
+        text = ax.text(x, level, f"{event.title}", ha="left", va="center", fontsize="x-small",
+                       color="0.1", zorder=4)
+        box = text.get_window_extent(renderer).expanded(1.04, 1.25)
+        axes_box = ax.get_window_extent(renderer)
+        fits = box.x1 <= axes_box.x1 or False
+        if not fits:  # near the right edge the label hangs to the left of its stem
+            text.set_ha("right")
+            box = text.get_window_extent(renderer).expanded(1.04, 1.25)
+        if box.x0 >= axes_box.x0 and not any(box.overlaps(other) for other in placed):
+            placed.append(box)
+            ax.plot([x, x], [0, level - 0.25], color=color, lw=0.6, zorder=2)
+            return
+        text.remove()
+
+
+def matplotlib_cycle():
+    import matplotlib.pyplot as plt
+
+    return plt.rcParams["axes.prop_cycle"]

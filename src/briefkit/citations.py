@@ -1,0 +1,106 @@
+"""Citations: a CSL item and a locator become a note's text in the style's citation format."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from babel.dates import format_date
+from markupsafe import Markup
+
+from . import logger
+from .models import PartialDate, Source
+
+#: babel patterns per precision, for dates in notes, charts and chronologies.
+DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y"}
+
+
+def human_date(value: Any, language: str = "en", precision: str | None = None) -> str:
+    """A date as readers write it, at the precision it was given: 3 July 2025, July 2025, 2025."""
+    date = PartialDate.parse(value)
+    locale = language.replace("-", "_")
+    try:
+        return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale)
+    except (ValueError, LookupError):  # an unknown locale still gets a readable date
+        return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale="en")
+
+
+def _csl_date(value: Any) -> PartialDate | None:
+    """CSL `issued` as an ISO string, a date, or {date-parts: [[y, m, d]]}."""
+    if isinstance(value, dict) and value.get("date-parts"):
+        parts = [int(p) for p in value["date-parts"][0]]
+        return PartialDate(*parts[:3])
+    if isinstance(value, dict) and value.get("raw"):
+        value = value["raw"]
+    try:
+        return PartialDate.parse(value) if value is not None else None
+    except (ValueError, TypeError):
+        return None
+
+
+def _names(people: Any) -> tuple[str, str]:
+    """Full names for a first note, family names for the short form."""
+    full, short = [], []
+    for person in people or []:
+        if not isinstance(person, dict):
+            continue
+        literal = person.get("literal")
+        given, family = person.get("given", ""), person.get("family", "")
+        full.append(literal or f"{given} {family}".strip())
+        short.append(literal or family or given)
+
+    def join(names: list[str]) -> str:
+        return "".join(names) if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    return join(full), join(short)
+
+
+def prepare(source: Source, language: str) -> dict[str, Any]:
+    """The CSL item as the citation templates read it: names joined, dates written out."""
+    csl = source.csl()
+    authors, short_authors = _names(csl.get("author"))
+    issued = _csl_date(csl.get("issued"))
+    title = csl.get("title") or source.id
+    # Any CSL field a format reads but the item lacks is None, not a template error.
+    return defaultdict(lambda: None, {
+        **csl,
+        "authors": authors,
+        "short_authors": short_authors,
+        "title": title,
+        "short_title": csl.get("title-short") or csl.get("shortTitle") or _shorten(title),
+        "container": csl.get("container-title"),
+        "collection": " ".join(str(csl[k]) for k in ("collection-title", "number") if csl.get(k)),
+        "date": human_date(issued, language) if issued else None,
+        "year": issued.year if issued else None,
+        "url": csl.get("URL"),
+    })
+
+
+def _shorten(title: str, words: int = 4) -> str:
+    head = title.split(":")[0].split()
+    return " ".join(head[:words]) + ("…" if len(head) > words else "")
+
+
+class Citer:
+    """Formats citations with one style's macros and remembers which sources were cited."""
+
+    def __init__(self, sources: dict[str, Source], macros: Any, language: str):
+        self.sources = sources
+        self.macros = macros  # the citation format template's module: note(item, locator, first)
+        self.language = language
+        self.cited: list[str] = []
+
+    def note(self, cites: list[tuple[str, str]]) -> Markup:
+        """One footnote for a group of (key, locator) cites, e.g. from `[@a, p. 2; @b]`."""
+        parts = []
+        for key, locator in cites:
+            first = key not in self.cited
+            self.cited.append(key)
+            item = prepare(self.sources[key], self.language)
+            parts.append(Markup(self.macros.note(item, locator.strip(), first)).strip())
+        return Markup(self.macros.separator()).join(parts) + Markup(self.macros.terminator())
+
+    def warn_unused(self, where: Any) -> None:
+        for key in self.sources:
+            if key not in self.cited:
+                logger.warning("%s: source %r is never cited", where, key)

@@ -1,0 +1,59 @@
+"""The `briefkit` command: thin click wrappers; heavy libraries load inside each command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+@click.group()
+@click.version_option(__version__, prog_name="briefkit")
+@click.option("-v", "--verbose", count=True, help="More detail: -v for info, -vv for debug.")
+@click.option("--debug", is_flag=True, help="Show a traceback for unexpected errors.")
+@click.pass_context
+def main(ctx: click.Context, verbose: int, debug: bool) -> None:
+    """Turn a brief folder (brief.yaml, commentary, events, sources) into a footnoted PDF."""
+    level = logging.WARNING - 10 * min(verbose, 2)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    log = logging.getLogger("briefkit")
+    log.setLevel(level)
+    log.addHandler(handler)
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF [default: dist/<date>-<slug>.pdf].")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the exact self-contained HTML given to WeasyPrint.")
+@click.option("--style", help="House style name or folder, instead of brief.yaml's.")
+@click.pass_context
+def build(ctx: click.Context, folder: Path, output: Path | None, html: Path | None,
+          style: str | None) -> None:
+    """Build the brief in FOLDER into a PDF."""
+    from .build import Options, build as run_build
+
+    options = Options(output=output, html=html, style=style)
+    result = _guarded(ctx, lambda: run_build(folder, options))
+    click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
+
+
+def _guarded(ctx: click.Context, action):
+    """Our errors print as they are; anything else becomes one line unless --debug."""
+    from .errors import BriefError, RenderError
+
+    try:
+        return action()
+    except BriefError:
+        raise
+    except Exception as exc:
+        if ctx.obj.get("debug"):
+            raise
+        raise RenderError(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)") from exc

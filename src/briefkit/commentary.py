@@ -1,0 +1,199 @@
+"""Commentary: CommonMark with citations, notes and figure blocks, to body HTML."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from markupsafe import Markup, escape
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import Problems
+
+#: Fenced blocks that become figures; their body is YAML options.
+BLOCK_KINDS = ("timeline", "chronology")
+BLOCK_OPTIONS = {"from", "to", "groups", "caption", "alt"}
+
+# A Pandoc citation item: optional prefix, @key, optional ", locator".
+_CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)-?@(?P<key>[\w][\w:.#$%&\-+?<>~/]*)"
+                        r"(?:\s*,\s*(?P<locator>.+?))?\s*$", re.S)
+_CITE_BRACKET = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
+
+
+@dataclass
+class Block:
+    """A `timeline` or `chronology` fenced block: where it stands and its options."""
+
+    kind: str
+    options: dict[str, Any]
+    line: int
+
+
+@dataclass
+class Body:
+    html: Markup
+    blocks: list[Block] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)
+    #: Citation groups, each [(key, locator)]; `cite_marker(i)` stands for the i-th in the HTML.
+    cites: list[list[tuple[str, str]]] = field(default_factory=list)
+
+
+def cite_marker(index: int) -> str:
+    """A placeholder the render stage replaces, in reading order, with the formatted note."""
+    return f'<span data-cites="{index}"></span>'
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """Inline rule for `[@key]`, `[@key, p. 20]` and `[@a; @b]` (Pandoc's bracketed citations)."""
+    if state.src[state.pos] != "[":
+        return False
+    match = _CITE_BRACKET.match(state.src, state.pos)
+    if not match or state.src[match.end():match.end() + 1] in ("(", "["):
+        return False  # a link such as [@handle](url) stays a link
+    items = [_CITE_ITEM.match(part) for part in match.group(1).split(";")]
+    if not all(items):
+        return False
+    if not silent:
+        token = state.push("citation", "", 0)
+        token.meta = {
+            "cites": [(m["key"], m["locator"] or "") for m in items],
+            "line_offset": state.src.count("\n", 0, state.pos),
+        }
+    state.pos = match.end()
+    return True
+
+
+def parser(allow_html: bool) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
+    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    return md
+
+
+def render(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems) -> Body:
+    """Markdown to HTML: notes and citations as inline `span.footnote`, blocks as placeholders."""
+    md = parser(allow_html)
+    env: dict[str, Any] = {}
+    tokens = md.parse(text, env)
+    tokens, definitions = _take_definitions(tokens)
+    _set_lines(tokens)
+    body = Body(Markup(""))
+    seen_labels: set[str] = set()
+
+    def note(html: str) -> str:
+        return f'<span class="footnote">{html}</span>'
+
+    def citation(tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        missing = [key for key, _ in token.meta["cites"] if key not in known_keys]
+        for key in missing:
+            close = _closest(key, known_keys)
+            problems.add(path, token.meta["line"], f"unknown source @{key}{close}")
+        if missing:
+            return ""
+        body.cites.append(token.meta["cites"])
+        text = cite_marker(len(body.cites) - 1)
+        return text if env.get("in_note") else note(text)  # a citation inside a note stays inline
+
+    def footnote_ref(tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        label = token.meta["label"]
+        if label not in definitions:
+            problems.add(path, token.meta.get("line", 0),
+                         f"footnote [^{label}] has no definition; add a line `[^{label}]: text`")
+            return ""
+        seen_labels.add(label)
+        html = md.renderer.render(definitions[label][1], md.options, {**env, "in_note": True})
+        return note(html.strip().removeprefix("<p>").removesuffix("</p>").replace("</p>\n<p>", " "))
+
+    def fence(tokens, idx, options, env) -> str:
+        token = tokens[idx]
+        kind = token.info.strip().split(" ")[0]
+        if kind not in BLOCK_KINDS:
+            return default_fence(tokens, idx, options, env)
+        line = token.map[0] + 1 if token.map else 0
+        options_ = _block_options(token.content, path, line, problems)
+        body.blocks.append(Block(kind, options_, line))
+        return f"<!--briefkit-block-{len(body.blocks) - 1}-->\n"
+
+    def heading_open(tokens, idx, options, env) -> str:
+        if tokens[idx].tag == "h2":
+            body.headings.append(tokens[idx + 1].content)
+        return default_heading(tokens, idx, options, env)
+
+    rules = md.renderer.rules
+    default_fence, default_heading = rules["fence"], md.renderer.renderToken
+    rules.update(citation=citation, footnote_ref=footnote_ref, fence=fence, heading_open=heading_open)
+    html = md.renderer.render(tokens, md.options, env)
+    for label, (line, _) in definitions.items():
+        if label not in seen_labels:
+            problems.add(path, line, f"footnote [^{label}] is defined but never called")
+    body.html = Markup(html)
+    return body
+
+
+def _take_definitions(tokens: list[Token]) -> tuple[list[Token], dict[str, tuple[int, list[Token]]]]:
+    """Lift `[^label]: text` definitions out of the flow: their text goes where they are called."""
+    kept, definitions, current, label = [], {}, None, None
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            label, current = token.meta["label"], []
+            line = token.map[0] + 1 if token.map else 0
+        elif token.type == "footnote_reference_close":
+            definitions[label] = (line, current)
+            current = None
+        elif current is not None:
+            current.append(token)
+        else:
+            kept.append(token)
+    for _, inner in definitions.values():
+        _set_lines(inner)
+    return kept, definitions
+
+
+def _set_lines(tokens: list[Token]) -> None:
+    """Give inline tokens the absolute line they stand on, for error messages."""
+    for token in tokens:
+        if token.type == "inline" and token.map:
+            for child in token.children or []:
+                offset = (child.meta or {}).get("line_offset", 0)
+                child.meta = {**(child.meta or {}), "line": token.map[0] + 1 + offset}
+
+
+def _block_options(text: str, path: Path, line: int, problems: Problems) -> dict[str, Any]:
+    try:
+        options = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.add(path, line + 1 + (mark.line if mark else 0), f"block options are not valid YAML: {exc}")
+        return {}
+    if not isinstance(options, dict):
+        problems.add(path, line + 1, "block options must be key: value lines, e.g. `from: 2014`")
+        return {}
+    for key in set(options) - BLOCK_OPTIONS:
+        problems.add(path, line + 1, f"unknown block option {key!r}; options: {', '.join(sorted(BLOCK_OPTIONS))}")
+    return options
+
+
+def _closest(key: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
+    return f"; nearest: {', '.join('@' + c for c in close)}" if close else "; check sources.yaml"
+
+
+def inline(text: str | None, allow_html: bool = False) -> Markup:
+    """A short Markdown field (summary, bio, disclaimer) to HTML."""
+    if not text:
+        return Markup("")
+    return Markup(parser(allow_html).render(text))
+
+
+__all__ = ["Block", "Body", "render", "inline", "escape"]

@@ -1,0 +1,174 @@
+"""The brief as typed models: what every later stage may rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_PARTIAL = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to a year, a month or a day; the precision given is the precision shown."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @classmethod
+    def parse(cls, value: Any) -> PartialDate:
+        if isinstance(value, PartialDate):
+            return value
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        match = _PARTIAL.match(value.strip()) if isinstance(value, str) else None
+        if not match:
+            raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        dt.date(year, month or 1, day or 1)  # raises ValueError for 2025-02-30
+        return cls(year, month, day)
+
+    def start(self) -> dt.date:
+        """The first day the date covers."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def end(self) -> dt.date:
+        """The last day the date covers."""
+        if self.day:
+            return self.start()
+        if self.month:
+            following = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(self.year, 12, 31)
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
+        return "-".join(parts)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+def _partial(value: Any) -> PartialDate | None:
+    return None if value is None else PartialDate.parse(value)
+
+
+class Author(_Model):
+    name: str
+    affiliation: str | None = None
+    bio: str | None = None
+
+
+class Era(_Model):
+    start: PartialDate
+    end: PartialDate
+    title: str
+
+    _dates = field_validator("start", "end", mode="before")(_partial)
+
+
+class Event(_Model):
+    date: PartialDate
+    end: PartialDate | None = None
+    title: str
+    text: str | None = None
+    group: str | None = None
+    importance: Literal["high", "normal", "low"] = "normal"
+    sources: list[str] = Field(default_factory=list)
+    id: str | None = None
+    #: Line of the event in its file, for messages about it.
+    line: int = 0
+
+    _dates = field_validator("date", "end", mode="before")(_partial)
+
+
+class Source(BaseModel):
+    """A CSL item; fields beyond these are kept as they are for the citation format."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    id: str
+    type: str = "document"
+    title: str | None = None
+
+    def csl(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class Brief(_Model):
+    """brief.yaml; the keys and their defaults are the contract in brief-format.md."""
+
+    title: str
+    subtitle: str | None = None
+    short_title: str | None = None
+    series: str | None = "Issue Brief"
+    number: str | None = None
+    publisher: str | None = None
+    date: dt.date
+    language: str = "en"
+    authors: list[Author] = Field(default_factory=list)
+    summary: str | None = None
+    keywords: list[str] = Field(default_factory=list)
+    style: str = "think-tank"
+    commentary: str = "commentary.md"
+    events: str | None = None
+    sources: str | None = None
+    disclaimer: str | None = None
+    copyright: str | None = None
+    allow_html: bool = False
+    #: Keys declared by the house style for its own templates.
+    extra: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _full_date(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD") from None
+        return value
+
+    @property
+    def running_title(self) -> str:
+        return self.short_title or self.title
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The events file: events in date order and the eras shaded behind them."""
+
+    events: tuple[Event, ...] = ()
+    eras: tuple[Era, ...] = ()
+
+
+@dataclass(frozen=True)
+class Material:
+    """Everything read from a brief folder, validated."""
+
+    folder: Any  # pathlib.Path
+    brief: Brief
+    commentary: str
+    commentary_file: Any
+    timeline: Timeline
+    sources: dict[str, Source]
+    sources_file: Any
+    events_file: Any = None

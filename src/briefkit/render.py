@@ -1,0 +1,96 @@
+"""Rendering: the Jinja environment and the one self-contained HTML document."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import __version__
+from .charts import Chart, select
+from .citations import Citer, human_date
+from .commentary import Body, cite_marker, inline
+from .models import Material
+from .styles import BUILTIN_TEMPLATES, Style
+
+#: The entry template; a style overrides any template by giving one of the same name.
+ENTRY_TEMPLATE = "brief.html.j2"
+_BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
+_CITES = re.compile(r'<span data-cites="(\d+)"></span>')
+
+
+@dataclass(frozen=True)
+class Document:
+    html: str
+    base_url: str
+
+
+def environment(style: Style) -> jinja2.Environment:
+    """Templates from the style chain, then the built-ins; `base/NAME` is always the built-in."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in style.template_dirs]),
+        jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))}),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True)
+    env.filters["markdown"] = inline
+    return env
+
+
+def font_faces(style: Style) -> str:
+    """@font-face rules for the style's fonts, so every machine renders with the same faces."""
+    rules = []
+    for font in style.fonts:
+        rules.append(f'@font-face {{ font-family: "{font.family}"; src: url("{font.path.as_uri()}"); '
+                     f"font-weight: {font.weight}; font-style: {font.style}; }}")
+    return "\n".join(rules)
+
+
+def document(material: Material, body: Body, charts: dict[int, Chart], style: Style,
+             env: jinja2.Environment) -> Document:
+    """Fill the templates; figures and chronologies go where their fenced blocks stood."""
+    brief = material.brief
+    citer = Citer(material.sources, env.get_template(
+        f"citations/{style.settings['citation_format']}.html.j2").module, brief.language)
+    cites = list(body.cites)
+
+    def block(match: re.Match) -> str:
+        index = int(match.group(1))
+        spec = body.blocks[index]
+        if spec.kind == "timeline":
+            chart = charts[index]
+            return env.get_template("partials/figure.html.j2").render(chart=chart, svg=Markup(chart.svg))
+        rows = []
+        for event in select(material.timeline, spec.options):
+            marker = ""
+            if event.sources:
+                cites.append([(key, "") for key in event.sources])
+                marker = cite_marker(len(cites) - 1)
+            rows.append({"date": human_date(event.date, brief.language), "event": event,
+                         "text": inline(event.text), "note": Markup(marker)})
+        return env.get_template("partials/chronology.html.j2").render(
+            rows=rows, caption=spec.options.get("caption"))
+
+    html = _BLOCK.sub(block, str(body.html))
+    context = {
+        "brief": brief,
+        "extra": brief.extra,
+        "body": Markup(html),
+        "summary": inline(brief.summary),
+        "disclaimer": inline(brief.disclaimer),
+        "bios": {a.name: inline(a.bio) for a in brief.authors},
+        "date": human_date(brief.date, brief.language),
+        "css": Markup(font_faces(style) + "\n" + "\n".join(
+            p.read_text(encoding="utf-8") for p in style.stylesheets)),
+        "style": style.settings,
+        "generator": f"briefkit {__version__}",
+    }
+    page = env.get_template(ENTRY_TEMPLATE).render(context)
+    # Notes are formatted last, in reading order, so a source's first citation gets the full form.
+    page = _CITES.sub(lambda m: str(citer.note(cites[int(m.group(1))])), page)
+    citer.warn_unused(material.sources_file)
+    return Document(page, material.folder.resolve().as_uri() + "/")

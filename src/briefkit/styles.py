@@ -1,0 +1,147 @@
+"""House styles: find one, resolve its `extends` chain, and say what it contributes."""
+
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import StyleError
+
+_HERE = Path(__file__).resolve().parent
+#: Built-in templates and styles: inside the wheel, or at the top of a source checkout.
+BUILTIN_ROOT = _HERE if (_HERE / "templates").is_dir() else _HERE.parents[1]
+BUILTIN_TEMPLATES = BUILTIN_ROOT / "templates"
+BUILTIN_STYLES = BUILTIN_ROOT / "styles"
+
+#: style.yaml keys and their defaults; a child inherits any key it does not set.
+STYLE_DEFAULTS: dict[str, Any] = {
+    "name": None,
+    "description": "",
+    "extends": None,
+    "fonts": [],  # [{family, file, weight, style}]; file "pkg:module/path" or relative
+    "citation_format": "chicago-note",  # a template in templates/citations/
+    "chart_style": "chart.mplstyle",  # a Matplotlib style sheet in the style folder
+    "chart_font": None,  # the family charts use; defaults to the first font's family
+    "brief_keys": [],  # extra brief.yaml keys the style's templates read
+}
+
+
+@dataclass(frozen=True)
+class Font:
+    family: str
+    path: Path
+    weight: int = 400
+    style: str = "normal"
+
+
+@dataclass
+class Style:
+    """A resolved style: its chain from the child up to the root, merged settings."""
+
+    name: str
+    chain: list[Path]  # style folders, the chosen one first
+    settings: dict[str, Any] = field(default_factory=dict)
+    fonts: list[Font] = field(default_factory=list)
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        dirs = [folder / "templates" for folder in self.chain if (folder / "templates").is_dir()]
+        return dirs + [BUILTIN_TEMPLATES]
+
+    @property
+    def stylesheets(self) -> list[Path]:
+        """CSS layers, the root style's first so each child's rules win."""
+        return [folder / "style.css" for folder in reversed(self.chain)
+                if (folder / "style.css").is_file()]
+
+    @property
+    def chart_styles(self) -> list[Path]:
+        name = self.settings["chart_style"]
+        return [folder / name for folder in reversed(self.chain) if (folder / name).is_file()]
+
+    @property
+    def roots(self) -> list[Path]:
+        """Folders whose files a build may read for this style."""
+        return self.chain + [BUILTIN_TEMPLATES] + sorted({font.path.parent for font in self.fonts})
+
+    @property
+    def chart_font(self) -> str:
+        return self.settings["chart_font"] or (self.fonts[0].family if self.fonts else "DejaVu Sans")
+
+
+def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
+    """Resolve a style by name or path, following `extends` until a root style."""
+    chain: list[Path] = []
+    settings: dict[str, Any] = {}
+    fonts: list[Font] = []
+    target: str | None = name_or_path
+    base = brief_folder
+    while target:
+        folder = _locate(target, base, chain)
+        data = _read(folder / "style.yaml")
+        chain.append(folder)
+        for key, value in data.items():
+            settings.setdefault(key, value)
+        fonts = [_font(folder, spec) for spec in data.get("fonts", [])] + fonts
+        target, base = data.get("extends"), brief_folder
+    merged = {**STYLE_DEFAULTS, **settings}
+    merged["name"] = merged["name"] or chain[0].name
+    return Style(merged["name"], chain, merged, _dedupe(fonts))
+
+
+def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
+    candidates = []
+    if "/" in target or target.startswith("."):
+        candidates.append(Path(target).expanduser())
+    else:
+        if brief_folder is not None:
+            candidates.append(brief_folder / "styles" / target)
+        candidates.append(BUILTIN_STYLES / target)
+    for candidate in candidates:
+        if (candidate / "style.yaml").is_file():
+            folder = candidate.resolve()
+            if folder in chain:
+                cycle = " -> ".join(p.name for p in chain + [folder])
+                raise StyleError(f"{chain[-1] / 'style.yaml'}: extends makes a cycle: {cycle}")
+            return folder
+    known = ", ".join(sorted(p.name for p in BUILTIN_STYLES.iterdir() if (p / "style.yaml").is_file()))
+    raise StyleError(f"style {target!r} not found (looked in {', '.join(map(str, candidates))}); "
+                     f"built-in styles: {known}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise StyleError(f"{path}: cannot read style: {exc}") from None
+    if not isinstance(data, dict):
+        raise StyleError(f"{path}: a style.yaml must be a mapping of keys")
+    unknown = sorted(set(data) - set(STYLE_DEFAULTS))
+    if unknown:
+        raise StyleError(f"{path}: unknown key {unknown[0]!r}; known: {', '.join(STYLE_DEFAULTS)}")
+    return data
+
+
+def _font(folder: Path, spec: dict[str, Any]) -> Font:
+    file = str(spec.get("file", ""))
+    if file.startswith("pkg:"):
+        module, _, inner = file[4:].partition("/")
+        try:
+            path = Path(str(importlib.resources.files(module).joinpath(inner)))
+        except ModuleNotFoundError:
+            raise StyleError(f"{folder / 'style.yaml'}: font package {module!r} is not installed") from None
+    else:
+        path = folder / file
+    if not path.is_file():
+        raise StyleError(f"{folder / 'style.yaml'}: font file {file!r} not found")
+    return Font(spec["family"], path.resolve(), int(spec.get("weight", 400)), spec.get("style", "normal"))
+
+
+def _dedupe(fonts: list[Font]) -> list[Font]:
+    """A child's face replaces its parent's face of the same family, weight and style."""
+    faces = {(f.family, f.weight, f.style): f for f in fonts}
+    return list(faces.values())
