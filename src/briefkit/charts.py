@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -21,6 +22,10 @@ FIXED_RC = {
 #: Chart geometry in inches; the house style's CSS scales the SVG to the text width.
 WIDTH, HEIGHT = 6.5, 3.4
 _IMPORTANCE = {"high": 0, "normal": 1, "low": 2}
+LABEL_SIZE = 6.5  # points; the SVG is printed at about its own size
+#: Label rows above (+) and below (-) the axis, nearest first.
+LEVELS = (1, -1, 2, -2, 3, -3)
+LABEL_WRAP = 24  # characters a label line
 
 
 @dataclass(frozen=True)
@@ -98,16 +103,17 @@ def _draw(fig, ax, events: list[Event], timeline: Timeline, options: dict[str, A
     pad = (hi - lo) * 0.03 + dt.timedelta(days=30)
     x0, x1 = _num(lo - pad), _num(hi + pad)
     ax.set_xlim(x0, x1)
-    ax.set_ylim(-1.2, 6.2)
+    ax.set_ylim(-4.2, 4.9)
     for era in timeline.eras:
         a, b = max(_num(era.start.start()), x0), min(_num(era.end.end()), x1)
         if a < b:
             ax.axvspan(a, b, color="0.5", alpha=0.12, lw=0, zorder=0)
-            ax.text((a + b) / 2, -0.95, era.title, ha="center", va="bottom", fontsize="x-small",
+            ax.text((a + b) / 2, 4.75, era.title, ha="center", va="top", fontsize=LABEL_SIZE,
                     color="0.35", clip_on=True)
     ax.axhline(0, color="0.3", lw=0.8, zorder=1)
     renderer = fig.canvas.get_renderer()
-    placed: list[Any] = []
+    labels: list[Any] = []
+    stems: list[Any] = []
     order = sorted(events, key=lambda e: (_IMPORTANCE[e.importance], e.date.start()))
     for event in order:
         x = _num(event.date.start())
@@ -115,7 +121,7 @@ def _draw(fig, ax, events: list[Event], timeline: Timeline, options: dict[str, A
         if event.end:
             ax.plot([x, _num(event.end.end())], [0, 0], color=color, lw=4, solid_capstyle="butt", zorder=2)
         ax.plot([x], [0], marker="o", ms=4 + 2 * (event.importance == "high"), color=color, zorder=3)
-        _label(ax, renderer, event, x, color, placed)
+        _label(ax, renderer, event, x, color, labels, stems)
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=6, maxticks=12))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.yaxis.set_visible(False)
@@ -126,25 +132,35 @@ def _draw(fig, ax, events: list[Event], timeline: Timeline, options: dict[str, A
 
         handles = [Line2D([], [], marker="o", ls="", color=color_of[g], label=g) for g in groups if g]
         ax.legend(handles=handles, loc="upper left", ncols=len(handles), frameon=False,
-                  fontsize="x-small", bbox_to_anchor=(0, 1.08), handletextpad=0.2, columnspacing=1)
+                  fontsize=LABEL_SIZE + 0.5, bbox_to_anchor=(0, 1.1), handletextpad=0.2, columnspacing=1)
     fig.tight_layout(pad=0.2)
 
 
-def _label(ax, renderer, event: Event, x: float, color: str, placed: list) -> None:
-    """Put a label on the lowest free level; a label that fits nowhere is left out."""
-    levels = (1, 2, 3, 4, 5) if event.importance != "low" else (1, 2)
+def _label(ax, renderer, event: Event, x: float, color: str, labels: list, stems: list) -> None:
+    """Put a label on the lowest level where neither it nor its stem crosses anything placed;
+    a label that fits nowhere is left out (the marker stays)."""
+    from matplotlib.transforms import Bbox
+
+    levels = LEVELS if event.importance != "low" else LEVELS[:4]
+    frame = ax.get_window_extent(renderer)
+    title = textwrap.fill(event.title, LABEL_WRAP)
     for level in levels:
-        text = ax.text(x, level, f"{event.title}", ha="left", va="center", fontsize="x-small",
-                       color="0.1", zorder=4)
-        box = text.get_window_extent(renderer).expanded(1.04, 1.25)
-        axes_box = ax.get_window_extent(renderer)
-        fits = box.x1 <= axes_box.x1 or False
-        if not fits:  # near the right edge the label hangs to the left of its stem
+        text = ax.text(x, level, title, ha="left", va="bottom" if level > 0 else "top",
+                       fontsize=LABEL_SIZE, color="0.1", zorder=4, linespacing=1.1)
+        box = text.get_window_extent(renderer)
+        if box.x1 > frame.x1:  # near the right edge the label hangs to the left of its stem
             text.set_ha("right")
-            box = text.get_window_extent(renderer).expanded(1.04, 1.25)
-        if box.x0 >= axes_box.x0 and not any(box.overlaps(other) for other in placed):
-            placed.append(box)
-            ax.plot([x, x], [0, level - 0.25], color=color, lw=0.6, zorder=2)
+            box = text.get_window_extent(renderer)
+        base = ax.transData.transform((x, 0))[1]
+        stem_end = box.y0 if level > 0 else box.y1
+        stem = Bbox.from_extents(ax.transData.transform((x, 0))[0] - 1, min(base, stem_end) + 4,
+                                 ax.transData.transform((x, 0))[0] + 1, max(base, stem_end) - 4)
+        box = box.padded(2)
+        if box.x0 >= frame.x0 and not any(box.overlaps(o) for o in labels + stems) \
+                and not any(stem.overlaps(o) for o in labels):
+            labels.append(box)
+            stems.append(stem)
+            ax.plot([x, x], [0, level], color=color, lw=0.6, zorder=2)
             return
         text.remove()
 

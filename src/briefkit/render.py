@@ -20,13 +20,41 @@ from .styles import BUILTIN_TEMPLATES, Style
 #: The entry template; a style overrides any template by giving one of the same name.
 ENTRY_TEMPLATE = "brief.html.j2"
 _BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
-_CITES = re.compile(r'<span data-cites="(\d+)"></span>')
+_NOTES = re.compile(r'<span class="footnote">|<span data-cites="(\d+)"( data-reuse)?></span>')
 
 
 @dataclass(frozen=True)
 class Document:
     html: str
     base_url: str
+
+
+def _number_notes(page: str, cites: list, citer: Citer) -> str:
+    """Format notes in reading order, so a source's first citation gets the full form.
+
+    A chronology row whose sources all have a note already points to that note (a linked
+    superscript) instead of repeating it, as a printed brief does."""
+    number, note_of = 0, {}
+
+    def replace(match: re.Match) -> str:
+        nonlocal number
+        if match.group(1) is None:  # the opening of a footnote: the next number
+            number += 1
+            return f'<span class="footnote" id="note-{number}">'
+        group = cites[int(match.group(1))]
+        keys = [key for key, _ in group]
+        if match.group(2) and all(key in note_of for key in keys):
+            refs = sorted({note_of[key] for key in keys})
+            return "".join(f'<a class="note-ref" href="#note-{n}">{n}</a>' for n in refs)
+        for key in keys:
+            note_of.setdefault(key, number + bool(match.group(2)))
+        text = citer.note(group)
+        if match.group(2):  # a new note for a chronology row
+            number += 1
+            return f'<span class="footnote" id="note-{number}">{text}</span>'
+        return str(text)
+
+    return _NOTES.sub(replace, page)
 
 
 def environment(style: Style) -> jinja2.Environment:
@@ -69,7 +97,7 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
             marker = ""
             if event.sources:
                 cites.append([(key, "") for key in event.sources])
-                marker = cite_marker(len(cites) - 1)
+                marker = cite_marker(len(cites) - 1).replace("></span>", " data-reuse></span>")
             rows.append({"date": human_date(event.date, brief.language), "event": event,
                          "text": inline(event.text), "note": Markup(marker)})
         return env.get_template("partials/chronology.html.j2").render(
@@ -90,7 +118,6 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
         "generator": f"briefkit {__version__}",
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
-    # Notes are formatted last, in reading order, so a source's first citation gets the full form.
-    page = _CITES.sub(lambda m: str(citer.note(cites[int(m.group(1))])), page)
+    page = _number_notes(page, cites, citer)
     citer.warn_unused(material.sources_file)
     return Document(page, material.folder.resolve().as_uri() + "/")
