@@ -20,7 +20,7 @@ FIXED_RC = {
     "text.usetex": False,
 }
 #: Chart geometry in inches; the house style's CSS scales the SVG to the text width.
-WIDTH, HEIGHT = 6.5, 3.4
+WIDTH, HEIGHT = 6.5, 3.0
 _IMPORTANCE = {"high": 0, "normal": 1, "low": 2}
 LABEL_SIZE = 6.5  # points; the SVG is printed at about its own size
 #: Label rows above (+) and below (-) the axis, nearest first.

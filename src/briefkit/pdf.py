@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import logger
 from .errors import RenderError
-
-#: Paragraph fixes tried, in order, for a note WeasyPrint moved off its call's page:
-#: first let lines break anywhere in that paragraph, then start the paragraph on a new page.
-FIXES = ("orphans: 1; widows: 1", "orphans: 1; widows: 1; break-before: page")
-_BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "figcaption"}
-
-
-@dataclass
-class Placement:
-    """Where each footnote's call and note landed, by footnote number (1-based)."""
-
-    call_pages: dict[int, int] = field(default_factory=dict)
-    note_pages: dict[int, int] = field(default_factory=dict)
-
-    @property
-    def displaced(self) -> list[int]:
-        return [n for n, page in self.call_pages.items() if self.note_pages.get(n) != page]
+from .layout import Corrector, Placement
 
 
 @dataclass
@@ -57,64 +41,21 @@ def _gate(roots: list[Path]):
     return Gate(allow_redirects=False)
 
 
-def _note_elements(root) -> list:
-    return [el for el in root.iter() if "footnote" in (el.get("class") or "").split()]
-
-
-def _placement(document, notes: list) -> Placement:
-    """Read the laid-out pages: the page of each footnote call and of each note's body."""
-    number = {id(el): i + 1 for i, el in enumerate(notes)}
-    placement = Placement()
-    for page_number, page in enumerate(document.pages, start=1):
-        root_box, footnote_area = page._page_box.children[:2]
-        for box in root_box.descendants():
-            footnote = getattr(box, "footnote", None)
-            if footnote is not None and id(footnote.element) in number:
-                placement.call_pages.setdefault(number[id(footnote.element)], page_number)
-        for box in footnote_area.children:
-            if id(box.element) in number:
-                placement.note_pages.setdefault(number[id(box.element)], page_number)
-    return placement
-
-
 def render(html: str, base_url: str, roots: list[Path]) -> Rendered:
-    """Lay out the HTML, move notes back to their call's page if needed, and write PDF bytes."""
+    """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes."""
     from weasyprint import HTML
 
-    fetcher = _gate(roots)
-    document_html = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-    notes = _note_elements(document_html.etree_element)
-    parents = {child: parent for parent in document_html.etree_element.iter() for child in parent}
-    level: dict[int, int] = {}
-    fixes = 0
+    source = HTML(string=html, base_url=base_url, url_fetcher=_gate(roots))
+    corrector = Corrector(source.etree_element)
     with _errors_fail():
-        while True:
-            document = document_html.render()
-            placement = _placement(document, notes)
-            displaced = placement.displaced
-            if not displaced or not _escalate(displaced, notes, parents, level):
-                break
-            fixes += 1
-            logger.debug("notes %s left their call's page; relaying out", displaced)
-        if displaced:
-            logger.warning("footnotes %s are not on the page of their call", displaced)
+        document = source.render()
+        while corrector.correct(document):
+            document = source.render()
+        placement = corrector.placement(document)
+        if placement.displaced:
+            logger.warning("footnotes %s are not on the page of their call", placement.displaced)
         pdf = document.write_pdf()
-    return Rendered(pdf, len(document.pages), placement, fixes)
-
-
-def _escalate(displaced: list[int], notes: list, parents: dict, level: dict[int, int]) -> bool:
-    """Apply the next fix to the paragraph of each displaced note; False when none is left."""
-    changed = False
-    for number in displaced:
-        block = notes[number - 1]
-        while block in parents and block.tag not in _BLOCKS:
-            block = parents[block]
-        step = level.get(id(block), -1) + 1
-        if step < len(FIXES):
-            level[id(block)] = step
-            block.set("style", FIXES[step])
-            changed = True
-    return changed
+    return Rendered(pdf, len(document.pages), placement, corrector.passes)
 
 
 class _errors_fail:

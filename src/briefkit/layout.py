@@ -1,0 +1,140 @@
+"""Layout checks: read where WeasyPrint put things and correct what print forbids.
+
+Two corrections, each applied to the element tree and followed by a new layout:
+a footnote printed on a later page than its call, and a figure that could not fit
+at the foot of a page and left a large gap there (it moves below the next paragraph,
+as a float would)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import logger
+
+#: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
+#: break anywhere in the call's paragraph and the block after it (WeasyPrint moves notes to
+#: make room for a line that orphans or widows keep on the page, and that line may be the
+#: next paragraph's), then start the call's paragraph on a new page.
+NOTE_FIXES = ("orphans: 1; widows: 1", "orphans: 1; widows: 1; break-before: page")
+#: A figure that leaves more than this share of the previous page empty is moved down.
+FIGURE_GAP = 0.2
+#: How often one figure may move below the next block.
+FIGURE_MOVES = 3
+#: A layout is retried at most this many times.
+MAX_PASSES = 8
+_BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "figcaption"}
+
+
+@dataclass
+class Placement:
+    """Where each footnote's call and note landed, by footnote number (1-based)."""
+
+    call_pages: dict[int, int] = field(default_factory=dict)
+    note_pages: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def displaced(self) -> list[int]:
+        return [n for n, page in self.call_pages.items() if self.note_pages.get(n) != page]
+
+
+class Corrector:
+    """Holds the element tree of one document and the corrections made to it so far."""
+
+    def __init__(self, root) -> None:
+        self.notes = [el for el in root.iter() if "footnote" in (el.get("class") or "").split()]
+        self.figures = [el for el in root.iter() if el.tag == "figure"]
+        self.parents = {child: parent for parent in root.iter() for child in parent}
+        self.note_level: dict[int, int] = {}
+        self.figure_moves: dict[int, int] = {}
+        self.passes = 0
+
+    def placement(self, document) -> Placement:
+        number = {id(el): i + 1 for i, el in enumerate(self.notes)}
+        placement = Placement()
+        for page_number, page in enumerate(document.pages, start=1):
+            root_box, footnote_area = page._page_box.children[:2]
+            for box in root_box.descendants():
+                footnote = getattr(box, "footnote", None)
+                if footnote is not None and id(footnote.element) in number:
+                    placement.call_pages.setdefault(number[id(footnote.element)], page_number)
+            for box in footnote_area.children:
+                if id(box.element) in number:
+                    placement.note_pages.setdefault(number[id(box.element)], page_number)
+        return placement
+
+    def correct(self, document) -> bool:
+        """Apply the next corrections this layout needs; False when it needs none (or no more)."""
+        if self.passes >= MAX_PASSES:
+            return False
+        changed = self._move_figures(document)
+        if not changed:  # notes are checked on a layout whose figures have settled
+            displaced = self.placement(document).displaced
+            changed = any([self._fix_note(number) for number in displaced])
+            if changed:
+                logger.debug("notes %s left their call's page; laying out again", displaced)
+        self.passes += changed
+        return changed
+
+    def _fix_note(self, number: int) -> bool:
+        block = self.notes[number - 1]
+        while block in self.parents and block.tag not in _BLOCKS:
+            block = self.parents[block]
+        step = self.note_level.get(id(block), -1) + 1
+        if step >= len(NOTE_FIXES):
+            return False
+        self.note_level[id(block)] = step
+        block.set("style", NOTE_FIXES[step])
+        following = self._next_block(block)
+        if step == 0 and following is not None and not following.get("style"):
+            following.set("style", NOTE_FIXES[0])
+        return True
+
+    def _next_block(self, element):
+        parent = self.parents.get(element)
+        if parent is None:
+            return None
+        siblings = list(parent)
+        index = siblings.index(element)
+        return siblings[index + 1] if index + 1 < len(siblings) else None
+
+    def _move_figures(self, document) -> bool:
+        moved = False
+        for figure in self.figures:
+            page = _page_of(document, figure)
+            if page is None or page == 0 or self.figure_moves.get(id(figure), 0) >= FIGURE_MOVES:
+                continue
+            if _gap(document.pages[page - 1]) > FIGURE_GAP and _starts_page(document.pages[page], figure):
+                parent = self.parents[figure]
+                index = list(parent).index(figure)
+                if index + 1 < len(parent):
+                    parent.remove(figure)
+                    parent.insert(index + 1, figure)
+                    self.figure_moves[id(figure)] = self.figure_moves.get(id(figure), 0) + 1
+                    logger.debug("figure moved below the next block to fill page %d", page)
+                    moved = True
+        return moved
+
+
+def _page_of(document, element) -> int | None:
+    for index, page in enumerate(document.pages):
+        if any(box.element is element for box in page._page_box.children[0].descendants()):
+            return index
+    return None
+
+
+def _starts_page(page, element) -> bool:
+    root_box = page._page_box.children[0]
+    top = page._page_box.content_box_y()
+    return any(box.element is element and box.position_y - top < 24 for box in root_box.descendants())
+
+
+def _gap(page) -> float:
+    """The share of the page's text area left empty between the last line and the notes."""
+    page_box = page._page_box
+    root_box, footnote_area = page_box.children[:2]
+    bottom = footnote_area.position_y if footnote_area.children else (
+        page_box.content_box_y() + page_box.height)
+    used = max((box.position_y + box.margin_height() for box in root_box.descendants()
+                if getattr(box, "is_in_normal_flow", lambda: True)() and box.element_tag == "p"),
+               default=page_box.content_box_y())
+    return max(0.0, bottom - used) / page_box.height
