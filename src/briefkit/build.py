@@ -32,9 +32,12 @@ class Result:
 def build(folder: Path, options: Options | None = None) -> Result:
     options = options or Options()
     clock = _Clock()
-    material = loading.load(folder)
+    problems = Problems()
+    material = loading.load(folder, problems)
+    body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
+                             material.brief.allow_html, problems)
+    problems.raise_if_any()  # every input problem, from every file, reported together
     style = styles.find(options.style or material.brief.style, folder)
-    body = _commentary(material)
     figures = _charts(material, body, style)
     env = render.environment(style)
     document = render.document(material, body, figures, style, env)
@@ -47,14 +50,6 @@ def build(folder: Path, options: Options | None = None) -> Result:
     written = output.write(target, rendered.pdf, inputs)
     logger.info("%s: %d pages, %d footnotes", written, rendered.pages, len(rendered.placement.call_pages))
     return Result(written, rendered.pages, len(rendered.placement.call_pages), html_path, clock.laps)
-
-
-def _commentary(material) -> commentary.Body:
-    problems = Problems()
-    body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
-                             material.brief.allow_html, problems)
-    problems.raise_if_any()
-    return body
 
 
 def _charts(material, body: commentary.Body, style: styles.Style) -> dict[int, charts.Chart]:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -168,17 +167,26 @@ def _set_lines(tokens: list[Token]) -> None:
 
 
 def _block_options(text: str, path: Path, line: int, problems: Problems) -> dict[str, Any]:
+    """A fenced block's YAML options; problems name the line in the commentary."""
+    from .loading import Unreadable, parse_yaml
+
+    if not text.strip():
+        return {}
+    local = Problems()
     try:
-        options = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.add(path, line + 1 + (mark.line if mark else 0), f"block options are not valid YAML: {exc}")
+        options, lines = parse_yaml(path, text, local)
+    except Unreadable:  # the problem is in `local`, with a line inside the block
+        options, lines = None, {}
+    for problem in local.items:
+        problems.add(path, line + problem.line, f"block options: {problem.message}")
+    if local:
         return {}
     if not isinstance(options, dict):
         problems.add(path, line + 1, "block options must be key: value lines, e.g. `from: 2014`")
         return {}
-    for key in set(options) - BLOCK_OPTIONS:
-        problems.add(path, line + 1, f"unknown block option {key!r}; options: {', '.join(sorted(BLOCK_OPTIONS))}")
+    for key in sorted(set(options) - BLOCK_OPTIONS):
+        problems.add(path, line + lines[(key,)],
+                     f"unknown block option {key!r}; options: {', '.join(sorted(BLOCK_OPTIONS))}")
     return options
 
 

@@ -25,11 +25,7 @@ def read_events(path: Path, text: str, problems: Problems) -> Timeline:
 
 def _brief_csv(path: Path, text: str, problems: Problems) -> Timeline:
     events = []
-    for line, row in csv_rows(path, text, problems):
-        unknown = [key for key in row if key not in CSV_FIELDS]
-        if unknown:
-            problems.add(path, line, f"unknown column {unknown[0]!r}; columns: {', '.join(CSV_FIELDS)}")
-            return Timeline()
+    for line, row in csv_rows(path, text, problems, CSV_FIELDS):
         item: dict[str, Any] = {k: v for k, v in row.items() if v}
         if "sources" in item:
             item["sources"] = [s.strip() for s in item["sources"].split(";") if s.strip()]
@@ -62,6 +58,10 @@ def _timelinejs(path: Path, data: dict, lines: Lines, problems: Problems) -> Tim
     events = []
     for index, item in enumerate(data.get("events") or []):
         text = item.get("text") or {}
+        line = lines.get(("events", index), 0)
+        if not text.get("headline"):
+            problems.add(path, line, "event has no text.headline; TimelineJS needs one for each event")
+            continue
         converted = {
             "date": _tjs_date(item.get("start_date")),
             "end": _tjs_date(item.get("end_date")),
@@ -70,7 +70,6 @@ def _timelinejs(path: Path, data: dict, lines: Lines, problems: Problems) -> Tim
             "group": item.get("group") or None,
             "id": item.get("unique_id") or None,
         }
-        line = lines.get(("events", index), 0)
         prefix = ("events", index)
         event = validate(Event, {k: v for k, v in converted.items() if v is not None},
                          path, {prefix: line, (): line}, problems, line=line)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -24,72 +25,86 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 Lines = dict[tuple, int]
 
 
-class _Unreadable(Exception):
-    """A file could not be parsed; the problem is already recorded."""
+class Unreadable(Exception):
+    """A file could not be read or parsed; the problem is already recorded."""
 
 
 def read_text(path: Path, problems: Problems) -> str:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.add(path, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-            raise _Unreadable
+            raise Unreadable
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.add(path, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8")
     except OSError as exc:
         problems.add(path, 0, f"cannot read: {exc.strerror}")
-    raise _Unreadable
+    raise Unreadable
 
 
 def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
     """YAML (or JSON, a subset) to plain data plus the line of every key and item."""
     loader = yaml.SafeLoader(text)
     try:
+        _refuse_aliases(text)
         root = loader.get_single_node()
         if root is None:
             return None, {}
         lines: Lines = {(): root.start_mark.line + 1}
-        return _construct(loader, root, (), lines, set()), lines
+        return _construct(loader, root, (), lines), lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problems.add(path, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem}")
-    except _DuplicateKey as exc:
+    except _Located as exc:
         problems.add(path, exc.line, str(exc))
     finally:
         loader.dispose()
-    raise _Unreadable
+    raise Unreadable
 
 
-class _DuplicateKey(ValueError):
+class _Located(ValueError):
+    """A problem found while building values, with the line it stands on."""
+
     def __init__(self, message: str, line: int):
         super().__init__(message)
         self.line = line
 
 
-def _construct(loader, node, path: tuple, lines: Lines, seen: set) -> Any:
-    # Aliases make the node graph a DAG; refusing repeats keeps an alias bomb from exploding.
-    if id(node) in seen and not isinstance(node, yaml.ScalarNode):
-        raise _DuplicateKey("YAML aliases (*name) are not supported; write the value out",
-                            node.start_mark.line + 1)
-    seen.add(id(node))
+def _refuse_aliases(text: str) -> None:
+    """Aliases can multiply a small file into a huge value (an "alias bomb"); briefs need none."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Located(f"YAML aliases (*{event.anchor}) are not supported; write the value out",
+                           event.start_mark.line + 1)
+
+
+def _scalar(loader, node) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. an impossible unquoted date such as 2025-02-30
+        kind = "date" if node.tag.endswith("timestamp") else "value"
+        raise _Located(f"{node.value!r} is not a valid {kind}: {exc}", node.start_mark.line + 1) from None
+
+
+def _construct(loader, node, path: tuple, lines: Lines) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = _scalar(loader, key_node)
             line = key_node.start_mark.line + 1
             if key in result:
-                raise _DuplicateKey(
+                raise _Located(
                     f"duplicate key {key!r} (first on line {lines[path + (key,)]})", line)
             lines[path + (key,)] = line
-            result[key] = _construct(loader, value_node, path + (key,), lines, seen)
+            result[key] = _construct(loader, value_node, path + (key,), lines)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
             lines[path + (index,)] = item.start_mark.line + 1
-            items.append(_construct(loader, item, path + (index,), lines, seen))
+            items.append(_construct(loader, item, path + (index,), lines))
         return items
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node)
 
 
 def validate(model: type[BaseModel], data: Any, path: Path, lines: Lines, problems: Problems,
@@ -110,10 +125,21 @@ def _line_of(lines: Lines, loc: tuple) -> int:
     return lines.get(loc, 0)
 
 
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    """The model that holds the last key of `loc`, e.g. Author for ("authors", 0, "bio")."""
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue
+        candidates = [field.annotation, *typing.get_args(field.annotation)]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), model)
+    return model
+
+
 def _explain(model: type[BaseModel], error: dict, loc: tuple) -> str:
     field = ".".join(str(part) for part in loc) or "this file"
     if error["type"] == "extra_forbidden":
-        known = list(model.model_fields) if isinstance(loc[-1], str) else []
+        known = [k for k in _model_at(model, loc).model_fields if k not in ("line", "extra")]
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
         return f"unknown key {loc[-1]!r}{hint}"
@@ -123,16 +149,18 @@ def _explain(model: type[BaseModel], error: dict, loc: tuple) -> str:
     return f"{field}: {message}"
 
 
-def load(folder: Path, style_keys: frozenset[str] = frozenset()) -> Material:
-    """Read and validate every file of the brief; raise once with all problems found."""
-    problems = Problems()
+def load(folder: Path, problems: Problems, style_keys: frozenset[str] = frozenset()) -> Material:
+    """Read and validate every file of the brief, adding what is wrong to `problems`.
+
+    Raises at once only when brief.yaml itself is unusable; otherwise the caller goes on to
+    check the commentary too and raises once with everything found."""
     brief_file = folder / "brief.yaml"
     if not brief_file.is_file():
         problems.add(folder, 0, "no brief.yaml here; is this a brief folder? (`briefkit new` makes one)")
         problems.raise_if_any()
     try:
         data, lines = parse_yaml(brief_file, read_text(brief_file, problems), problems)
-    except _Unreadable:
+    except Unreadable:
         problems.raise_if_any()
     if not isinstance(data, dict):
         problems.add(brief_file, 1, "brief.yaml must be a mapping of keys such as title: and date:")
@@ -155,7 +183,6 @@ def load(folder: Path, style_keys: frozenset[str] = frozenset()) -> Material:
         for key in event.sources:
             if key not in sources:
                 problems.add(events_file, event.line, f"event {event.title!r} cites unknown source {key!r}")
-    problems.raise_if_any()
     return Material(folder, brief, commentary or "", commentary_file, timeline, sources,
                     sources_file, events_file)
 
@@ -167,7 +194,7 @@ def _optional(path: Path, problems: Problems, required: bool = False) -> str | N
         return None
     try:
         return read_text(path, problems)
-    except _Unreadable:
+    except Unreadable:
         return None
 
 
@@ -187,14 +214,14 @@ def _load_events(path: Path, problems: Problems) -> Timeline:
 
     try:
         return read_events(path, read_text(path, problems), problems)
-    except _Unreadable:
+    except Unreadable:
         return Timeline()
 
 
 def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
     try:
         data, lines = parse_yaml(path, read_text(path, problems), problems)
-    except _Unreadable:
+    except Unreadable:
         return {}
     if isinstance(data, dict) and "references" in data:  # Pandoc's YAML bibliography
         data, lines = data["references"], {k[1:]: v for k, v in lines.items() if k[:1] == ("references",)}
@@ -212,9 +239,14 @@ def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
     return sources
 
 
-def csv_rows(path: Path, text: str, problems: Problems) -> list[tuple[int, dict[str, str]]]:
-    """CSV rows as (line, row) with a header; ragged rows are problems naming the line."""
+def csv_rows(path: Path, text: str, problems: Problems,
+             columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """CSV rows as (line, row) under a header of known `columns`; problems name the line."""
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
+    unknown = [name for name in reader.fieldnames or [] if name.strip() not in columns]
+    if unknown:
+        problems.add(path, 1, f"unknown column {unknown[0]!r}; columns: {', '.join(columns)}")
+        return []
     rows = []
     for row in reader:
         if "\0extra" in row or None in row.values():
