@@ -26,6 +26,7 @@ class Result:
     pages: int
     footnotes: int
     html: Path | None = None
+    corrections: int = 0  # layouts redone to keep notes and figures in place
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -37,19 +38,22 @@ def build(folder: Path, options: Options | None = None) -> Result:
     body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
                              material.brief.allow_html, problems)
     problems.raise_if_any()  # every input problem, from every file, reported together
+    inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
+    target = output.check(options.output or output.default_path(material.brief), inputs)
+    html_target = output.check(options.html, inputs) if options.html else None
     style = styles.find(options.style or material.brief.style, folder)
     figures = _charts(material, body, style)
-    env = render.environment(style)
-    document = render.document(material, body, figures, style, env)
+    document = render.document(material, body, figures, style, render.environment(style))
     clock.lap("prepare")
     rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *style.roots])
     clock.lap("render")
-    inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
-    target = options.output or output.default_path(material.brief.date.isoformat(), material.brief.title)
-    html_path = output.write(options.html, document.html.encode(), inputs) if options.html else None
-    written = output.write(target, rendered.pdf, inputs)
-    logger.info("%s: %d pages, %d footnotes", written, rendered.pages, len(rendered.placement.call_pages))
-    return Result(written, rendered.pages, len(rendered.placement.call_pages), html_path, clock.laps)
+    if html_target:
+        output.write(html_target, document.html.encode())
+    written = output.write(target, rendered.pdf)
+    logger.info("%s: %d pages, %d footnotes, %d layout passes", written, rendered.pages,
+                len(rendered.placement.call_pages), rendered.fixes + 1)
+    return Result(written, rendered.pages, len(rendered.placement.call_pages), html_target,
+                  rendered.fixes, clock.laps)
 
 
 def _charts(material, body: commentary.Body, style: styles.Style) -> dict[int, charts.Chart]:

@@ -18,11 +18,12 @@ from . import __version__
 @click.pass_context
 def main(ctx: click.Context, verbose: int, debug: bool) -> None:
     """Turn a brief folder (brief.yaml, commentary, events, sources) into a footnoted PDF."""
-    level = logging.WARNING - 10 * min(verbose, 2)
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     log = logging.getLogger("briefkit")
-    log.setLevel(level)
+    log.setLevel(logging.WARNING - 10 * min(verbose, 2))
+    log.handlers = [h for h in log.handlers if not getattr(h, "briefkit_cli", False)]
+    handler = logging.StreamHandler(sys.stderr)  # the stream of this call (tests swap it)
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.briefkit_cli = True
     log.addHandler(handler)
     ctx.obj = {"debug": debug}
 

@@ -42,6 +42,12 @@ class StyleError(BriefError):
     """A house style cannot be found or is malformed."""
 
 
+class UsageError(BriefError):
+    """The command asks for something that cannot be done, such as writing over an input."""
+
+    exit_code = 2
+
+
 class RenderError(BriefError):
     """WeasyPrint or Matplotlib failed on input that passed validation."""
 

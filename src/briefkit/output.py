@@ -8,7 +8,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from .errors import OutputError
+from .errors import OutputError, UsageError
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -18,22 +18,29 @@ def slug(text: str, limit: int = 60) -> str:
     return words[:limit].rstrip("-") or "brief"
 
 
-def default_path(date_iso: str, title: str) -> Path:
+def default_path(brief) -> Path:
     """The default output, like other build tools' `dist/`: `dist/<date>-<slug>.pdf` here."""
-    return Path("dist") / f"{date_iso}-{slug(title)}.pdf"
+    return Path("dist") / f"{brief.date.isoformat()}-{slug(brief.title)}.pdf"
 
 
-def write(path: Path, data: bytes, inputs: list[Path]) -> Path:
-    """Write `data` to `path` through a temporary file and os.replace, so a reader sees the old
-    file or the new one, never half of one."""
+def check(path: Path, inputs: list[Path | None]) -> Path:
+    """The resolved output path, refused before any work if it would overwrite an input."""
     target = path.resolve()
-    if any(target == p.resolve() for p in inputs if p):
-        raise OutputError(f"{path}: refusing to write the PDF over one of the brief's inputs")
+    if any(input_ and target == input_.resolve() for input_ in inputs):
+        raise UsageError(f"{path}: this is one of the brief's inputs; choose another output path")
+    if target.is_dir():
+        raise UsageError(f"{path}: is a folder; give a file name such as {path / 'brief.pdf'}")
+    return target
+
+
+def write(target: Path, data: bytes) -> Path:
+    """Write `data` through a temporary file and os.replace, so a reader sees the old file or
+    the new one, never half of one, and a failure leaves the old file as it was."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write here: {exc.strerror}") from None
+        raise OutputError(f"{target}: cannot write here: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -43,5 +50,5 @@ def write(path: Path, data: bytes, inputs: list[Path]) -> Path:
         os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write: {exc.strerror}") from None
+        raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
     return target
