@@ -122,8 +122,9 @@ def _draw(fig, ax, events: list[Event], timeline: Timeline, options: dict[str, A
             ax.plot([x, _num(event.end.end())], [0, 0], color=color, lw=4, solid_capstyle="butt", zorder=2)
         ax.plot([x], [0], marker="o", ms=4 + 2 * (event.importance == "high"), color=color, zorder=3)
         _label(ax, renderer, event, x, color, labels, stems)
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=6, maxticks=12))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    locator = mdates.AutoDateLocator(minticks=5, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
     ax.yaxis.set_visible(False)
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)

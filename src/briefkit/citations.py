@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -18,11 +20,17 @@ DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y"}
 def human_date(value: Any, language: str = "en", precision: str | None = None) -> str:
     """A date as readers write it, at the precision it was given: 3 July 2025, July 2025, 2025."""
     date = PartialDate.parse(value)
-    locale = language.replace("-", "_")
+    return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=_locale(language))
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    """The babel locale for a BCP 47 tag; English where babel has none (dates stay readable)."""
     try:
-        return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale)
-    except (ValueError, LookupError):  # an unknown locale still gets a readable date
-        return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale="en")
+        return Locale.parse(language.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        logger.warning("language %r has no date formats here; dates are written in English", language)
+        return Locale.parse("en")
 
 
 def _csl_date(value: Any) -> PartialDate | None:

@@ -1,0 +1,58 @@
+"""The chicago-note citation format, on CSL items like the ones Zotero exports."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from briefkit import render, styles
+from briefkit.citations import Citer, human_date
+from briefkit.models import Source
+
+ITEMS = {
+    "neale": Source(id="neale", type="article-magazine", title="Remembering the Saur Revolution",
+                    author=[{"family": "Neale", "given": "Jonathan"}], **{"container-title": "Jacobin"},
+                    issued="2018-05-15", URL="https://example.org/saur"),
+    "cicek": Source(id="cicek", type="article-journal", title="The Quicksand of Afghanistan: A Study",
+                    author=[{"family": "Çiçek", "given": "Anil"}], volume=4, issue=2,
+                    issued={"date-parts": [[2015]]}, **{"container-title": "International Journal"}),
+    "crs": Source(id="crs", type="report", title="Russia's Chechnya Conflict", publisher="CRS",
+                  issued="2003-04-16"),
+}
+
+
+@pytest.fixture
+def citer():
+    env = render.environment(styles.find("think-tank"))
+    return Citer(ITEMS, env.get_template("citations/chicago-note.html.j2").module, "en")
+
+
+def test_first_note_has_author_linked_title_italic_container_and_date(citer):
+    assert str(citer.note([("neale", "")])) == (
+        'Jonathan Neale, <a href="https://example.org/saur">“Remembering the Saur Revolution”</a>, '
+        "<i>Jacobin</i>, 15 May 2018.")
+
+
+def test_journal_volume_issue_year_and_locator(citer):
+    assert str(citer.note([("cicek", "p. 120")])).endswith(
+        "<i>International Journal</i>, Vol. 4, No. 2, 2015, p. 120.")
+
+
+def test_a_source_cited_again_gets_the_short_form(citer):
+    citer.note([("cicek", "")])
+    assert str(citer.note([("cicek", "p. 3")])) == "Çiçek, “The Quicksand of Afghanistan”, p. 3."
+
+
+def test_several_sources_in_one_note(citer):
+    text = html.unescape(str(citer.note([("crs", ""), ("neale", "")])))
+    assert text.startswith("“Russia's Chechnya Conflict”, CRS, 16 April 2003; Jonathan Neale, ")
+    assert text.endswith("15 May 2018.")
+
+
+@pytest.mark.parametrize("value, language, expected", [
+    ("2025-07-03", "en", "3 July 2025"), ("2025-07", "en", "July 2025"), (2003, "en", "2003"),
+    ("2025-07-03", "fr", "3 juillet 2025"), ("2025-07-03", "xx-unknown", "3 July 2025"),
+])
+def test_dates_are_written_at_their_precision_in_the_brief_language(value, language, expected):
+    assert human_date(value, language) == expected
