@@ -440,7 +440,7 @@ def test_uncited_source_only_warns(runner, make_brief, tmp_path):
     assert out.exists()
     assert "Traceback" not in result.output
     assert "WARNING" in result.stderr
-    assert "'crs-2003' is never cited" in result.stderr
+    assert "sources.yaml:5: source 'crs-2003' is never cited" in result.stderr
     assert "reuters-2025" not in result.stderr
 
 

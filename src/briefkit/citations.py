@@ -109,6 +109,6 @@ class Citer:
         return Markup(self.macros.separator()).join(parts) + Markup(self.macros.terminator())
 
     def warn_unused(self, where: Any) -> None:
-        for key in self.sources:
+        for key, source in self.sources.items():
             if key not in self.cited:
-                logger.warning("%s: source %r is never cited", where, key)
+                logger.warning("%s:%d: source %r is never cited", where, source.line, key)

@@ -230,7 +230,7 @@ def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
         return {}
     sources: dict[str, Source] = {}
     for index, item in enumerate(data):
-        source = validate(Source, item, path, lines, problems, prefix=(index,))
+        source = validate(Source, item, path, lines, problems, prefix=(index,), line=lines.get((index,), 0))
         if source is None:
             continue
         if source.id in sources:

@@ -103,6 +103,8 @@ class Source(BaseModel):
     id: str
     type: str = "document"
     title: str | None = None
+    #: Line of the item in its file, for messages about it; not part of the CSL item.
+    line: int = Field(0, exclude=True)
 
     def csl(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
