@@ -291,46 +291,25 @@ def test_events_csv_unknown_column_names_column(runner, make_brief):
 
 # --- TimelineJS events.json ---------------------------------------------------------------
 
-def test_timelinejs_bad_month(runner, make_brief):
-    folder = make_brief({"events.json": """\
-        {
-          "events": [
-            {"start_date": {"year": "2025", "month": "1", "day": "5"},
-             "text": {"headline": "Fine"}},
-            {"start_date": {"year": "2025", "month": "14"},
-             "text": {"headline": "Bad month"}}
-          ]
-        }
-        """})
-    build_fails(runner, folder, "events.json:5", says=("month must be in 1..12",))
+TIMELINEJS = """\
+    {
+      "events": [
+        {"start_date": {"year": "2025", "month": "1", "day": "5"},
+         "text": {"headline": "Fine"}},
+        {"start_date": {"year": "2025", "month": "%s"},
+         "text": %s}
+      ]
+    }
+    """
 
 
-def test_timelinejs_missing_headline(runner, make_brief):
-    folder = make_brief({"events.json": """\
-        {
-          "events": [
-            {"start_date": {"year": "2025", "month": "1", "day": "5"},
-             "text": {"headline": "Fine"}},
-            {"start_date": {"year": "2025", "month": "2"},
-             "text": {"text": "No headline here"}}
-          ]
-        }
-        """})
-    build_fails(runner, folder, "events.json:5", says=("headline",))
-
-
-def test_timelinejs_missing_headline_names_line(runner, make_brief):
-    folder = make_brief({"events.json": """\
-        {
-          "events": [
-            {"start_date": {"year": "2025", "month": "1", "day": "5"},
-             "text": {"headline": "Fine"}},
-            {"start_date": {"year": "2025", "month": "2"},
-             "text": {"text": "No headline here"}}
-          ]
-        }
-        """})
-    build_fails(runner, folder, "events.json:5", says=("text.headline",))
+@pytest.mark.parametrize("month, text, says", [
+    ("14", '{"headline": "Bad month"}', "month must be in 1..12"),
+    ("2", '{"text": "No headline here"}', "event has no text.headline"),
+], ids=["bad-month", "missing-headline"])
+def test_timelinejs_errors(runner, make_brief, month, text, says):
+    folder = make_brief({"events.json": TIMELINEJS % (month, text)})
+    build_fails(runner, folder, "events.json:5", says=(says,))
 
 
 # --- sources.yaml -------------------------------------------------------------------------
