@@ -78,7 +78,7 @@ def test_events_are_sorted_by_date():
 
 
 def test_a_utf8_bom_is_not_part_of_the_first_column(tmp_path):
-    from briefkit.loading import read_text
+    from briefkit.readers import read_text
 
     path = tmp_path / "events.csv"
     path.write_bytes("\ufeff".encode() + CSV.encode())

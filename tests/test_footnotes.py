@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 import readback
 import stress
+
 from briefkit import layout
 from briefkit.build import Options, build
 

@@ -6,9 +6,8 @@ import re
 
 import pdfplumber
 import pikepdf
-import yaml
-
 import readback
+import yaml
 from conftest import SAMPLE
 
 
@@ -65,7 +64,7 @@ def test_every_font_is_embedded(sample):
     pdf = pikepdf.open(sample["pdf"])
     fonts = {}
     for page in pdf.pages:
-        for name, font in page.Resources.get("/Font", {}).items():
+        for font in page.Resources.get("/Font", {}).values():
             for leaf in font.get("/DescendantFonts", [font]):
                 descriptor = leaf.get("/FontDescriptor")
                 fonts[str(font.BaseFont)] = descriptor is not None and any(

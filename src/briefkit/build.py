@@ -6,8 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, commentary, loading, output, pdf, render, styles
-from . import logger
+from . import charts, commentary, loading, logger, output, pdf, render, styles
 from .errors import Problems
 
 

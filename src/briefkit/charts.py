@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .citations import human_date
 from .models import Event, PartialDate, Timeline

@@ -39,7 +39,8 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
 def build(ctx: click.Context, folder: Path, output: Path | None, html: Path | None,
           style: str | None) -> None:
     """Build the brief in FOLDER into a PDF."""
-    from .build import Options, build as run_build
+    from .build import Options
+    from .build import build as run_build
 
     options = Options(output=output, html=html, style=style)
     result = _guarded(ctx, lambda: run_build(folder, options))
@@ -57,4 +58,5 @@ def _guarded(ctx: click.Context, action):
     except Exception as exc:
         if ctx.obj.get("debug"):
             raise
-        raise RenderError(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)") from exc
+        message = f"unexpected error: {type(exc).__name__}: {exc} (--debug shows where)"
+        raise RenderError(message) from exc

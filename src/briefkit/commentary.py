@@ -168,7 +168,7 @@ def _set_lines(tokens: list[Token]) -> None:
 
 def _block_options(text: str, path: Path, line: int, problems: Problems) -> dict[str, Any]:
     """A fenced block's YAML options; problems name the line in the commentary."""
-    from .loading import Unreadable, parse_yaml
+    from .readers import Unreadable, parse_yaml
 
     if not text.strip():
         return {}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from . import logger
 from .errors import Problems
-from .loading import Lines, check_timeline, csv_rows, parse_yaml, read_events_data, validate
 from .models import Era, Event, Timeline
+from .readers import Lines, csv_rows, parse_yaml, validate
 
 #: CSV columns of the brief format; `sources` holds keys separated by `;`.
 CSV_FIELDS = ("date", "end", "title", "text", "group", "importance", "sources", "id")
@@ -83,3 +84,36 @@ def _timelinejs(path: Path, data: dict, lines: Lines, problems: Problems) -> Tim
         if era := validate(Era, converted, path, {(): line}, problems):
             eras.append(era)
     return check_timeline(path, events, eras, problems)
+
+
+def read_events_data(path: Path, data: Any, lines: Lines, problems: Problems) -> Timeline:
+    """The brief format's events mapping (or a bare list) to a Timeline."""
+    if isinstance(data, list):
+        data, lines = {"events": data}, {("events",) + k: v for k, v in lines.items()}
+    if not isinstance(data, dict):
+        problems.add(path, 1, "events must be a mapping with an events: list (and eras:)")
+        return Timeline()
+    for key in set(data) - {"events", "eras"}:
+        problems.add(path, lines.get((key,), 0), f"unknown key {key!r}; expected events: and eras:")
+    events = []
+    for index, item in enumerate(data.get("events") or []):
+        line = lines.get(("events", index), 0)
+        event = validate(Event, item, path, lines, problems, prefix=("events", index), line=line)
+        if event:
+            events.append(event)
+    eras = [era for index, item in enumerate(data.get("eras") or [])
+            if (era := validate(Era, item, path, lines, problems, prefix=("eras", index)))]
+    return check_timeline(path, events, eras, problems)
+
+
+def check_timeline(path: Path, events: list[Event], eras: list[Era], problems: Problems) -> Timeline:
+    ids: dict[str, int] = {}
+    for event in events:
+        if event.end and event.end.start() < event.date.start():
+            problems.add(path, event.line, f"event {event.title!r} ends before it starts")
+        if event.id and event.id in ids:
+            problems.add(path, event.line, f"duplicate event id {event.id!r} (first on line {ids[event.id]})")
+        ids.setdefault(event.id or "", event.line)
+    events.sort(key=lambda e: (e.date.start(), e.line))
+    logger.debug("%s: %d events, %d eras", path.name, len(events), len(eras))
+    return Timeline(tuple(events), tuple(eras))

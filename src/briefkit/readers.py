@@ -1,0 +1,161 @@
+"""Readers that keep the line of every value: text, YAML (and JSON), CSV, model validation."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import Problems
+
+#: Bigger input files are refused: a brief is text, not a data dump.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+Lines = dict[tuple, int]
+
+
+class Unreadable(Exception):
+    """A file could not be read or parsed; the problem is already recorded."""
+
+
+def read_text(path: Path, problems: Problems) -> str:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.add(path, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+            raise Unreadable
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(path, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8")
+    except OSError as exc:
+        problems.add(path, 0, f"cannot read: {exc.strerror}")
+    raise Unreadable
+
+
+def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
+    """YAML (or JSON, a subset) to plain data plus the line of every key and item."""
+    loader = yaml.SafeLoader(text)
+    try:
+        _refuse_aliases(text)
+        root = loader.get_single_node()
+        if root is None:
+            return None, {}
+        lines: Lines = {(): root.start_mark.line + 1}
+        return _construct(loader, root, (), lines), lines
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.add(path, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem}")
+    except _Located as exc:
+        problems.add(path, exc.line, str(exc))
+    finally:
+        loader.dispose()
+    raise Unreadable
+
+
+class _Located(ValueError):
+    """A problem found while building values, with the line it stands on."""
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+def _refuse_aliases(text: str) -> None:
+    """Aliases can multiply a small file into a huge value (an "alias bomb"); briefs need none."""
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise _Located(f"YAML aliases (*{event.anchor}) are not supported; write the value out",
+                           event.start_mark.line + 1)
+
+
+def _scalar(loader, node) -> Any:
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError as exc:  # e.g. an impossible unquoted date such as 2025-02-30
+        kind = "date" if node.tag.endswith("timestamp") else "value"
+        raise _Located(f"{node.value!r} is not a valid {kind}: {exc}", node.start_mark.line + 1) from None
+
+
+def _construct(loader, node, path: tuple, lines: Lines) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        result: dict = {}
+        for key_node, value_node in node.value:
+            key = _scalar(loader, key_node)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                raise _Located(
+                    f"duplicate key {key!r} (first on line {lines[path + (key,)]})", line)
+            lines[path + (key,)] = line
+            result[key] = _construct(loader, value_node, path + (key,), lines)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            lines[path + (index,)] = item.start_mark.line + 1
+            items.append(_construct(loader, item, path + (index,), lines))
+        return items
+    return _scalar(loader, node)
+
+
+def validate(model: type[BaseModel], data: Any, path: Path, lines: Lines, problems: Problems,
+             prefix: tuple = (), **extra) -> Any:
+    """Validate one item; each pydantic error becomes a problem at the line of its key."""
+    try:
+        return model.model_validate({**data, **extra} if isinstance(data, dict) else data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = prefix + tuple(error["loc"])
+            problems.add(path, _line_of(lines, loc), _explain(model, error, loc))
+    return None
+
+
+def _line_of(lines: Lines, loc: tuple) -> int:
+    while loc not in lines and loc:
+        loc = loc[:-1]
+    return lines.get(loc, 0)
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel]:
+    """The model that holds the last key of `loc`, e.g. Author for ("authors", 0, "bio")."""
+    for part in loc[:-1]:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue
+        candidates = [field.annotation, *typing.get_args(field.annotation)]
+        model = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), model)
+    return model
+
+
+def _explain(model: type[BaseModel], error: dict, loc: tuple) -> str:
+    field = ".".join(str(part) for part in loc) or "this file"
+    if error["type"] == "extra_forbidden":
+        known = [k for k in _model_at(model, loc).model_fields if k not in ("line", "extra")]
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+        return f"unknown key {loc[-1]!r}{hint}"
+    if error["type"] == "missing":
+        return f"{field} is required"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field}: {message}"
+
+
+def csv_rows(path: Path, text: str, problems: Problems,
+             columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """CSV rows as (line, row) under a header of known `columns`; problems name the line."""
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
+    unknown = [name for name in reader.fieldnames or [] if name.strip() not in columns]
+    if unknown:
+        problems.add(path, 1, f"unknown column {unknown[0]!r}; columns: {', '.join(columns)}")
+        return []
+    rows = []
+    for row in reader:
+        if "\0extra" in row or None in row.values():
+            problems.add(path, reader.line_num, "row has a different number of cells than the header")
+            continue
+        rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items()}))
+    return rows
