@@ -61,7 +61,7 @@ def summary(timeline):
 def test_the_three_formats_agree():
     from_yaml = read("events.yaml", YAML)
     assert summary(read("events.csv", CSV)) == summary(from_yaml)
-    from_tjs = read("events.json", json.dumps(TIMELINEJS, indent=1))
+    from_tjs = read("events.json", json.dumps(TIMELINEJS, indent="\t"))  # as exports indent
     assert summary(from_tjs) == summary(from_yaml)
     assert [str(e.start) for e in from_tjs.eras] == [str(e.start) for e in from_yaml.eras]
 
@@ -93,3 +93,19 @@ def test_a_utf8_bom_is_not_part_of_the_first_column(tmp_path):
 def test_partial_dates_keep_their_precision(value, precision, first, last):
     date = PartialDate.parse(value)
     assert (date.precision, str(date.start()), str(date.end())) == (precision, first, last)
+
+
+def test_csl_json_sources_as_zotero_exports_them(make_brief, tmp_path):
+    from briefkit.errors import Problems
+    from briefkit.loading import load
+
+    items = [{"id": "a", "type": "report", "title": "A “quoted” title",
+              "author": [{"family": "Çiçek", "given": "Anil"}],
+              "issued": {"date-parts": [[2015, 6]]}}]
+    folder = make_brief({"sources.json": json.dumps(items, indent="\t", ensure_ascii=False),
+                         "commentary.md": "Text.[@a]\n"})
+    problems = Problems()
+    material = load(folder, problems)
+    assert not problems, problems.items
+    assert material.sources["a"].csl()["author"][0]["family"] == "Çiçek"
+    assert material.sources["a"].line == 2

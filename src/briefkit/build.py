@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,14 +34,15 @@ def build(folder: Path, options: Options | None = None) -> Result:
     options = options or Options()
     clock = _Clock()
     problems = Problems()
-    material = loading.load(folder, problems)
+    style_of = functools.cache(lambda name: styles.find(options.style or name, folder))
+    material = loading.load(folder, problems, lambda name: style_of(name).settings["brief_keys"])
     body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
                              material.brief.allow_html, problems)
     problems.raise_if_any()  # every input problem, from every file, reported together
     inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
     target = output.check(options.output or output.default_path(material.brief), inputs)
     html_target = output.check(options.html, inputs) if options.html else None
-    style = styles.find(options.style or material.brief.style, folder)
+    style = style_of(material.brief.style)
     figures = _charts(material, body, style)
     document = render.document(material, body, figures, style, render.environment(style))
     clock.lap("prepare")

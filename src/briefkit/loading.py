@@ -14,9 +14,11 @@ EVENT_FILES = ("events.yaml", "events.yml", "events.csv", "events.json")
 SOURCE_FILES = ("sources.yaml", "sources.yml", "sources.json")
 
 
-def load(folder: Path, problems: Problems, style_keys: frozenset[str] = frozenset()) -> Material:
+def load(folder: Path, problems: Problems,
+         style_keys: Callable[[str], Iterable[str]] = lambda style: ()) -> Material:
     """Read and validate every file of the brief, adding what is wrong to `problems`.
 
+    `style_keys(style)` names the extra brief.yaml keys that style's templates read.
     Raises at once only when brief.yaml itself is unusable; otherwise the caller goes on to
     check the commentary too and raises once with everything found."""
     brief_file = folder / "brief.yaml"
@@ -30,7 +32,8 @@ def load(folder: Path, problems: Problems, style_keys: frozenset[str] = frozense
     if not isinstance(data, dict):
         problems.add(brief_file, 1, "brief.yaml must be a mapping of keys such as title: and date:")
         problems.raise_if_any()
-    extra = {key: data.pop(key) for key in list(data) if key in style_keys}
+    own = set(style_keys(str(data.get("style") or Brief.model_fields["style"].default)))
+    extra = {key: data.pop(key) for key in list(data) if key in own}
     brief = validate(Brief, data, brief_file, lines, problems, extra=extra)
     if brief is None:
         problems.raise_if_any()

@@ -39,6 +39,10 @@ def read_text(path: Path, problems: Problems) -> str:
 
 def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
     """YAML (or JSON, a subset) to plain data plus the line of every key and item."""
+    if path.suffix.lower() == ".json":
+        # JSON exports (Zotero's among them) indent with tabs, which YAML forbids; valid JSON
+        # has no raw tab inside a string, so spaces mean the same.
+        text = text.replace("\t", " ")
     loader = yaml.SafeLoader(text)
     try:
         _refuse_aliases(text)
