@@ -11,6 +11,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup, escape
+from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import Problems
@@ -72,6 +73,7 @@ def parser(allow_html: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    md.use(attrs_block_plugin)  # `{.pull-quote}` on the line before a block gives it a class
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md
 
@@ -122,14 +124,29 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
         body.blocks.append(Block(kind, options_, line))
         return f"<!--briefkit-block-{len(body.blocks) - 1}-->\n"
 
+    def paragraph_open(tokens, idx, options, env) -> str:
+        # A paragraph that is one image is a photo: a figure with caption (alt) and credit (title).
+        children = tokens[idx + 1].children or []
+        if len(children) == 1 and children[0].type == "image":
+            image = children[0]
+            tokens[idx + 1].children = []
+            tokens[idx + 2].hidden = True
+            caption, credit = image.content, image.attrGet("title")
+            credit_html = f' <span class="credit">{escape(credit)}</span>' if credit else ""
+            return (f'<figure class="photo"><img src="{escape(image.attrGet("src"))}" '
+                    f'alt="{escape(caption)}"><figcaption>{escape(caption)}{credit_html}'
+                    "</figcaption></figure>\n")
+        return default_render(tokens, idx, options, env)
+
     def heading_open(tokens, idx, options, env) -> str:
         if tokens[idx].tag == "h2":
             body.headings.append(tokens[idx + 1].content)
-        return default_heading(tokens, idx, options, env)
+        return default_render(tokens, idx, options, env)
 
     rules = md.renderer.rules
-    default_fence, default_heading = rules["fence"], md.renderer.renderToken
-    rules.update(citation=citation, footnote_ref=footnote_ref, fence=fence, heading_open=heading_open)
+    default_fence, default_render = rules["fence"], md.renderer.renderToken
+    rules.update(citation=citation, footnote_ref=footnote_ref, fence=fence, heading_open=heading_open,
+                 paragraph_open=paragraph_open)
     html = md.renderer.render(tokens, md.options, env)
     for label, (line, _) in definitions.items():
         if label not in seen_labels:

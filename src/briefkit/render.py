@@ -17,6 +17,8 @@ from .styles import BUILTIN_TEMPLATES, Style
 
 #: The entry template; a style overrides any template by giving one of the same name.
 ENTRY_TEMPLATE = "brief.html.j2"
+#: Words a minute, for the "N min read" an article style prints.
+READING_SPEED = 230
 _BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
 _NOTES = re.compile(r'<span class="footnote">|<span data-cites="(\d+)"( data-reuse)?></span>')
 
@@ -104,15 +106,17 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
     html = _BLOCK.sub(block, str(body.html))
     context = {
         "brief": brief,
-        "extra": brief.extra,
+        # Keys the style declares, None where the brief leaves them out.
+        "extra": {key: brief.extra.get(key) for key in style.brief_keys},
         "body": Markup(html),
         "summary": inline(brief.summary),
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
         "date": human_date(brief.date, brief.language),
-        "css": Markup(font_faces(style) + "\n" + "\n".join(
-            p.read_text(encoding="utf-8") for p in style.stylesheets)),
+        "css": Markup(font_faces(style) + "\n" + style.css()),
         "style": style.settings,
+        "logo": style.logo.as_uri() if style.logo else None,
+        "reading_minutes": max(1, round(len(material.commentary.split()) / READING_SPEED)),
         "generator": f"briefkit {__version__}",
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)

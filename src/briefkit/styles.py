@@ -27,6 +27,9 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "chart_style": "chart.mplstyle",  # a Matplotlib style sheet in the style folder
     "chart_font": None,  # the family charts use; defaults to the first font's family
     "brief_keys": [],  # extra brief.yaml keys the style's templates read
+    "colours": {},  # name: CSS colour -> the custom property --name (e.g. accent: "#1f4e79")
+    "page": {},  # size and margin of @page, e.g. {size: Letter, margin: 2cm}
+    "logo": None,  # an image file in the style folder, shown by the cover template
 }
 
 
@@ -46,17 +49,22 @@ class Style:
     chain: list[Path]  # style folders, the chosen one first
     settings: dict[str, Any] = field(default_factory=dict)
     fonts: list[Font] = field(default_factory=list)
+    own: list[dict[str, Any]] = field(default_factory=list)  # each folder's style.yaml, in chain order
+    logo: Path | None = None
+
+    def css(self) -> str:
+        """The CSS layers, root style first: each folder's style.css, then its style.yaml knobs."""
+        layers = []
+        for folder, data in zip(reversed(self.chain), reversed(self.own), strict=True):
+            if (folder / "style.css").is_file():
+                layers.append((folder / "style.css").read_text(encoding="utf-8"))
+            layers.append(_knobs(data))
+        return "\n".join(layer for layer in layers if layer)
 
     @property
     def template_dirs(self) -> list[Path]:
         dirs = [folder / "templates" for folder in self.chain if (folder / "templates").is_dir()]
         return dirs + [BUILTIN_TEMPLATES]
-
-    @property
-    def stylesheets(self) -> list[Path]:
-        """CSS layers, the root style's first so each child's rules win."""
-        return [folder / "style.css" for folder in reversed(self.chain)
-                if (folder / "style.css").is_file()]
 
     @property
     def chart_styles(self) -> list[Path]:
@@ -69,6 +77,10 @@ class Style:
         return self.chain + [BUILTIN_TEMPLATES] + sorted({font.path.parent for font in self.fonts})
 
     @property
+    def brief_keys(self) -> list[str]:
+        return list(self.settings["brief_keys"])
+
+    @property
     def chart_font(self) -> str:
         return self.settings["chart_font"] or (self.fonts[0].family if self.fonts else "DejaVu Sans")
 
@@ -76,21 +88,24 @@ class Style:
 def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
     """Resolve a style by name or path, following `extends` until a root style."""
     chain: list[Path] = []
+    own: list[dict[str, Any]] = []
     settings: dict[str, Any] = {}
     fonts: list[Font] = []
+    logo: Path | None = None
     target: str | None = name_or_path
-    base = brief_folder
     while target:
-        folder = _locate(target, base, chain)
+        folder = _locate(target, brief_folder, chain)
         data = _read(folder / "style.yaml")
         chain.append(folder)
+        own.append(data)
         for key, value in data.items():
             settings.setdefault(key, value)
         fonts = [_font(folder, spec) for spec in data.get("fonts", [])] + fonts
-        target, base = data.get("extends"), brief_folder
-    merged = {**STYLE_DEFAULTS, **settings}
-    merged["name"] = merged["name"] or chain[0].name
-    return Style(merged["name"], chain, merged, _dedupe(fonts))
+        if logo is None and data.get("logo"):
+            logo = _inside(folder, data["logo"], "logo")
+        target = data.get("extends")
+    merged = {**STYLE_DEFAULTS, **settings, "name": own[0].get("name") or chain[0].name}
+    return Style(merged["name"], chain, merged, _dedupe(fonts), own, logo)
 
 
 def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
@@ -124,6 +139,24 @@ def _read(path: Path) -> dict[str, Any]:
     if unknown:
         raise StyleError(f"{path}: unknown key {unknown[0]!r}; known: {', '.join(STYLE_DEFAULTS)}")
     return data
+
+
+def _knobs(data: dict[str, Any]) -> str:
+    """style.yaml's colours and page settings as CSS, so a one-line change needs no CSS."""
+    rules = []
+    if data.get("colours"):
+        props = " ".join(f"--{name}: {value};" for name, value in data["colours"].items())
+        rules.append(f":root {{ {props} }}")
+    if data.get("page"):
+        rules.append("@page { " + " ".join(f"{k}: {v};" for k, v in data["page"].items()) + " }")
+    return "\n".join(rules)
+
+
+def _inside(folder: Path, name: str, what: str) -> Path:
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder) or not path.is_file():
+        raise StyleError(f"{folder / 'style.yaml'}: {what} {name!r} is not a file in the style folder")
+    return path
 
 
 def _font(folder: Path, spec: dict[str, Any]) -> Font:
