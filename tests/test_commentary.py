@@ -28,7 +28,7 @@ def body(text: str, allow_html: bool = False):
 def test_pandoc_citations_become_one_note_per_bracket(text, cites):
     result = body(text)
     assert result.cites == cites
-    assert str(result.html).count('class="footnote"') == len(cites)
+    assert str(result.html).count('data-role="note"') == len(cites)
 
 
 def test_a_link_whose_text_starts_with_at_stays_a_link():
@@ -42,7 +42,8 @@ def test_free_notes_go_where_they_are_called_and_keep_markdown():
     html = str(result.html)
     assert html.index('class="footnote"') < html.index("More.")
     assert "<em>emphasis</em>" in html
-    assert html.count('class="footnote"') == 1  # the cite inside the note stays inline
+    assert html.count('class="footnote"') == 1
+    assert 'data-role="inline"' in html  # the cite inside the note stays in that note
     assert result.cites == [[("b", "")]]
 
 

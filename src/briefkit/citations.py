@@ -94,7 +94,11 @@ class Citer:
 
     def __init__(self, sources: dict[str, Source], macros: Any, language: str):
         self.sources = sources
-        self.macros = macros  # the citation format template's module: note(item, locator, first)
+        # The citation format's template module: note(item, locator, first), separator(),
+        # terminator(), and for author-date formats `kind = "in-text"`, opening() and
+        # reference(item).
+        self.macros = macros
+        self.in_text = getattr(macros, "kind", "note") == "in-text"
         self.language = language
         self.cited: list[str] = []
 
@@ -106,7 +110,16 @@ class Citer:
             self.cited.append(key)
             item = prepare(self.sources[key], self.language)
             parts.append(Markup(self.macros.note(item, locator.strip(), first)).strip())
-        return Markup(self.macros.separator()).join(parts) + Markup(self.macros.terminator())
+        opening = Markup(self.macros.opening()) if hasattr(self.macros, "opening") else Markup("")
+        return opening + Markup(self.macros.separator()).join(parts) + Markup(self.macros.terminator())
+
+    def references(self, keys: set[str]) -> list[Markup]:
+        """The reference list of an author-date format, by author and year; empty for notes."""
+        if not self.in_text:
+            return []
+        items = sorted((prepare(self.sources[k], self.language) for k in keys if k in self.sources),
+                       key=lambda item: (item["short_authors"] or item["title"], item["year"] or 0))
+        return [Markup(self.macros.reference(item)).strip() for item in items]
 
     def warn_unused(self, where: Any) -> None:
         for key, source in self.sources.items():

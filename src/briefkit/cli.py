@@ -47,6 +47,38 @@ def build(ctx: click.Context, folder: Path, output: Path | None, html: Path | No
     click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
 
 
+@main.command("styles")
+@click.option("--brief", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Also list the styles local to this brief folder.")
+def list_styles(brief: Path | None) -> None:
+    """List the house styles a brief can name, with where each comes from."""
+    from .styles import available
+
+    rows = available(brief)
+    width = max((len(name) for name, *_ in rows), default=4)
+    for name, origin, folder, description in rows:
+        click.echo(f"{name:<{width}}  {origin:<15}  {description}")
+
+
+@main.group()
+def style() -> None:
+    """Make and manage house styles."""
+
+
+@style.command("new")
+@click.argument("name")
+@click.option("--from", "base", default="think-tank", show_default=True, help="The style to extend.")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("styles"), show_default=True, help="Where to create the style folder.")
+def new_style(name: str, base: str, directory: Path) -> None:
+    """Create a minimal child style NAME that extends another."""
+    from .styles import scaffold
+
+    folder = scaffold(name, base, directory)
+    click.echo(f"{folder}: created. Build with --style {folder}, or with `style: {name}` in a "
+               f"brief whose folder holds styles/{name} (or put it in $BRIEFKIT_STYLES).")
+
+
 def _guarded(ctx: click.Context, action):
     """Our errors print as they are; anything else becomes one line unless --debug."""
     from .errors import BriefError, RenderError

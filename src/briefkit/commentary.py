@@ -44,9 +44,12 @@ class Body:
     cites: list[list[tuple[str, str]]] = field(default_factory=list)
 
 
-def cite_marker(index: int) -> str:
-    """A placeholder the render stage replaces, in reading order, with the formatted note."""
-    return f'<span data-cites="{index}"></span>'
+def cite_marker(index: int, role: str = "inline") -> str:
+    """A placeholder the render stage replaces, in reading order, with the formatted citation.
+
+    role: "note" for a citation in the text (a footnote, or "(Author 2020)" in an author-date
+    format), "inline" inside a note, "row" for a chronology row (may point to an earlier note)."""
+    return f'<span data-cites="{index}" data-role="{role}"></span>'
 
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
@@ -100,8 +103,8 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
         if missing:
             return ""
         body.cites.append(token.meta["cites"])
-        text = cite_marker(len(body.cites) - 1)
-        return text if env.get("in_note") else note(text)  # a citation inside a note stays inline
+        # A citation inside a note stays inline in that note.
+        return cite_marker(len(body.cites) - 1, "inline" if env.get("in_note") else "note")
 
     def footnote_ref(tokens, idx, options, env) -> str:
         token = tokens[idx]

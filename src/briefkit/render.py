@@ -20,7 +20,7 @@ ENTRY_TEMPLATE = "brief.html.j2"
 #: Words a minute, for the "N min read" an article style prints.
 READING_SPEED = 230
 _BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
-_NOTES = re.compile(r'<span class="footnote">|<span data-cites="(\d+)"( data-reuse)?></span>')
+_NOTES = re.compile(r'<span class="footnote">|<span data-cites="(\d+)" data-role="(\w+)"></span>')
 
 
 @dataclass(frozen=True)
@@ -30,29 +30,32 @@ class Document:
 
 
 def _number_notes(page: str, cites: list, citer: Citer) -> str:
-    """Format notes in reading order, so a source's first citation gets the full form.
+    """Format citations in reading order, so a source's first citation gets the full form.
 
-    A chronology row whose sources all have a note already points to that note (a linked
-    superscript) instead of repeating it, as a printed brief does."""
+    In a note format each citation in the text becomes a footnote; in an author-date format it
+    stays in the text, in parentheses. A chronology row whose sources all have a note already
+    points to that note (a linked number) instead of repeating it, as a printed brief does."""
     number, note_of = 0, {}
+    in_text = citer.in_text
 
     def replace(match: re.Match) -> str:
         nonlocal number
-        if match.group(1) is None:  # the opening of a footnote: the next number
+        if match.group(1) is None:  # the opening of a free note: the next number
             number += 1
             return f'<span class="footnote" id="note-{number}">'
-        group = cites[int(match.group(1))]
+        group, role = cites[int(match.group(1))], match.group(2)
         keys = [key for key, _ in group]
-        if match.group(2) and all(key in note_of for key in keys):
+        if role == "row" and not in_text and all(key in note_of for key in keys):
             refs = sorted({note_of[key] for key in keys})
             return "".join(f'<a class="note-ref" href="#note-{n}">{n}</a>' for n in refs)
-        for key in keys:
-            note_of.setdefault(key, number + bool(match.group(2)))
         text = citer.note(group)
-        if match.group(2):  # a new note for a chronology row
-            number += 1
-            return f'<span class="footnote" id="note-{number}">{text}</span>'
-        return str(text)
+        if role == "inline" or in_text:
+            # The leading space is collapsed by HTML when the author already typed one.
+            return f' <span class="citation">{text}</span>' if in_text else str(text)
+        number += 1
+        for key in keys:
+            note_of.setdefault(key, number)
+        return f'<span class="footnote" id="note-{number}">{text}</span>'
 
     return _NOTES.sub(replace, page)
 
@@ -97,7 +100,7 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
             marker = ""
             if event.sources:
                 cites.append([(key, "") for key in event.sources])
-                marker = cite_marker(len(cites) - 1).replace("></span>", " data-reuse></span>")
+                marker = cite_marker(len(cites) - 1, "row")
             rows.append({"date": human_date(event.date, brief.language), "event": event,
                          "text": inline(event.text), "note": Markup(marker)})
         return env.get_template("partials/chronology.html.j2").render(
@@ -105,6 +108,7 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
 
     html = _BLOCK.sub(block, str(body.html))
     context = {
+        "references": citer.references({key for group in cites for key, _ in group}),
         "brief": brief,
         # Keys the style declares, None where the brief leaves them out.
         "extra": {key: brief.extra.get(key) for key in style.brief_keys},

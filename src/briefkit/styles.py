@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.resources
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import click
 import yaml
 
 from .errors import StyleError
@@ -108,14 +111,40 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
     return Style(merged["name"], chain, merged, _dedupe(fonts), own, logo)
 
 
+def search_path(brief_folder: Path | None = None) -> list[tuple[str, Path]]:
+    """Where a style name is looked up, first match wins: (origin, folder holding styles)."""
+    places = [("brief", brief_folder / "styles")] if brief_folder is not None else []
+    places += [("BRIEFKIT_STYLES", Path(p).expanduser())
+               for p in os.environ.get("BRIEFKIT_STYLES", "").split(os.pathsep) if p]
+    places.append(("user", Path(click.get_app_dir("briefkit")) / "styles"))
+    places.append(("built-in", BUILTIN_STYLES))
+    return places
+
+
+def available(brief_folder: Path | None = None) -> list[tuple[str, str, Path, str]]:
+    """Every style a name can reach: (name, origin, folder, description), shadowed ones left out."""
+    found: dict[str, tuple[str, str, Path, str]] = {}
+    for origin, place in search_path(brief_folder):
+        for folder in sorted(place.iterdir()) if place.is_dir() else []:
+            if (folder / "style.yaml").is_file() and folder.name not in found:
+                try:
+                    description = _read(folder / "style.yaml").get("description", "")
+                except StyleError as exc:
+                    description = f"(broken: {exc})"
+                found[folder.name] = (folder.name, origin, folder, description)
+    return list(found.values())
+
+
 def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
-    candidates = []
-    if "/" in target or target.startswith("."):
-        candidates.append(Path(target).expanduser())
+    if "/" in target or target.startswith(".") or target.startswith("~"):
+        candidates = [Path(target).expanduser()]
     else:
-        if brief_folder is not None:
-            candidates.append(brief_folder / "styles" / target)
-        candidates.append(BUILTIN_STYLES / target)
+        candidates = [place / target for _, place in search_path(brief_folder)]
+        if chain:  # `extends` looks beside the extending style first: styles ship as families
+            candidates.insert(0, chain[-1].parent / target)
+        # A style may extend one of the same name further down the path (a brief's own
+        # think-tank extending the built-in one): it never finds itself.
+        candidates = [c for c in candidates if not chain or c.resolve() != chain[-1]]
     for candidate in candidates:
         if (candidate / "style.yaml").is_file():
             folder = candidate.resolve()
@@ -123,9 +152,9 @@ def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
                 cycle = " -> ".join(p.name for p in chain + [folder])
                 raise StyleError(f"{chain[-1] / 'style.yaml'}: extends makes a cycle: {cycle}")
             return folder
-    known = ", ".join(sorted(p.name for p in BUILTIN_STYLES.iterdir() if (p / "style.yaml").is_file()))
+    known = ", ".join(name for name, *_ in available(brief_folder))
     raise StyleError(f"style {target!r} not found (looked in {', '.join(map(str, candidates))}); "
-                     f"built-in styles: {known}")
+                     f"styles here: {known}")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -178,3 +207,34 @@ def _dedupe(fonts: list[Font]) -> list[Font]:
     """A child's face replaces its parent's face of the same family, weight and style."""
     faces = {(f.family, f.weight, f.style): f for f in fonts}
     return list(faces.values())
+
+
+_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);[ \t]*(?:/\*\s*(.*?)\s*\*/)?")
+
+
+def scaffold(name: str, base: str, directory: Path, brief_folder: Path | None = None) -> Path:
+    """Make a minimal child style: style.yaml extending `base`, a style.css listing the custom
+    properties the chain defines (commented out), and a README."""
+    parent = find(base, brief_folder)
+    folder = directory / name
+    if folder.exists():
+        raise StyleError(f"{folder}: already exists; choose another name or --dir")
+    properties: dict[str, tuple[str, str]] = {}
+    for match in _PROPERTY.finditer(parent.css()):
+        properties[match.group(1)] = (match.group(2).strip(), match.group(3) or "")
+    lines = [f"/* {name}: layered after {parent.name}'s CSS. Uncomment a line to change it. */",
+             ":root {"]
+    lines += [f"  /* {prop}: {value}; */" + (f"  /* {note} */" if note else "")
+              for prop, (value, note) in properties.items()]
+    lines += ["}", ""]
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text(
+        f"# A house style; keys and defaults: README 'House style'.\nname: {name}\n"
+        f"description: {name}, based on {parent.name}\nextends: {base}\n", encoding="utf-8")
+    (folder / "style.css").write_text("\n".join(lines), encoding="utf-8")
+    (folder / "README.md").write_text(
+        f"# {name}\n\nA child of `{base}`. Change a colour or a font in `style.css`, add a logo with "
+        "`logo: logo.svg` in `style.yaml`, or override one template by copying it from briefkit's "
+        "`templates/` into `templates/` here (same relative name) and editing it; "
+        '`{% extends "base/partials/cover.html.j2" %}` reaches the built-in one.\n', encoding="utf-8")
+    return folder

@@ -1,0 +1,152 @@
+"""House styles: lookup, extends chains, one-line changes, block overrides, errors."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+import textwrap
+
+import pytest
+
+import readback
+from briefkit import styles
+from briefkit.build import Options, build
+from briefkit.errors import StyleError
+from conftest import SAMPLE, run
+
+
+def write_style(root, name, yaml_text, css=None, templates=None):
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text(textwrap.dedent(yaml_text))
+    if css is not None:
+        (folder / "style.css").write_text(css)
+    for template, text in (templates or {}).items():
+        (folder / "templates" / template).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "templates" / template).write_text(textwrap.dedent(text))
+    return folder
+
+
+@pytest.fixture
+def brief(tmp_path):
+    """A copy of the sample, so styles can be added to its folder."""
+    folder = tmp_path / "brief"
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def html_of(folder, tmp_path, style=None, name="out"):
+    result = build(folder, Options(output=tmp_path / f"{name}.pdf", html=tmp_path / f"{name}.html",
+                                   style=style))
+    return result, (tmp_path / f"{name}.html").read_text()
+
+
+def test_a_child_that_sets_one_property_and_one_block_changes_exactly_that(brief, tmp_path):
+    write_style(brief / "styles", "acme", "extends: think-tank\n", css=":root { --accent: #8a1538; }\n",
+                templates={"brief.html.j2": """\
+                    {% extends "base.html.j2" %}
+                    {% block closing %}<footer class="closing">Acme Ltd.</footer>{% endblock %}
+                    """})
+    _, before = html_of(brief, tmp_path, name="before")
+    _, after = html_of(brief, tmp_path, style="acme", name="after")
+    changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    added = [line[1:].strip() for line in changed if line.startswith("+") and line[1:].strip()]
+    assert ":root { --accent: #8a1538; }" in added
+    assert any('<footer class="closing">Acme Ltd.</footer>' in line for line in added)
+    removed = "\n".join(line for line in changed if line.startswith("-"))
+    assert "disclaimer" in removed and "accent" not in removed  # only the closing block went
+    assert len(added) == 2, added
+
+
+def test_extends_chains_of_depth_three_layer_css_and_templates(tmp_path):
+    root = tmp_path / "styles"
+    write_style(root, "middle", "extends: think-tank\ncolours: {accent: '#004400'}\n",
+                css="/* middle */\n", templates={"partials/closing.html.j2": "<p>middle closing</p>\n"})
+    write_style(root, "child", "extends: middle\ndescription: the child\n", css="/* child */\n",
+                templates={"partials/closing.html.j2": "<p>child closing</p>\n"})
+    style = styles.find(str(root / "child"))
+    assert [folder.name for folder in style.chain] == ["child", "middle", "think-tank"]
+    css = style.css()
+    assert css.index("--accent: #1f4e79") < css.index("/* middle */") < css.index("--accent: #004400") \
+        < css.index("/* child */")
+    assert style.template_dirs[0] == root / "child" / "templates"
+    assert style.settings["description"] == "the child"
+    assert style.settings["citation_format"] == "chicago-note"  # inherited from the root
+
+
+def test_a_brief_local_style_wins_over_the_built_in_of_the_same_name(brief, tmp_path):
+    write_style(brief / "styles", "think-tank", "extends: think-tank\n",
+                css=":root { --accent: #123456; }\n")
+    style = styles.find("think-tank", brief)
+    assert style.chain[0] == (brief / "styles" / "think-tank").resolve()
+    assert style.chain[1] == styles.BUILTIN_STYLES / "think-tank"  # and it can extend it
+    _, html = html_of(brief, tmp_path)
+    assert "--accent: #123456" in html
+
+
+def test_styles_are_found_through_the_environment(tmp_path, monkeypatch):
+    write_style(tmp_path / "house", "ours", "extends: think-tank\n")
+    monkeypatch.setenv("BRIEFKIT_STYLES", str(tmp_path / "house"))
+    assert styles.find("ours").chain[0].name == "ours"
+    assert ("ours", "BRIEFKIT_STYLES") in [(name, origin) for name, origin, *_ in styles.available()]
+
+
+@pytest.mark.parametrize("setup, target, says", [
+    (lambda root: None, "nowhere", "style 'nowhere' not found"),
+    (lambda root: (write_style(root, "a", "extends: b\n"), write_style(root, "b", "extends: a\n")),
+     "a", "extends makes a cycle: a -> b -> a"),
+    (lambda root: write_style(root, "bad", "extends: think-tank\ncolour: {accent: red}\n"),
+     "bad", "unknown key 'colour'"),
+    (lambda root: write_style(root, "broken", "extends: [think-tank\n"), "broken", "cannot read style"),
+    (lambda root: write_style(root, "nologo", "logo: missing.svg\n"), "nologo", "is not a file"),
+])
+def test_style_errors_name_the_file(tmp_path, monkeypatch, setup, target, says):
+    monkeypatch.setenv("BRIEFKIT_STYLES", str(tmp_path))
+    setup(tmp_path)
+    with pytest.raises(StyleError, match="style") as error:
+        styles.find(target)
+    assert says in str(error.value)
+
+
+def test_a_missing_style_fails_the_build_with_exit_1(runner, brief, tmp_path):
+    result = run(runner, "build", str(brief), "--style", "nowhere", "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 1 and "style 'nowhere' not found" in result.output
+
+
+def test_an_author_date_format_cites_in_the_text_with_a_reference_list(brief, tmp_path):
+    write_style(brief / "styles", "ad", "extends: think-tank\ncitation_format: author-date\n")
+    result, html = html_of(brief, tmp_path, style="ad")
+    text = readback.text(result.pdf)
+    assert result.footnotes == 0
+    assert "(Neale 2018)" in text and "p. 20)" in text
+    assert "References" in text and "Neale, Jonathan" not in text  # names as given: Jonathan Neale
+    assert html.count('<li class="reference">') == 21
+
+
+def test_style_new_makes_a_child_that_builds(runner, brief, tmp_path, monkeypatch):
+    monkeypatch.chdir(brief)
+    result = run(runner, "style", "new", "acme", "--from", "think-tank")
+    assert result.exit_code == 0, result.output
+    css = (brief / "styles" / "acme" / "style.css").read_text()
+    assert "/* --accent: #1f4e79; */" in css
+    (brief / "styles" / "acme" / "style.css").write_text(css.replace("/* --accent: #1f4e79; */",
+                                                                      "--accent: #8a1538;"))
+    listing = run(runner, "styles", "--brief", str(brief)).output
+    assert "acme" in listing and "think-tank" in listing
+    _, html = html_of(brief, tmp_path, style="acme")
+    assert "--accent: #8a1538;" in html
+    again = run(runner, "style", "new", "acme")
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_style_keys_in_brief_yaml_are_allowed_only_with_the_style(brief, tmp_path, runner):
+    write_style(brief / "styles", "memo", "extends: think-tank\nbrief_keys: [to]\n",
+                templates={"partials/closing.html.j2": "<p class='to'>To: {{ extra.to }}</p>\n"})
+    text = (brief / "brief.yaml").read_text().replace("style: think-tank", "style: memo")
+    (brief / "brief.yaml").write_text(text + "to: The Council\n")
+    _, html = html_of(brief, tmp_path)
+    assert "To: The Council" in html
+    (brief / "brief.yaml").write_text(text.replace("style: memo", "style: think-tank") + "to: X\n")
+    result = run(runner, "build", str(brief), "-o", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 1 and "unknown key 'to'" in result.output
