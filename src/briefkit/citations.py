@@ -46,9 +46,10 @@ def _csl_date(value: Any) -> PartialDate | None:
         return None
 
 
-def _names(people: Any) -> tuple[str, str]:
-    """Full names for a first note, family names for the short form."""
-    full, short = [], []
+def _names(people: Any) -> tuple[str, str, str]:
+    """Full names for a first note, family names for the short form, and the names of a
+    reference list entry (first author inverted: "Neale, Jonathan")."""
+    full, short, inverted = [], [], []
     for person in people or []:
         if not isinstance(person, dict):
             continue
@@ -56,17 +57,18 @@ def _names(people: Any) -> tuple[str, str]:
         given, family = person.get("given", ""), person.get("family", "")
         full.append(literal or f"{given} {family}".strip())
         short.append(literal or family or given)
+        inverted.append(full[-1] if inverted or literal or not given else f"{family}, {given}")
 
     def join(names: list[str]) -> str:
         return "".join(names) if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
 
-    return join(full), join(short)
+    return join(full), join(short), join(inverted)
 
 
 def prepare(source: Source, language: str) -> dict[str, Any]:
     """The CSL item as the citation templates read it: names joined, dates written out."""
     csl = source.csl()
-    authors, short_authors = _names(csl.get("author"))
+    authors, short_authors, inverted_authors = _names(csl.get("author"))
     issued = _csl_date(csl.get("issued"))
     title = csl.get("title") or source.id
     # Any CSL field a format reads but the item lacks is None, not a template error.
@@ -74,6 +76,9 @@ def prepare(source: Source, language: str) -> dict[str, Any]:
         **csl,
         "authors": authors,
         "short_authors": short_authors,
+        "inverted_authors": inverted_authors,
+        # Who a reference is filed under: the authors, else the outlet that published it.
+        "sort_name": inverted_authors or csl.get("container-title") or csl.get("publisher") or title,
         "title": title,
         "short_title": csl.get("title-short") or csl.get("shortTitle") or _shorten(title),
         "container": csl.get("container-title"),
@@ -82,6 +87,11 @@ def prepare(source: Source, language: str) -> dict[str, Any]:
         "year": issued.year if issued else None,
         "url": csl.get("URL"),
     })
+
+
+def _sort_key(name: str) -> str:
+    """File "The Moscow Times" under M, as reference lists do."""
+    return name.removeprefix("The ").casefold()
 
 
 def _shorten(title: str, words: int = 4) -> str:
@@ -118,7 +128,7 @@ class Citer:
         if not self.in_text:
             return []
         items = sorted((prepare(self.sources[k], self.language) for k in keys if k in self.sources),
-                       key=lambda item: (item["short_authors"] or item["title"], item["year"] or 0))
+                       key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0))
         return [Markup(self.macros.reference(item)).strip() for item in items]
 
     def warn_unused(self, where: Any) -> None:
