@@ -18,6 +18,9 @@ class Options:
     output: Path | None = None  # default: dist/<date>-<slug>.pdf
     html: Path | None = None  # also write the exact HTML given to WeasyPrint
     style: str | None = None  # overrides brief.yaml's style
+    allow_remote: bool = False  # let images and styles load http(s) resources
+    timeout: float = 300.0  # seconds the layout may take before the build fails
+    strict: bool = False  # renderer warnings fail the build too
 
 
 @dataclass
@@ -37,7 +40,7 @@ def build(folder: Path, options: Options | None = None) -> Result:
     style_of = functools.cache(lambda name: styles.find(options.style or name, folder))
     material = loading.load(folder, problems, lambda name: style_of(name).settings["brief_keys"])
     body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
-                             material.brief.allow_html, problems)
+                             material.brief.allow_html, problems, folder, options.allow_remote)
     problems.raise_if_any()  # every input problem, from every file, reported together
     inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
     target = output.check(options.output or output.default_path(material.brief), inputs)
@@ -46,7 +49,8 @@ def build(folder: Path, options: Options | None = None) -> Result:
     figures = _charts(material, body, style)
     document = render.document(material, body, figures, style, render.environment(style))
     clock.lap("prepare")
-    rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *style.roots])
+    rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *style.roots],
+                          options.allow_remote, options.timeout, options.strict)
     clock.lap("render")
     if html_target:
         output.write(html_target, document.html.encode())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,13 +82,23 @@ def parser(allow_html: bool) -> MarkdownIt:
     return md
 
 
-def render(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems) -> Body:
-    """Markdown to HTML: notes and citations as inline `span.footnote`, blocks as placeholders."""
+def render(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems,
+           folder: Path | None = None, allow_remote: bool = False) -> Body:
+    """Markdown to HTML: notes and citations as inline `span.footnote`, blocks as placeholders.
+
+    Links and images are checked against `folder` (the brief's): see `_check_url`."""
     md = parser(allow_html)
+    md.validateLink = lambda url: True  # every URL is judged by _check_url, with its line
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
     tokens, definitions = _take_definitions(tokens)
     _set_lines(tokens)
+    for token in _inline_children(tokens, definitions):
+        if token.type in ("link_open", "image"):
+            url = str(token.attrGet("href" if token.type == "link_open" else "src") or "")
+            if error := _check_url(url, token.type == "image", folder or path.parent, allow_remote):
+                problems.add(path, token.meta.get("line", 0), error)
+                token.attrSet("href" if token.type == "link_open" else "src", "")
     body = Body(Markup(""))
     seen_labels: set[str] = set()
 
@@ -175,6 +186,36 @@ def _take_definitions(tokens: list[Token]) -> tuple[list[Token], dict[str, tuple
     for _, inner in definitions.values():
         _set_lines(inner)
     return kept, definitions
+
+
+def _inline_children(tokens: list[Token], definitions: dict):
+    for token in [*tokens, *(t for _, inner in definitions.values() for t in inner)]:
+        if token.type == "inline":
+            yield from token.children or []
+
+
+#: Link schemes a reader may follow from the PDF; images may also be data: URLs.
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+def _check_url(url: str, image: bool, folder: Path, allow_remote: bool) -> str | None:
+    """Why a link or image may not be used, or None. Images are read at build time, so they
+    must be files inside the brief (or remote with --allow-remote); links are only printed."""
+    scheme = urlsplit(url).scheme.lower()
+    if url.startswith("#") or (scheme in LINK_SCHEMES and not image):
+        return None
+    if image and scheme in ("http", "https"):
+        return None if allow_remote else f"remote image {url}: build with --allow-remote to fetch it"
+    if image and scheme == "data":
+        return None
+    if scheme:
+        return f"{scheme}: URLs are not allowed here ({url[:60]}); use http(s) links and local images"
+    target = (folder / unquote(urlsplit(url).path)).resolve()
+    if not target.is_relative_to(folder.resolve()):
+        return f"{url} is outside the brief folder; copy it into the folder (e.g. images/)"
+    if image and not target.is_file():
+        return f"image {url} not found in the brief folder"
+    return None
 
 
 def _set_lines(tokens: list[Token]) -> None:

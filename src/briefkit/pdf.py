@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from . import logger
-from .errors import RenderError
+from .errors import BriefError, InputError, Problem, RenderError
 from .layout import Corrector, Placement
 
 
@@ -20,60 +24,132 @@ class Rendered:
     fixes: int
 
 
-def _gate(roots: list[Path]):
-    """A URL fetcher that serves files under `roots` and data: URLs, and refuses the rest."""
+#: The largest resource (image, font, stylesheet) a build may load.
+MAX_RESOURCE_BYTES = 50 * 2**20
+#: Seconds a remote resource may take, with --allow-remote.
+REMOTE_TIMEOUT = 10
+
+
+def _gate(roots: list[Path], allow_remote: bool):
+    """The one resource gate: files under `roots`, data: URLs, and http(s) only when allowed.
+
+    Symlinks are followed, then the real path is checked; redirects are not followed; every
+    body is read up to a size cap. A refusal stops the build (WeasyPrint would only log it)."""
     from weasyprint import URLFetcher
+    from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
     allowed = [root.resolve() for root in roots]
+
+    class Refused(FatalURLFetchingError):
+        pass
 
     class Gate(URLFetcher):
         def fetch(self, url, headers=None):
             parts = urlsplit(url)
-            if parts.scheme == "data":
-                return super().fetch(url, headers)
-            if parts.scheme == "file":
+            scheme = parts.scheme.lower()
+            if scheme == "file":
                 path = Path(unquote(parts.path)).resolve()
-                if any(path.is_relative_to(root) for root in allowed):
-                    return super().fetch(url, headers)
-            raise RenderError(f"refused to load {url}: only files inside the brief and its "
-                              "style may be used")
+                if not any(path.is_relative_to(root) for root in allowed):
+                    raise Refused(f"refused to read {path}: only files inside the brief folder "
+                                  "and its style may be used")
+            elif scheme in ("http", "https") and not allow_remote:
+                raise Refused(f"refused to fetch {url}: build with --allow-remote to allow the network")
+            elif scheme not in ("data", "http", "https"):
+                raise Refused(f"refused to load {url}: {scheme}: URLs are not allowed")
+            response = super().fetch(url, headers)
+            body = response.read(MAX_RESOURCE_BYTES + 1)
+            response.close()
+            if len(body) > MAX_RESOURCE_BYTES:
+                raise Refused(f"refused {url}: larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
+            return URLFetcherResponse(response.url, body, response.headers, response.status)
 
-    return Gate(allow_redirects=False)
+    gate = Gate(timeout=REMOTE_TIMEOUT, allow_redirects=False)
+    gate.refused = Refused
+    return gate
 
 
-def render(html: str, base_url: str, roots: list[Path]) -> Rendered:
-    """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes."""
+def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = False,
+           timeout: float = 300.0, strict: bool = False) -> Rendered:
+    """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes.
+
+    `timeout` bounds the whole layout (pathological CSS can make it run for hours); `strict`
+    turns the renderer's warnings (an unknown CSS property, say) into failures."""
     from weasyprint import HTML
 
-    source = HTML(string=html, base_url=base_url, url_fetcher=_gate(roots))
+    gate = _gate(roots, allow_remote)
+    source = HTML(string=html, base_url=base_url, url_fetcher=gate)
     corrector = Corrector(source.etree_element)
-    with _errors_fail():
-        document = source.render()
-        while corrector.correct(document):
+    try:
+        with _errors_fail(logging.WARNING if strict else logging.ERROR), _time_limit(timeout):
             document = source.render()
-        placement = corrector.placement(document)
-        if placement.displaced:
-            logger.warning("footnotes %s are not on the page of their call", placement.displaced)
-        pdf = document.write_pdf()
+            while corrector.correct(document):
+                document = source.render()
+            placement = corrector.placement(document)
+            pdf = document.write_pdf()
+    except gate.refused as exc:
+        raise InputError([Problem("resource", 0, str(exc))]) from None
+    if placement.displaced:
+        logger.warning("footnotes %s are not on the page of their call", placement.displaced)
+    _check(pdf)
     return Rendered(pdf, len(document.pages), placement, corrector.passes)
 
 
+@contextmanager
+def _time_limit(seconds: float):
+    """Fail the build with a RenderError when the layout takes longer than `seconds`."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield  # signals reach the main thread only; worker builds rely on their parent's limit
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(f"the layout took longer than {seconds:g} s (--timeout)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _check(pdf: bytes) -> None:
+    """The bytes are a PDF that opens and has pages, before they replace anything."""
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            if len(document.pages) == 0:
+                raise RenderError("the renderer produced a PDF with no pages")
+    except pikepdf.PdfError as exc:
+        raise RenderError(f"the renderer produced a damaged PDF: {exc}") from None
+
+
 class _errors_fail:
-    """Turn WeasyPrint's ERROR log records (a failed load, a broken rule) into a RenderError."""
+    """Turn WeasyPrint's log records at `level` and above (a failed load, a broken rule) into
+    a RenderError, and any other exception of the renderer too."""
+
+    def __init__(self, level: int = logging.ERROR):
+        self.level = level
 
     def __enter__(self):
         self.records: list[logging.LogRecord] = []
-        handler = logging.Handler(logging.ERROR)
+        handler = logging.Handler(self.level)
         handler.emit = self.records.append
         self.handler = handler
         logging.getLogger("weasyprint").addHandler(handler)
         return self
 
     def __exit__(self, kind, value, tb):
+        from weasyprint.urls import FatalURLFetchingError  # the gate's refusals, handled above
+
         logging.getLogger("weasyprint").removeHandler(self.handler)
         if kind is None and self.records:
             messages = "; ".join(record.getMessage() for record in self.records[:5])
             raise RenderError(f"the renderer reported errors: {messages}")
-        if kind is not None and not issubclass(kind, RenderError) and issubclass(kind, Exception):
+        if kind is not None and issubclass(kind, TimeoutError):
+            raise RenderError(str(value)) from None
+        ours = (BriefError, FatalURLFetchingError)
+        if kind is not None and issubclass(kind, Exception) and not issubclass(kind, ours):
             raise RenderError(f"the renderer failed: {value}") from value
         return False
