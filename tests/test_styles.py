@@ -7,12 +7,12 @@ import shutil
 import textwrap
 
 import pytest
-
 import readback
+from conftest import SAMPLE, run
+
 from briefkit import styles
 from briefkit.build import Options, build
 from briefkit.errors import StyleError
-from conftest import SAMPLE, run
 
 
 def write_style(root, name, yaml_text, css=None, templates=None):

@@ -56,7 +56,7 @@ def list_styles(brief: Path | None) -> None:
 
     rows = available(brief)
     width = max((len(name) for name, *_ in rows), default=4)
-    for name, origin, folder, description in rows:
+    for name, origin, _folder, description in rows:
         click.echo(f"{name:<{width}}  {origin:<15}  {description}")
 
 
