@@ -144,6 +144,10 @@ def _explain(model: type[BaseModel], error: dict, loc: tuple) -> str:
         return f"unknown key {loc[-1]!r}{hint}"
     if error["type"] == "missing":
         return f"{field} is required"
+    if error["type"] == "string_type" and isinstance(error.get("input"), (bool, int, float)):
+        # YAML 1.1 reads NO, yes, 1.10 and 2024 as booleans and numbers: say so, never coerce.
+        return (f"{field}: expected text, but YAML read {error['input']!r}; "
+                "put the value in quotes")
     message = error["msg"].removeprefix("Value error, ")
     return f"{field}: {message}"
 
@@ -153,6 +157,10 @@ def csv_rows(path: Path, text: str, problems: Problems,
     """CSV rows as (line, row) under a header of known `columns`; problems name the line."""
     reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
     unknown = [name for name in reader.fieldnames or [] if name.strip() not in columns]
+    other = [sep for sep in ";\t|" if len(reader.fieldnames or []) == 1 and sep in reader.fieldnames[0]]
+    if other:
+        problems.add(path, 1, f"the header has one column: separate columns with commas, not {other[0]!r}")
+        return []
     if unknown:
         problems.add(path, 1, f"unknown column {unknown[0]!r}; columns: {', '.join(columns)}")
         return []
