@@ -35,14 +35,20 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the exact self-contained HTML given to WeasyPrint.")
 @click.option("--style", help="House style name or folder, instead of brief.yaml's.")
+@click.option("--allow-remote", is_flag=True,
+              help="Let images and styles fetch http(s) resources (off: nothing touches the network).")
+@click.option("--timeout", type=click.FloatRange(min=0.01), default=300.0, show_default=True,
+              help="Seconds the layout may take before the build fails.")
+@click.option("--strict", is_flag=True, help="Fail on the renderer's warnings too (e.g. unknown CSS).")
 @click.pass_context
 def build(ctx: click.Context, folder: Path, output: Path | None, html: Path | None,
-          style: str | None) -> None:
+          style: str | None, allow_remote: bool, timeout: float, strict: bool) -> None:
     """Build the brief in FOLDER into a PDF."""
     from .build import Options
     from .build import build as run_build
 
-    options = Options(output=output, html=html, style=style)
+    options = Options(output=output, html=html, style=style, allow_remote=allow_remote,
+                      timeout=timeout, strict=strict)
     result = _guarded(ctx, lambda: run_build(folder, options))
     click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
 
