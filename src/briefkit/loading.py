@@ -13,6 +13,8 @@ from .readers import Unreadable, parse_yaml, read_text, validate
 #: The names tried, in order, when brief.yaml does not name the events or sources file.
 EVENT_FILES = ("events.yaml", "events.yml", "events.csv", "events.json")
 SOURCE_FILES = ("sources.yaml", "sources.yml", "sources.json")
+#: More groups than this cannot be told apart in a chart (or a legend).
+MAX_GROUPS = 24
 
 
 def load(folder: Path, problems: Problems,
@@ -45,6 +47,10 @@ def load(folder: Path, problems: Problems,
     events_file = _pick(folder, brief.events, EVENT_FILES, brief_file, problems)
     if events_file:
         timeline = _load_events(events_file, problems)
+        groups = {event.group for event in timeline.events if event.group}
+        if len(groups) > MAX_GROUPS:
+            problems.add(events_file, 0, f"{len(groups)} groups; a chart shows at most {MAX_GROUPS} "
+                         "lanes: merge them into broader groups")
     sources_file = _pick(folder, brief.sources, SOURCE_FILES, brief_file, problems)
     if sources_file:
         sources = _load_sources(sources_file, problems)
