@@ -80,7 +80,7 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
     source = HTML(string=html, base_url=base_url, url_fetcher=gate)
     corrector = Corrector(source.etree_element)
     try:
-        with _errors_fail(logging.WARNING if strict else logging.ERROR), _time_limit(timeout):
+        with _time_limit(timeout), _errors_fail(logging.WARNING if strict else logging.ERROR):
             document = source.render()
             while corrector.correct(document):
                 document = source.render()
@@ -94,23 +94,33 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
     return Rendered(pdf, len(document.pages), placement, corrector.passes)
 
 
+class _Expired(BaseException):
+    """Raised by the timer; a BaseException so that no `except Exception` in a library eats it."""
+
+
 @contextmanager
 def _time_limit(seconds: float):
     """Fail the build with a RenderError when the layout takes longer than `seconds`."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
         yield  # signals reach the main thread only; worker builds rely on their parent's limit
         return
+    expired = []
 
     def expire(signum, frame):
-        raise TimeoutError(f"the layout took longer than {seconds:g} s (--timeout)")
+        expired.append(True)
+        raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Expired:
+        pass
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise RenderError(f"the layout took longer than {seconds:g} s (raise --timeout)")
 
 
 def _check(pdf: bytes) -> None:
@@ -147,8 +157,6 @@ class _errors_fail:
         if kind is None and self.records:
             messages = "; ".join(record.getMessage() for record in self.records[:5])
             raise RenderError(f"the renderer reported errors: {messages}")
-        if kind is not None and issubclass(kind, TimeoutError):
-            raise RenderError(str(value)) from None
         ours = (BriefError, FatalURLFetchingError)
         if kind is not None and issubclass(kind, Exception) and not issubclass(kind, ours):
             raise RenderError(f"the renderer failed: {value}") from value

@@ -60,7 +60,11 @@ class Style:
         layers = []
         for folder, data in zip(reversed(self.chain), reversed(self.own), strict=True):
             if (folder / "style.css").is_file():
-                layers.append((folder / "style.css").read_text(encoding="utf-8"))
+                text = (folder / "style.css").read_text(encoding="utf-8")
+                if "@import" in text:  # layers are inlined, where @import would be ignored
+                    raise StyleError(f"{folder / 'style.css'}: @import is not supported; put the "
+                                     "rules in style.css, or share them through `extends`")
+                layers.append(text)
             layers.append(_knobs(data))
         return "\n".join(layer for layer in layers if layer)
 
