@@ -74,7 +74,8 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
 
 
 def parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True})
+    # maxNesting bounds how deep quotes and lists may nest: deeper input stays flat text.
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "maxNesting": 20})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(attrs_block_plugin)  # `{.pull-quote}` on the line before a block gives it a class
@@ -90,7 +91,11 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
     md = parser(allow_html)
     md.validateLink = lambda url: True  # every URL is judged by _check_url, with its line
     env: dict[str, Any] = {}
-    tokens = md.parse(text, env)
+    try:
+        tokens = md.parse(text, env)
+    except RecursionError:
+        problems.add(path, 0, "the Markdown nests too deeply (quotes or lists inside each other)")
+        return Body(Markup(""))
     tokens, definitions = _take_definitions(tokens)
     _set_lines(tokens)
     for token in _inline_children(tokens, definitions):
@@ -161,7 +166,11 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
     default_fence, default_render = rules["fence"], md.renderer.renderToken
     rules.update(citation=citation, footnote_ref=footnote_ref, fence=fence, heading_open=heading_open,
                  paragraph_open=paragraph_open)
-    html = md.renderer.render(tokens, md.options, env)
+    try:
+        html = md.renderer.render(tokens, md.options, env)
+    except RecursionError:
+        problems.add(path, 0, "the Markdown nests too deeply (quotes or lists inside each other)")
+        html = ""
     for label, (line, _) in definitions.items():
         if label not in seen_labels:
             problems.add(path, line, f"footnote [^{label}] is defined but never called")

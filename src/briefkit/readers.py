@@ -43,9 +43,10 @@ def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
         # JSON exports (Zotero's among them) indent with tabs, which YAML forbids; valid JSON
         # has no raw tab inside a string, so spaces mean the same.
         text = text.replace("\t", " ")
-    loader = yaml.SafeLoader(text)
+    loader = None
     try:
         _refuse_aliases(text)
+        loader = yaml.SafeLoader(text)
         root = loader.get_single_node()
         if root is None:
             return None, {}
@@ -54,10 +55,16 @@ def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problems.add(path, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem}")
+    except yaml.reader.ReaderError as exc:  # a control character, before any parsing
+        line = text.count("\n", 0, exc.position) + 1
+        problems.add(path, line, f"character #x{exc.character:04x} is not allowed in YAML; remove it")
+    except yaml.YAMLError as exc:
+        problems.add(path, 0, f"not valid YAML: {exc}")
     except _Located as exc:
         problems.add(path, exc.line, str(exc))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     raise Unreadable
 
 
@@ -89,6 +96,9 @@ def _construct(loader, node, path: tuple, lines: Lines) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _Located("a key must be plain text, not a list or mapping",
+                               key_node.start_mark.line + 1)
             key = _scalar(loader, key_node)
             line = key_node.start_mark.line + 1
             if key in result:
