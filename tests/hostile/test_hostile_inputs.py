@@ -8,11 +8,10 @@ import time
 
 import pikepdf
 import pytest
-
 import readback
+
 from briefkit import readers
-from conftest import run
-from hostile_fixtures import canary, reads, server  # noqa: F401 (fixtures)
+from briefkit.cli import main
 
 BRIEF = """\
 title: {title}
@@ -20,6 +19,10 @@ date: 2026-02-01
 authors:
   - name: Test Desk
 {extra}"""
+
+
+def run(runner, *args):
+    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 def brief_yaml(title="A Brief", extra=""):
@@ -42,7 +45,8 @@ def fails(result, out, code, *says):
 # --- the resource gate: files ---------------------------------------------------------------
 
 def test_markdown_image_outside_the_brief(runner, make_brief, tmp_path, canary, reads):
-    folder = make_brief({"commentary.md": f"Text.\n\n![secret]({os.path.relpath(canary, tmp_path / 'brief')})\n"})
+    outside = os.path.relpath(canary, tmp_path / "brief")
+    folder = make_brief({"commentary.md": f"Text.\n\n![secret]({outside})\n"})
     result, out = build(runner, folder, tmp_path)
     fails(result, out, 1, "commentary.md:3", "outside the brief folder")
     assert str(canary) not in reads

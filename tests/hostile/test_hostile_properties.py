@@ -25,8 +25,8 @@ markdown = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max
 yaml_scalar = st.one_of(st.sampled_from(["2025-07-03", "'2025-07'", "2025-13-01", "NO", "1.10", "~", "[]",
                                          "{}", "*x", "&x a", "'x", "2003", "-1", "'0000'", "high", "low"]),
                         st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12))
-event = st.fixed_dictionaries({}, optional={k: yaml_scalar for k in
-                                            ("date", "end", "title", "group", "importance", "sources", "id", "typo")})
+KEYS = ("date", "end", "title", "group", "importance", "sources", "id", "typo")
+event = st.fixed_dictionaries({}, optional={key: yaml_scalar for key in KEYS})
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
