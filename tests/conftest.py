@@ -12,30 +12,14 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from support import MINIMAL, SAMPLE  # noqa: E402
+
 from briefkit.cli import main  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "taliban-russia"
-
-MINIMAL = {
-    "brief.yaml": """\
-        title: A Minimal Brief
-        date: 2026-02-01
-        authors:
-          - name: Test Desk
-        """,
-    "commentary.md": "A paragraph with a note.[^a]\n\n[^a]: The note.\n",
-}
 
 
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def run(runner: CliRunner, *args: str):
-    """Invoke `briefkit ARGS`; click's result with output and exit code."""
-    return runner.invoke(main, list(args), catch_exceptions=False)
 
 
 @pytest.fixture

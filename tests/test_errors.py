@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import run
+from support import run
 
 SOURCES = textwrap.dedent("""\
     - id: reuters-2025

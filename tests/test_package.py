@@ -6,7 +6,7 @@ import subprocess
 import sys
 import zipfile
 
-from conftest import ROOT
+from support import ROOT
 
 
 def test_the_wheel_ships_templates_styles_and_the_entry_point(tmp_path):

@@ -8,7 +8,7 @@ import pdfplumber
 import pikepdf
 import readback
 import yaml
-from conftest import SAMPLE
+from support import SAMPLE
 
 
 def test_sample_has_21_notes_each_once_on_its_calls_page(sample):

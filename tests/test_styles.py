@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 import readback
-from conftest import SAMPLE, run
+from support import SAMPLE, run
 
 from briefkit import styles
 from briefkit.build import Options, build

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import charts, commentary, loading, logger, output, pdf, render, styles
 from .errors import Problems
+from .models import Material
 
 
 @dataclass
@@ -33,23 +34,39 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def build(folder: Path, options: Options | None = None) -> Result:
-    options = options or Options()
-    clock = _Clock()
+@dataclass
+class Prepared:
+    """A brief read, checked and matched with its style: all that is known before rendering."""
+
+    folder: Path
+    material: Material
+    body: commentary.Body
+    style: styles.Style
+    inputs: list[Path]
+
+
+def prepare(folder: Path, options: Options) -> Prepared:
+    """Read and check everything; raise once with every problem of every file."""
     problems = Problems()
     style_of = functools.cache(lambda name: styles.find(options.style or name, folder))
     material = loading.load(folder, problems, lambda name: style_of(name).settings["brief_keys"])
     body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
                              material.brief.allow_html, problems, folder, options.allow_remote)
-    problems.raise_if_any()  # every input problem, from every file, reported together
+    problems.raise_if_any()
     inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
-    target = output.check(options.output or output.default_path(material.brief), inputs)
-    html_target = output.check(options.html, inputs) if options.html else None
-    style = style_of(material.brief.style)
-    figures = _charts(material, body, style)
-    document = render.document(material, body, figures, style, render.environment(style))
+    return Prepared(folder, material, body, style_of(material.brief.style), [p for p in inputs if p])
+
+
+def build(folder: Path, options: Options | None = None) -> Result:
+    options = options or Options()
+    clock = _Clock()
+    prepared = prepare(folder, options)
+    target = output.check(options.output or output.default_path(prepared.material.brief), prepared.inputs)
+    html_target = output.check(options.html, prepared.inputs) if options.html else None
+    document = render.document(prepared.material, prepared.body, draw_charts(prepared), prepared.style,
+                               render.environment(prepared.style))
     clock.lap("prepare")
-    rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *style.roots],
+    rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *prepared.style.roots],
                           options.allow_remote, options.timeout, options.strict)
     clock.lap("render")
     if html_target:
@@ -61,12 +78,29 @@ def build(folder: Path, options: Options | None = None) -> Result:
                   rendered.fixes, clock.laps)
 
 
-def _charts(material, body: commentary.Body, style: styles.Style) -> dict[int, charts.Chart]:
-    return {
-        index: charts.timeline_svg(material.timeline, block.options, style.chart_styles,
-                                   [f.path for f in style.fonts], style.chart_font, material.brief.language)
-        for index, block in enumerate(body.blocks) if block.kind == "timeline"
-    }
+#: Charts drawn in this process, by everything they depend on: watch mode redraws none that
+#: an edit of the commentary did not touch.
+_CHARTS: dict[str, charts.Chart] = {}
+
+
+def draw_charts(prepared: Prepared) -> dict[int, charts.Chart]:
+    """One chart per `timeline` block, by the block's index."""
+    style, material = prepared.style, prepared.material
+    drawn = {}
+    for index, block in enumerate(prepared.body.blocks):
+        if block.kind != "timeline":
+            continue
+        sheets = [(path, path.read_bytes()) for path in style.chart_styles]
+        key = repr((material.timeline, sorted(block.options.items()), sheets, style.fonts,
+                    style.chart_font, material.brief.language))
+        if key not in _CHARTS:
+            if len(_CHARTS) > 64:
+                _CHARTS.clear()
+            _CHARTS[key] = charts.timeline_svg(material.timeline, block.options, style.chart_styles,
+                                               [f.path for f in style.fonts], style.chart_font,
+                                               material.brief.language)
+        drawn[index] = _CHARTS[key]
+    return drawn
 
 
 class _Clock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 import click
 
 from . import __version__
+
+FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 @click.group()
@@ -28,34 +31,114 @@ def main(ctx: click.Context, verbose: int, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def build_options(function):
+    """The options every command that renders a brief shares."""
+    options = [
+        click.option("--style", help="House style name or folder, instead of brief.yaml's."),
+        click.option("--allow-remote", is_flag=True,
+                     help="Let images and styles fetch http(s) resources (off: no network)."),
+        click.option("--timeout", type=click.FloatRange(min=0.01), default=300.0, show_default=True,
+                     help="Seconds the layout may take before the build fails."),
+        click.option("--strict", is_flag=True, help="Fail on the renderer's warnings too (e.g. bad CSS)."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _options(output=None, html=None, **kwargs):
+    from .build import Options
+
+    return Options(output=output, html=html, **kwargs)
+
+
 @main.command()
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("folders", nargs=-1, required=True, type=FOLDER)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF [default: dist/<date>-<slug>.pdf]; one brief only.")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the exact self-contained HTML given to WeasyPrint; one brief only.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Briefs built at once, in worker processes.")
+@build_options
+@click.pass_context
+def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, html: Path | None,
+          jobs: int, **kwargs) -> None:
+    """Build the brief in each FOLDER into a PDF."""
+    if len(folders) > 1 and (output or html):
+        raise click.UsageError("-o and --html name one file: give one FOLDER, or leave them out")
+    options = _options(output, html, **kwargs)
+    if len(folders) == 1:
+        from .build import build as run_build
+
+        result = _guarded(ctx, lambda: run_build(folders[0], options))
+        click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
+        return
+    from .batch import build_many
+    from .report import batch_progress
+
+    with batch_progress(len(folders)) as advance:
+        outcomes = build_many(folders, options, jobs, advance)
+    if any(outcome.error for outcome in outcomes):
+        ctx.exit(1)
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=FOLDER)
+@click.option("--layout", is_flag=True, help="Also render, and check the pages (slower).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON report (for CI).")
+@build_options
+def check(folders: tuple[Path, ...], layout: bool, as_json: bool, **kwargs) -> None:
+    """Check briefs without building them: schema, citations, notes, events, style.
+
+    With --layout: page budget, every note on its call's page, no heading stranded at a page
+    foot, no overfull line, alt text for every chart."""
+    from .check import check as run_check
+
+    reports = [run_check(folder, _options(**kwargs), layout) for folder in folders]
+    if as_json:
+        click.echo(json.dumps([report.as_dict() for report in reports], indent=2))
+    else:
+        for report in reports:
+            status = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+            pages = f", {report.pages} pages" if report.pages else ""
+            click.echo(f"{report.folder}: {status}{pages}")
+            for problem in report.problems:
+                click.echo(f"  {problem}")
+            for warning in report.warnings:
+                click.echo(f"  warning: {warning}")
+    if not all(report.ok for report in reports):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("folder", type=FOLDER)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF [default: dist/<date>-<slug>.pdf].")
-@click.option("--html", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write the exact self-contained HTML given to WeasyPrint.")
-@click.option("--style", help="House style name or folder, instead of brief.yaml's.")
-@click.option("--allow-remote", is_flag=True,
-              help="Let images and styles fetch http(s) resources (off: nothing touches the network).")
-@click.option("--timeout", type=click.FloatRange(min=0.01), default=300.0, show_default=True,
-              help="Seconds the layout may take before the build fails.")
-@click.option("--strict", is_flag=True, help="Fail on the renderer's warnings too (e.g. unknown CSS).")
-@click.pass_context
-def build(ctx: click.Context, folder: Path, output: Path | None, html: Path | None,
-          style: str | None, allow_remote: bool, timeout: float, strict: bool) -> None:
-    """Build the brief in FOLDER into a PDF."""
-    from .build import Options
-    from .build import build as run_build
+@build_options
+def watch(folder: Path, output: Path | None, **kwargs) -> None:
+    """Rebuild FOLDER's PDF on every save of an input or style file (Ctrl-C stops)."""
+    from .watch import watch as run_watch
 
-    options = Options(output=output, html=html, style=style, allow_remote=allow_remote,
-                      timeout=timeout, strict=strict)
-    result = _guarded(ctx, lambda: run_build(folder, options))
-    click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
+    try:
+        run_watch(folder, _options(output, **kwargs), click.echo)
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--style", default="think-tank", show_default=True, help="The house style to start with.")
+def new(folder: Path, style: str) -> None:
+    """Start a brief in FOLDER: every file, commented, ready to build."""
+    from .starter import create
+
+    create(folder, style)
+    click.echo(f"{folder}: created. Next: briefkit build {folder}")
 
 
 @main.command("styles")
-@click.option("--brief", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Also list the styles local to this brief folder.")
+@click.option("--brief", type=FOLDER, help="Also list the styles local to this brief folder.")
 def list_styles(brief: Path | None) -> None:
     """List the house styles a brief can name, with where each comes from."""
     from .styles import available

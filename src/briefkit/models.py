@@ -131,6 +131,8 @@ class Brief(_Model):
     disclaimer: str | None = None
     copyright: str | None = None
     allow_html: bool = False
+    #: Page budget checked by `briefkit check --layout` (the style may set one too).
+    max_pages: int | None = None
     #: Keys declared by the house style for its own templates.
     extra: dict[str, Any] = Field(default_factory=dict)
 

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import logger
 from .errors import BriefError, InputError, Problem, RenderError
-from .layout import Corrector, Placement
+from .layout import Corrector, Findings, Placement, inspect
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Rendered:
     pages: int
     placement: Placement
     fixes: int
+    findings: Findings
 
 
 #: The largest resource (image, font, stylesheet) a build may load.
@@ -85,13 +86,14 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
             while corrector.correct(document):
                 document = source.render()
             placement = corrector.placement(document)
+            findings = inspect(document)
             pdf = document.write_pdf()
     except gate.refused as exc:
         raise InputError([Problem("resource", 0, str(exc))]) from None
     if placement.displaced:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
     _check(pdf)
-    return Rendered(pdf, len(document.pages), placement, corrector.passes)
+    return Rendered(pdf, len(document.pages), placement, corrector.passes, findings)
 
 
 class _Expired(BaseException):

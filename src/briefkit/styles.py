@@ -33,6 +33,8 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "colours": {},  # name: CSS colour -> the custom property --name (e.g. accent: "#1f4e79")
     "page": {},  # size and margin of @page, e.g. {size: Letter, margin: 2cm}
     "logo": None,  # an image file in the style folder, shown by the cover template
+    "max_pages": None,  # page budget for `briefkit check --layout`; a brief's max_pages wins
+    "summary_words": None,  # the most words the summary box may hold
 }
 
 

@@ -1,0 +1,81 @@
+"""Batch builds: many briefs in worker processes; one broken brief never stops the others."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .build import Options, build
+from .errors import BriefError
+
+
+@dataclass(frozen=True)
+class Outcome:
+    folder: Path
+    pdf: Path | None
+    pages: int
+    seconds: float
+    error: str | None = None
+
+
+def build_one(folder: Path, options: Options) -> Outcome:
+    """Build one brief and say how it went; errors are caught, not raised."""
+    started = time.perf_counter()
+    try:
+        result = build(folder, options)
+        return Outcome(folder, result.pdf, result.pages, time.perf_counter() - started)
+    except BriefError as error:
+        return Outcome(folder, None, 0, time.perf_counter() - started, error.message)
+    except Exception as error:  # a bug must not take the other briefs down with it
+        return Outcome(folder, None, 0, time.perf_counter() - started, f"{type(error).__name__}: {error}")
+
+
+def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
+               done: Callable[[Outcome], None] = lambda outcome: None) -> list[Outcome]:
+    """Build each folder (its own default output path), `jobs` at a time."""
+    folders = list(folders)
+    options = replace(options, output=None, html=None)  # each brief writes its own dist/ file
+    clashes = _clashes(folders)
+    folders = [folder for folder in folders if folder not in clashes]
+    for folder, message in clashes.items():
+        done(Outcome(folder, None, 0, 0.0, message))
+    if jobs <= 1:
+        outcomes = []
+        for folder in folders:
+            outcomes.append(build_one(folder, options))
+            done(outcomes[-1])
+        return outcomes + [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
+    # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
+    import matplotlib.pyplot  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    outcomes = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(build_one, folder, options) for folder in folders]
+        for future in as_completed(futures):
+            outcomes.append(future.result())
+            done(outcomes[-1])
+    return outcomes + [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
+
+
+def _clashes(folders: list[Path]) -> dict[Path, str]:
+    """Briefs whose title and date would give the same dist/ file as an earlier one."""
+    import yaml
+
+    from .output import slug
+
+    first: dict[str, Path] = {}
+    clashes = {}
+    for folder in folders:
+        try:
+            data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
+            name = f"{data['date']}-{slug(str(data['title']))}"
+        except Exception:  # a broken brief.yaml is reported by its own build
+            continue
+        if name in first:
+            clashes[folder] = f"same date and title as {first[name]}: both would write dist/{name}.pdf"
+        first.setdefault(name, folder)
+    return clashes

@@ -1,0 +1,104 @@
+"""Preflight: what can be known of a brief without rendering, and with --layout what the pages say."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .build import Options, prepare
+from .errors import BriefError, InputError, Problem
+
+
+@dataclass
+class Report:
+    """The outcome for one brief folder."""
+
+    folder: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pages: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {"folder": self.folder, "ok": self.ok, "pages": self.pages, "warnings": self.warnings,
+                "problems": [{**asdict(p), "file": str(p.file)} for p in self.problems]}
+
+
+def check(folder: Path, options: Options | None = None, layout: bool = False) -> Report:
+    """Check one brief; problems are collected, never raised."""
+    options = options or Options()
+    report = Report(str(folder))
+    with _warnings(report.warnings):
+        try:
+            prepared = prepare(folder, options)
+            _summary_length(prepared, report)
+            if layout:
+                _layout(prepared, options, report)
+            else:  # fill the templates with stand-in charts: template and citation errors show
+                from . import render
+                from .charts import Chart
+
+                stand_ins = {i: Chart("<svg></svg>", "chart", None) for i, block in
+                             enumerate(prepared.body.blocks) if block.kind == "timeline"}
+                render.document(prepared.material, prepared.body, stand_ins, prepared.style,
+                                render.environment(prepared.style))
+        except InputError as error:
+            report.problems += error.problems
+        except BriefError as error:
+            report.problems.append(Problem(folder, 0, error.message))
+    return report
+
+
+def _summary_length(prepared, report: Report) -> None:
+    limit = prepared.style.settings.get("summary_words")
+    summary = prepared.material.brief.summary or ""
+    if limit and len(summary.split()) > limit:
+        report.problems.append(Problem(prepared.folder / "brief.yaml", 0,
+                                       f"summary has {len(summary.split())} words; the style allows {limit}"))
+
+
+def _layout(prepared, options: Options, report: Report) -> None:
+    """Render (nothing is written) and read the pages: budget, notes, headings, lines, alt text."""
+    from . import pdf, render
+    from .build import draw_charts
+
+    charts = draw_charts(prepared)
+    document = render.document(prepared.material, prepared.body, charts, prepared.style,
+                               render.environment(prepared.style))
+    roots = [prepared.folder.resolve(), *prepared.style.roots]
+    rendered = pdf.render(document.html, document.base_url, roots, options.allow_remote,
+                          options.timeout, options.strict)
+    report.pages = rendered.pages
+    where = prepared.folder / "brief.yaml"
+    budget = prepared.material.brief.max_pages or prepared.style.settings.get("max_pages")
+    if budget and rendered.pages > budget:
+        report.problems.append(Problem(where, 0, f"{rendered.pages} pages; the budget is {budget}"))
+    for number in rendered.placement.displaced:
+        report.problems.append(Problem(where, 0, f"footnote {number} is not on the page of its call"))
+    for page, heading in rendered.findings.stranded_headings:
+        report.problems.append(Problem(where, 0, f"page {page} ends with the heading {heading!r}"))
+    for page, points, text in rendered.findings.overfull_lines:
+        report.problems.append(Problem(where, 0, f"page {page}: a line overflows by {points} pt: {text!r}"))
+    for index, chart in charts.items():
+        if not chart.alt.strip():
+            line = prepared.body.blocks[index].line
+            report.problems.append(Problem(prepared.material.commentary_file, line, "chart has no alt text"))
+
+
+class _warnings:
+    """Collect briefkit's warnings (an uncited source) into the report instead of the console."""
+
+    def __init__(self, into: list[str]):
+        self.into = into
+
+    def __enter__(self):
+        self.handler = logging.Handler(logging.WARNING)
+        self.handler.emit = lambda record: self.into.append(record.getMessage())
+        logging.getLogger("briefkit").addHandler(self.handler)
+
+    def __exit__(self, *exc):
+        logging.getLogger("briefkit").removeHandler(self.handler)

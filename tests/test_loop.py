@@ -1,0 +1,99 @@
+"""The analyst's daily loop: new, check (with and without layout), batch builds, watch."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+
+from support import run
+
+from briefkit.build import Options
+from briefkit.watch import watch
+
+
+def test_new_makes_a_brief_that_builds_at_once(runner, tmp_path):
+    folder = tmp_path / "gulf-shipping"
+    result = run(runner, "new", str(folder), "--style", "think-tank")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["brief.yaml", "commentary.md", "events.yaml",
+                                                        "sources.yaml"]
+    assert "title: Gulf Shipping" in (folder / "brief.yaml").read_text()
+    built = run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf"))
+    assert built.exit_code == 0, built.output
+    assert "3 footnotes" in built.output
+    again = run(runner, "new", str(folder))
+    assert again.exit_code == 2 and "not empty" in again.output
+
+
+def test_check_passes_the_sample_and_loads_no_renderer(sample):
+    code = ("import sys\nfrom briefkit.check import check\nfrom pathlib import Path\n"
+            f"report = check(Path({str(sample['folder'])!r}))\n"
+            "print(report.ok, sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "True []", done.stdout + done.stderr
+    assert time.perf_counter() - started < 5  # includes starting Python; the check itself is ~0.3 s
+
+
+def test_check_reports_every_problem_as_json(runner, make_brief):
+    folder = make_brief({"commentary.md": "Claim.[@nowhere]\n\nMore.[^x]\n"})
+    result = run(runner, "check", str(folder), "--json")
+    assert result.exit_code == 1
+    [report] = json.loads(result.output)
+    assert not report["ok"]
+    assert [(p["line"], p["message"].split(";")[0]) for p in report["problems"]] == [
+        (1, "unknown source @nowhere"), (3, "footnote [^x] has no definition")]
+
+
+def test_check_layout_finds_budget_and_overfull_lines(runner, make_brief):
+    long_word = "x" * 140
+    folder = make_brief({"brief.yaml": "title: Budget\ndate: 2026-01-01\nmax_pages: 1\n",
+                         "commentary.md": ("Paragraph text. " * 120 + "\n\n") * 6 + long_word + "\n"})
+    result = run(runner, "check", str(folder), "--layout")
+    assert result.exit_code == 1, result.output
+    assert "pages; the budget is 1" in result.output
+    assert "a line overflows by" in result.output and "xxxxxxxx" in result.output
+
+
+def test_a_batch_builds_the_good_briefs_and_reports_the_broken_one(runner, make_brief, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    good = make_brief(name="good")
+    other = make_brief({"brief.yaml": "title: Another\ndate: 2026-02-02\n"}, name="other")
+    broken = make_brief({"brief.yaml": "title: [unclosed\n"}, name="broken")
+    result = run(runner, "build", str(good), str(broken), str(other), "-j", "2")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == [
+        "2026-02-01-a-minimal-brief.pdf", "2026-02-02-another.pdf"]
+    assert "broken/brief.yaml:2: not valid YAML" in result.output
+
+
+def test_watch_rebuilds_on_save_and_survives_errors(make_brief, tmp_path):
+    folder = make_brief()
+    messages: list[str] = []
+    stop = threading.Event()
+    options = Options(output=tmp_path / "watched.pdf")
+    thread = threading.Thread(target=watch, args=(folder, options, messages.append, stop.is_set))
+    thread.start()
+    try:
+        def wait_for(count: int) -> None:
+            deadline = time.monotonic() + 60
+            while len(messages) < count and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert len(messages) >= count, messages
+
+        wait_for(1)
+        first = (tmp_path / "watched.pdf").read_bytes()
+        (folder / "commentary.md").write_text("Broken.[^missing]\n")
+        wait_for(2)
+        assert messages[1].startswith("failed") and "[^missing]" in messages[1]
+        assert (tmp_path / "watched.pdf").read_bytes() == first  # the last good PDF stays
+        (folder / "commentary.md").write_text("Fixed, and longer.[^a]\n\n[^a]: Note.\n")
+        wait_for(3)
+        assert messages[2].startswith("built")
+    finally:
+        stop.set()
+        thread.join(timeout=30)
