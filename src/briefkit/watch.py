@@ -1,0 +1,58 @@
+"""Watch mode: rebuild on every save, with the libraries loaded and unchanged charts cached."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .build import Options, build, prepare
+from .errors import BriefError
+
+
+def watched_paths(folder: Path, options: Options) -> list[Path]:
+    """The brief folder and every folder of its style chain (where that can be known)."""
+    try:
+        return [folder, *prepare(folder, options).style.chain]
+    except BriefError:
+        return [folder]
+
+
+def watch(folder: Path, options: Options, say: Callable[[str], None],
+          stop: Callable[[], bool] = lambda: False) -> None:
+    """Build now, then after every change to an input or style file, until `stop()`."""
+    from watchfiles import watch as changes
+
+    outputs = {p.resolve() for p in (options.output, options.html) if p}
+
+    def relevant(change, path: str) -> bool:
+        resolved = Path(path).resolve()
+        return resolved not in outputs and "dist" not in resolved.parts and not resolved.name.startswith(".")
+
+    built = None
+    while not stop():
+        paths = watched_paths(folder, options)
+        state = _snapshot(paths, relevant)
+        if state != built:
+            built = state  # taken before the build: a save during it triggers another
+            _rebuild(folder, options, say)
+            continue
+        for batch in changes(*paths, watch_filter=relevant, rust_timeout=500, yield_on_timeout=True):
+            # A save between the snapshot and the watcher's start shows only in the snapshot.
+            if stop() or batch or _snapshot(paths, relevant) != built:
+                break
+
+
+def _snapshot(paths: list[Path], relevant) -> dict[str, int]:
+    """Every watched file with its modification time."""
+    return {str(f): f.stat().st_mtime_ns for root in paths for f in root.rglob("*")
+            if f.is_file() and relevant(None, str(f))}
+
+
+def _rebuild(folder: Path, options: Options, say: Callable[[str], None]) -> None:
+    started = time.perf_counter()
+    try:
+        result = build(folder, options)
+        say(f"built {result.pdf} ({result.pages} pages) in {time.perf_counter() - started:.2f} s")
+    except BriefError as error:  # the last good PDF stays where it was
+        say(f"failed in {time.perf_counter() - started:.2f} s; the last good PDF is kept:\n{error.message}")
