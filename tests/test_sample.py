@@ -106,3 +106,10 @@ def test_sample_is_the_reference_in_our_words():
     assert len(events["events"]) >= 20 and len(events["eras"]) >= 3
     assert all(event.get("group") for event in events["events"])
     assert len(yaml.safe_load((SAMPLE / "sources.yaml").read_text())) == 21
+
+
+def test_the_same_inputs_give_the_same_bytes(sample, tmp_path):
+    from briefkit.build import Options, build
+
+    again = build(sample["folder"], Options(output=tmp_path / "again.pdf")).pdf
+    assert again.read_bytes() == sample["pdf"].read_bytes()

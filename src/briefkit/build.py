@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import time
 from dataclasses import dataclass, field
@@ -66,8 +67,10 @@ def build(folder: Path, options: Options | None = None) -> Result:
     document = render.document(prepared.material, prepared.body, draw_charts(prepared), prepared.style,
                                render.environment(prepared.style))
     clock.lap("prepare")
+    brief_date = prepared.material.brief.date
+    epoch = int(dt.datetime(brief_date.year, brief_date.month, brief_date.day, tzinfo=dt.UTC).timestamp())
     rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *prepared.style.roots],
-                          options.allow_remote, options.timeout, options.strict)
+                          options.allow_remote, options.timeout, options.strict, epoch)
     clock.lap("render")
     if html_target:
         output.write(html_target, document.html.encode())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import signal
 import threading
 from contextlib import contextmanager
@@ -70,7 +71,7 @@ def _gate(roots: list[Path], allow_remote: bool):
 
 
 def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = False,
-           timeout: float = 300.0, strict: bool = False) -> Rendered:
+           timeout: float = 300.0, strict: bool = False, epoch: int | None = None) -> Rendered:
     """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes.
 
     `timeout` bounds the whole layout (pathological CSS can make it run for hours); `strict`
@@ -87,13 +88,29 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
                 document = source.render()
             placement = corrector.placement(document)
             findings = inspect(document)
-            pdf = document.write_pdf()
+            with _source_date(epoch):
+                pdf = document.write_pdf()
     except gate.refused as exc:
         raise InputError([Problem("resource", 0, str(exc))]) from None
     if placement.displaced:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
     _check(pdf)
     return Rendered(pdf, len(document.pages), placement, corrector.passes, findings)
+
+
+@contextmanager
+def _source_date(epoch: int | None):
+    """Fix the time fontTools stamps into font subsets, so equal inputs give equal bytes.
+
+    A SOURCE_DATE_EPOCH already set (reproducible-builds.org) wins over the brief's date."""
+    if epoch is None or "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 class _Expired(BaseException):
