@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import charts, commentary, loading, logger, output, pdf, render, styles
+from . import charts, commentary, distribution, loading, logger, output, pdf, render, styles
 from .errors import Problems
 from .models import Material
 
@@ -23,6 +24,7 @@ class Options:
     allow_remote: bool = False  # let images and styles load http(s) resources
     timeout: float = 300.0  # seconds the layout may take before the build fails
     strict: bool = False  # renderer warnings fail the build too
+    pdf_variant: str | None = None  # pdf/a-3b, pdf/a-3u or pdf/ua-1; else the brief's or style's
 
 
 @dataclass
@@ -67,10 +69,14 @@ def build(folder: Path, options: Options | None = None) -> Result:
     document = render.document(prepared.material, prepared.body, draw_charts(prepared), prepared.style,
                                render.environment(prepared.style))
     clock.lap("prepare")
-    brief_date = prepared.material.brief.date
-    epoch = int(dt.datetime(brief_date.year, brief_date.month, brief_date.day, tzinfo=dt.UTC).timestamp())
+    brief = prepared.material.brief
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
+                dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
+    variant = options.pdf_variant or brief.pdf_variant or prepared.style.settings["pdf_variant"]
+    attached = distribution.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) if variant else []
     rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *prepared.style.roots],
-                          options.allow_remote, options.timeout, options.strict, epoch)
+                          options.allow_remote, options.timeout, options.strict, epoch, variant,
+                          tuple(attached))
     clock.lap("render")
     if html_target:
         output.write(html_target, document.html.encode())

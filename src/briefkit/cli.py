@@ -60,6 +60,8 @@ def _options(output=None, html=None, **kwargs):
               help="Also write the exact self-contained HTML given to WeasyPrint; one brief only.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Briefs built at once, in worker processes.")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"]),
+              help="Archival PDF/A-3 (with the data attached) or accessible, tagged PDF/UA-1.")
 @build_options
 @click.pass_context
 def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, html: Path | None,
@@ -135,6 +137,47 @@ def new(folder: Path, style: str) -> None:
 
     create(folder, style)
     click.echo(f"{folder}: created. Next: briefkit build {folder}")
+
+
+@main.command("inspect")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--extract", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the attached files (events, sources, manifest) into this folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def inspect_pdf(pdf: Path, extract: Path | None, as_json: bool) -> None:
+    """Show a PDF's metadata, variant and attached data; --extract gets the data back."""
+    from .distribution import inspect
+
+    facts = inspect(pdf, extract)
+    if as_json:
+        click.echo(json.dumps(facts, indent=2))
+        return
+    click.echo(f"{facts['file']}: {facts['pages']} pages; PDF/A: {facts['pdfa'] or 'no'}; "
+               f"PDF/UA: {facts['pdfua'] or 'no'}; tagged: {'yes' if facts['tagged'] else 'no'}")
+    for key, value in facts["info"].items():
+        click.echo(f"  {key}: {value}")
+    for name, about in facts["attachments"].items():
+        click.echo(f"  attached {name}: {about['bytes']} bytes, sha256 {about['sha256']}")
+    if extract:
+        click.echo(f"extracted {len(facts['attachments'])} file(s) to {extract}")
+
+
+@main.command("verify")
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_pdf(pdfs: tuple[Path, ...]) -> None:
+    """Check PDFs before publishing: they open cleanly, fonts embedded, PDF/A and UA
+    declarations backed, attachments matching the manifest."""
+    from .distribution import verify
+
+    failed = False
+    for pdf in pdfs:
+        problems = verify(pdf)
+        failed |= bool(problems)
+        click.echo(f"{pdf}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        for problem in problems:
+            click.echo(f"  {problem}")
+    if failed:
+        sys.exit(1)
 
 
 @main.command("styles")

@@ -133,6 +133,8 @@ class Brief(_Model):
     allow_html: bool = False
     #: Page budget checked by `briefkit check --layout` (the style may set one too).
     max_pages: int | None = None
+    #: pdf/a-3b, pdf/a-3u or pdf/ua-1 (`--pdf-variant` wins; the style may set one too).
+    pdf_variant: Literal["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"] | None = None
     #: Keys declared by the house style for its own templates.
     extra: dict[str, Any] = Field(default_factory=dict)
 

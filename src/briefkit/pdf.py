@@ -71,7 +71,8 @@ def _gate(roots: list[Path], allow_remote: bool):
 
 
 def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = False,
-           timeout: float = 300.0, strict: bool = False, epoch: int | None = None) -> Rendered:
+           timeout: float = 300.0, strict: bool = False, epoch: int | None = None,
+           variant: str | None = None, attach: tuple = ()) -> Rendered:
     """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes.
 
     `timeout` bounds the whole layout (pathological CSS can make it run for hours); `strict`
@@ -89,13 +90,32 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
             placement = corrector.placement(document)
             findings = inspect(document)
             with _source_date(epoch):
-                pdf = document.write_pdf()
+                pdf = document.write_pdf(**_variant_options(variant, attach, epoch))
     except gate.refused as exc:
         raise InputError([Problem("resource", 0, str(exc))]) from None
     if placement.displaced:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
     _check(pdf)
     return Rendered(pdf, len(document.pages), placement, corrector.passes, findings)
+
+
+def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> dict:
+    """write_pdf options for a variant; PDF/A-3 carries `attach` as associated files."""
+    import datetime as dt
+
+    from weasyprint import Attachment
+
+    options: dict = {"custom_metadata": True}  # series and number travel in the Info dict
+    if not variant:
+        return options
+    options.update(pdf_variant=variant, pdf_tags=variant.startswith("pdf/ua"))
+    if variant.startswith("pdf/a-3"):
+        when = dt.datetime.fromtimestamp(epoch or 0, dt.UTC)
+        options["attachments"] = [
+            Attachment(string=item.data, name=item.name, description=item.description,
+                       created=when, modified=when, relationship=item.relationship)
+            for item in attach]
+    return options
 
 
 @contextmanager

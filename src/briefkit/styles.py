@@ -35,6 +35,7 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "logo": None,  # an image file in the style folder, shown by the cover template
     "max_pages": None,  # page budget for `briefkit check --layout`; a brief's max_pages wins
     "summary_words": None,  # the most words the summary box may hold
+    "pdf_variant": None,  # pdf/a-3b, pdf/a-3u or pdf/ua-1 for every brief in this style
 }
 
 

@@ -1,0 +1,74 @@
+"""Distribution-grade PDFs: variants, attached data, provenance, self-checks, read back with pikepdf."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pikepdf
+import pytest
+from support import SAMPLE, run
+
+from briefkit.build import Options, build
+
+
+@pytest.fixture(scope="module")
+def archival(tmp_path_factory, sample):
+    out = tmp_path_factory.mktemp("pdfa") / "brief.pdf"
+    build(sample["folder"], Options(output=out, pdf_variant="pdf/a-3b"))
+    return out
+
+
+def test_pdfa3_declares_itself_and_carries_an_output_intent(archival):
+    with pikepdf.open(archival) as pdf:
+        with pdf.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "B")
+        assert "/OutputIntents" in pdf.Root
+
+
+def test_pdfa3_attaches_the_data_behind_the_brief(archival, runner, tmp_path):
+    result = run(runner, "inspect", str(archival), "--extract", str(tmp_path / "data"))
+    assert result.exit_code == 0, result.output
+    data = tmp_path / "data"
+    assert (data / "events.yaml").read_bytes() == (SAMPLE / "events.yaml").read_bytes()
+    sources = json.loads((data / "sources.json").read_text())
+    assert len(sources) == 21 and sources[0]["issued"] == {"date-parts": [[2025, 7, 3]]}
+    manifest = json.loads((data / "briefkit-manifest.json").read_text())
+    for name in ("brief.yaml", "commentary.md", "events.yaml", "sources.yaml"):
+        assert manifest["inputs"][name] == hashlib.sha256((SAMPLE / name).read_bytes()).hexdigest()
+    assert manifest["style"]["name"] == "think-tank" and manifest["built"].startswith("2026-01-29")
+    with pikepdf.open(archival) as pdf:
+        relationships = {str(spec.obj.get("/AFRelationship")) for spec in pdf.attachments.values()}
+    assert relationships == {"/Source", "/Supplement"}
+
+
+def test_metadata_travels_in_the_info_dictionary(archival):
+    with pikepdf.open(archival) as pdf:
+        assert str(pdf.docinfo["/series"]) == "Issue Brief" and str(pdf.docinfo["/number"]) == "No. 7"
+
+
+def test_archival_builds_are_reproducible(archival, sample, tmp_path):
+    again = build(sample["folder"], Options(output=tmp_path / "again.pdf", pdf_variant="pdf/a-3b")).pdf
+    assert again.read_bytes() == archival.read_bytes()
+
+
+def test_pdfua_is_tagged_with_language_and_title(sample, tmp_path):
+    out = build(sample["folder"], Options(output=tmp_path / "ua.pdf", pdf_variant="pdf/ua-1")).pdf
+    with pikepdf.open(out) as pdf:
+        assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
+        assert str(pdf.Root.Lang) == "en"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        with pdf.open_metadata() as xmp:
+            assert xmp["pdfuaid:part"] == "1"
+
+
+def test_verify_passes_a_good_pdf_and_catches_tampered_data(archival, runner, tmp_path):
+    assert run(runner, "verify", str(archival)).exit_code == 0
+    tampered = tmp_path / "tampered.pdf"
+    with pikepdf.open(archival) as pdf:
+        spec = pikepdf.AttachedFileSpec(pdf, b"events: []\n", filename="events.yaml")
+        pdf.attachments["events.yaml"] = spec
+        pdf.save(tampered)
+    result = run(runner, "verify", str(tampered))
+    assert result.exit_code == 1
+    assert "events.yaml does not match the SHA-256 in the manifest" in result.output
