@@ -42,9 +42,7 @@ def payloads(prepared, when: dt.datetime) -> list[Payload]:
         attached.append(Payload("sources.json", csl.encode(), "Source", "The cited sources as CSL-JSON"))
     manifest = {
         "generator": f"briefkit {__version__}",
-        "style": {"name": prepared.style.name,
-                  "files": {str(p.relative_to(p.parents[1])): _sha256(p.read_bytes())
-                            for folder in prepared.style.chain for p in sorted(folder.rglob("*")) if p.is_file()}},
+        "style": {"name": prepared.style.name, "files": _style_files(prepared.style.chain)},
         "built": when.isoformat(),
         "inputs": {p.name: _sha256(p.read_bytes()) for p in files},
         "attachments": {a.name: _sha256(a.data) for a in attached},
@@ -73,6 +71,12 @@ def csl_json(item: dict) -> dict:
                 continue
             out[key] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
     return out
+
+
+def _style_files(chain: list[Path]) -> dict[str, str]:
+    """SHA-256 of every file of the style chain, as `style-name/relative/path`."""
+    return {f"{folder.name}/{path.relative_to(folder)}": _sha256(path.read_bytes())
+            for folder in chain for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 def _sha256(data: bytes) -> str:
@@ -109,7 +113,8 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
             target.write_bytes(data)
     return {"file": str(pdf_path), "pages": pages, "info": info, "tagged": tagged, "pdfua": ua,
             "pdfa": f"{part}{(conformance or '').lower()}" if part else None,
-            "attachments": {name: {"bytes": len(data), "sha256": _sha256(data)} for name, data in files.items()}}
+            "attachments": {name: {"bytes": len(data), "sha256": _sha256(data)}
+                            for name, data in files.items()}}
 
 
 def verify(pdf_path: Path) -> list[str]:
