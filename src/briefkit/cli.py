@@ -139,6 +139,26 @@ def new(folder: Path, style: str) -> None:
     click.echo(f"{folder}: created. Next: briefkit build {folder}")
 
 
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=FOLDER)
+@click.option("-o", "--output", "site", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The site folder: PDFs, index.html, feed.xml, SHA256SUMS.")
+@click.option("--title", default="Briefs", show_default=True, help="The catalogue's and feed's title.")
+@click.option("--base-url", help="Where the site will be served (absolute links and ids in the feed).")
+@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"]))
+@build_options
+@click.pass_context
+def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: str, base_url: str | None,
+            **kwargs) -> None:
+    """Build a series of briefs into a site folder ready for the web (unchanged ones are skipped)."""
+    from .publish import publish as run_publish
+
+    entries, rebuilt = _guarded(ctx, lambda: run_publish(list(folders), site, _options(**kwargs),
+                                                         title, base_url))
+    click.echo(f"{site}: {len(entries)} briefs ({len(rebuilt)} built, "
+               f"{len(entries) - len(rebuilt)} unchanged); index.html, feed.xml, SHA256SUMS")
+
+
 @main.command("inspect")
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--extract", type=click.Path(file_okay=False, path_type=Path),
