@@ -10,7 +10,6 @@ import threading
 
 import feedparser
 import pytest
-
 from support import SAMPLE, run
 
 
@@ -91,8 +90,8 @@ def test_the_catalogue_in_a_real_browser(served):
         statuses = driver.execute_async_script("""
             const done = arguments[arguments.length - 1];
             const links = [...new Set([...document.querySelectorAll('a')].map(a => a.href))];
-            Promise.all(links.map(href => fetch(href).then(r => [href, r.status, r.headers.get('content-type')])))
-                   .then(done);""")
+            const probe = href => fetch(href).then(r => [href, r.status, r.headers.get('content-type')]);
+            Promise.all(links.map(probe)).then(done);""")
         assert len(statuses) >= 4 and all(status == 200 for _, status, _ in statuses), statuses
         pdfs = [kind for href, _, kind in statuses if href.endswith(".pdf")]
         assert pdfs == ["application/pdf"] * 2

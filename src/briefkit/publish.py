@@ -53,7 +53,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
         try:
             entry, built = _publish_one(folder, site, options, state)
         except BriefError as error:
-            failures += error.problems if isinstance(error, InputError) else [Problem(folder, 0, error.message)]
+            failures += getattr(error, "problems", None) or [Problem(folder, 0, error.message)]
             continue
         entries.append(entry)
         if built:
