@@ -66,21 +66,22 @@ class Corrector:
         """Apply the next corrections this layout needs; False when it needs none (or no more)."""
         if self.passes >= MAX_PASSES:
             return False
-        changed = self._move_figures(document)
-        if not changed:  # notes are checked on a layout whose figures have settled
-            displaced = self.placement(document).displaced
-            changed = any([self._fix_note(number) for number in displaced])
-            if changed:
-                logger.debug("notes %s left their call's page; laying out again", displaced)
-        self.passes += changed
-        return changed
+        moved = self._move_figures(document)
+        # While figures move, pages still change: only the harmless first note fix is applied
+        # in the same pass (saving a layout); stronger ones wait for a settled layout.
+        displaced = self.placement(document).displaced
+        fixed = any([self._fix_note(number, first_only=moved) for number in displaced])
+        if fixed:
+            logger.debug("notes %s left their call's page; laying out again", displaced)
+        self.passes += moved or fixed
+        return moved or fixed
 
-    def _fix_note(self, number: int) -> bool:
+    def _fix_note(self, number: int, first_only: bool = False) -> bool:
         block = self.notes[number - 1]
         while block in self.parents and block.tag not in _BLOCKS:
             block = self.parents[block]
         step = self.note_level.get(id(block), -1) + 1
-        if step >= len(NOTE_FIXES):
+        if step >= len(NOTE_FIXES) or (first_only and step > 0):
             return False
         self.note_level[id(block)] = step
         block.set("style", NOTE_FIXES[step])
