@@ -69,6 +69,8 @@ def main() -> None:
         subprocess.run([*build, "--html", str(html)], check=True, capture_output=True)
         cold = median(lambda: timed(build), runs)
         rows.append(("briefkit build (sample, end to end)", cold, "1.00x"))
+        size, pages = (tmp / "brief.pdf").stat().st_size, pdf_pages(tmp / "brief.pdf")
+        rows.append(("sample PDF size, KB per page", size / 1024 / pages, f"{size / 1024:.0f} KB, {pages} pages"))
         bare = median(lambda: timed([sys.executable, "-m", "weasyprint", str(html), str(tmp / "bare.pdf")]),
                       runs)
         rows.append(("bare weasyprint on the --html output", bare, f"build is {cold / bare:.2f}x this"))
