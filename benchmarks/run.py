@@ -1,4 +1,4 @@
-"""Benchmark: briefkit against the engine alone and a peer route; prints a table, asserts nothing.
+"""Benchmark (a script, so it prints): briefkit against the engine alone and a peer route; prints a table, asserts nothing.
 
 Run from the repository root:  python benchmarks/run.py [--runs 5]
 Figures are medians of several runs; compare ratios from one run, not numbers across machines.
@@ -70,16 +70,18 @@ def main() -> None:
         cold = median(lambda: timed(build), runs)
         rows.append(("briefkit build (sample, end to end)", cold, "1.00x"))
         size, pages = (tmp / "brief.pdf").stat().st_size, pdf_pages(tmp / "brief.pdf")
-        rows.append(("sample PDF size, KB per page", size / 1024 / pages, f"{size / 1024:.0f} KB, {pages} pages"))
-        bare = median(lambda: timed([sys.executable, "-m", "weasyprint", str(html), str(tmp / "bare.pdf")]),
-                      runs)
+        rows.append(("sample PDF size, KB per page", size / 1024 / pages,
+                     f"{size / 1024:.0f} KB, {pages} pages"))
+        weasyprint = [sys.executable, "-m", "weasyprint", str(html), str(tmp / "bare.pdf")]
+        bare = median(lambda: timed(weasyprint), runs)
         rows.append(("bare weasyprint on the --html output", bare, f"build is {cold / bare:.2f}x this"))
         if shutil.which("pandoc"):
             pandoc = ["pandoc", str(SAMPLE / "commentary.md"), "--citeproc",
                       "--bibliography", str(SAMPLE / "sources.yaml"), "--pdf-engine=weasyprint",
                       "-o", str(tmp / "pandoc.pdf")]
             peer = median(lambda: timed(pandoc), runs)
-            rows.append(("pandoc --citeproc --pdf-engine=weasyprint", peer, f"build is {cold / peer:.2f}x this"))
+            rows.append(("pandoc --citeproc --pdf-engine=weasyprint", peer,
+                         f"build is {cold / peer:.2f}x this"))
         else:
             rows.append(("pandoc --citeproc --pdf-engine=weasyprint", float("nan"), "pandoc not installed"))
         rows.append(("warm rebuild after a one-word edit", warm_rebuild(tmp, runs), ""))
@@ -99,7 +101,8 @@ def main() -> None:
         for label, events in (("short", 40), ("long", 900)):
             folder = long_brief(tmp / label, events)
             out = tmp / f"{label}.pdf"
-            seconds = median(lambda: timed([*BRIEFKIT, "build", str(folder), "-o", str(out)]), max(1, runs // 2))
+            command = [*BRIEFKIT, "build", str(folder), "-o", str(out)]
+            seconds = median(lambda command=command: timed(command), max(1, runs // 2))
             per_page[label] = (seconds, pdf_pages(out))
         (s_sec, s_pages), (l_sec, l_pages) = per_page["short"], per_page["long"]
         rows.append((f"{s_pages}-page brief, per page", s_sec / s_pages, ""))
