@@ -1,4 +1,4 @@
-"""Benchmark (a script, so it prints): briefkit against the engine alone and a peer route; prints a table, asserts nothing.
+"""Benchmark: briefkit against the engine alone and a peer route (a script: it prints a table).
 
 Run from the repository root:  python benchmarks/run.py [--runs 5]
 Figures are medians of several runs; compare ratios from one run, not numbers across machines.
