@@ -60,6 +60,19 @@ def test_pdfua_is_tagged_with_language_and_title(sample, tmp_path):
         assert pdf.Root.ViewerPreferences.DisplayDocTitle
         with pdf.open_metadata() as xmp:
             assert xmp["pdfuaid:part"] == "1"
+        figures = [node for node in _struct(pdf.Root.StructTreeRoot) if node.get("/S") == "/Figure"]
+        assert figures and all(str(f.Alt).startswith("Timeline of 36 events") for f in figures)
+        kinds = {str(node.get("/S")) for node in _struct(pdf.Root.StructTreeRoot)}
+        assert {"/H1", "/H2", "/Table", "/TH", "/Link"} <= kinds  # headings, table headers, links
+
+
+def _struct(node):
+    """Every element of a structure tree."""
+    if isinstance(node, pikepdf.Dictionary):
+        yield node
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+            yield from _struct(kid)
 
 
 def test_verify_passes_a_good_pdf_and_catches_tampered_data(archival, runner, tmp_path):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import __version__
 from .charts import Chart, select
@@ -94,7 +94,10 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
         spec = body.blocks[index]
         if spec.kind == "timeline":
             chart = charts[index]
-            return env.get_template("partials/figure.html.j2").render(chart=chart, svg=Markup(chart.svg))
+            # A <title> first in the SVG is what tagged PDF (PDF/UA) reads as the figure's alt text.
+            svg = re.sub(r"(<svg\b[^>]*>)", lambda m: f"{m.group(1)}<title>{escape(chart.alt)}</title>",
+                         chart.svg, count=1)
+            return env.get_template("partials/figure.html.j2").render(chart=chart, svg=Markup(svg))
         rows = []
         for event in select(material.timeline, spec.options):
             marker = ""
