@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from . import logger
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
-#: break anywhere in the call's paragraph and the block after it (WeasyPrint moves notes to
-#: make room for a line that orphans or widows keep on the page, and that line may be the
-#: next paragraph's), then start the call's paragraph on a new page.
+#: break anywhere in the call's paragraph and the blocks after it (WeasyPrint moves notes to
+#: make room for a line that orphans or widows keep on the page, and that line may be a later
+#: paragraph's), then start the call's paragraph on a new page.
 NOTE_FIXES = ("orphans: 1; widows: 1", "orphans: 1; widows: 1; break-before: page")
+#: How many blocks after the call's paragraph the first fix reaches: the line WeasyPrint makes
+#: room for can belong to a paragraph after a short one and a heading.
+FOLLOWING_BLOCKS = 3
 #: A figure that leaves more than this share of the previous page empty is moved down.
 FIGURE_GAP = 0.2
 #: How often one figure may move below the next block.
@@ -85,18 +88,19 @@ class Corrector:
             return False
         self.note_level[id(block)] = step
         block.set("style", NOTE_FIXES[step])
-        following = self._next_block(block)
-        if step == 0 and following is not None and not following.get("style"):
-            following.set("style", NOTE_FIXES[0])
+        if step == 0:
+            for following in self._next_blocks(block, FOLLOWING_BLOCKS):
+                if not following.get("style"):
+                    following.set("style", NOTE_FIXES[0])
         return True
 
-    def _next_block(self, element):
+    def _next_blocks(self, element, count: int) -> list:
         parent = self.parents.get(element)
         if parent is None:
-            return None
+            return []
         siblings = list(parent)
         index = siblings.index(element)
-        return siblings[index + 1] if index + 1 < len(siblings) else None
+        return siblings[index + 1:index + 1 + count]
 
     def _move_figures(self, document) -> bool:
         moved = False
