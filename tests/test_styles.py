@@ -153,3 +153,22 @@ def test_style_keys_in_brief_yaml_are_allowed_only_with_the_style(brief, tmp_pat
     (brief / "brief.yaml").write_text(text.replace("style: memo", "style: think-tank") + "to: X\n")
     result = run(runner, "build", str(brief), "-o", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1 and "unknown key 'to'" in result.output
+
+
+@pytest.mark.parametrize("name, says", [
+    ("think-tank", ("ISSUE BRIEF NO. 7", "SUMMARY")),
+    ("policy-memo", ("MEMORANDUM", "TO: National Security Council staff", "Page 1 of")),
+    ("article", ("By Eurasia Security Desk · 29 January 2026 · 9 min read", "KEY POINTS",
+                 "First published on meridian.example")),
+])
+def test_the_sample_builds_in_every_built_in_style(brief, tmp_path, name, says):
+    text = (brief / "brief.yaml").read_text().replace("style: think-tank", f"style: {name}")
+    extra = {"policy-memo": "to: National Security Council staff\n",
+             "article": "previously_published: First published on meridian.example.\n"}.get(name, "")
+    (brief / "brief.yaml").write_text(text + extra)
+    result, _ = html_of(brief, tmp_path)
+    found = readback.notes(result.pdf)
+    assert sorted(found.calls) == list(range(1, 22)) and found.off_page() == []
+    pdf_text = readback.text(result.pdf)
+    for part in says:
+        assert part in pdf_text, part

@@ -55,12 +55,12 @@ class Corrector:
         number = {id(el): i + 1 for i, el in enumerate(self.notes)}
         placement = Placement()
         for page_number, page in enumerate(document.pages, start=1):
-            root_box, footnote_area = page._page_box.children[:2]
+            root_box, footnote_area = _areas(page)
             for box in root_box.descendants():
                 footnote = getattr(box, "footnote", None)
                 if footnote is not None and id(footnote.element) in number:
                     placement.call_pages.setdefault(number[id(footnote.element)], page_number)
-            for box in footnote_area.children:
+            for box in footnote_area.children if footnote_area is not None else ():
                 if id(box.element) in number:
                     placement.note_pages.setdefault(number[id(box.element)], page_number)
         return placement
@@ -120,6 +120,14 @@ class Corrector:
         return moved
 
 
+def _areas(page):
+    """A laid-out page's content (the root box) and its footnote area (None when it has none);
+    margin boxes (running heads, page numbers) may stand among the page box's children."""
+    children = page._page_box.children
+    notes = next((box for box in children if type(box).__name__ == "FootnoteAreaBox"), None)
+    return children[0], notes
+
+
 def _page_of(document, element) -> int | None:
     for index, page in enumerate(document.pages):
         if any(box.element is element for box in page._page_box.children[0].descendants()):
@@ -136,8 +144,8 @@ def _starts_page(page, element) -> bool:
 def _gap(page) -> float:
     """The share of the page's text area left empty between the last line and the notes."""
     page_box = page._page_box
-    root_box, footnote_area = page_box.children[:2]
-    bottom = footnote_area.position_y if footnote_area.children else (
+    root_box, footnote_area = _areas(page)
+    bottom = footnote_area.position_y if footnote_area is not None and footnote_area.children else (
         page_box.content_box_y() + page_box.height)
     used = max((box.position_y + box.margin_height() for box in root_box.descendants()
                 if getattr(box, "is_in_normal_flow", lambda: True)() and box.element_tag == "p"),
