@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .chartcli import chart
 
 FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -244,3 +245,6 @@ def _guarded(ctx: click.Context, action):
             raise
         message = f"unexpected error: {type(exc).__name__}: {exc} (--debug shows where)"
         raise RenderError(message) from exc
+
+
+main.add_command(chart)  # `briefkit chart` lives in chartcli.py

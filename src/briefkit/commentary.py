@@ -19,7 +19,7 @@ from .errors import Problems
 
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
-BLOCK_OPTIONS = {"from", "to", "groups", "caption", "alt"}
+BLOCK_OPTIONS = {"from", "to", "groups", "caption", "alt", "zoom"}
 
 # A Pandoc citation item: optional prefix, @key, optional ", locator".
 _CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)-?@(?P<key>[\w][\w:.#$%&\-+?<>~/]*)"
@@ -257,6 +257,10 @@ def _block_options(text: str, path: Path, line: int, problems: Problems) -> dict
     for key in sorted(set(options) - BLOCK_OPTIONS):
         problems.add(path, line + lines[(key,)],
                      f"unknown block option {key!r}; options: {', '.join(sorted(BLOCK_OPTIONS))}")
+    from .charts import check_options
+
+    for key, message in check_options(options):
+        problems.add(path, line + lines.get((key,), 1), message)
     return options
 
 
