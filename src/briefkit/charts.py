@@ -24,7 +24,7 @@ from typing import Any
 from babel.dates import format_date
 
 from . import logger
-from .citations import _locale, human_date
+from .citations import human_date, locale_of
 from .models import Event, PartialDate, Timeline
 
 #: Settings no house style may change: text stays text, output stays reproducible.
@@ -375,7 +375,7 @@ def _place(panel: _Panel, lay: _Layout) -> int:
 def _label(event: Event, x: float, lay: _Layout) -> _Label:
     """Wrap the title after the date to at most LINES lines, widening the label if it must."""
     look, metrics = lay.look, lay.metrics
-    date = format_date(event.date.start(), DATE_PATTERNS[event.date.precision], locale=_locale(lay.language))
+    date = format_date(event.date.start(), DATE_PATTERNS[event.date.precision], locale=locale_of(lay.language))
     space = DATE_GAP * look.label.get_size_in_points()
     lead = metrics.width(date, look.date) + space
     for limit in (LABEL_WIDTH * f for f in (1, 1.25, 1.5, 2, 2.5, 3)):

@@ -20,11 +20,11 @@ DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y"}
 def human_date(value: Any, language: str = "en", precision: str | None = None) -> str:
     """A date as readers write it, at the precision it was given: 3 July 2025, July 2025, 2025."""
     date = PartialDate.parse(value)
-    return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=_locale(language))
+    return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale_of(language))
 
 
 @functools.cache
-def _locale(language: str) -> Locale:
+def locale_of(language: str) -> Locale:
     """The babel locale for a BCP 47 tag; English where babel has none (dates stay readable)."""
     try:
         return Locale.parse(language.replace("-", "_"))
