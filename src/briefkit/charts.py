@@ -375,7 +375,8 @@ def _place(panel: _Panel, lay: _Layout) -> int:
 def _label(event: Event, x: float, lay: _Layout) -> _Label:
     """Wrap the title after the date to at most LINES lines, widening the label if it must."""
     look, metrics = lay.look, lay.metrics
-    date = format_date(event.date.start(), DATE_PATTERNS[event.date.precision], locale=locale_of(lay.language))
+    pattern = DATE_PATTERNS[event.date.precision]
+    date = format_date(event.date.start(), pattern, locale=locale_of(lay.language))
     space = DATE_GAP * look.label.get_size_in_points()
     lead = metrics.width(date, look.date) + space
     for limit in (LABEL_WIDTH * f for f in (1, 1.25, 1.5, 2, 2.5, 3)):
