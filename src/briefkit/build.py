@@ -66,17 +66,8 @@ def build(folder: Path, options: Options | None = None) -> Result:
     prepared = prepare(folder, options)
     target = output.check(options.output or output.default_path(prepared.material.brief), prepared.inputs)
     html_target = output.check(options.html, prepared.inputs) if options.html else None
-    document = render.document(prepared.material, prepared.body, draw_charts(prepared), prepared.style,
-                               render.environment(prepared.style))
     clock.lap("prepare")
-    brief = prepared.material.brief
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
-                dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
-    variant = options.pdf_variant or brief.pdf_variant or prepared.style.settings["pdf_variant"]
-    attached = distribution.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) if variant else []
-    rendered = pdf.render(document.html, document.base_url, [folder.resolve(), *prepared.style.roots],
-                          options.allow_remote, options.timeout, options.strict, epoch, variant,
-                          tuple(attached))
+    document, rendered = lay_out(prepared, options, draw_charts(prepared))
     clock.lap("render")
     if html_target:
         output.write(html_target, document.html.encode())
@@ -85,6 +76,20 @@ def build(folder: Path, options: Options | None = None) -> Result:
                 len(rendered.placement.call_pages), rendered.fixes + 1)
     return Result(written, rendered.pages, len(rendered.placement.call_pages), html_target,
                   rendered.fixes, clock.laps)
+
+
+def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Chart]):
+    """Fill the templates and render: the HTML document and the rendered PDF (nothing written)."""
+    style, brief = prepared.style, prepared.material.brief
+    document = render.document(prepared.material, prepared.body, figures, style, render.environment(style))
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
+                dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
+    variant = options.pdf_variant or brief.pdf_variant or style.settings["pdf_variant"]
+    attached = distribution.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) if variant else []
+    rendered = pdf.render(document.html, document.base_url, [prepared.folder.resolve(), *style.roots],
+                          options.allow_remote, options.timeout, options.strict, epoch, variant,
+                          tuple(attached))
+    return document, rendered
 
 
 #: Charts drawn in this process, by everything they depend on: watch mode redraws none that

@@ -63,15 +63,10 @@ def _summary_length(prepared, report: Report) -> None:
 
 def _layout(prepared, options: Options, report: Report) -> None:
     """Render (nothing is written) and read the pages: budget, notes, headings, lines, alt text."""
-    from . import pdf, render
-    from .build import draw_charts
+    from .build import draw_charts, lay_out
 
     charts = draw_charts(prepared)
-    document = render.document(prepared.material, prepared.body, charts, prepared.style,
-                               render.environment(prepared.style))
-    roots = [prepared.folder.resolve(), *prepared.style.roots]
-    rendered = pdf.render(document.html, document.base_url, roots, options.allow_remote,
-                          options.timeout, options.strict)
+    _, rendered = lay_out(prepared, options, charts)
     report.pages = rendered.pages
     where = prepared.folder / "brief.yaml"
     budget = prepared.material.brief.max_pages or prepared.style.settings.get("max_pages")

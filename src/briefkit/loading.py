@@ -42,7 +42,7 @@ def load(folder: Path, problems: Problems,
         problems.raise_if_any()
 
     commentary_file = folder / brief.commentary
-    commentary = _optional(commentary_file, problems, required=True)
+    commentary = _required_text(commentary_file, problems)
     timeline, sources, sources_file = Timeline(), {}, None
     events_file = _pick(folder, brief.events, EVENT_FILES, brief_file, problems)
     if events_file:
@@ -62,10 +62,9 @@ def load(folder: Path, problems: Problems,
                     sources_file, events_file)
 
 
-def _optional(path: Path, problems: Problems, required: bool = False) -> str | None:
+def _required_text(path: Path, problems: Problems) -> str | None:
     if not path.is_file():
-        if required:
-            problems.add(path, 0, "file not found; create it or name another in brief.yaml")
+        problems.add(path, 0, "file not found; create it or name another in brief.yaml")
         return None
     try:
         return read_text(path, problems)

@@ -117,8 +117,10 @@ def _thumbnail(pdf_path: Path, target: Path) -> None:
 
 
 def _png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[16:24]
-    return int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.size
 
 
 def _pages(pdf_path: Path) -> int:
