@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import pikepdf
 import pytest
 from support import SAMPLE, run
 
 from briefkit.build import Options, build
+from briefkit.distribution import MANIFEST
 
 
 @pytest.fixture(scope="module")
@@ -42,9 +44,34 @@ def test_pdfa3_attaches_the_data_behind_the_brief(archival, runner, tmp_path):
     assert relationships == {"/Source", "/Supplement"}
 
 
-def test_metadata_travels_in_the_info_dictionary(archival):
+PRISM = "{http://prismstandard.org/namespaces/basic/2.1/}"
+
+
+@pytest.mark.parametrize("which", ["plain", "archival"])
+def test_metadata_travels_in_the_info_dictionary_and_xmp(which, archival, sample):
+    with pikepdf.open(archival if which == "archival" else sample["pdf"]) as pdf:
+        info = {key: str(value) for key, value in pdf.docinfo.items()}
+        assert (info["/series"], info["/number"]) == ("Issue Brief", "No. 7")
+        assert info["/Title"].startswith("The Taliban-Russia Re-Connect")
+        with pdf.open_metadata() as xmp:
+            assert xmp[f"{PRISM}publicationName"] == "Issue Brief" and xmp[f"{PRISM}number"] == "No. 7"
+            assert xmp["dc:title"] == info["/Title"] and xmp["dc:creator"] == [info["/Author"]]
+            assert xmp["dc:description"] == info["/Subject"] and xmp["pdf:Keywords"] == info["/Keywords"]
+            assert xmp["dc:language"] == {"en"} and str(pdf.Root.Lang) == "en"
+            assert xmp["xmpMM:DocumentID"].startswith("uuid:")
+
+
+def test_pdfa_declares_every_extra_xmp_schema_and_its_attachments(archival):
+    """PDF/A accepts XMP properties outside its predefined schemas only when described."""
     with pikepdf.open(archival) as pdf:
-        assert str(pdf.docinfo["/series"]) == "Issue Brief" and str(pdf.docinfo["/number"]) == "No. 7"
+        packet = pdf.Root.Metadata.read_bytes().decode()
+        with pdf.open_metadata() as xmp:
+            attached = xmp["{urn:briefkit:xmp:1.0#}attachments"]
+            assert attached == set(pdf.attachments) == {"events.yaml", "sources.json", MANIFEST}
+    used = set(re.findall(r"<(\w+):\w+>", packet)) - {"rdf", "dc", "pdf", "xmp", "xmpMM", "pdfaid",
+                                                       "pdfaExtension", "pdfaSchema", "pdfaProperty"}
+    declared = set(re.findall(r"<pdfaSchema:prefix>(\w+)</pdfaSchema:prefix>", packet))
+    assert used == {"prism", "briefkit"} and used <= declared
 
 
 def test_archival_builds_are_reproducible(archival, sample, tmp_path):
@@ -60,10 +87,23 @@ def test_pdfua_is_tagged_with_language_and_title(sample, tmp_path):
         assert pdf.Root.ViewerPreferences.DisplayDocTitle
         with pdf.open_metadata() as xmp:
             assert xmp["pdfuaid:part"] == "1"
+        notes = [node for node in _struct(pdf.Root.StructTreeRoot) if node.get("/S") == "/Note"]
+        assert len(notes) == 21 and len({str(note.ID) for note in notes}) == 21
+        assert len(pdf.Root.StructTreeRoot.IDTree.Names) == 2 * 21  # the IDs resolve
         figures = [node for node in _struct(pdf.Root.StructTreeRoot) if node.get("/S") == "/Figure"]
         assert figures and all(str(f.Alt).startswith("Timeline of 36 events") for f in figures)
         kinds = {str(node.get("/S")) for node in _struct(pdf.Root.StructTreeRoot)}
         assert {"/H1", "/H2", "/Table", "/TH", "/Link"} <= kinds  # headings, table headers, links
+
+
+def test_pdfa_and_pdfua_together(sample, tmp_path, runner):
+    out = build(sample["folder"], Options(output=tmp_path / "both.pdf", pdf_variant="pdf/a-3a+ua-1")).pdf
+    with pikepdf.open(out) as pdf:
+        with pdf.open_metadata() as xmp:
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"], xmp["pdfuaid:part"]) == ("3", "A", "1")
+        assert "/StructTreeRoot" in pdf.Root and "/OutputIntents" in pdf.Root and len(pdf.attachments) == 3
+        assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in pdf.Root.Metadata.read_bytes().decode()
+    assert run(runner, "verify", str(out)).exit_code == 0
 
 
 def _struct(node):

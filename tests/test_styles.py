@@ -100,6 +100,7 @@ def test_styles_are_found_through_the_environment(tmp_path, monkeypatch):
      "bad", "unknown key 'colour'"),
     (lambda root: write_style(root, "broken", "extends: [think-tank\n"), "broken", "cannot read style"),
     (lambda root: write_style(root, "nologo", "logo: missing.svg\n"), "nologo", "is not a file"),
+    (lambda root: write_style(root, "pdfa1", "pdf_variant: pdf/a-1b\n"), "pdfa1", "is not one of pdf/a-3b"),
 ])
 def test_style_errors_name_the_file(tmp_path, monkeypatch, setup, target, says):
     monkeypatch.setenv("BRIEFKIT_STYLES", str(tmp_path))

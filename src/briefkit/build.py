@@ -24,7 +24,7 @@ class Options:
     allow_remote: bool = False  # let images and styles load http(s) resources
     timeout: float = 300.0  # seconds the layout may take before the build fails
     strict: bool = False  # renderer warnings fail the build too
-    pdf_variant: str | None = None  # pdf/a-3b, pdf/a-3u or pdf/ua-1; else the brief's or style's
+    pdf_variant: str | None = None  # one of distribution.VARIANTS; else the brief's or style's
 
 
 @dataclass

@@ -11,6 +11,7 @@ import click
 
 from . import __version__
 from .chartcli import chart
+from .distribution import VARIANTS
 
 FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 
@@ -61,8 +62,8 @@ def _options(output=None, html=None, **kwargs):
               help="Also write the exact self-contained HTML given to WeasyPrint; one brief only.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Briefs built at once, in worker processes.")
-@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"]),
-              help="Archival PDF/A-3 (with the data attached) or accessible, tagged PDF/UA-1.")
+@click.option("--pdf-variant", type=click.Choice(VARIANTS),
+              help="Archival PDF/A-3 (with the data attached), accessible tagged PDF/UA-1, or both.")
 @build_options
 @click.pass_context
 def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, html: Path | None,
@@ -146,7 +147,7 @@ def new(folder: Path, style: str) -> None:
               help="The site folder: PDFs, index.html, feed.xml, SHA256SUMS.")
 @click.option("--title", default="Briefs", show_default=True, help="The catalogue's and feed's title.")
 @click.option("--base-url", help="Where the site will be served (absolute links and ids in the feed).")
-@click.option("--pdf-variant", type=click.Choice(["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"]))
+@click.option("--pdf-variant", type=click.Choice(VARIANTS))
 @build_options
 @click.pass_context
 def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: str, base_url: str | None,

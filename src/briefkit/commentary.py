@@ -85,7 +85,7 @@ def parser(allow_html: bool) -> MarkdownIt:
 
 def render(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems,
            folder: Path | None = None, allow_remote: bool = False) -> Body:
-    """Markdown to HTML: notes and citations as inline `span.footnote`, blocks as placeholders.
+    """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as placeholders.
 
     Links and images are checked against `folder` (the brief's): see `_check_url`."""
     md = parser(allow_html)
@@ -108,7 +108,7 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
     seen_labels: set[str] = set()
 
     def note(html: str) -> str:
-        return f'<span class="footnote">{html}</span>'
+        return f'<bk-note class="footnote">{html}</bk-note>'
 
     def citation(tokens, idx, options, env) -> str:
         token = tokens[idx]

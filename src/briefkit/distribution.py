@@ -12,8 +12,8 @@ from . import __version__
 from .errors import UsageError
 
 #: Variants `--pdf-variant` offers: archival PDF/A-3 (b: appearance, u: plus searchable
-#: Unicode text) and accessible tagged PDF/UA-1.
-VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/ua-1")
+#: Unicode text, a: plus tags), accessible tagged PDF/UA-1, and both at once.
+VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
 MANIFEST = "briefkit-manifest.json"
 
 

@@ -9,6 +9,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from .distribution import VARIANTS
+
 _PARTIAL = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -133,8 +135,8 @@ class Brief(_Model):
     allow_html: bool = False
     #: Page budget checked by `briefkit check --layout` (the style may set one too).
     max_pages: int | None = None
-    #: pdf/a-3b, pdf/a-3u or pdf/ua-1 (`--pdf-variant` wins; the style may set one too).
-    pdf_variant: Literal["pdf/a-3b", "pdf/a-3u", "pdf/ua-1"] | None = None
+    #: One of distribution.VARIANTS (`--pdf-variant` wins; the style may set one too).
+    pdf_variant: Literal[VARIANTS] | None = None
     #: Keys declared by the house style for its own templates.
     extra: dict[str, Any] = Field(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import logger
+from . import logger, xmp
+from .distribution import MANIFEST
 from .errors import BriefError, InputError, Problem, RenderError
 from .layout import Corrector, Findings, Placement, inspect
 
@@ -89,8 +91,12 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
                 document = source.render()
             placement = corrector.placement(document)
             findings = inspect(document)
-            with _source_date(epoch):
-                pdf = document.write_pdf(**_variant_options(variant, attach, epoch))
+            names = [item.name for item in attach]
+            xmp.extend(document.metadata, html.encode(), names, MANIFEST if MANIFEST in names else None,
+                       variant)
+            with _source_date(epoch), _notes_tagged():
+                pdf = document.write_pdf(finisher=functools.partial(_finish, variant),
+                                         **_variant_options(variant, attach, epoch))
     except gate.refused as exc:
         raise InputError([Problem("resource", 0, str(exc))]) from None
     if placement.displaced:
@@ -108,7 +114,8 @@ def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> d
     options: dict = {"custom_metadata": True}  # series and number travel in the Info dict
     if not variant:
         return options
-    options.update(pdf_variant=variant, pdf_tags=variant.startswith("pdf/ua"))
+    # WeasyPrint declares one part; xmp.py adds PDF/UA's identifier to a tagged PDF/A-3a
+    options.update(pdf_variant=variant.removesuffix("+ua-1"), pdf_tags="ua" in variant)
     if variant.startswith("pdf/a-3"):
         when = dt.datetime.fromtimestamp(epoch or 0, dt.UTC)
         options["attachments"] = [
@@ -116,6 +123,43 @@ def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> d
                        created=when, modified=when, relationship=item.relationship)
             for item in attach]
     return options
+
+
+def _finish(variant: str | None, document, pdf) -> None:
+    """Last touches before WeasyPrint serialises: an XMP packet for plain PDFs (it writes one
+    only for variants), and the ID every tagged note needs in PDF/UA (Matterhorn 19-003)."""
+    import pydyf
+
+    if not variant:
+        document.metadata.include_in_pdf(pdf, None, None, None, True)
+    elements = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructElem"]
+    notes = [o for o in elements if o.get("S") == "/Note"]
+    if not notes:
+        return
+    for number, note in enumerate(notes, start=1):
+        note["ID"] = f"note-{number}"
+    names = pydyf.Array()  # a name tree's keys are sorted as strings: note-1, note-10, note-2
+    for note in sorted(notes, key=lambda note: note["ID"]):
+        names.extend([pydyf.String(note["ID"]), note.reference])
+        note["ID"] = pydyf.String(note["ID"])
+    root = next(o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot")
+    root["IDTree"] = pydyf.Dictionary({"Names": names})
+
+
+@contextmanager
+def _notes_tagged():
+    """Tag `bk-note` elements /Note: WeasyPrint maps HTML tags to PDF tags and knows no notes."""
+    from weasyprint.pdf import tags
+
+    original = getattr(tags, "_get_pdf_tag", None)
+    if original is None:  # another WeasyPrint: notes stay /NonStruct, the rest is unchanged
+        yield
+        return
+    tags._get_pdf_tag = lambda tag: "Note" if tag == "bk-note" else original(tag)
+    try:
+        yield
+    finally:
+        tags._get_pdf_tag = original
 
 
 @contextmanager

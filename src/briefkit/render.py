@@ -22,7 +22,8 @@ READING_SPEED = 230
 _BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
 #: WORD JOINER: no line break between a word (or its punctuation) and the note call after it.
 _JOIN = "\u2060"
-_NOTES = re.compile(r'<span class="footnote">|<span data-cites="(\d+)" data-role="(\w+)"></span>')
+#: Notes are an element of their own, not a span, so that tagged PDFs can mark them as notes.
+_NOTES = re.compile(r'<bk-note class="footnote">|<span data-cites="(\d+)" data-role="(\w+)"></span>')
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def _number_notes(page: str, cites: list, citer: Citer) -> str:
         nonlocal number
         if match.group(1) is None:  # the opening of a free note: the next number
             number += 1
-            return f'{_JOIN}<span class="footnote" id="note-{number}">'
+            return f'{_JOIN}<bk-note class="footnote" id="note-{number}">'
         group, role = cites[int(match.group(1))], match.group(2)
         keys = [key for key, _ in group]
         if role == "row" and not in_text and all(key in note_of for key in keys):
@@ -57,7 +58,7 @@ def _number_notes(page: str, cites: list, citer: Citer) -> str:
         number += 1
         for key in keys:
             note_of.setdefault(key, number)
-        return f'{_JOIN}<span class="footnote" id="note-{number}">{text}</span>'
+        return f'{_JOIN}<bk-note class="footnote" id="note-{number}">{text}</bk-note>'
 
     return _NOTES.sub(replace, page)
 

@@ -12,6 +12,7 @@ from typing import Any
 import click
 import yaml
 
+from .distribution import VARIANTS
 from .errors import StyleError
 
 _HERE = Path(__file__).resolve().parent
@@ -35,7 +36,7 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "logo": None,  # an image file in the style folder, shown by the cover template
     "max_pages": None,  # page budget for `briefkit check --layout`; a brief's max_pages wins
     "summary_words": None,  # the most words the summary box may hold
-    "pdf_variant": None,  # pdf/a-3b, pdf/a-3u or pdf/ua-1 for every brief in this style
+    "pdf_variant": None,  # one of distribution.VARIANTS, for every brief in this style
 }
 
 
@@ -174,6 +175,8 @@ def _read(path: Path) -> dict[str, Any]:
     unknown = sorted(set(data) - set(STYLE_DEFAULTS))
     if unknown:
         raise StyleError(f"{path}: unknown key {unknown[0]!r}; known: {', '.join(STYLE_DEFAULTS)}")
+    if data.get("pdf_variant") not in (None, *VARIANTS):
+        raise StyleError(f"{path}: pdf_variant {data['pdf_variant']!r} is not one of {', '.join(VARIANTS)}")
     return data
 
 
