@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import textwrap
@@ -15,6 +16,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from support import MINIMAL, SAMPLE  # noqa: E402
 
 from briefkit.cli import main  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_folder(tmp_path_factory):
+    """One cache for the run, never the user's (subprocesses inherit it)."""
+    os.environ["BRIEFKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ["BRIEFKIT_CACHE_DIR"])
+    del os.environ["BRIEFKIT_CACHE_DIR"]
 
 
 @pytest.fixture

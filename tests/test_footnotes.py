@@ -38,3 +38,15 @@ def test_briefkit_keeps_every_note_on_its_calls_page(stress_briefs, seed, tmp_pa
     assert len(found.calls) == result.footnotes > 60
     assert sorted(found.notes) == sorted(found.calls) == list(range(1, result.footnotes + 1))
     assert found.off_page() == []
+
+
+def test_the_html_output_carries_the_corrections(stress_briefs, tmp_path):
+    """Bare WeasyPrint on --html prints what briefkit printed: every note on its call's page."""
+    from weasyprint import HTML
+
+    folder = stress_briefs[PROVOKING_SEEDS[0]]
+    result = build(folder, Options(output=tmp_path / "built.pdf", html=tmp_path / "built.html", cache=False))
+    assert result.corrections > 0
+    HTML(filename=tmp_path / "built.html", base_url=str(folder)).write_pdf(tmp_path / "bare.pdf")
+    bare, built = readback.notes(tmp_path / "bare.pdf"), readback.notes(result.pdf)
+    assert bare.off_page() == [] and (bare.calls, bare.notes) == (built.calls, built.notes)

@@ -97,3 +97,27 @@ def test_watch_rebuilds_on_save_and_survives_errors(make_brief, tmp_path):
     finally:
         stop.set()
         thread.join(timeout=30)
+
+
+def test_a_second_build_lays_out_once_and_gives_the_same_bytes(sample, tmp_path, monkeypatch):
+    """The cache replays the corrections the first build needed; the PDF does not change."""
+    from briefkit.build import build
+
+    monkeypatch.setenv("BRIEFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    first = build(sample["folder"], Options(output=tmp_path / "1.pdf"))
+    second = build(sample["folder"], Options(output=tmp_path / "2.pdf"))
+    uncached = build(sample["folder"], Options(output=tmp_path / "3.pdf", cache=False))
+    assert first.corrections >= 1 and second.corrections == 0 and uncached.corrections == first.corrections
+    assert first.pdf.read_bytes() == second.pdf.read_bytes() == uncached.pdf.read_bytes()
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["charts", "layout"]
+
+
+def test_a_broken_cache_is_ignored(sample, tmp_path, monkeypatch):
+    from briefkit.build import build
+
+    monkeypatch.setenv("BRIEFKIT_CACHE_DIR", str(tmp_path / "cache"))
+    good = build(sample["folder"], Options(output=tmp_path / "good.pdf"))
+    for entry in (tmp_path / "cache").rglob("*.json"):
+        entry.write_text('[["note", 999], ["figure", "x"], 7]' if "layout" in entry.parts else '{"svg": 1}')
+    again = build(sample["folder"], Options(output=tmp_path / "again.pdf"))
+    assert again.pdf.read_bytes() == good.pdf.read_bytes() and again.corrections == 1

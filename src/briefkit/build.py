@@ -7,9 +7,10 @@ import functools
 import os
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
-from . import charts, commentary, distribution, loading, logger, output, pdf, render, styles
+from . import cache, charts, commentary, distribution, layout, loading, logger, output, pdf, render, styles
 from .errors import Problems
 from .models import Material
 
@@ -19,12 +20,13 @@ class Options:
     """What a build may be asked for; the defaults are what `briefkit build FOLDER` does."""
 
     output: Path | None = None  # default: dist/<date>-<slug>.pdf
-    html: Path | None = None  # also write the exact HTML given to WeasyPrint
+    html: Path | None = None  # also write the HTML WeasyPrint laid out, corrections included
     style: str | None = None  # overrides brief.yaml's style
     allow_remote: bool = False  # let images and styles load http(s) resources
     timeout: float = 300.0  # seconds the layout may take before the build fails
     strict: bool = False  # renderer warnings fail the build too
     pdf_variant: str | None = None  # one of distribution.VARIANTS; else the brief's or style's
+    cache: bool = True  # start from what earlier builds learned (cache.py); same bytes either way
 
 
 @dataclass
@@ -67,12 +69,12 @@ def build(folder: Path, options: Options | None = None) -> Result:
     target = output.check(options.output or output.default_path(prepared.material.brief), prepared.inputs)
     html_target = output.check(options.html, prepared.inputs) if options.html else None
     clock.lap("prepare")
-    document, rendered = lay_out(prepared, options, draw_charts(prepared))
+    document, rendered = lay_out(prepared, options, draw_charts(prepared, options.cache))
     clock.lap("render")
     if html_target:
-        output.write(html_target, document.html.encode())
+        output.write(html_target, layout.serialize(rendered.tree).encode())
     written = output.write(target, rendered.pdf)
-    logger.info("%s: %d pages, %d footnotes, %d layout passes", written, rendered.pages,
+    logger.info("%s: %d pages, %d footnotes, layouts: %d", written, rendered.pages,
                 len(rendered.placement.call_pages), rendered.fixes + 1)
     return Result(written, rendered.pages, len(rendered.placement.call_pages), html_target,
                   rendered.fixes, clock.laps)
@@ -88,32 +90,31 @@ def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Char
     attached = distribution.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) if variant else []
     rendered = pdf.render(document.html, document.base_url, [prepared.folder.resolve(), *style.roots],
                           options.allow_remote, options.timeout, options.strict, epoch, variant,
-                          tuple(attached))
+                          tuple(attached), options.cache)
     return document, rendered
 
 
-#: Charts drawn in this process, by everything they depend on: watch mode redraws none that
-#: an edit of the commentary did not touch.
-_CHARTS: dict[str, charts.Chart] = {}
-
-
-def draw_charts(prepared: Prepared) -> dict[int, charts.Chart]:
-    """One chart per `timeline` block, by the block's index."""
+def draw_charts(prepared: Prepared, remember: bool = True) -> dict[int, charts.Chart]:
+    """One chart per `timeline` block, by the block's index; an unchanged chart comes from the
+    cache, keyed by everything it depends on (a watch-mode edit of the text redraws none)."""
     style, material = prepared.style, prepared.material
     drawn = {}
     for index, block in enumerate(prepared.body.blocks):
         if block.kind != "timeline":
             continue
-        sheets = [(path, path.read_bytes()) for path in style.chart_styles]
-        key = repr((material.timeline, sorted(block.options.items()), sheets, style.fonts,
-                    style.chart_font, material.brief.language))
-        if key not in _CHARTS:
-            if len(_CHARTS) > 64:
-                _CHARTS.clear()
-            _CHARTS[key] = charts.timeline_svg(material.timeline, block.options, style.chart_styles,
-                                               [f.path for f in style.fonts], style.chart_font,
-                                               material.brief.language)
-        drawn[index] = _CHARTS[key]
+        sheets = [(str(path), path.read_bytes().hex()) for path in style.chart_styles]
+        fonts = [(str(font.path), font.path.stat().st_mtime_ns) for font in style.fonts]
+        key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
+                              style.chart_font, material.brief.language, version("matplotlib"))))
+        known = cache.get("charts", key) if remember else None
+        if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
+            drawn[index] = charts.Chart(**known)
+            continue
+        drawn[index] = charts.timeline_svg(material.timeline, block.options, style.chart_styles,
+                                           [f.path for f in style.fonts], style.chart_font,
+                                           material.brief.language)
+        if remember:
+            cache.put("charts", key, vars(drawn[index]))
     return drawn
 
 

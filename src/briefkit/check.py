@@ -65,7 +65,7 @@ def _layout(prepared, options: Options, report: Report) -> None:
     """Render (nothing is written) and read the pages: budget, notes, headings, lines, alt text."""
     from .build import draw_charts, lay_out
 
-    charts = draw_charts(prepared)
+    charts = draw_charts(prepared, options.cache)
     _, rendered = lay_out(prepared, options, charts)
     report.pages = rendered.pages
     where = prepared.folder / "brief.yaml"

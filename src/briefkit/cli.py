@@ -42,6 +42,8 @@ def build_options(function):
         click.option("--timeout", type=click.FloatRange(min=0.01), default=300.0, show_default=True,
                      help="Seconds the layout may take before the build fails."),
         click.option("--strict", is_flag=True, help="Fail on the renderer's warnings too (e.g. bad CSS)."),
+        click.option("--cache/--no-cache", default=True, show_default=True,
+                     help="Reuse charts and layout corrections of earlier builds (same PDF either way)."),
     ]
     for option in reversed(options):
         function = option(function)

@@ -28,6 +28,11 @@ MAX_PASSES = 8
 _BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "figcaption"}
 
 
+def rules() -> str:
+    """The settings above: remembered corrections hold only for the rules that made them."""
+    return repr((NOTE_FIXES, FOLLOWING_BLOCKS, FIGURE_GAP, FIGURE_MOVES, MAX_PASSES))
+
+
 @dataclass
 class Placement:
     """Where each footnote's call and note landed, by footnote number (1-based)."""
@@ -50,6 +55,18 @@ class Corrector:
         self.note_level: dict[int, int] = {}
         self.figure_moves: dict[int, int] = {}
         self.passes = 0
+        #: The corrections made, in order, as (kind, index): replaying them on the same HTML
+        #: gives the same tree, so a build can start from what the last one learned.
+        self.log: list[tuple[str, int]] = []
+
+    def replay(self, log) -> None:
+        """Make the corrections of an earlier build of the same HTML (skipping unknown ones)."""
+        for entry in log if isinstance(log, list) else ():
+            kind, index = entry if isinstance(entry, list) and len(entry) == 2 else (None, None)
+            if kind == "note" and isinstance(index, int) and 0 < index <= len(self.notes):
+                self._fix_note(index)
+            elif kind == "figure" and isinstance(index, int) and 0 <= index < len(self.figures):
+                self._move(index)
 
     def placement(self, document) -> Placement:
         number = {id(el): i + 1 for i, el in enumerate(self.notes)}
@@ -87,6 +104,7 @@ class Corrector:
         if step >= len(NOTE_FIXES) or (first_only and step > 0):
             return False
         self.note_level[id(block)] = step
+        self.log.append(("note", number))
         block.set("style", NOTE_FIXES[step])
         if step == 0:
             for following in self._next_blocks(block, FOLLOWING_BLOCKS):
@@ -104,20 +122,28 @@ class Corrector:
 
     def _move_figures(self, document) -> bool:
         moved = False
-        for figure in self.figures:
+        for number, figure in enumerate(self.figures):
             page = _page_of(document, figure)
             if page is None or page == 0 or self.figure_moves.get(id(figure), 0) >= FIGURE_MOVES:
                 continue
             if _gap(document.pages[page - 1]) > FIGURE_GAP and _starts_page(document.pages[page], figure):
-                parent = self.parents[figure]
-                index = list(parent).index(figure)
-                if index + 1 < len(parent):
-                    parent.remove(figure)
-                    parent.insert(index + 1, figure)
-                    self.figure_moves[id(figure)] = self.figure_moves.get(id(figure), 0) + 1
+                if self._move(number):
                     logger.debug("figure moved below the next block to fill page %d", page)
                     moved = True
         return moved
+
+    def _move(self, number: int) -> bool:
+        """Move figure `number` below the block after it, as a float would go."""
+        figure = self.figures[number]
+        parent = self.parents[figure]
+        index = list(parent).index(figure)
+        if index + 1 >= len(parent):
+            return False
+        parent.remove(figure)
+        parent.insert(index + 1, figure)
+        self.figure_moves[id(figure)] = self.figure_moves.get(id(figure), 0) + 1
+        self.log.append(("figure", number))
+        return True
 
 
 def _areas(page):
@@ -182,3 +208,29 @@ def inspect(document) -> Findings:
 
 def _text(box) -> str:
     return " ".join(getattr(b, "text", "") for b in box.descendants() if getattr(b, "text", "")).strip()
+
+
+def serialize(root) -> str:
+    """The (corrected) element tree as HTML that WeasyPrint reads back into the same tree."""
+    from xml.etree.ElementTree import tostring
+
+    def local(name: str) -> str:
+        namespace, _, name = name[1:].partition("}") if name.startswith("{") else ("", "", name)
+        prefix = _PREFIXES.get(namespace)
+        return f"{prefix}:{name}" if prefix and name != prefix else name
+
+    def copy(element):
+        if not isinstance(element.tag, str):  # a comment or processing instruction
+            return element
+        clone = element.makeelement(local(element.tag), {local(k): v for k, v in element.items()})
+        clone.text, clone.tail = element.text, element.tail
+        clone.extend(copy(child) for child in element)
+        return clone
+
+    return "<!DOCTYPE html>\n" + tostring(copy(root), encoding="unicode", method="html")
+
+
+#: Namespaced attributes keep their usual prefix; SVG and MathML elements lose their namespace,
+#: which the HTML parser gives back from the <svg> and <math> elements.
+_PREFIXES = {"http://www.w3.org/1999/xlink": "xlink", "http://www.w3.org/XML/1998/namespace": "xml",
+             "http://www.w3.org/2000/xmlns/": "xmlns"}

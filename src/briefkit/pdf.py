@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import logger, xmp
+from . import cache, logger, xmp
 from .distribution import MANIFEST
 from .errors import BriefError, InputError, Problem, RenderError
-from .layout import Corrector, Findings, Placement, inspect
+from .layout import Corrector, Findings, Placement, inspect, rules
 
 
 @dataclass
@@ -24,8 +24,9 @@ class Rendered:
     pdf: bytes
     pages: int
     placement: Placement
-    fixes: int
+    fixes: int  # layouts redone to correct notes and figures
     findings: Findings
+    tree: object  # the corrected element tree WeasyPrint laid out (layout.serialize: its HTML)
 
 
 #: The largest resource (image, font, stylesheet) a build may load.
@@ -74,21 +75,27 @@ def _gate(roots: list[Path], allow_remote: bool):
 
 def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = False,
            timeout: float = 300.0, strict: bool = False, epoch: int | None = None,
-           variant: str | None = None, attach: tuple = ()) -> Rendered:
+           variant: str | None = None, attach: tuple = (), remember: bool = True) -> Rendered:
     """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes.
 
     `timeout` bounds the whole layout (pathological CSS can make it run for hours); `strict`
-    turns the renderer's warnings (an unknown CSS property, say) into failures."""
+    turns the renderer's warnings (an unknown CSS property, say) into failures; `remember`
+    starts from the corrections an earlier build of the same HTML needed (see cache.py)."""
     from weasyprint import HTML
 
     gate = _gate(roots, allow_remote)
     source = HTML(string=html, base_url=base_url, url_fetcher=gate)
     corrector = Corrector(source.etree_element)
+    memory = cache.key(html, rules()) if remember else None
+    if memory:
+        corrector.replay(cache.get("layout", memory))
     try:
         with _time_limit(timeout), _errors_fail(logging.WARNING if strict else logging.ERROR):
             document = source.render()
             while corrector.correct(document):
                 document = source.render()
+            if memory:
+                cache.put("layout", memory, corrector.log)
             placement = corrector.placement(document)
             findings = inspect(document)
             names = [item.name for item in attach]
@@ -102,7 +109,7 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
     if placement.displaced:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
     _check(pdf)
-    return Rendered(pdf, len(document.pages), placement, corrector.passes, findings)
+    return Rendered(pdf, len(document.pages), placement, corrector.passes, findings, source.etree_element)
 
 
 def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> dict:
