@@ -95,8 +95,8 @@ def test_chart_and_chronology_are_in_place(sample):
     assert "Figure 1." in text and "Soviet-Afghan War" in text  # chart text is real text
     assert "16 January 2026" in text and "3 July 2025" in text  # chronology dates, at precision
     html = sample["html"].read_text()
-    assert "<svg" in html and "<link" not in html  # self-contained: CSS and SVG inline
-    assert re.search(r'role="img" aria-label="Timeline of \d+ events', html)
+    assert "data:image/svg+xml;base64," in html and "<link" not in html  # self-contained
+    assert re.search(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="Timeline of \d+ events', html)
 
 
 def test_sample_is_the_reference_in_our_words():

@@ -91,9 +91,10 @@ def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = Fal
         corrector.replay(cache.get("layout", memory))
     try:
         with _time_limit(timeout), _errors_fail(logging.WARNING if strict else logging.ERROR):
-            document = source.render()
+            images: dict = {}  # decoded once, not on every layout pass
+            document = source.render(cache=images)
             while corrector.correct(document):
-                document = source.render()
+                document = source.render(cache=images)
             if memory:
                 cache.put("layout", memory, corrector.log)
             placement = corrector.placement(document)
@@ -198,6 +199,8 @@ def _time_limit(seconds: float):
 
     def expire(signum, frame):
         expired.append(True)
+        # Raised inside a __del__, the exception is only printed: fire again until it lands.
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
         raise _Expired
 
     previous = signal.signal(signal.SIGALRM, expire)

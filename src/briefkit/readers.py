@@ -18,6 +18,8 @@ from .errors import Problems
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 Lines = dict[tuple, int]
+#: libyaml's parser when PyYAML was built with it (it is ten times faster), else PyYAML's own.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Unreadable(Exception):
@@ -46,7 +48,7 @@ def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
     loader = None
     try:
         _refuse_aliases(text)
-        loader = yaml.SafeLoader(text)
+        loader = _LOADER(text)
         root = loader.get_single_node()
         if root is None:
             return None, {}
@@ -78,7 +80,7 @@ class _Located(ValueError):
 
 def _refuse_aliases(text: str) -> None:
     """Aliases can multiply a small file into a huge value (an "alias bomb"); briefs need none."""
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.AliasEvent):
             raise _Located(f"YAML aliases (*{event.anchor}) are not supported; write the value out",
                            event.start_mark.line + 1)
