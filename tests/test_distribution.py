@@ -125,3 +125,14 @@ def test_verify_passes_a_good_pdf_and_catches_tampered_data(archival, runner, tm
     result = run(runner, "verify", str(tampered))
     assert result.exit_code == 1
     assert "events.yaml does not match the SHA-256 in the manifest" in result.output
+
+
+def test_tagged_variants_refuse_an_image_without_alt_text(make_brief, runner, tmp_path):
+    folder = make_brief({"commentary.md": "Text.\n\n![](square.svg)\n"})
+    (folder / "square.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+                                       '<rect width="10" height="10"/></svg>')
+    plain = run(runner, "build", str(folder), "-o", str(tmp_path / "plain.pdf"))
+    assert plain.exit_code == 0 and "commentary.md:3: an image has no alt text" in plain.output
+    tagged = run(runner, "build", str(folder), "-o", str(tmp_path / "ua.pdf"), "--pdf-variant", "pdf/ua-1")
+    assert tagged.exit_code == 1 and "commentary.md:3: pdf/ua-1 needs alt text for every image" in tagged.output
+    assert not (tmp_path / "ua.pdf").exists()

@@ -11,7 +11,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from . import cache, charts, commentary, distribution, layout, loading, logger, output, pdf, render, styles
-from .errors import Problems
+from .errors import InputError, Problem, Problems
 from .models import Material
 
 
@@ -87,6 +87,10 @@ def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Char
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
                 dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
     variant = options.pdf_variant or brief.pdf_variant or style.settings["pdf_variant"]
+    if variant in distribution.TAGGED and prepared.body.unlabelled:
+        raise InputError([Problem(prepared.material.commentary_file, line, f"{variant} needs alt text for "
+                                  "every image: write ![what it shows](file)")
+                          for line in prepared.body.unlabelled])
     attached = distribution.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) if variant else []
     rendered = pdf.render(document.html, document.base_url, [prepared.folder.resolve(), *style.roots],
                           options.allow_remote, options.timeout, options.strict, epoch, variant,

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from . import logger
 from .errors import Problems
 
 #: Fenced blocks that become figures; their body is YAML options.
@@ -43,6 +44,8 @@ class Body:
     headings: list[str] = field(default_factory=list)
     #: Citation groups, each [(key, locator)]; `cite_marker(i)` stands for the i-th in the HTML.
     cites: list[list[tuple[str, str]]] = field(default_factory=list)
+    #: Lines of images without alt text: a warning, and an error where tagged PDF needs one.
+    unlabelled: list[int] = field(default_factory=list)
 
 
 def cite_marker(index: int, role: str = "inline") -> str:
@@ -98,13 +101,17 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
         return Body(Markup(""))
     tokens, definitions = _take_definitions(tokens)
     _set_lines(tokens)
+    body = Body(Markup(""))
     for token in _inline_children(tokens, definitions):
+        if token.type == "image" and not token.content.strip():
+            body.unlabelled.append(token.meta.get("line", 0))
+            logger.warning("%s:%d: an image has no alt text; write ![what it shows](%s)",
+                           path, body.unlabelled[-1], token.attrGet("src"))
         if token.type in ("link_open", "image"):
             url = str(token.attrGet("href" if token.type == "link_open" else "src") or "")
             if error := _check_url(url, token.type == "image", folder or path.parent, allow_remote):
                 problems.add(path, token.meta.get("line", 0), error)
                 token.attrSet("href" if token.type == "link_open" else "src", "")
-    body = Body(Markup(""))
     seen_labels: set[str] = set()
 
     def note(html: str) -> str:

@@ -14,6 +14,8 @@ from .errors import UsageError
 #: Variants `--pdf-variant` offers: archival PDF/A-3 (b: appearance, u: plus searchable
 #: Unicode text, a: plus tags), accessible tagged PDF/UA-1, and both at once.
 VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
+#: Variants that are tagged for assistive technology, so every image needs alt text.
+TAGGED = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
 MANIFEST = "briefkit-manifest.json"
 
 
