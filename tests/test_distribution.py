@@ -134,5 +134,18 @@ def test_tagged_variants_refuse_an_image_without_alt_text(make_brief, runner, tm
     plain = run(runner, "build", str(folder), "-o", str(tmp_path / "plain.pdf"))
     assert plain.exit_code == 0 and "commentary.md:3: an image has no alt text" in plain.output
     tagged = run(runner, "build", str(folder), "-o", str(tmp_path / "ua.pdf"), "--pdf-variant", "pdf/ua-1")
-    assert tagged.exit_code == 1 and "commentary.md:3: pdf/ua-1 needs alt text for every image" in tagged.output
+    assert tagged.exit_code == 1
+    assert "commentary.md:3: pdf/ua-1 needs alt text for every image" in tagged.output
     assert not (tmp_path / "ua.pdf").exists()
+
+
+def test_verify_catches_metadata_that_disagrees(sample, runner, tmp_path):
+    changed = tmp_path / "changed.pdf"
+    with pikepdf.open(sample["pdf"]) as pdf:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as xmp:
+            xmp[f"{PRISM}publicationName"] = "Another Series"
+        pdf.save(changed)
+    result = run(runner, "verify", str(changed))
+    assert result.exit_code == 1
+    assert "disagree on the series: 'Issue Brief' and 'Another Series'" in result.output
+    assert run(runner, "verify", str(sample["pdf"])).exit_code == 0

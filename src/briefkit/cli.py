@@ -180,6 +180,8 @@ def inspect_pdf(pdf: Path, extract: Path | None, as_json: bool) -> None:
                f"PDF/UA: {facts['pdfua'] or 'no'}; tagged: {'yes' if facts['tagged'] else 'no'}")
     for key, value in facts["info"].items():
         click.echo(f"  {key}: {value}")
+    for key, value in facts["xmp"].items():
+        click.echo(f"  XMP {key}: {', '.join(value) if isinstance(value, list) else value}")
     for name, about in facts["attachments"].items():
         click.echo(f"  attached {name}: {about['bytes']} bytes, sha256 {about['sha256']}")
     if extract:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import UsageError
+from .xmp import PRISM
 
 #: Variants `--pdf-variant` offers: archival PDF/A-3 (b: appearance, u: plus searchable
 #: Unicode text, a: plus tags), accessible tagged PDF/UA-1, and both at once.
@@ -103,6 +104,9 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
             part = xmp.get("pdfaid:part")
             conformance = xmp.get("pdfaid:conformance")
             ua = xmp.get("pdfuaid:part")
+            described = {"title": xmp.get("dc:title"), "language": sorted(xmp.get("dc:language") or []),
+                         "series": xmp.get(f"{{{PRISM}}}publicationName"),
+                         "number": xmp.get(f"{{{PRISM}}}number")}
         tagged = "/StructTreeRoot" in pdf.Root
         pages = len(pdf.pages)
     files = attachments_in(pdf_path)
@@ -113,7 +117,8 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
             if not target.is_relative_to(extract.resolve()):
                 raise UsageError(f"{pdf_path}: refusing to extract {name!r} outside {extract}")
             target.write_bytes(data)
-    return {"file": str(pdf_path), "pages": pages, "info": info, "tagged": tagged, "pdfua": ua,
+    return {"file": str(pdf_path), "pages": pages, "info": info, "xmp": described, "tagged": tagged,
+            "pdfua": ua,
             "pdfa": f"{part}{(conformance or '').lower()}" if part else None,
             "attachments": {name: {"bytes": len(data), "sha256": _sha256(data)}
                             for name, data in files.items()}}
@@ -142,6 +147,10 @@ def verify(pdf_path: Path) -> list[str]:
         problems.append(f"declares PDF/A-{facts['pdfa']} but has no output intent")
     if facts["pdfua"] and not facts["tagged"]:
         problems.append("declares PDF/UA but is not tagged")
+    for key, info_key in (("title", "Title"), ("series", "series"), ("number", "number")):
+        if facts["info"].get(info_key) != facts["xmp"][key]:
+            problems.append(f"the Info dictionary and XMP disagree on the {key}: "
+                            f"{facts['info'].get(info_key)!r} and {facts['xmp'][key]!r}")
     files = attachments_in(pdf_path)
     if MANIFEST in files:
         listed = json.loads(files[MANIFEST]).get("attachments", {})
