@@ -7,7 +7,6 @@ import functools
 import os
 import time
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 from . import cache, charts, commentary, distribution, layout, loading, logger, output, pdf, render, styles
@@ -101,6 +100,8 @@ def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Char
 def draw_charts(prepared: Prepared, remember: bool = True) -> dict[int, charts.Chart]:
     """One chart per `timeline` block, by the block's index; an unchanged chart comes from the
     cache, keyed by everything it depends on (a watch-mode edit of the text redraws none)."""
+    from importlib.metadata import version
+
     style, material = prepared.style, prepared.material
     drawn = {}
     for index, block in enumerate(prepared.body.blocks):

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import tempfile
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,8 @@ def directory() -> Path | None:
 
 def key(*parts: str | bytes) -> str:
     """A hash of `parts` and the versions that shape what is cached."""
+    from importlib.metadata import version
+
     digest = hashlib.sha256(f"briefkit {__version__} weasyprint {version('weasyprint')}".encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
