@@ -48,7 +48,9 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
             outcomes.append(build_one(folder, options))
             done(outcomes[-1])
         return outcomes + [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
-    _warm_up()
+    # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
+    import matplotlib.pyplot  # noqa: F401
+    import weasyprint  # noqa: F401
 
     outcomes = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -57,15 +59,6 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
             outcomes.append(future.result())
             done(outcomes[-1])
     return outcomes + [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
-
-
-def _warm_up() -> None:
-    """Load once, before the workers fork, what every first build would load in each of them:
-    the libraries, Matplotlib's font list, the text engine and the hyphenation dictionaries."""
-    import matplotlib.pyplot  # noqa: F401
-    import weasyprint
-
-    weasyprint.HTML(string='<p lang="en" style="hyphens: auto">Warm up</p>').render()
 
 
 def _clashes(folders: list[Path]) -> dict[Path, str]:
