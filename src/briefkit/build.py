@@ -68,7 +68,7 @@ def build(folder: Path, options: Options | None = None) -> Result:
     target = output.check(options.output or output.default_path(prepared.material.brief), prepared.inputs)
     html_target = output.check(options.html, prepared.inputs) if options.html else None
     clock.lap("prepare")
-    document, rendered = lay_out(prepared, options, draw_charts(prepared, options.cache))
+    rendered = lay_out(prepared, options, draw_charts(prepared, options.cache))
     clock.lap("render")
     if html_target:
         output.write(html_target, layout.serialize(rendered.tree).encode())
@@ -79,8 +79,8 @@ def build(folder: Path, options: Options | None = None) -> Result:
                   rendered.fixes, clock.laps)
 
 
-def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Chart]):
-    """Fill the templates and render: the HTML document and the rendered PDF (nothing written)."""
+def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Chart]) -> pdf.Rendered:
+    """Fill the templates and render to PDF bytes (nothing is written)."""
     style, brief = prepared.style, prepared.material.brief
     document = render.document(prepared.material, prepared.body, figures, style, render.environment(style))
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
@@ -94,7 +94,7 @@ def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Char
     rendered = pdf.render(document.html, document.base_url, [prepared.folder.resolve(), *style.roots],
                           options.allow_remote, options.timeout, options.strict, epoch, variant,
                           tuple(attached), options.cache)
-    return document, rendered
+    return rendered
 
 
 def draw_charts(prepared: Prepared, remember: bool = True) -> dict[int, charts.Chart]:

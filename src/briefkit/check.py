@@ -66,7 +66,7 @@ def _layout(prepared, options: Options, report: Report) -> None:
     from .build import draw_charts, lay_out
 
     charts = draw_charts(prepared, options.cache)
-    _, rendered = lay_out(prepared, options, charts)
+    rendered = lay_out(prepared, options, charts)
     report.pages = rendered.pages
     where = prepared.folder / "brief.yaml"
     budget = prepared.material.brief.max_pages or prepared.style.settings.get("max_pages")
