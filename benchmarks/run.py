@@ -57,6 +57,21 @@ def long_brief(folder: Path, events: int) -> Path:
     return folder
 
 
+def series(root: Path, new: bool) -> list[str]:
+    """20 briefs with different titles: `briefkit new` starters, or copies of the sample."""
+    folders = []
+    for i in range(20):
+        folder = root / f"brief-{i:02d}"
+        if new:
+            subprocess.run([*BRIEFKIT, "new", str(folder)], check=True, capture_output=True)
+        else:
+            shutil.copytree(SAMPLE, folder)
+        path = folder / "brief.yaml"
+        path.write_text(path.read_text().replace("title: ", f"title: No. {i}: ", 1))
+        folders.append(str(folder))
+    return folders
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -93,15 +108,12 @@ def main() -> None:
         rows[-1] = (rows[-1][0], rows[-1][1], f"{rows[-1][1] / cold:.2f}x a cold build")
         helps = median(lambda: timed([*BRIEFKIT, "--help"]), runs)
         rows.append(("briefkit --help", helps, ""))
-        folders = [str(tmp / "many" / f"brief-{i:02d}") for i in range(20)]
-        for i, folder in enumerate(folders):
-            subprocess.run([*BRIEFKIT, "new", folder], check=True, capture_output=True)
-            path = Path(folder) / "brief.yaml"
-            path.write_text(path.read_text().replace("title: Brief", f"title: Brief {i} of"))
-        one = timed([*BRIEFKIT, "build", *folders, "-j", "1", "--no-cache"], cwd=tmp)
-        two = timed([*BRIEFKIT, "build", *folders, "-j", "2", "--no-cache"], cwd=tmp)
-        rows.append(("20 briefs, -j 1", one, ""))
-        rows.append(("20 briefs, -j 2", two, f"{one / two:.2f}x faster than -j 1"))
+        for size, folders in (("starter", series(tmp / "starter", new=True)),
+                              ("sample", series(tmp / "sample", new=False))):
+            one = timed([*BRIEFKIT, "build", *folders, "-j", "1", "--no-cache"], cwd=tmp)
+            two = timed([*BRIEFKIT, "build", *folders, "-j", "2", "--no-cache"], cwd=tmp)
+            rows.append((f"20 {size}-size briefs, -j 1", one, ""))
+            rows.append((f"20 {size}-size briefs, -j 2", two, f"{one / two:.2f}x faster than -j 1"))
         per_page = {}
         for label, events in (("short", 40), ("long", 900)):
             folder = long_brief(tmp / label, events)
