@@ -67,7 +67,7 @@ def series(root: Path, new: bool) -> list[str]:
         else:
             shutil.copytree(SAMPLE, folder)
         path = folder / "brief.yaml"
-        path.write_text(path.read_text().replace("title: ", f"title: No. {i}: ", 1))
+        path.write_text(path.read_text().replace("title: ", f"title: Number {i} of ", 1))
         folders.append(str(folder))
     return folders
 
