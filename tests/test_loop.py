@@ -112,6 +112,22 @@ def test_a_second_build_lays_out_once_and_gives_the_same_bytes(sample, tmp_path,
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["charts", "layout"]
 
 
+def test_a_fresh_process_draws_the_chart_alongside_and_gives_the_same_bytes(sample, tmp_path):
+    """A cold `briefkit build` draws charts in a forked process while the engine loads; here,
+    with Matplotlib already loaded, they are drawn in process: the PDFs must not differ."""
+    import matplotlib  # noqa: F401  (so the build below draws in this process)
+
+    from briefkit.build import build
+
+    forked, here = tmp_path / "forked.pdf", tmp_path / "here.pdf"
+    done = subprocess.run([sys.executable, "-m", "briefkit", "-vv", "build", "--no-cache",
+                           str(sample["folder"]), "-o", str(forked)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "1 chart(s) drawn in a second process" in done.stderr
+    build(sample["folder"], Options(output=here, cache=False))
+    assert forked.read_bytes() == here.read_bytes()
+
+
 def test_a_broken_cache_is_ignored(sample, tmp_path, monkeypatch):
     from briefkit.build import build
 

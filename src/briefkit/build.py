@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def build(folder: Path, options: Options | None = None) -> Result:
     target = output.check(options.output or output.default_path(prepared.material.brief), prepared.inputs)
     html_target = output.check(options.html, prepared.inputs) if options.html else None
     clock.lap("prepare")
-    rendered = lay_out(prepared, options, draw_charts(prepared, options.cache))
+    rendered = lay_out(prepared, options, draw_charts(prepared, options.cache, pdf.preload))
     clock.lap("render")
     if html_target:
         output.write(html_target, layout.serialize(rendered.tree).encode())
@@ -97,13 +98,15 @@ def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Char
     return rendered
 
 
-def draw_charts(prepared: Prepared, remember: bool = True) -> dict[int, charts.Chart]:
+def draw_charts(prepared: Prepared, remember: bool = True,
+                alongside: Callable[[], object] = lambda: None) -> dict[int, charts.Chart]:
     """One chart per `timeline` block, by the block's index; an unchanged chart comes from the
-    cache, keyed by everything it depends on (a watch-mode edit of the text redraws none)."""
+    cache, keyed by everything it depends on (a watch-mode edit of the text redraws none).
+    `alongside` runs while the others are drawn (see _draw)."""
     from importlib.metadata import version
 
     style, material = prepared.style, prepared.material
-    drawn = {}
+    drawn, wanted = {}, {}
     for index, block in enumerate(prepared.body.blocks):
         if block.kind != "timeline":
             continue
@@ -115,12 +118,44 @@ def draw_charts(prepared: Prepared, remember: bool = True) -> dict[int, charts.C
         if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
             drawn[index] = charts.Chart(**known)
             continue
-        drawn[index] = charts.timeline_svg(material.timeline, block.options, style.chart_styles,
-                                           [f.path for f in style.fonts], style.chart_font,
-                                           material.brief.language)
+        wanted[index] = (key, (material.timeline, block.options, style.chart_styles,
+                               [f.path for f in style.fonts], style.chart_font, material.brief.language))
+    for index, chart in _draw({i: args for i, (_, args) in wanted.items()}, alongside).items():
+        drawn[index] = chart
         if remember:
-            cache.put("charts", key, vars(drawn[index]))
+            cache.put("charts", wanted[index][0], vars(chart))
     return drawn
+
+
+def _draw(wanted: dict[int, tuple], alongside: Callable[[], object]) -> dict[int, charts.Chart]:
+    """Draw charts while `alongside` runs. In a fresh process the charts go to a forked one, so
+    Matplotlib's import and drawing take the other core while this one imports the engine
+    (about a second of a cold build). Where forking is unsafe (threads running, libraries that
+    may hold their own loaded) or fails, they are drawn here."""
+    import multiprocessing
+    import sys
+    import threading
+
+    fresh = not {"matplotlib", "weasyprint"} & set(sys.modules) and threading.active_count() == 1
+    if wanted and fresh and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_draw_here, wanted)
+            alongside()
+            try:
+                drawn = future.result()
+                logger.debug("%d chart(s) drawn in a second process", len(drawn))
+                return drawn
+            except Exception as error:  # drawn again below, where an error keeps its type
+                logger.debug("drawing charts in a second process failed (%s); drawing here", error)
+    else:
+        alongside()
+    return _draw_here(wanted)
+
+
+def _draw_here(wanted: dict[int, tuple]) -> dict[int, charts.Chart]:
+    return {index: charts.timeline_svg(*args) for index, args in wanted.items()}
 
 
 class _Clock:

@@ -132,26 +132,26 @@ def _caption(events: Sequence[Event]) -> str | None:
 def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path], fonts: list[Path],
            font_family: str, language: str) -> Iterator[tuple[Any, str]]:
     """The chart as a Matplotlib figure inside the style's settings (to save or to measure),
-    and its alt text; the figure is closed on exit."""
+    and its alt text."""
+    # A bare Figure on an Agg canvas (it measures text; savefig still writes SVG, PDF or PNG),
+    # as Matplotlib advises for embedding: no pyplot state to close or leak between rebuilds.
     import matplotlib
-
-    matplotlib.use("agg")  # a canvas that measures text; savefig still writes SVG, PDF or PNG
-    import matplotlib.pyplot as plt
+    import matplotlib.style
     from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     for font in map(str, fonts):
         if font not in _FONTS_ADDED:  # addfont appends a duplicate entry on every call
             font_manager.fontManager.addfont(font)
             _FONTS_ADDED.add(font)
     events = select(timeline, options)
-    with plt.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
+    with matplotlib.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
             {**FIXED_RC, "font.family": font_family}):
-        fig = plt.figure(figsize=(WIDTH, 3))
-        try:
-            zoomed = _draw(fig, events, timeline, options, language)
-            yield fig, describe(events, language, zoomed)
-        finally:
-            plt.close(fig)
+        fig = Figure(figsize=(WIDTH, 3))
+        FigureCanvasAgg(fig)
+        zoomed = _draw(fig, events, timeline, options, language)
+        yield fig, describe(events, language, zoomed)
 
 
 def _draw(fig, events: list[Event], timeline: Timeline, options: dict[str, Any],

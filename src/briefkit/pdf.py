@@ -73,6 +73,12 @@ def _gate(roots: list[Path], allow_remote: bool):
     return gate
 
 
+def preload() -> None:
+    """Import the engine ahead of its first use (most of a second), e.g. while charts draw."""
+    import pikepdf  # noqa: F401
+    import weasyprint  # noqa: F401
+
+
 def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = False,
            timeout: float = 300.0, strict: bool = False, epoch: int | None = None,
            variant: str | None = None, attach: tuple = (), remember: bool = True) -> Rendered:
