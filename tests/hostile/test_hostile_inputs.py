@@ -238,6 +238,9 @@ def test_chart_text_is_literal(runner, make_brief, tmp_path):
 
 # --- rendering limits -----------------------------------------------------------------------
 
+# The alarm may land in a WeasyPrint __del__, which swallows it (reported as "unraisable");
+# the limit fires again until it lands in the layout: that is the path this test proves.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_render_over_its_time_limit_fails_cleanly_and_keeps_the_old_pdf(runner, sample, tmp_path):
     out = tmp_path / "kept.pdf"
     out.write_bytes(sample["pdf"].read_bytes())
