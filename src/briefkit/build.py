@@ -130,14 +130,15 @@ def draw_charts(prepared: Prepared, remember: bool = True,
 def _draw(wanted: dict[int, tuple], alongside: Callable[[], object]) -> dict[int, charts.Chart]:
     """Draw charts while `alongside` runs. In a fresh process the charts go to a forked one, so
     Matplotlib's import and drawing take the other core while this one imports the engine
-    (about a second of a cold build). Where forking is unsafe (threads running, libraries that
-    may hold their own loaded) or fails, they are drawn here."""
+    (about a second of a cold build). They are drawn here instead where forking is unsafe
+    (other threads; macOS and Windows, where Python does not fork by default) or gains
+    nothing (the libraries already loaded: watch mode, batch workers), or if the fork fails."""
     import multiprocessing
     import sys
     import threading
 
     fresh = not {"matplotlib", "weasyprint"} & set(sys.modules) and threading.active_count() == 1
-    if wanted and fresh and "fork" in multiprocessing.get_all_start_methods():
+    if wanted and fresh and sys.platform.startswith("linux"):
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
