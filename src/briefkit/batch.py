@@ -49,12 +49,10 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
             done(outcomes[-1])
         return outcomes + [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
     # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
-    import matplotlib.backends.backend_agg  # noqa: F401
-    import matplotlib.figure  # noqa: F401
+    from . import charts, pdf
 
-    from .pdf import preload
-
-    preload()
+    charts.preload()
+    pdf.preload()
 
     outcomes = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import os
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,7 +68,7 @@ def build(folder: Path, options: Options | None = None) -> Result:
     target = output.check(options.output or output.default_path(prepared.material.brief), prepared.inputs)
     html_target = output.check(options.html, prepared.inputs) if options.html else None
     clock.lap("prepare")
-    rendered = lay_out(prepared, options, draw_charts(prepared, options.cache, pdf.preload))
+    rendered = lay_out(prepared, options, draw_charts(prepared, options.cache))
     clock.lap("render")
     if html_target:
         output.write(html_target, layout.serialize(rendered.tree).encode())
@@ -98,15 +97,14 @@ def lay_out(prepared: Prepared, options: Options, figures: dict[int, charts.Char
     return rendered
 
 
-def draw_charts(prepared: Prepared, remember: bool = True,
-                alongside: Callable[[], object] = lambda: None) -> dict[int, charts.Chart]:
+def draw_charts(prepared: Prepared, remember: bool = True) -> dict[int, charts.Chart]:
     """One chart per `timeline` block, by the block's index; an unchanged chart comes from the
     cache, keyed by everything it depends on (a watch-mode edit of the text redraws none).
-    `alongside` runs while the others are drawn (see _draw)."""
+    The engine is loaded while the others are drawn (see _draw)."""
     from importlib.metadata import version
 
     style, material = prepared.style, prepared.material
-    drawn, wanted = {}, {}
+    drawn, wanted, keys = {}, {}, {}
     for index, block in enumerate(prepared.body.blocks):
         if block.kind != "timeline":
             continue
@@ -118,17 +116,18 @@ def draw_charts(prepared: Prepared, remember: bool = True,
         if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
             drawn[index] = charts.Chart(**known)
             continue
-        wanted[index] = (key, (material.timeline, block.options, style.chart_styles,
-                               [f.path for f in style.fonts], style.chart_font, material.brief.language))
-    for index, chart in _draw({i: args for i, (_, args) in wanted.items()}, alongside).items():
+        keys[index] = key
+        wanted[index] = (material.timeline, block.options, style.chart_styles,
+                         [f.path for f in style.fonts], style.chart_font, material.brief.language)
+    for index, chart in _draw(wanted).items():
         drawn[index] = chart
         if remember:
-            cache.put("charts", wanted[index][0], vars(chart))
+            cache.put("charts", keys[index], vars(chart))
     return drawn
 
 
-def _draw(wanted: dict[int, tuple], alongside: Callable[[], object]) -> dict[int, charts.Chart]:
-    """Draw charts while `alongside` runs. In a fresh process the charts go to a forked one, so
+def _draw(wanted: dict[int, tuple]) -> dict[int, charts.Chart]:
+    """Draw charts and load the engine. In a fresh process the charts go to a forked one, so
     Matplotlib's import and drawing take the other core while this one imports the engine
     (about a second of a cold build). They are drawn here instead where forking is unsafe
     (other threads; macOS and Windows, where Python does not fork by default) or gains
@@ -143,16 +142,16 @@ def _draw(wanted: dict[int, tuple], alongside: Callable[[], object]) -> dict[int
 
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
             future = pool.submit(_draw_here, wanted)
-            alongside()
+            pdf.preload()
             try:
                 drawn = future.result()
                 logger.debug("%d chart(s) drawn in a second process", len(drawn))
                 return drawn
             except Exception as error:  # drawn again below, where an error keeps its type
                 logger.debug("drawing charts in a second process failed (%s); drawing here", error)
-    else:
-        alongside()
-    return _draw_here(wanted)
+    drawn = _draw_here(wanted)
+    pdf.preload()
+    return drawn
 
 
 def _draw_here(wanted: dict[int, tuple]) -> dict[int, charts.Chart]:

@@ -128,6 +128,13 @@ def _caption(events: Sequence[Event]) -> str | None:
     return "Timeline of events, " + "–".join(map(str, years))
 
 
+def preload() -> None:
+    """Import what drawing needs ahead of its first use (batch workers share it)."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+    import matplotlib.style  # noqa: F401
+
+
 @contextlib.contextmanager
 def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path], fonts: list[Path],
            font_family: str, language: str) -> Iterator[tuple[Any, str]]:

@@ -63,10 +63,9 @@ def _summary_length(prepared, report: Report) -> None:
 
 def _layout(prepared, options: Options, report: Report) -> None:
     """Render (nothing is written) and read the pages: budget, notes, headings, lines, alt text."""
-    from . import pdf
     from .build import draw_charts, lay_out
 
-    charts = draw_charts(prepared, options.cache, pdf.preload)
+    charts = draw_charts(prepared, options.cache)
     rendered = lay_out(prepared, options, charts)
     report.pages = rendered.pages
     where = prepared.folder / "brief.yaml"
