@@ -32,7 +32,7 @@ def build_fails(runner, folder: Path, *where: str, says: str | tuple[str, ...]):
     result = run(runner, "build", str(folder), "-o", str(out))
     output = result.output
     assert result.exit_code == 1, output
-    assert "Traceback" not in output, output
+    assert "unexpected error" not in output, output
     for place in where:
         assert place in output, f"{place!r} not named in:\n{output}"
     for phrase in (says,) if isinstance(says, str) else says:
@@ -396,7 +396,6 @@ def test_errors_in_several_files_are_reported_together(runner, make_brief):
     })
     output = build_fails(runner, folder, "events.yaml:4", "sources.yaml:1",
                          says=("2 problems", "unknown key 'gruop'", "id is required"))
-    assert output.count("Traceback") == 0
 
 
 def test_commentary_errors_reported_with_data_file_errors(runner, make_brief):
@@ -416,7 +415,7 @@ def test_uncited_source_only_warns(runner, make_brief, tmp_path):
     result = run(runner, "build", str(folder), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.exists()
-    assert "Traceback" not in result.output
+    assert "unexpected error" not in result.output
     assert "WARNING" in result.stderr
     assert "sources.yaml:5: source 'crs-2003' is never cited" in result.stderr
     assert "reuters-2025" not in result.stderr
@@ -451,7 +450,7 @@ def test_failed_build_keeps_previous_pdf(runner, make_brief, tmp_path):
     second = run(runner, "build", str(folder), "-o", str(out))
     assert second.exit_code == 1, second.output
     assert "brief.yaml:3" in second.output
-    assert "Traceback" not in second.output
+    assert "unexpected error" not in second.output
     assert out.read_bytes() == good
     assert list(tmp_path.glob("*.part")) == [] and list(tmp_path.glob(".*.part")) == []
 
@@ -462,7 +461,7 @@ def test_output_over_an_input_is_refused(runner, make_brief):
     before = commentary.read_bytes()
     result = run(runner, "build", str(folder), "-o", str(commentary))
     assert result.exit_code == 2, result.output  # a usage error, refused before rendering
-    assert "Traceback" not in result.output
+    assert "unexpected error" not in result.output
     assert "commentary.md: this is one of the brief's inputs" in result.output
     assert commentary.read_bytes() == before
     assert list(folder.glob(".*.part")) == []

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, conformance
 from .errors import UsageError
 from .xmp import PRISM
 
@@ -125,7 +125,8 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
 
 
 def verify(pdf_path: Path) -> list[str]:
-    """A publisher's self-check; an empty list means the PDF passed."""
+    """A publisher's self-check; an empty list means the PDF passed. Whatever conformance the
+    file claims is checked by an independent validator, not by reading the claim back."""
     import pikepdf
 
     problems = []
@@ -143,6 +144,8 @@ def verify(pdf_path: Path) -> list[str]:
     except pikepdf.PdfError as error:
         return [f"does not open cleanly: {error}"]
     facts = inspect(pdf_path)
+    _, failures = conformance.validate(pdf_path, conformance.profiles_claimed(facts["pdfa"], facts["pdfua"]))
+    problems += [f"fails {failure}" for failure in failures]
     if facts["pdfa"] and not output_intent:
         problems.append(f"declares PDF/A-{facts['pdfa']} but has no output intent")
     if facts["pdfua"] and not facts["tagged"]:

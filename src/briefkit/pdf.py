@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import cache, logger, xmp
+from . import cache, conformance, logger, xmp
 from .distribution import MANIFEST
 from .errors import BriefError, InputError, Problem, RenderError
 from .layout import Corrector, Findings, Placement, inspect, rules
@@ -141,23 +141,22 @@ def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> d
 
 def _finish(variant: str | None, document, pdf) -> None:
     """Last touches before WeasyPrint serialises: an XMP packet for plain PDFs (it writes one
-    only for variants), and the ID every tagged note needs in PDF/UA (Matterhorn 19-003)."""
+    only for variants), the ID every tagged note needs in PDF/UA (Matterhorn 19-003), and
+    what validators ask of every variant (conformance.finish)."""
     import pydyf
 
     if not variant:
-        document.metadata.include_in_pdf(pdf, None, None, None, True)
+        document.metadata.include_in_pdf(pdf, None, None, None, False)
     elements = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructElem"]
     notes = [o for o in elements if o.get("S") == "/Note"]
-    if not notes:
-        return
-    for number, note in enumerate(notes, start=1):
-        note["ID"] = f"note-{number}"
-    names = pydyf.Array()  # a name tree's keys are sorted as strings: note-1, note-10, note-2
-    for note in sorted(notes, key=lambda note: note["ID"]):
-        names.extend([pydyf.String(note["ID"]), note.reference])
-        note["ID"] = pydyf.String(note["ID"])
-    root = next(o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot")
-    root["IDTree"] = pydyf.Dictionary({"Names": names})
+    if notes:
+        names = pydyf.Array()
+        for number, note in enumerate(notes, start=1):
+            note["ID"] = pydyf.String(f"note-{number}")
+            names.extend([note["ID"], note.reference])
+        root = next(o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot")
+        root["IDTree"] = pydyf.Dictionary({"Names": names})  # sorted by conformance.finish
+    conformance.finish(pdf)
 
 
 @contextmanager

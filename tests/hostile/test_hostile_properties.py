@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from briefkit.build import Options, build
 from briefkit.commentary import render
-from briefkit.errors import BriefError, Problems
+from briefkit.errors import BriefError, InputError, Problems
 from briefkit.loading import load
 
 #: Examples per property; CI runs the full count, BRIEFKIT_FUZZ overrides it.
@@ -31,6 +31,13 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
+def assert_located(error: BriefError) -> None:
+    """Bad input is an InputError whose every problem names a file of the brief and says what."""
+    assert isinstance(error, InputError), f"{type(error).__name__}: {error}"
+    for problem in error.problems:
+        assert Path(problem.file).name and problem.message.strip(), problem
+
+
 def events_yaml(items: list[dict]) -> str:
     lines = ["events:"]
     for item in items:
@@ -45,9 +52,10 @@ def test_commentary_gives_html_or_clean_problems(text):
     problems = Problems()
     try:
         render(text, Path("commentary.md"), {"a", "b"}, False, problems, Path("/nonexistent"))
-    except BriefError:
-        pass
-    assert all(p.message for p in problems.items)
+    except BriefError as error:
+        assert_located(error)
+    for problem in problems.items:
+        assert Path(problem.file).name == "commentary.md" and problem.line >= 1 and problem.message
 
 
 @SETTINGS
@@ -68,7 +76,7 @@ def test_loading_and_validation_raise_only_brief_errors(tmp_path_factory, items,
                material.brief.allow_html, problems, folder)
         problems.raise_if_any()
     except BriefError as error:
-        assert str(error)
+        assert_located(error)
 
 
 @settings(max_examples=max(5, EXAMPLES // 40), deadline=None,
@@ -88,4 +96,5 @@ def test_whole_builds_end_in_a_pdf_or_a_clean_error(tmp_path_factory, items, tex
         result = build(folder, Options(output=out, timeout=60))
         assert result.pages >= 1 and out.read_bytes().startswith(b"%PDF-")
     except BriefError as error:
-        assert str(error) and not out.exists()
+        assert_located(error)
+        assert not out.exists()

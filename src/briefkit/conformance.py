@@ -1,0 +1,132 @@
+"""Conformance: what a PDF needs to pass independent validators, and asking one of them."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+#: The profiles of the `page-validation` validator that each variant claims to meet.
+PROFILES = {"pdf/a-3b": ("3b",), "pdf/a-3u": ("3u",), "pdf/a-3a": ("3a",), "pdf/ua-1": ("ua1",),
+            "pdf/a-3a+ua-1": ("3a", "ua1")}
+
+
+def finish(pdf) -> None:
+    """Make WeasyPrint's objects spec-clean before they are written (ISO 32000-1 7.9.6-7,
+    Matterhorn 15-003, XMP part 3): sorted trees, scoped header cells, plain-text XMP."""
+    catalog = pdf.catalog
+    _ascii_destinations(pdf, _resolve(pdf, (catalog.get("Names") or {}).get("Dests")))
+    trees = [(catalog.get("Names") or {}).get(kind) for kind in ("Dests", "EmbeddedFiles", "JavaScript")]
+    roots = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot"]
+    for root in roots:
+        trees.append(root.get("IDTree"))
+    for tree in trees:
+        _sort_leaf(_resolve(pdf, tree), "Names", _string_key)
+    for tree in [catalog.get("PageLabels"), *(root.get("ParentTree") for root in roots)]:
+        _sort_leaf(_resolve(pdf, tree), "Nums", int)
+    _scope_header_cells(pdf)
+    metadata = _resolve(pdf, catalog.get("Metadata"))
+    if metadata is not None:
+        # XMP is meant to be readable by tools that do not parse PDF; validators check it
+        metadata.compress = False
+
+
+def _ascii_destinations(pdf, dests) -> None:
+    """Name destinations in ASCII (percent-encoded UTF-8), links included. A tree mixing
+    ASCII keys with UTF-16 ones has no order that both the spec (bytes) and libqpdf (Unicode)
+    accept; in ASCII the two orders agree."""
+    import pydyf
+
+    if not isinstance(dests, dict) or "Names" not in dests:
+        return
+    renamed = {}
+    for index in range(0, len(dests["Names"]), 2):
+        key = _string_key(dests["Names"][index])
+        if key.startswith(codecs.BOM_UTF16_BE):
+            text = key[2:].decode("utf-16-be")
+            renamed[text] = pydyf.String(quote(text, safe="".join(map(chr, range(33, 127)))))
+            dests["Names"][index] = renamed[text]
+    for annotation in pdf.objects:
+        if isinstance(annotation, dict) and annotation.get("Subtype") == "/Link":
+            target = getattr(annotation.get("Dest"), "string", None)
+            if target in renamed:
+                annotation["Dest"] = renamed[target]
+
+
+def _resolve(pdf, value):
+    """A pydyf object from a reference (b"12 0 R"), or the value itself."""
+    if isinstance(value, bytes) and value.endswith(b" R"):
+        return pdf.objects[int(value.split()[0])]
+    return value
+
+
+def _sort_leaf(node, key: str, order) -> None:
+    """Sort the [key value key value ...] array of a one-level name or number tree."""
+    if not isinstance(node, dict) or key not in node:
+        return
+    pairs = list(zip(node[key][0::2], node[key][1::2], strict=True))
+    node[key][:] = [item for pair in sorted(pairs, key=lambda pair: order(pair[0])) for item in pair]
+
+
+def _string_key(value) -> bytes:
+    """A name tree key as the bytes PDF compares: pydyf writes ASCII as is, the rest UTF-16BE."""
+    text = getattr(value, "string", value)
+    if isinstance(text, bytes):
+        return text
+    try:
+        return text.encode("ascii")
+    except UnicodeEncodeError:
+        return codecs.BOM_UTF16_BE + text.encode("utf-16-be")
+
+
+def _scope_header_cells(pdf) -> None:
+    """Give each /TH the /Scope HTML's implicit scope gives it: a header row's cells head
+    their columns, a header cell in a body row heads its row."""
+    import pydyf
+
+    for cell in pdf.objects:
+        if not (isinstance(cell, dict) and cell.get("S") == "/TH"):
+            continue
+        attributes = cell.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+        if not isinstance(attributes, dict) or "Scope" in attributes:
+            continue  # WeasyPrint writes the table attributes as one dictionary
+        row = _resolve(pdf, cell.get("P"))
+        cells = [_resolve(pdf, kid) for kid in (row or {}).get("K", [])]
+        section = _resolve(pdf, (row or {}).get("P")) or {}
+        header_row = section.get("S") == "/THead" or all(
+            isinstance(c, dict) and c.get("S") == "/TH" for c in cells)
+        attributes["Scope"] = "/Column" if header_row else "/Row"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A rule of a profile that the file breaks."""
+
+    profile: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.profile}: {self.rule}: {self.message}"
+
+
+def profiles_claimed(pdfa: str | None, pdfua: str | None) -> list[str]:
+    """The validator profiles a file's XMP claims, e.g. ("3a", "1") -> ["3a", "ua1"]."""
+    return ([pdfa.lower()] if pdfa else []) + ([f"ua{pdfua}"] if pdfua else [])
+
+
+def validate(path: Path, profiles: list[str]) -> tuple[int, list[Failure]]:
+    """Run the independent validator (page-validation) for each profile: rules checked, failures."""
+    import page
+
+    checked, failures = 0, []
+    for profile in profiles:
+        try:
+            report = page.validate_pdf(str(path), profile=profile)
+        except Exception as error:  # noqa: BLE001 (the validator's own errors name no common root)
+            failures.append(Failure(profile, "unreadable", str(error)))
+            continue
+        checked += report.rules.total
+        failures += [Failure(profile, item.rule_id, item.message) for item in report.failures]
+    return checked, failures
