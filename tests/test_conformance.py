@@ -127,7 +127,8 @@ def test_verify_names_the_rules_a_broken_archive_fails(briefs, runner, tmp_path)
         pdf.save(broken)
     result = run(runner, "verify", str(broken))
     assert result.exit_code == 1
-    assert "fails 3b: PDFA3B-" in result.output and "declares PDF/A-3b but has no output intent" in result.output
+    assert "fails 3b: PDFA3B-" in result.output
+    assert "declares PDF/A-3b but has no output intent" in result.output
 
 
 def test_verify_rejects_a_truncated_file(briefs, runner, tmp_path):

@@ -394,8 +394,8 @@ def test_errors_in_several_files_are_reported_together(runner, make_brief):
         "events.yaml": "events:\n  - date: 2025-01-05\n    title: Fine\n    gruop: Diplomacy\n",
         "sources.yaml": "- title: No id\n",
     })
-    output = build_fails(runner, folder, "events.yaml:4", "sources.yaml:1",
-                         says=("2 problems", "unknown key 'gruop'", "id is required"))
+    build_fails(runner, folder, "events.yaml:4", "sources.yaml:1",
+                says=("2 problems", "unknown key 'gruop'", "id is required"))
 
 
 def test_commentary_errors_reported_with_data_file_errors(runner, make_brief):

@@ -56,6 +56,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
     material = loading.load(folder, problems, lambda name: style_of(name).settings["brief_keys"])
     body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
                              material.brief.allow_html, problems, folder, options.allow_remote)
+    for block in body.blocks:
+        for key, message in charts.check_selection(block.kind, material.timeline, block.options,
+                                                   material.events_file):
+            problems.add(material.commentary_file, block.line_of(key), message)
     problems.raise_if_any()
     inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
     return Prepared(folder, material, body, style_of(material.brief.style), [p for p in inputs if p])

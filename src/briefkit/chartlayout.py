@@ -99,7 +99,10 @@ class Metrics:
 
             em = font.get_sfnt_table("head")["unitsPerEm"]
             for char in missing:
-                advances[char] = font.load_char(ord(char), flags=LoadFlags.NO_SCALE).horiAdvance / em
+                try:
+                    advances[char] = font.load_char(ord(char), flags=LoadFlags.NO_SCALE).horiAdvance / em
+                except RuntimeError:  # not in this font: drawn from a fallback, or as a box
+                    advances[char] = self.exact(char, prop) / size
         return sum(map(advances.__getitem__, text)) * size
 
     def room(self, text: str, prop) -> float:
@@ -196,6 +199,10 @@ class Layout:
     def num(self, date: dt.date) -> float:
         return float(date.toordinal() - _EPOCH) + self.offset
 
+    def date(self, x: float) -> dt.date:
+        """The day at `x`, within the calendar (year 1 to 9999)."""
+        return dt.date.fromordinal(max(1, min(dt.date.max.toordinal(), int(x - self.offset) + _EPOCH)))
+
     def anchor(self, event: Event) -> float:
         """Where the marker stands: the middle of the date's day, month or year; a span's start."""
         start, end = event.date.start(), event.date.end()
@@ -208,7 +215,8 @@ class Layout:
         hi = max(self.num(e.date.end()) + 1 for e in events)
         pad = (hi - lo) * 0.025 + 10
         grow = max(0.0, MIN_SPAN[finest(events)] - (hi - lo) - 2 * pad) / 2
-        return lo - pad - grow, hi + pad + grow
+        # Matplotlib draws dates from year 1 to 9999 only: the room ends where its calendar does
+        return max(lo - pad - grow, self.num(dt.date.min)), min(hi + pad + grow, self.num(dt.date.max))
 
 
 def finest(events: Sequence[Event]) -> str:

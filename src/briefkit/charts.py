@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import difflib
 import io
 import math
 from collections.abc import Iterator, Sequence
@@ -80,6 +81,30 @@ def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
         if not 1 <= len(bounds) <= 2 or not all(b is None or _is_date(b) for b in bounds[1:]) \
                 or not _is_date(bounds[0]):
             found.append(("zoom", "zoom: a date, [from, to], auto or none"))
+    return found
+
+
+def check_selection(kind: str, timeline: Timeline, options: dict[str, Any],
+                    events_file: Any) -> list[tuple[str | None, str]]:
+    """(key, message) when a block would show nothing, or names a group no event has: a chart
+    over an invented axis or a legend missing a group is worse than a failed build."""
+    if check_options(options):
+        return []  # reported with the options; nothing can be selected with them
+    if not timeline.events:
+        where = f"{events_file.name} has no events" if events_file else \
+            "the brief has no events file (events.yaml, .csv or .json)"
+        return [(None, f"a {kind} block shows events, but {where}; add events or remove the block")]
+    known = sorted({e.group for e in timeline.events if e.group})
+    found: list[tuple[str | None, str]] = []
+    for group in options.get("groups") or []:
+        if group not in known:
+            close = difflib.get_close_matches(group, known, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"groups: {', '.join(known) or 'none'}"
+            found.append(("groups", f"groups: no event is in group {group!r}; {hint}"))
+    if not found and not select(timeline, options):
+        asked = "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+                          for key in ("from", "to", "groups") if (value := options.get(key)))
+        found.append((None, f"no event falls within {asked}; widen the range or check the dates"))
     return found
 
 
@@ -294,13 +319,41 @@ def _ticks(ax, panel: Panel, lay: Layout) -> None:
     most = max(4, int(lay.width // 48))
     if finest(panel.events) == "year":
         years = (panel.hi - panel.lo) / 365.25
-        steps = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
-        ax.xaxis.set_major_locator(mdates.YearLocator(next((s for s in steps if years / s <= most), 1000)))
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        locator = mdates.YearLocator(next((s for s in YEAR_STEPS if years / s <= most), YEAR_STEPS[-1]))
+        formatter = mdates.DateFormatter("%Y")
     else:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+        formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
+    ax.xaxis.set_major_locator(_calendar_locator(locator, lay, most))
+    ax.xaxis.set_major_formatter(formatter)
+
+
+#: Steps between year ticks, in years.
+YEAR_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000)
+
+
+def _calendar_locator(locator, lay: Layout, most: int):
+    """`locator`, kept inside Matplotlib's calendar (years 1 to 9999): its locators round the
+    axis ends out to a whole step and fail beyond it, so near those ends whole years are
+    ticked here instead."""
+    from matplotlib.ticker import Locator
+
+    class Calendar(Locator):
+        def __call__(self):
+            try:
+                return locator()
+            except ValueError:
+                lo, hi = sorted(self.axis.get_view_interval())
+                first, last = lay.date(lo).year, lay.date(hi).year
+                step = next((s for s in YEAR_STEPS if (last - first) / s <= most), YEAR_STEPS[-1])
+                years = range(-(-first // step) * step, last + 1, step)
+                return [lay.num(dt.date(year, 1, 1)) for year in years]
+
+        def set_axis(self, axis):
+            super().set_axis(axis)
+            locator.set_axis(axis)
+
+    return Calendar()
 
 
 def _merge(spans: list[tuple[float, float]], tiny: float) -> list[tuple[float, float]]:

@@ -35,6 +35,11 @@ class Block:
     kind: str
     options: dict[str, Any]
     line: int
+    #: The line of each option in the commentary.
+    option_lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, key: str | None) -> int:
+        return self.option_lines.get(key, self.line)
 
 
 @dataclass
@@ -99,7 +104,7 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
     except RecursionError:
         problems.add(path, 0, "the Markdown nests too deeply (quotes or lists inside each other)")
         return Body(Markup(""))
-    tokens, definitions = _take_definitions(tokens)
+    tokens, definitions = _take_definitions(tokens, path, problems)
     _set_lines(tokens)
     body = Body(Markup(""))
     for token in _inline_children(tokens, definitions):
@@ -136,8 +141,13 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
             problems.add(path, token.meta.get("line", 0),
                          f"footnote [^{label}] has no definition; add a line `[^{label}]: text`")
             return ""
+        if label in env.get("notes", ()):  # its text would be printed inside itself, forever
+            problems.add(path, token.meta.get("line", 0), f"footnote [^{label}] is called inside its own "
+                         "text; a note cannot contain itself")
+            return ""
         seen_labels.add(label)
-        html = md.renderer.render(definitions[label][1], md.options, {**env, "in_note": True})
+        html = md.renderer.render(definitions[label][1], md.options,
+                                  {**env, "in_note": True, "notes": (*env.get("notes", ()), label)})
         return note(html.strip().removeprefix("<p>").removesuffix("</p>").replace("</p>\n<p>", " "))
 
     def fence(tokens, idx, options, env) -> str:
@@ -146,8 +156,8 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
         if kind not in BLOCK_KINDS:
             return default_fence(tokens, idx, options, env)
         line = token.map[0] + 1 if token.map else 0
-        options_ = _block_options(token.content, path, line, problems)
-        body.blocks.append(Block(kind, options_, line))
+        options_, option_lines = _block_options(token.content, path, line, problems)
+        body.blocks.append(Block(kind, options_, line, option_lines))
         return f"<!--briefkit-block-{len(body.blocks) - 1}-->\n"
 
     def paragraph_open(tokens, idx, options, env) -> str:
@@ -185,7 +195,8 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
     return body
 
 
-def _take_definitions(tokens: list[Token]) -> tuple[list[Token], dict[str, tuple[int, list[Token]]]]:
+def _take_definitions(tokens: list[Token], path: Path,
+                      problems: Problems) -> tuple[list[Token], dict[str, tuple[int, list[Token]]]]:
     """Lift `[^label]: text` definitions out of the flow: their text goes where they are called."""
     kept, definitions, current, label = [], {}, None, None
     for token in tokens:
@@ -193,7 +204,11 @@ def _take_definitions(tokens: list[Token]) -> tuple[list[Token], dict[str, tuple
             label, current = token.meta["label"], []
             line = token.map[0] + 1 if token.map else 0
         elif token.type == "footnote_reference_close":
-            definitions[label] = (line, current)
+            if label in definitions:  # the author's first note would silently be lost
+                problems.add(path, line, f"footnote [^{label}] is defined twice (first on line "
+                             f"{definitions[label][0]}); give one of them another label")
+            else:
+                definitions[label] = (line, current)
             current = None
         elif current is not None:
             current.append(token)
@@ -243,12 +258,12 @@ def _set_lines(tokens: list[Token]) -> None:
                 child.meta = {**(child.meta or {}), "line": token.map[0] + 1 + offset}
 
 
-def _block_options(text: str, path: Path, line: int, problems: Problems) -> dict[str, Any]:
-    """A fenced block's YAML options; problems name the line in the commentary."""
+def _block_options(text: str, path: Path, line: int, problems: Problems) -> tuple[dict[str, Any], dict]:
+    """A fenced block's YAML options and the line of each; problems name the line in the commentary."""
     from .readers import Unreadable, parse_yaml
 
     if not text.strip():
-        return {}
+        return {}, {}
     local = Problems()
     try:
         options, lines = parse_yaml(path, text, local)
@@ -257,10 +272,10 @@ def _block_options(text: str, path: Path, line: int, problems: Problems) -> dict
     for problem in local.items:
         problems.add(path, line + problem.line, f"block options: {problem.message}")
     if local:
-        return {}
+        return {}, {}
     if not isinstance(options, dict):
         problems.add(path, line + 1, "block options must be key: value lines, e.g. `from: 2014`")
-        return {}
+        return {}, {}
     for key in sorted(set(options) - BLOCK_OPTIONS):
         problems.add(path, line + lines[(key,)],
                      f"unknown block option {key!r}; options: {', '.join(sorted(BLOCK_OPTIONS))}")
@@ -268,7 +283,7 @@ def _block_options(text: str, path: Path, line: int, problems: Problems) -> dict
 
     for key, message in check_options(options):
         problems.add(path, line + lines.get((key,), 1), message)
-    return options
+    return options, {key: line + lines[(key,)] for key in options}
 
 
 def _closest(key: str, known: set[str]) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, conformance
-from .errors import UsageError
+from .errors import BriefError, UsageError
 from .xmp import PRISM
 
 #: Variants `--pdf-variant` offers: archival PDF/A-3 (b: appearance, u: plus searchable
@@ -98,7 +98,11 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
     """What a PDF says about itself: metadata, variant, attachments (optionally extracted)."""
     import pikepdf
 
-    with pikepdf.open(pdf_path) as pdf:
+    try:
+        pdf = pikepdf.open(pdf_path)
+    except pikepdf.PdfError as error:
+        raise BriefError(f"{pdf_path}: not a PDF that opens cleanly ({error})") from None
+    with pdf:
         info = {str(k)[1:]: str(v) for k, v in pdf.docinfo.items()}
         with pdf.open_metadata() as xmp:
             part = xmp.get("pdfaid:part")
@@ -110,6 +114,9 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
         tagged = "/StructTreeRoot" in pdf.Root
         pages = len(pdf.pages)
     files = attachments_in(pdf_path)
+    if extract and not files:
+        raise BriefError(f"{pdf_path}: nothing to extract, no file is attached (a brief built with "
+                         "--pdf-variant pdf/a-3b, -3u or -3a carries its data)")
     if extract:
         extract.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():

@@ -32,7 +32,7 @@ class InputError(BriefError):
     """The brief's files have one or more problems, all reported together."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=lambda p: (str(p.file), p.line))
         count = len(self.problems)
         head = "1 problem" if count == 1 else f"{count} problems"
         super().__init__(f"{head} in the brief:\n" + "\n".join(f"  {p}" for p in self.problems))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .errors import Problems
+from . import csl
+from .errors import Problems, StyleError
 from .importers import read_events
 from .models import Brief, Material, Source, Timeline
 from .readers import Unreadable, parse_yaml, read_text, validate
@@ -22,24 +23,32 @@ def load(folder: Path, problems: Problems,
     """Read and validate every file of the brief, adding what is wrong to `problems`.
 
     `style_keys(style)` names the extra brief.yaml keys that style's templates read.
-    Raises at once only when brief.yaml itself is unusable; otherwise the caller goes on to
-    check the commentary too and raises once with everything found."""
+    Raises at once only when there is no brief.yaml; otherwise the caller goes on to check the
+    commentary too and raises once with everything found."""
     brief_file = folder / "brief.yaml"
     if not brief_file.is_file():
         problems.add(folder, 0, "no brief.yaml here; a brief folder needs one (README, 'The brief folder')")
         problems.raise_if_any()
+    data, lines = {}, {}
     try:
         data, lines = parse_yaml(brief_file, read_text(brief_file, problems), problems)
     except Unreadable:
-        problems.raise_if_any()
-    if not isinstance(data, dict):
-        problems.add(brief_file, 1, "brief.yaml must be a mapping of keys such as title: and date:")
-        problems.raise_if_any()
-    own = set(style_keys(str(data.get("style") or Brief.model_fields["style"].default)))
+        data = None
+    else:
+        if not isinstance(data, dict):
+            problems.add(brief_file, 1, "brief.yaml must be a mapping of keys such as title: and date:")
+            data = None
+    readable, data = data is not None, data or {}
+    try:
+        own = set(style_keys(str(data.get("style") or Brief.model_fields["style"].default)))
+    except StyleError as error:
+        problems.add(brief_file, lines.get(("style",), 0), error.message)
+        own = set()
     extra = {key: data.pop(key) for key in list(data) if key in own}
-    brief = validate(Brief, data, brief_file, lines, problems, extra=extra)
-    if brief is None:
-        problems.raise_if_any()
+    # With brief.yaml wrong, the other files are still read with what can be used of it, so that
+    # one run reports every problem.
+    brief = (validate(Brief, data, brief_file, lines, problems, extra=extra) if readable else None) \
+        or _salvage(data)
 
     commentary_file = folder / brief.commentary
     commentary = _required_text(commentary_file, problems)
@@ -60,6 +69,16 @@ def load(folder: Path, problems: Problems,
                 problems.add(events_file, event.line, f"event {event.title!r} cites unknown source {key!r}")
     return Material(folder, brief, commentary or "", commentary_file, timeline, sources,
                     sources_file, events_file)
+
+
+def _salvage(data: dict) -> Brief:
+    """A Brief of the defaults and the usable file names of a brief.yaml that failed validation
+    (its problems are recorded): enough to read the other files, never to render."""
+    import datetime as dt
+
+    names = {key: data[key] for key in ("commentary", "events", "sources", "style", "language")
+             if isinstance(data.get(key), str)}
+    return Brief.model_construct(title="", date=dt.date(1, 1, 1), **names)
 
 
 def _required_text(path: Path, problems: Problems) -> str | None:
@@ -105,6 +124,8 @@ def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
         source = validate(Source, item, path, lines, problems, prefix=(index,), line=lines.get((index,), 0))
         if source is None:
             continue
+        for line, message in csl.check(item, lines, (index,)):
+            problems.add(path, line, message)
         if source.id in sources:
             problems.add(path, lines.get((index,), 0), f"duplicate source id {source.id!r}")
         sources[source.id] = source

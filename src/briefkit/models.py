@@ -40,7 +40,10 @@ class PartialDate:
         if not match:
             raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())
-        dt.date(year, month or 1, day or 1)  # raises ValueError for 2025-02-30
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError as exc:  # 2025-02-30, year 0
+            raise ValueError(f"{value!r} is not a date: {exc}") from None
         return cls(year, month, day)
 
     def start(self) -> dt.date:

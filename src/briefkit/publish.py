@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -47,14 +47,22 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     site.mkdir(parents=True, exist_ok=True)
     (site / "thumbs").mkdir(exist_ok=True)
     state_file = site / STATE
-    state = json.loads(state_file.read_text()) if state_file.is_file() else {}
+    state = _read_state(state_file)
     entries, rebuilt, failures = [], [], []
     for folder in folders:
+        key = str(folder.resolve())
         try:
             entry, built = _publish_one(folder, site, options, state)
         except BriefError as error:
             failures += getattr(error, "problems", None) or [Problem(folder, 0, error.message)]
+            kept = state["entries"].get(key)
+            if kept and (site / kept["pdf"]).is_file():
+                # A failed rebuild never takes a published brief out of the series: its last
+                # good PDF and entry stay as they were, and the run still fails.
+                logger.warning("%s: not rebuilt; the site keeps its last good PDF, %s", folder, kept["pdf"])
+                entries.append(Entry(**kept))
             continue
+        state["entries"][key] = asdict(entry)
         entries.append(entry)
         if built:
             rebuilt.append(folder)
@@ -75,10 +83,10 @@ def _publish_one(folder: Path, site: Path, options: Options, state: dict) -> tup
     name = output.default_path(brief).name
     pdf_path = site / name
     key = _fingerprint(prepared, options)
-    built = not (pdf_path.is_file() and state.get(name) == key)
+    built = not (pdf_path.is_file() and state["built"].get(name) == key)
     if built:
         build(folder, replace(options, output=pdf_path, html=None))
-        state[name] = key
+        state["built"][name] = key
     thumbnail = site / "thumbs" / (pdf_path.stem + ".png")
     if built or not thumbnail.is_file():
         _thumbnail(pdf_path, thumbnail)
@@ -92,6 +100,17 @@ def _publish_one(folder: Path, site: Path, options: Options, state: dict) -> tup
         pdf=name, thumbnail=f"thumbs/{thumbnail.name}", thumb_width=width, thumb_height=height,
         pages=_pages(pdf_path), size=f"{len(data) / 1024:.0f} KB", digest=hashlib.sha256(data).hexdigest(),
     ), built
+
+
+def _read_state(path: Path) -> dict:
+    """What earlier runs built ({pdf: fingerprint}) and published ({folder: entry})."""
+    try:
+        state = json.loads(path.read_text()) if path.is_file() else {}
+    except (OSError, ValueError):
+        state = {}  # rebuilt from scratch: the state only saves work
+    if not isinstance(state, dict) or set(state) != {"built", "entries"}:
+        return {"built": {}, "entries": {}}
+    return state
 
 
 def _fingerprint(prepared, options: Options) -> str:

@@ -6,6 +6,7 @@ import csv
 import difflib
 import io
 import typing
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -40,20 +41,27 @@ def read_text(path: Path, problems: Problems) -> str:
 
 
 def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
-    """YAML (or JSON, a subset) to plain data plus the line of every key and item."""
+    """YAML (or JSON, a subset) to plain data plus the line of every key and item.
+
+    Problems inside values (a control character, an impossible date) are all recorded and the
+    rest of the file is still read; aliases and tags stop the file before any value is built."""
     if path.suffix.lower() == ".json":
         # JSON exports (Zotero's among them) indent with tabs, which YAML forbids; valid JSON
         # has no raw tab inside a string, so spaces mean the same.
         text = text.replace("\t", " ")
     loader = None
     try:
-        _refuse_aliases(text)
+        refused = _screen(text)
+        for line, message in refused:
+            problems.add(path, line, message)
+        if refused:
+            raise Unreadable
         loader = _LOADER(text)
         root = loader.get_single_node()
         if root is None:
             return None, {}
-        lines: Lines = {(): root.start_mark.line + 1}
-        return _construct(loader, root, (), lines), lines
+        builder = _Builder(loader, path, problems)
+        return builder.build(root), builder.lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problems.add(path, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem}")
@@ -62,60 +70,70 @@ def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
         problems.add(path, line, f"character #x{exc.character:04x} is not allowed in YAML; remove it")
     except yaml.YAMLError as exc:
         problems.add(path, 0, f"not valid YAML: {exc}")
-    except _Located as exc:
-        problems.add(path, exc.line, str(exc))
     finally:
         if loader is not None:
             loader.dispose()
     raise Unreadable
 
 
-class _Located(ValueError):
-    """A problem found while building values, with the line it stands on."""
-
-    def __init__(self, message: str, line: int):
-        super().__init__(message)
-        self.line = line
-
-
-def _refuse_aliases(text: str) -> None:
-    """Aliases can multiply a small file into a huge value (an "alias bomb"); briefs need none."""
+def _screen(text: str) -> list[tuple[int, str]]:
+    """Aliases can multiply a small file into a huge value (an "alias bomb"), and tags ask for
+    types or includes a brief never needs (`!!python/object`, `!include`): refuse both."""
+    found = []
     for event in yaml.parse(text, Loader=_LOADER):
+        line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
-            raise _Located(f"YAML aliases (*{event.anchor}) are not supported; write the value out",
-                           event.start_mark.line + 1)
+            found.append((line, f"YAML aliases (*{event.anchor}) are not supported; write the value out"))
+        elif getattr(event, "tag", None) is not None:
+            found.append((line, f"YAML tags ({event.tag}) are not supported; remove the tag and "
+                                "write the value itself"))
+    return found
 
 
-def _scalar(loader, node) -> Any:
-    try:
-        return loader.construct_object(node, deep=True)
-    except ValueError as exc:  # e.g. an impossible unquoted date such as 2025-02-30
-        kind = "date" if node.tag.endswith("timestamp") else "value"
-        raise _Located(f"{node.value!r} is not a valid {kind}: {exc}", node.start_mark.line + 1) from None
+def control_characters(value: str) -> str | None:
+    """A description of the control characters in `value` (tabs and line breaks are text)."""
+    found = sorted({c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"})
+    return ", ".join(f"U+{ord(c):04X}" for c in found) or None
 
 
-def _construct(loader, node, path: tuple, lines: Lines) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        result: dict = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _Located("a key must be plain text, not a list or mapping",
-                               key_node.start_mark.line + 1)
-            key = _scalar(loader, key_node)
-            line = key_node.start_mark.line + 1
-            if key in result:
-                raise _Located(
-                    f"duplicate key {key!r} (first on line {lines[path + (key,)]})", line)
-            lines[path + (key,)] = line
-            result[key] = _construct(loader, value_node, path + (key,), lines)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            lines[path + (index,)] = item.start_mark.line + 1
-            items.append(_construct(loader, item, path + (index,), lines))
-        return items
-    return _scalar(loader, node)
+class _Builder:
+    """Plain values from a YAML node tree, with the line of every key and item."""
+
+    def __init__(self, loader, path: Path, problems: Problems):
+        self.loader, self.path, self.problems = loader, path, problems
+        self.lines: Lines = {}
+
+    def build(self, node, path: tuple = ()) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            result: dict = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.add(self.path, line, "a key must be plain text, not a list or mapping")
+                    continue
+                key = self.scalar(key_node)
+                if key in result:
+                    self.problems.add(self.path, line, f"duplicate key {key!r} "
+                                      f"(first on line {self.lines[path + (key,)]})")
+                    continue
+                self.lines[path + (key,)] = line
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node) -> Any:
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except ValueError:  # an impossible unquoted date such as 2025-02-30: the text it is
+            return node.value  # (a date field then says why it is not a date; a title keeps it)
+        if isinstance(value, str) and (found := control_characters(value)):
+            self.problems.add(self.path, node.start_mark.line + 1,
+                              f"control character {found} in {value[:40]!r}; remove it")
+            return "".join(c for c in value if unicodedata.category(c) != "Cc" or c in "\t\n\r")
+        return value
 
 
 def validate(model: type[BaseModel], data: Any, path: Path, lines: Lines, problems: Problems,
@@ -181,5 +199,9 @@ def csv_rows(path: Path, text: str, problems: Problems,
         if "\0extra" in row or None in row.values():
             problems.add(path, reader.line_num, "row has a different number of cells than the header")
             continue
-        rows.append((reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items()}))
+        cells = {k.strip(): (v or "").strip() for k, v in row.items()}
+        for column, cell in cells.items():
+            if found := control_characters(cell):
+                problems.add(path, reader.line_num, f"{column}: control character {found}; remove it")
+        rows.append((reader.line_num, cells))
     return rows

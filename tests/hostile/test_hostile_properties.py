@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import textwrap
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -98,3 +100,86 @@ def test_whole_builds_end_in_a_pdf_or_a_clean_error(tmp_path_factory, items, tex
     except BriefError as error:
         assert_located(error)
         assert not out.exists()
+
+
+# --- the chart stage and the citation formatter, on any valid-looking data -----------------
+
+#: Any text but surrogates (which UTF-8 files cannot hold): control characters included.
+any_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=24)
+day = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
+partial = st.one_of(day.map(lambda d: d.isoformat()), day.map(lambda d: f"{d.year:04d}-{d.month:02d}"),
+                    day.map(lambda d: f"{d.year:04d}"))
+GROUPS = ["Diplomacy", "Security", "Économie", "سیاست", "安全"]
+chart_event = st.fixed_dictionaries(
+    {"date": partial, "title": any_text},
+    optional={"end": partial, "group": st.sampled_from(GROUPS), "text": any_text,
+              "importance": st.sampled_from(["high", "normal", "low"])})
+block_options = st.fixed_dictionaries({}, optional={
+    "from": partial, "to": partial, "groups": st.lists(st.sampled_from(GROUPS + ["Securty"]), max_size=3),
+    "zoom": st.one_of(st.sampled_from(["auto", "none"]), partial, st.tuples(partial, partial).map(list)),
+    "caption": any_text})
+
+
+@settings(max_examples=max(10, EXAMPLES // 20), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(items=st.lists(chart_event, min_size=1, max_size=8), options=block_options,
+       language=st.sampled_from(["en", "ru", "fa", "hi"]))
+def test_generated_events_are_drawn_or_refused_with_file_and_line(tmp_path_factory, items, options,
+                                                                  language):
+    from briefkit import charts, styles
+
+    folder = tmp_path_factory.mktemp("chart")
+    brief = {"title": "T", "date": "2026-01-01", "language": language}
+    (folder / "brief.yaml").write_text(yaml.safe_dump(brief), encoding="utf-8")
+    events = yaml.safe_dump({"events": items}, allow_unicode=True)
+    (folder / "events.yaml").write_text(events, encoding="utf-8")
+    block = yaml.safe_dump(options, allow_unicode=True) if options else ""
+    (folder / "commentary.md").write_text(f"Text.\n\n```timeline\n{block}```\n", encoding="utf-8")
+    problems = Problems()
+    try:
+        material = load(folder, problems)
+        body = render(material.commentary, material.commentary_file, set(), False, problems, folder)
+        for found in body.blocks:
+            for _, message in charts.check_selection(found.kind, material.timeline, found.options,
+                                                     material.events_file):
+                problems.add(material.commentary_file, found.line, message)
+        problems.raise_if_any()
+    except BriefError as error:
+        assert_located(error)
+        return
+    style = styles.find("think-tank")
+    chart = charts.timeline_svg(material.timeline, body.blocks[0].options, style.chart_styles,
+                                [f.path for f in style.fonts], style.chart_font, language)
+    assert chart.svg.startswith("<svg") and chart.alt.startswith("Timeline of")
+
+
+name = st.fixed_dictionaries({}, optional={"family": any_text, "given": any_text, "literal": any_text})
+csl_date = st.one_of(partial, day, st.builds(lambda d: {"date-parts": [[d.year, d.month, d.day]]}, day),
+                     st.builds(lambda t: {"literal": t}, any_text), any_text)
+csl_item = st.fixed_dictionaries(
+    {"id": st.just("s"), "type": st.sampled_from(["report", "book", "article-journal", "webpage", "reprt"])},
+    optional={"title": any_text, "author": st.lists(name, max_size=3), "issued": csl_date,
+              "accessed": csl_date, "container-title": any_text, "publisher": any_text,
+              "URL": any_text, "page": st.one_of(any_text, st.integers()), "volume": st.integers(),
+              "title-short": any_text, "autor": any_text})
+
+
+@SETTINGS
+@given(item=csl_item, locator=st.one_of(st.just(""), any_text), language=st.sampled_from(["en", "ru", "fa"]))
+def test_generated_sources_are_cited_or_refused_with_file_and_line(tmp_path_factory, item, locator, language):
+    from briefkit import render as templates
+    from briefkit import styles
+    from briefkit.citations import Citer
+    from briefkit.loading import _load_sources
+
+    folder = tmp_path_factory.mktemp("csl")
+    path = folder / "sources.yaml"
+    path.write_text(yaml.safe_dump([item], allow_unicode=True), encoding="utf-8")
+    problems = Problems()
+    sources = _load_sources(path, problems)
+    if problems:
+        assert_located(InputError(problems.items))
+        return
+    env = templates.environment(styles.find("think-tank"))
+    citer = Citer(sources, env.get_template("citations/chicago-note.html.j2").module, language)
+    assert str(citer.note([("s", locator)])) and str(citer.note([("s", "")]))

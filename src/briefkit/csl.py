@@ -1,0 +1,109 @@
+"""CSL items checked against the variables and item types of the CSL 1.0.2 schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import importlib.util
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from .models import PartialDate
+
+#: What a text or number variable may hold as YAML reads it (an unquoted date is a date).
+TEXT = (str, int, float, dt.date)
+RNG = "{http://relaxng.org/ns/structure/1.0}"
+#: Keys of a CSL-JSON item that are not variables (csl-data.json), and the legacy names Zotero
+#: still exports.
+ITEM_KEYS = {"id", "type", "categories", "custom", "citation-key", "journalAbbreviation", "shortTitle"}
+#: The parts of a name (csl-data.json's name-variable).
+NAME_PARTS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix", "comma-suffix",
+              "static-ordering", "literal", "parse-names"}
+#: The parts of a date written as CSL-JSON (csl-data.json's date-variable).
+DATE_PARTS = {"date-parts", "season", "circa", "literal", "raw"}
+
+
+@functools.cache
+def schema() -> dict[str, frozenset[str]]:
+    """The schema's value lists by kind: types, dates, names, numbers, titles, strings. Read from
+    the copy of the official CSL schema citeproc-py ships (not imported: only its data)."""
+    spec = importlib.util.find_spec("citeproc")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    root = ElementTree.parse(folder / "data" / "schema" / "schemas" / "styles" / "csl.rng").getroot()
+    wanted = {"item-types": "types", "variables.dates": "dates", "variables.names": "names",
+              "variables.numbers": "numbers", "variables.titles": "titles", "variables.strings": "strings"}
+    return {wanted[define.get("name")]: frozenset(v.text.strip() for v in define.iter(f"{RNG}value"))
+            for define in root.iter(f"{RNG}define") if define.get("name") in wanted}
+
+
+def check(item: dict[str, Any], lines: dict[tuple, int], at: tuple) -> list[tuple[int, str]]:
+    """(line, message) for each key or value of one CSL item that the schema does not allow."""
+    kinds = schema()
+    known = ITEM_KEYS | set().union(*(kinds[k] for k in ("dates", "names", "numbers", "titles", "strings")))
+    found = []
+
+    def problem(path: tuple, message: str) -> None:
+        where = at + path
+        while where not in lines and len(where) > len(at):
+            where = where[:-1]
+        found.append((lines.get(where, 0), message))
+
+    for key, value in item.items():
+        if key not in known:
+            problem((key,), f"unknown CSL variable {key!r}{_hint(key, known)}")
+        elif key == "type":
+            if value not in kinds["types"]:
+                problem((key,), f"type: {value!r} is not a CSL item type{_hint(str(value), kinds['types'])}")
+        elif key in kinds["names"]:
+            for index, person in enumerate(value if isinstance(value, list) else [value]):
+                if not isinstance(person, dict):
+                    problem((key, index), f"{key}: each name is a mapping such as "
+                                          "{family: Neale, given: Jonathan} or {literal: Reuters}")
+                    continue
+                for part in person:
+                    if part not in NAME_PARTS:
+                        problem((key, index, part),
+                                f"{key}: unknown name part {part!r}{_hint(part, NAME_PARTS)}")
+        elif key in kinds["dates"]:
+            if message := _date_problem(key, value):
+                problem((key,), message)
+        elif key not in ITEM_KEYS and (isinstance(value, bool) or not isinstance(value, TEXT)):
+            problem((key,), f"{key}: expected text or a number, not {type(value).__name__}")
+    return found
+
+
+def _date_problem(key: str, value: Any) -> str | None:
+    if isinstance(value, dict):
+        unknown = [part for part in value if part not in DATE_PARTS]
+        if unknown:
+            return f"{key}: unknown date part {unknown[0]!r}{_hint(unknown[0], DATE_PARTS)}"
+        parts = value.get("date-parts")
+        if parts is not None and not (isinstance(parts, list) and parts and all(
+                isinstance(p, list) and 1 <= len(p) <= 3 and all(_integer(n) for n in p) for p in parts)):
+            return f"{key}: date-parts is a list of [year, month, day] lists, e.g. [[2025, 7, 3]]"
+        if parts is not None:
+            value = "-".join(str(int(n)) if i == 0 else f"{int(n):02d}" for i, n in enumerate(parts[0]))
+        else:
+            return None  # a literal or raw date is printed as written
+    try:
+        PartialDate.parse(value)
+    except (ValueError, TypeError) as error:
+        return f"{key}: {error}" if isinstance(error, ValueError) else \
+            f"{key}: write YYYY, YYYY-MM or YYYY-MM-DD"
+    return None
+
+
+def _integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    try:
+        return int(value) == float(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _hint(key: str, known) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
