@@ -138,3 +138,24 @@ def test_verify_rejects_a_truncated_file(briefs, runner, tmp_path):
         truncated.write_bytes(whole[:cut])
         result = run(runner, "verify", str(truncated))
         assert result.exit_code == 1 and "problem" in result.output, result.output
+
+
+def test_a_stream_whose_data_ends_with_cr_keeps_its_length_unambiguous(tmp_path):
+    """pydyf writes LF before endstream; after a CR that reads as one CRLF end-of-line."""
+    import pydyf
+
+    from briefkit.conformance import finish
+
+    document = pydyf.PDF()
+    stream = pydyf.Stream([b"0 0 m 1 1 l S\r"])
+    document.add_object(stream)
+    document.catalog["Probe"] = stream.reference
+    finish(document)
+    out = tmp_path / "probe.pdf"
+    with out.open("wb") as target:
+        document.write(target)
+    data = out.read_bytes()
+    assert b"S\r\r\nendstream" in data
+    with pikepdf.open(out) as pdf:
+        assert pdf.Root.Probe.read_raw_bytes() == b"0 0 m 1 1 l S\r"
+    assert pydyf.Stream([b"x"]).data.endswith(b"x\nendstream")  # the patch ends with the write

@@ -246,3 +246,29 @@ def test_the_sample_still_checks_clean(runner, tmp_path):
     result = run(runner, "check", str(folder))
     assert result.exit_code == 0, result.output
     assert textwrap.dedent(result.output).strip().endswith("ok")
+
+
+@pytest.mark.parametrize("files, expected", [
+    ({"events.yaml": "events: 5\n"}, "events.yaml:1: events: a list of items"),
+    ({"events.yaml": "events: []\neras: 5\n"}, "events.yaml:2: eras: a list of items"),
+    ({"events.json": '{"events": 5}', "events.yaml": None}, "events.json:1: events: a list of items"),
+    ({"events.yaml": "events:\n  - date: '2025-00'\n    title: Month zero\n"}, "events.yaml:2:"),
+    ({"events.yaml": "events:\n  - date: 2025-01-01\n    title: '  '\n"}, "must not be empty"),
+    ({"brief.yaml": "title: ''\ndate: 2026-02-01\n"}, "brief.yaml:1: title: must not be empty"),
+    ({"brief.yaml": "title: T\ndate: 2026-02-01\nmax_pages: -1\n"}, "brief.yaml:3: max_pages"),
+    ({"commentary.md": "Text.[^a]\n\n[^a]:\n"}, "commentary.md:3: footnote [^a] is empty"),
+    ({"commentary.md": "\n"}, "commentary.md:1: the commentary is empty"),
+    ({"commentary.md": "A claim.[@a]\n",
+      "sources.yaml": "- id: a\n  title: A\n  URL: 'javascript:alert(1)'\n"},
+     "sources.yaml:3: URL: 'javascript:alert(1)' is not an http(s) address"),
+    ({"commentary.md": "T.\n\n```timeline\nzoom: [2026, 2020]\n```\n", "events.yaml": EVENTS},
+     "commentary.md:4: zoom: 2020 is before 2026"),
+    ({"commentary.md": "T.\n\n```timeline\nfrom: 2026\nto: 2024\n```\n", "events.yaml": EVENTS},
+     "commentary.md:5: to: 2024 is before from: 2026"),
+    ({"commentary.md": "T.\n\n```timeline\ncaption: [1]\n```\n", "events.yaml": EVENTS},
+     "commentary.md:4: caption: expected text"),
+], ids=["events-not-a-list", "eras-not-a-list", "timelinejs-not-a-list", "month-zero", "blank-title",
+        "empty-brief-title", "negative-page-budget", "empty-note", "empty-commentary", "script-url",
+        "zoom-backwards", "range-backwards", "caption-list"])
+def test_more_inputs_that_passed_silently_or_crashed(runner, make_brief, files, expected):
+    check_finds(runner, make_brief(files), expected)

@@ -72,15 +72,24 @@ def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
     commentary can report it at its line instead of the chart failing to draw."""
     found = [(key, f"{key}: {options[key]!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
              for key in ("from", "to") if options.get(key) is not None and not _is_date(options[key])]
+    if not found and options.get("from") is not None and options.get("to") is not None and \
+            PartialDate.parse(options["from"]).start() > PartialDate.parse(options["to"]).end():
+        found.append(("to", f"to: {options['to']} is before from: {options['from']}"))
     groups = options.get("groups")
     if groups is not None and not (isinstance(groups, list) and all(isinstance(g, str) for g in groups)):
         found.append(("groups", "groups: a list of group names, e.g. [Diplomacy, Security]"))
+    for key in ("caption", "alt"):
+        if (value := options.get(key)) is not None and not isinstance(value, str):
+            found.append((key, f"{key}: expected text, but YAML read {value!r}; put it in quotes"))
     zoom = options.get("zoom", "auto")
     if zoom not in (None, True, False, "auto", "none", "off", "no"):
         bounds = zoom if isinstance(zoom, list) else [zoom]
         if not 1 <= len(bounds) <= 2 or not all(b is None or _is_date(b) for b in bounds[1:]) \
                 or not _is_date(bounds[0]):
             found.append(("zoom", "zoom: a date, [from, to], auto or none"))
+        elif len(bounds) == 2 and bounds[1] is not None and \
+                PartialDate.parse(bounds[0]).start() > PartialDate.parse(bounds[1]).end():
+            found.append(("zoom", f"zoom: {bounds[1]} is before {bounds[0]}; write [from, to]"))
     return found
 
 

@@ -96,6 +96,8 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
     """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as placeholders.
 
     Links and images are checked against `folder` (the brief's): see `_check_url`."""
+    if not text.strip():
+        problems.add(path, 1, "the commentary is empty; write the brief's text here")
     md = parser(allow_html)
     md.validateLink = lambda url: True  # every URL is judged by _check_url, with its line
     env: dict[str, Any] = {}
@@ -204,6 +206,8 @@ def _take_definitions(tokens: list[Token], path: Path,
             label, current = token.meta["label"], []
             line = token.map[0] + 1 if token.map else 0
         elif token.type == "footnote_reference_close":
+            if not any(t.content.strip() for t in current if t.type in ("inline", "fence", "code_block")):
+                problems.add(path, line, f"footnote [^{label}] is empty; write its text after `[^{label}]:`")
             if label in definitions:  # the author's first note would silently be lost
                 problems.add(path, line, f"footnote [^{label}] is defined twice (first on line "
                              f"{definitions[label][0]}); give one of them another label")

@@ -26,6 +26,7 @@ def finish(pdf) -> None:
     for tree in [catalog.get("PageLabels"), *(root.get("ParentTree") for root in roots)]:
         _sort_leaf(_resolve(pdf, tree), "Nums", int)
     _scope_header_cells(pdf)
+    _unambiguous_stream_ends(pdf)
     metadata = _resolve(pdf, catalog.get("Metadata"))
     if metadata is not None:
         # XMP is meant to be readable by tools that do not parse PDF; validators check it
@@ -52,6 +53,32 @@ def _ascii_destinations(pdf, dests) -> None:
             target = getattr(annotation.get("Dest"), "string", None)
             if target in renamed:
                 annotation["Dest"] = renamed[target]
+
+
+def _unambiguous_stream_ends(pdf) -> None:
+    """Write CR LF before `endstream` when a stream's data ends with CR. pydyf writes a lone LF,
+    and CR + LF then reads as one end-of-line marker: validators count one byte less than
+    /Length (ISO 19005-1 6.1.7), about once in 256 compressed streams. Covers the object and
+    cross-reference streams pydyf makes while writing, too."""
+    import pydyf
+
+    plain = pydyf.Stream.data
+
+    def data(stream) -> bytes:
+        written = plain.fget(stream)
+        return written[:-len(b"\nendstream")] + b"\r\nendstream" if written.endswith(b"\r\nendstream") \
+            else written
+
+    write = pdf.write
+
+    def write_unambiguous(*args, **kwargs):
+        pydyf.Stream.data = property(data)
+        try:
+            return write(*args, **kwargs)
+        finally:
+            pydyf.Stream.data = plain
+
+    pdf.write = write_unambiguous
 
 
 def _resolve(pdf, value):

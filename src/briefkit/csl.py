@@ -8,6 +8,7 @@ import functools
 import importlib.util
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from .models import PartialDate
@@ -71,6 +72,8 @@ def check(item: dict[str, Any], lines: dict[tuple, int], at: tuple) -> list[tupl
                 problem((key,), message)
         elif key not in ITEM_KEYS and (isinstance(value, bool) or not isinstance(value, TEXT)):
             problem((key,), f"{key}: expected text or a number, not {type(value).__name__}")
+        elif key == "URL" and urlsplit(str(value).strip()).scheme.lower() not in ("http", "https"):
+            problem((key,), f"URL: {str(value)[:60]!r} is not an http(s) address; notes link only to the web")
     return found
 
 

@@ -105,7 +105,8 @@ def _brief_csv(path: Path, text: str, problems: Problems) -> Timeline:
 
 def _is_timelinejs(data: Any) -> bool:
     events = data.get("events") if isinstance(data, dict) else None
-    return bool(events) and isinstance(events[0], dict) and "start_date" in events[0]
+    return isinstance(events, list) and bool(events) and isinstance(events[0], dict) \
+        and "start_date" in events[0]
 
 
 def _plain(value: Any) -> str | None:
@@ -139,7 +140,7 @@ def _parts(year: Any, month: Any, day: Any) -> str | None:
 def _timelinejs(path: Path, data: dict, lines: Lines, problems: Problems) -> Timeline:
     """A TimelineJS JSON export: start_date/end_date parts, text.headline and text.text."""
     events = []
-    for index, item in enumerate(data.get("events") or []):
+    for index, item in enumerate(_list(data, "events", path, lines, problems)):
         line = lines.get(("events", index), 0)
         text = (item.get("text") or {}) if isinstance(item, dict) else {}
         if not isinstance(text, dict) or not _plain(text.get("headline")):
@@ -153,9 +154,11 @@ def _timelinejs(path: Path, data: dict, lines: Lines, problems: Problems) -> Tim
         if event:
             events.append(event)
     eras = []
-    for index, item in enumerate(data.get("eras") or []):
+    for index, item in enumerate(_list(data, "eras", path, lines, problems)):
+        item = item if isinstance(item, dict) else {}
+        text = item.get("text") if isinstance(item.get("text"), dict) else {}
         converted = {"start": _tjs_date(item.get("start_date")), "end": _tjs_date(item.get("end_date")),
-                     "title": _plain((item.get("text") or {}).get("headline"))}
+                     "title": _plain(text.get("headline"))}
         if era := validate(Era, converted, path, {(): lines.get(("eras", index), 0)}, problems):
             eras.append(era)
     return check_timeline(path, events, eras, problems)
@@ -264,14 +267,25 @@ def read_events_data(path: Path, data: Any, lines: Lines, problems: Problems) ->
     for key in set(data) - {"events", "eras"}:
         problems.add(path, lines.get((key,), 0), f"unknown key {key!r}; expected events: and eras:")
     events = []
-    for index, item in enumerate(data.get("events") or []):
+    for index, item in enumerate(_list(data, "events", path, lines, problems)):
         line = lines.get(("events", index), 0)
         event = validate(Event, item, path, lines, problems, prefix=("events", index), line=line)
         if event:
             events.append(event)
-    eras = [era for index, item in enumerate(data.get("eras") or [])
+    eras = [era for index, item in enumerate(_list(data, "eras", path, lines, problems))
             if (era := validate(Era, item, path, lines, problems, prefix=("eras", index)))]
     return check_timeline(path, events, eras, problems)
+
+
+def _list(data: dict, key: str, path: Path, lines: Lines, problems: Problems) -> list:
+    """`data[key]` when it is a list (or absent: none); anything else is a problem at its line."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.add(path, lines.get((key,), 0), f"{key}: a list of items, each starting with `- `")
+        return []
+    return value
 
 
 def check_timeline(path: Path, events: list[Event], eras: list[Era], problems: Problems) -> Timeline:

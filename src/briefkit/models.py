@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from .distribution import VARIANTS
 
@@ -41,7 +41,7 @@ class PartialDate:
             raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())
         try:
-            dt.date(year, month or 1, day or 1)
+            dt.date(year, 1 if month is None else month, 1 if day is None else day)
         except ValueError as exc:  # 2025-02-30, year 0
             raise ValueError(f"{value!r} is not a date: {exc}") from None
         return cls(year, month, day)
@@ -64,6 +64,16 @@ class PartialDate:
         return "-".join(parts)
 
 
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+#: Text a reader must see: a title or name that is empty would print as nothing.
+Text = Annotated[str, AfterValidator(_nonblank)]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -73,7 +83,7 @@ def _partial(value: Any) -> PartialDate | None:
 
 
 class Author(_Model):
-    name: str
+    name: Text
     affiliation: str | None = None
     bio: str | None = None
 
@@ -81,7 +91,7 @@ class Author(_Model):
 class Era(_Model):
     start: PartialDate
     end: PartialDate
-    title: str
+    title: Text
 
     _dates = field_validator("start", "end", mode="before")(_partial)
 
@@ -89,7 +99,7 @@ class Era(_Model):
 class Event(_Model):
     date: PartialDate
     end: PartialDate | None = None
-    title: str
+    title: Text
     text: str | None = None
     group: str | None = None
     importance: Literal["high", "normal", "low"] = "normal"
@@ -118,7 +128,7 @@ class Source(BaseModel):
 class Brief(_Model):
     """brief.yaml; the keys and their defaults are the contract in brief-format.md."""
 
-    title: str
+    title: Text
     subtitle: str | None = None
     short_title: str | None = None
     series: str | None = "Issue Brief"
@@ -137,7 +147,7 @@ class Brief(_Model):
     copyright: str | None = None
     allow_html: bool = False
     #: Page budget checked by `briefkit check --layout` (the style may set one too).
-    max_pages: int | None = None
+    max_pages: int | None = Field(None, gt=0)
     #: One of distribution.VARIANTS (`--pdf-variant` wins; the style may set one too).
     pdf_variant: Literal[VARIANTS] | None = None
     #: Keys declared by the house style for its own templates.
@@ -154,8 +164,8 @@ class Brief(_Model):
         if isinstance(value, str):
             try:
                 return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"{value!r} is not a date: write YYYY-MM-DD") from None
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a date ({exc}): write YYYY-MM-DD") from None
         return value
 
     @property
