@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from briefkit import charts, styles
+from briefkit import blocks, charts, styles
 from briefkit.errors import Problems
 from briefkit.importers import read_events
 from briefkit.models import Era, Event, PartialDate, Timeline
@@ -171,7 +171,7 @@ def test_a_chart_without_a_caption_gets_one_so_it_is_numbered():
 
 
 def test_from_to_and_groups_select_events():
-    picked = charts.select(TIMELINE, {"from": 2004, "to": "2008-06", "groups": ["Security"]})
+    picked = blocks.select(TIMELINE, {"from": 2004, "to": "2008-06", "groups": ["Security"]})
     assert [e.title for e in picked] == ["Event number 5", "Event number 7"]
     assert re.search(r"Timeline of 2 events", draw(TIMELINE, {"from": 2004, "to": "2008-06",
                                                            "groups": ["Security"]}).alt)
@@ -279,7 +279,7 @@ def test_the_chart_command_never_writes_over_its_input(chart_cli, tmp_path):
 
 
 def test_block_options_are_checked_before_drawing():
-    assert charts.check_options({"from": 2014, "to": "2026-01", "groups": ["A"], "zoom": [2021, None]}) == []
-    assert charts.check_options({"zoom": "none"}) == [] and charts.check_options({"zoom": "2021-03"}) == []
-    assert [key for key, _ in charts.check_options(
+    assert blocks.check_options({"from": 2014, "to": "2026-01", "groups": ["A"], "zoom": [2021, None]}) == []
+    assert blocks.check_options({"zoom": "none"}) == [] and blocks.check_options({"zoom": "2021-03"}) == []
+    assert [key for key, _ in blocks.check_options(
         {"from": "2025-13", "to": "soon", "groups": "A", "zoom": ["x"]})] == ["from", "to", "groups", "zoom"]

@@ -272,3 +272,12 @@ def test_the_sample_still_checks_clean(runner, tmp_path):
         "zoom-backwards", "range-backwards", "caption-list"])
 def test_more_inputs_that_passed_silently_or_crashed(runner, make_brief, files, expected):
     check_finds(runner, make_brief(files), expected)
+
+
+@pytest.mark.parametrize("field, text, line", [
+    ("summary", "'![x](/etc/hostname)'", 3),
+    ("disclaimer", "'[click](javascript:alert(1))'", 3),
+])
+def test_links_in_short_fields_follow_the_commentary_rules(runner, make_brief, field, text, line):
+    folder = make_brief({"brief.yaml": f"title: T\ndate: 2026-02-01\n{field}: {text}\n"})
+    check_finds(runner, folder, f"brief.yaml:{line}: ")

@@ -9,7 +9,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, charts, commentary, distribution, layout, loading, logger, output, pdf, render, styles
+from . import (
+    blocks,
+    cache,
+    charts,
+    commentary,
+    distribution,
+    layout,
+    loading,
+    logger,
+    output,
+    pdf,
+    render,
+    styles,
+)
 from .errors import InputError, Problem, Problems
 from .models import Material
 
@@ -56,13 +69,27 @@ def prepare(folder: Path, options: Options) -> Prepared:
     material = loading.load(folder, problems, lambda name: style_of(name).settings["brief_keys"])
     body = commentary.render(material.commentary, material.commentary_file, set(material.sources),
                              material.brief.allow_html, problems, folder, options.allow_remote)
+    _check_fields(material, problems, options.allow_remote)
     for block in body.blocks:
-        for key, message in charts.check_selection(block.kind, material.timeline, block.options,
+        for key, message in blocks.check_selection(block.kind, material.timeline, block.options,
                                                    material.events_file):
             problems.add(material.commentary_file, block.line_of(key), message)
     problems.raise_if_any()
     inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
     return Prepared(folder, material, body, style_of(material.brief.style), [p for p in inputs if p])
+
+
+def _check_fields(material: Material, problems: Problems, allow_remote: bool) -> None:
+    """The links and images of the short Markdown fields, by the commentary's rules."""
+    brief, lines = material.brief, material.brief_lines
+    fields = [(material.folder / "brief.yaml", lines.get((key,), 0), getattr(brief, key))
+              for key in ("summary", "disclaimer")]
+    fields += [(material.folder / "brief.yaml", lines.get(("authors", index, "bio"), 0), author.bio)
+               for index, author in enumerate(brief.authors)]
+    fields += [(material.events_file, event.line, event.text) for event in material.timeline.events]
+    for file, line, text in fields:
+        for message in commentary.link_problems(text, material.folder, allow_remote):
+            problems.add(file, line, message)
 
 
 def build(folder: Path, options: Options | None = None) -> Result:

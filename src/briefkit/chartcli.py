@@ -49,7 +49,7 @@ def chart(ctx: click.Context, source: Path, output: Path, start: str | None, end
 
 def _options(start: str | None, end: str | None, groups: str | None, zoom: str | None) -> dict[str, Any]:
     """The command line as a timeline block's options, checked here so usage errors say so."""
-    from .charts import check_options
+    from .blocks import check_options
 
     options: dict[str, Any] = {key: value for key, value in (("from", start), ("to", end)) if value}
     if groups:
@@ -66,7 +66,7 @@ def _options(start: str | None, end: str | None, groups: str | None, zoom: str |
 def draw(source: Path, output: Path, options: dict[str, Any], style: str | None = None,
          format_: str | None = None) -> tuple[Path, int]:
     """Load SOURCE, draw its chart and write OUTPUT atomically; the path and events drawn."""
-    from . import charts, loading, styles
+    from . import blocks, charts, loading, styles
     from . import output as out
     from .errors import Problems
     from .importers import read_events
@@ -97,7 +97,7 @@ def draw(source: Path, output: Path, options: dict[str, Any], style: str | None 
     unknown = [g for g in options.get("groups", []) if g not in known]
     if unknown:
         raise UsageError(f"--groups: no events in group {unknown[0]!r}; groups: {', '.join(known) or 'none'}")
-    events = charts.select(timeline, options)
+    events = blocks.select(timeline, options)
     if not events:
         asked = " in the dates and groups asked for" if options else ""
         raise UsageError(f"{source}: no events to draw{asked}")

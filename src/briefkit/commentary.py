@@ -96,8 +96,6 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
     """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as placeholders.
 
     Links and images are checked against `folder` (the brief's): see `_check_url`."""
-    if not text.strip():
-        problems.add(path, 1, "the commentary is empty; write the brief's text here")
     md = parser(allow_html)
     md.validateLink = lambda url: True  # every URL is judged by _check_url, with its line
     env: dict[str, Any] = {}
@@ -200,12 +198,13 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
 def _take_definitions(tokens: list[Token], path: Path,
                       problems: Problems) -> tuple[list[Token], dict[str, tuple[int, list[Token]]]]:
     """Lift `[^label]: text` definitions out of the flow: their text goes where they are called."""
-    kept, definitions, current, label = [], {}, None, None
+    kept, definitions = [], {}
+    open_: list[tuple[str, int, list[Token]]] = []  # a definition may hold another (indented)
     for token in tokens:
         if token.type == "footnote_reference_open":
-            label, current = token.meta["label"], []
-            line = token.map[0] + 1 if token.map else 0
-        elif token.type == "footnote_reference_close":
+            open_.append((token.meta["label"], token.map[0] + 1 if token.map else 0, []))
+        elif token.type == "footnote_reference_close" and open_:
+            label, line, current = open_.pop()
             if not any(t.content.strip() for t in current if t.type in ("inline", "fence", "code_block")):
                 problems.add(path, line, f"footnote [^{label}] is empty; write its text after `[^{label}]:`")
             if label in definitions:  # the author's first note would silently be lost
@@ -213,9 +212,8 @@ def _take_definitions(tokens: list[Token], path: Path,
                              f"{definitions[label][0]}); give one of them another label")
             else:
                 definitions[label] = (line, current)
-            current = None
-        elif current is not None:
-            current.append(token)
+        elif open_:
+            open_[-1][2].append(token)
         else:
             kept.append(token)
     for _, inner in definitions.values():
@@ -283,7 +281,7 @@ def _block_options(text: str, path: Path, line: int, problems: Problems) -> tupl
     for key in sorted(set(options) - BLOCK_OPTIONS):
         problems.add(path, line + lines[(key,)],
                      f"unknown block option {key!r}; options: {', '.join(sorted(BLOCK_OPTIONS))}")
-    from .charts import check_options
+    from .blocks import check_options
 
     for key, message in check_options(options):
         problems.add(path, line + lines.get((key,), 1), message)
@@ -295,6 +293,21 @@ def _closest(key: str, known: set[str]) -> str:
 
     close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
     return f"; nearest: {', '.join('@' + c for c in close)}" if close else "; check sources.yaml"
+
+
+def link_problems(text: str | None, folder: Path, allow_remote: bool) -> list[str]:
+    """Why the links and images of a short Markdown field (summary, bio, an event's text) may
+    not be used: the same rules as the commentary's."""
+    md = parser(False)
+    md.validateLink = lambda url: True
+    found = []
+    for token in md.parseInline(text or ""):
+        for child in token.children or []:
+            if child.type in ("link_open", "image"):
+                url = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
+                if error := _check_url(url, child.type == "image", folder, allow_remote):
+                    found.append(error)
+    return found
 
 
 def inline(text: str | None, allow_html: bool = False) -> Markup:

@@ -29,6 +29,8 @@ def load(folder: Path, problems: Problems,
     if not brief_file.is_file():
         problems.add(folder, 0, "no brief.yaml here; a brief folder needs one (README, 'The brief folder')")
         problems.raise_if_any()
+    if not _inside(folder, brief_file, brief_file, 0, problems):
+        problems.raise_if_any()
     data, lines = {}, {}
     try:
         data, lines = parse_yaml(brief_file, read_text(brief_file, problems), problems)
@@ -51,16 +53,21 @@ def load(folder: Path, problems: Problems,
         or _salvage(data)
 
     commentary_file = folder / brief.commentary
-    commentary = _required_text(commentary_file, problems)
+    commentary = None
+    if _inside(folder, commentary_file, brief_file, lines.get(("commentary",), 0), problems):
+        commentary = _required_text(commentary_file, problems)
+    if commentary is not None and not commentary.strip():
+        problems.add(commentary_file, 1, "the commentary is empty; write the brief's text here")
     timeline, sources, sources_file = Timeline(), {}, None
-    events_file = _pick(folder, brief.events, EVENT_FILES, brief_file, problems)
+    events_file = _pick(folder, brief.events, EVENT_FILES, brief_file, lines.get(("events",), 0), problems)
     if events_file:
         timeline = _load_events(events_file, problems)
         groups = {event.group for event in timeline.events if event.group}
         if len(groups) > MAX_GROUPS:
             problems.add(events_file, 0, f"{len(groups)} groups; a chart shows at most {MAX_GROUPS} "
                          "lanes: merge them into broader groups")
-    sources_file = _pick(folder, brief.sources, SOURCE_FILES, brief_file, problems)
+    sources_file = _pick(folder, brief.sources, SOURCE_FILES, brief_file, lines.get(("sources",), 0),
+                         problems)
     if sources_file:
         sources = _load_sources(sources_file, problems)
     for event in timeline.events:
@@ -68,7 +75,7 @@ def load(folder: Path, problems: Problems,
             if key not in sources:
                 problems.add(events_file, event.line, f"event {event.title!r} cites unknown source {key!r}")
     return Material(folder, brief, commentary or "", commentary_file, timeline, sources,
-                    sources_file, events_file)
+                    sources_file, events_file, lines)
 
 
 def _salvage(data: dict) -> Brief:
@@ -91,15 +98,28 @@ def _required_text(path: Path, problems: Problems) -> str | None:
         return None
 
 
-def _pick(folder: Path, named: str | None, defaults: tuple[str, ...], brief_file: Path,
+def _pick(folder: Path, named: str | None, defaults: tuple[str, ...], brief_file: Path, line: int,
           problems: Problems) -> Path | None:
     if named:
         path = (folder / named)
+        if not _inside(folder, path, brief_file, line, problems):
+            return None
         if not path.is_file():
-            problems.add(brief_file, 0, f"{named}: file not found in {folder}")
+            problems.add(brief_file, line, f"{named}: file not found in {folder}")
             return None
         return path
-    return next((folder / name for name in defaults if (folder / name).is_file()), None)
+    path = next((folder / name for name in defaults if (folder / name).is_file()), None)
+    return path if path and _inside(folder, path, path, 0, problems) else None
+
+
+def _inside(folder: Path, path: Path, where: Path, line: int, problems: Problems) -> bool:
+    """Whether `path`, symbolic links followed, is inside the brief folder: a brief (perhaps
+    from an untrusted contributor) may not read files elsewhere."""
+    if path.resolve().is_relative_to(folder.resolve()):
+        return True
+    problems.add(where, line, f"{path.name}: the file is outside the brief folder "
+                 f"({path.resolve()}); copy it into the folder")
+    return False
 
 
 def _load_events(path: Path, problems: Problems) -> Timeline:

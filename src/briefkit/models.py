@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -193,3 +193,5 @@ class Material:
     sources: dict[str, Source]
     sources_file: Any
     events_file: Any = None
+    #: The line of every key and item of brief.yaml, for messages about its values.
+    brief_lines: dict = field(default_factory=dict)

@@ -10,7 +10,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import __version__
-from .charts import Chart, select
+from .blocks import select
+from .charts import Chart
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker, inline
 from .models import Material

@@ -288,3 +288,26 @@ def test_output_over_an_input_is_a_usage_error(runner, sample, target):
 def test_a_missing_folder_is_a_usage_error(runner, tmp_path):
     result = run(runner, "build", str(tmp_path / "nowhere"))
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+# --- brief files that point outside the brief -------------------------------------------
+
+def test_files_outside_the_brief_are_not_read(runner, make_brief, canary, reads):
+    folder = make_brief({"brief.yaml": f"title: T\ndate: 2026-02-01\nevents: {canary}\n"
+                                       "sources: ../secret/canary.png\n"})
+    _check_finds(runner, folder, "brief.yaml:3: ", "brief.yaml:4: ", "is outside the brief folder")
+    assert str(canary) not in reads
+
+
+def test_a_symbolic_link_out_of_the_brief_is_not_followed(runner, make_brief, canary, reads):
+    folder = make_brief()
+    (folder / "events.yaml").symlink_to(canary)
+    _check_finds(runner, folder, "events.yaml: events.yaml: the file is outside the brief folder")
+    assert str(canary) not in reads
+
+
+def _check_finds(runner, folder, *expected):
+    result = run(runner, "check", str(folder))
+    assert result.exit_code == 1 and "unexpected error" not in result.output, result.output
+    for fragment in expected:
+        assert fragment in result.output, result.output

@@ -126,7 +126,7 @@ block_options = st.fixed_dictionaries({}, optional={
        language=st.sampled_from(["en", "ru", "fa", "hi"]))
 def test_generated_events_are_drawn_or_refused_with_file_and_line(tmp_path_factory, items, options,
                                                                   language):
-    from briefkit import charts, styles
+    from briefkit import blocks, charts, styles
 
     folder = tmp_path_factory.mktemp("chart")
     brief = {"title": "T", "date": "2026-01-01", "language": language}
@@ -140,7 +140,7 @@ def test_generated_events_are_drawn_or_refused_with_file_and_line(tmp_path_facto
         material = load(folder, problems)
         body = render(material.commentary, material.commentary_file, set(), False, problems, folder)
         for found in body.blocks:
-            for _, message in charts.check_selection(found.kind, material.timeline, found.options,
+            for _, message in blocks.check_selection(found.kind, material.timeline, found.options,
                                                      material.events_file):
                 problems.add(material.commentary_file, found.line, message)
         problems.raise_if_any()
