@@ -98,7 +98,12 @@ def test_styles_are_found_through_the_environment(tmp_path, monkeypatch):
      "a", "extends makes a cycle: a -> b -> a"),
     (lambda root: write_style(root, "bad", "extends: think-tank\ncolour: {accent: red}\n"),
      "bad", "unknown key 'colour'"),
-    (lambda root: write_style(root, "broken", "extends: [think-tank\n"), "broken", "cannot read style"),
+    (lambda root: write_style(root, "broken", "extends: [think-tank\n"), "broken",
+     "style.yaml:2: not valid YAML"),
+    (lambda root: write_style(root, "tagged", "extends: think-tank\nlogo: !include x\n"), "tagged",
+     "style.yaml:2: YAML tags (!include) are not supported"),
+    (lambda root: write_style(root, "typo", "extends: think-tank\ncitation_fromat: x\n"), "typo",
+     "style.yaml:2: unknown key 'citation_fromat'; did you mean 'citation_format'?"),
     (lambda root: write_style(root, "nologo", "logo: missing.svg\n"), "nologo", "is not a file"),
     (lambda root: write_style(root, "pdfa1", "pdf_variant: pdf/a-1b\n"), "pdfa1", "is not one of pdf/a-3b"),
 ])

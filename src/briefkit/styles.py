@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import importlib.resources
 import os
 import re
@@ -10,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from .distribution import VARIANTS
 from .errors import StyleError
@@ -166,17 +166,27 @@ def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """A style.yaml, by the rules of every YAML file a brief reads (no tags or aliases, lines)."""
+    from .errors import Problems
+    from .readers import Unreadable, parse_yaml, read_text
+
+    problems = Problems()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise StyleError(f"{path}: cannot read style: {exc}") from None
+        data, lines = parse_yaml(path, read_text(path, problems), problems)
+    except Unreadable:
+        data, lines = None, {}
+    if problems:
+        raise StyleError("\n".join(map(str, problems.items)))
+    data = {} if data is None else data
     if not isinstance(data, dict):
-        raise StyleError(f"{path}: a style.yaml must be a mapping of keys")
-    unknown = sorted(set(data) - set(STYLE_DEFAULTS))
-    if unknown:
-        raise StyleError(f"{path}: unknown key {unknown[0]!r}; known: {', '.join(STYLE_DEFAULTS)}")
+        raise StyleError(f"{path}:1: a style.yaml must be a mapping of keys")
+    for key in sorted(set(data) - set(STYLE_DEFAULTS), key=lambda key: lines.get((key,), 0)):
+        close = difflib.get_close_matches(str(key), list(STYLE_DEFAULTS), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(STYLE_DEFAULTS)}"
+        raise StyleError(f"{path}:{lines.get((key,), 0)}: unknown key {key!r}; {hint}")
     if data.get("pdf_variant") not in (None, *VARIANTS):
-        raise StyleError(f"{path}: pdf_variant {data['pdf_variant']!r} is not one of {', '.join(VARIANTS)}")
+        raise StyleError(f"{path}:{lines.get(('pdf_variant',), 0)}: pdf_variant {data['pdf_variant']!r} "
+                         f"is not one of {', '.join(VARIANTS)}")
     return data
 
 
