@@ -14,6 +14,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import unicodedata
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,7 +57,7 @@ _ADVANCES: dict[str, dict[str, float]] = {}  # font file -> character -> advance
 class Look:
     """What the style sheet decides, read once: every colour and size the chart uses."""
 
-    def __init__(self, family: str):
+    def __init__(self, family: str | list[str]):
         import matplotlib as mpl
         from matplotlib.font_manager import FontProperties
 
@@ -76,6 +78,19 @@ class Look:
         self.tick_room = rc["xtick.major.size"] + rc["xtick.major.pad"]
 
 
+#: Scripts whose letters change shape or order with their neighbours (by Unicode name).
+COMPLEX_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "DEVANAGARI", "BENGALI", "GURMUKHI",
+                   "GUJARATI", "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "THAI",
+                   "LAO", "TIBETAN", "MYANMAR", "KHMER")
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether `text` needs shaping or bidi ordering: Matplotlib does both (libraqm), while
+    WeasyPrint draws SVG text letter by letter, left to right."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL")
+               or unicodedata.name(c, "").startswith(COMPLEX_SCRIPTS) for c in text)
+
+
 class Metrics:
     """Text sizes in points. `width` sums the font's advance widths, cached per character:
     Matplotlib shapes each string it measures (about a millisecond), too slow to try 1,000
@@ -87,6 +102,8 @@ class Metrics:
         self.fonts: dict[int, tuple[dict[str, float], float, Any]] = {}  # id(prop): advances, size, font
 
     def width(self, text: str, prop) -> float:
+        if needs_shaping(text):  # letters join and reorder: only the shaped run has a width
+            return self.exact(text, prop)
         if id(prop) not in self.fonts:  # findfont costs more than the sum: once per font
             from matplotlib.font_manager import findfont, get_font
 
@@ -100,7 +117,9 @@ class Metrics:
             em = font.get_sfnt_table("head")["unitsPerEm"]
             for char in missing:
                 try:
-                    advances[char] = font.load_char(ord(char), flags=LoadFlags.NO_SCALE).horiAdvance / em
+                    with warnings.catch_warnings():  # a missing glyph is measured below instead
+                        warnings.simplefilter("ignore", UserWarning)
+                        advances[char] = font.load_char(ord(char), flags=LoadFlags.NO_SCALE).horiAdvance / em
                 except RuntimeError:  # not in this font: drawn from a fallback, or as a box
                     advances[char] = self.exact(char, prop) / size
         return sum(map(advances.__getitem__, text)) * size

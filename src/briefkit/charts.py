@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import logging
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from .chartlayout import (
     Metrics,
     Panel,
     finest,
+    needs_shaping,
     place_eras,
     place_labels,
     place_legend,
@@ -49,6 +51,11 @@ BRACKET = 20.0  # points between the overview's tick labels and the enlarged pan
 VAGUE_ALPHA = 0.3  # opacity of the bar over a date's month or year, in its group's colour
 ZOOM_TINT = 0.07  # opacity of axes.edgecolor in the bracket
 _FONTS_ADDED: set[str] = set()
+
+
+def _bold_will_do(record: logging.LogRecord) -> bool:
+    """A fallback font without the semibold the dates ask for: its bold is the right choice."""
+    return "Failed to find font weight" not in record.getMessage()
 
 
 @dataclass(frozen=True)
@@ -78,12 +85,22 @@ def describe(events: Sequence[Event], language: str, zoom: Sequence[Event] = ())
 def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path],
                  fonts: list[Path], font_family: str, language: str) -> Chart:
     """Draw the events of one `timeline` block as an SVG string."""
+    import matplotlib
+
+    events = select(timeline, options)
+    texts = [e.title for e in events] + [e.group or "" for e in events] + [e.title for e in timeline.eras]
+    # Labels in Arabic, Devanagari... are drawn as outlines Matplotlib has shaped: as SVG text
+    # WeasyPrint would print them letter by letter. The alt text then carries every label.
+    shaped = any(map(needs_shaping, texts))
     with figure(timeline, options, style_sheets, fonts, font_family, language) as (fig, alt):
         buffer = io.StringIO()
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+        with matplotlib.rc_context({"svg.fonttype": "path"} if shaped else {}):
+            fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: it is inlined in HTML
-    caption = options.get("caption") or _caption(select(timeline, options))
+    if shaped:
+        alt += " Events: " + "; ".join(f"{human_date(e.date, language)}: {e.title}" for e in events) + "."
+    caption = options.get("caption") or _caption(events)
     return Chart(svg, options.get("alt") or alt, caption)
 
 
@@ -119,9 +136,13 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
         if font not in _FONTS_ADDED:  # addfont appends a duplicate entry on every call
             font_manager.fontManager.addfont(font)
             _FONTS_ADDED.add(font)
+    logging.getLogger("matplotlib.font_manager").addFilter(_bold_will_do)  # once: same object
     events = select(timeline, options)
+    # The style's other fonts back the chart font up, glyph by glyph (Devanagari, Arabic...)
+    families = dict.fromkeys([font_family, *(font_manager.get_font(str(f)).family_name for f in fonts),
+                              "DejaVu Sans"])
     with matplotlib.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
-            {**FIXED_RC, "font.family": font_family}):
+            {**FIXED_RC, "font.family": list(families)}):
         fig = Figure(figsize=(WIDTH, 3))
         FigureCanvasAgg(fig)
         zoomed = _draw(fig, events, timeline, options, language)
@@ -134,7 +155,7 @@ def _draw(fig, events: list[Event], timeline: Timeline, options: dict[str, Any],
     import matplotlib as mpl
     import matplotlib.dates as mdates
 
-    lay = Layout(Look(mpl.rcParams["font.family"][0]), Metrics(fig), language,
+    lay = Layout(Look(list(mpl.rcParams["font.family"])), Metrics(fig), language,
                   float(mdates.date2num(dt.date(1970, 1, 1))))
     lo, hi = lay.extent(events) if events else (lay.num(dt.date(2000, 1, 1)), lay.num(dt.date(2001, 1, 1)))
     hi = max([hi] + [lay.num(e.end.end()) + 1 for e in events if e.end])  # spans end in sight
