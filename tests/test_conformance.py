@@ -10,6 +10,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 from support import MINIMAL, run
+from test_scripts import BRIEFS as SCRIPTS
 
 from briefkit.build import Options, build
 from briefkit.conformance import PROFILES
@@ -40,8 +41,14 @@ def briefs(tmp_path_factory, sample):
     trees.mkdir()
     for name, text in {**MINIMAL, **TREES}.items():
         (trees / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    folders = {"sample": sample["folder"], "starter": root / "starter", "trees": trees}
+    for language, files in SCRIPTS.items():  # Devanagari and Arabic script, in the shipped fonts
+        folders[language] = root / language
+        folders[language].mkdir()
+        for name, text in files.items():
+            (folders[language] / name).write_text(text, encoding="utf-8")
     built = {}
-    for name, folder in (("sample", sample["folder"]), ("starter", root / "starter"), ("trees", trees)):
+    for name, folder in folders.items():
         for variant in VARIANTS:
             out = root / f"{name}-{variant.replace('/', '-')}.pdf"
             build(folder, Options(output=out, pdf_variant=variant))
@@ -50,7 +57,7 @@ def briefs(tmp_path_factory, sample):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-@pytest.mark.parametrize("brief", ["sample", "starter", "trees"])
+@pytest.mark.parametrize("brief", ["sample", "starter", "trees", "hi", "fa-AF"])
 def test_every_variant_passes_its_profiles_with_no_failed_rule(briefs, brief, variant):
     for profile in PROFILES[variant]:
         report = page.validate_pdf(str(briefs[brief, variant]), profile=profile)
@@ -59,7 +66,7 @@ def test_every_variant_passes_its_profiles_with_no_failed_rule(briefs, brief, va
 
 
 @pytest.mark.parametrize("variant", [v for v in VARIANTS if "a-3b" not in v and "a-3u" not in v])
-@pytest.mark.parametrize("brief", ["sample", "starter", "trees"])
+@pytest.mark.parametrize("brief", ["sample", "starter", "trees", "hi", "fa-AF"])
 def test_tagged_variants_have_no_pdfua_finding(briefs, brief, variant):
     report = pdfua.validate(str(briefs[brief, variant]))
     assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
@@ -67,7 +74,7 @@ def test_tagged_variants_have_no_pdfua_finding(briefs, brief, variant):
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_libqpdf_finds_nothing_to_repair(briefs, variant):
-    for brief in ("sample", "starter", "trees"):
+    for brief in ("sample", "starter", "trees", "hi", "fa-AF"):
         with pikepdf.open(briefs[brief, variant]) as pdf:
             assert pdf.check_pdf_syntax() == []
 

@@ -14,7 +14,8 @@ PROFILES = {"pdf/a-3b": ("3b",), "pdf/a-3u": ("3u",), "pdf/a-3a": ("3a",), "pdf/
 
 def finish(pdf) -> None:
     """Make WeasyPrint's objects spec-clean before they are written (ISO 32000-1 7.9.6-7,
-    Matterhorn 15-003, XMP part 3): sorted trees, scoped header cells, plain-text XMP."""
+    Matterhorn 15-003, XMP part 3): sorted trees, scoped header cells, a Unicode value for
+    every glyph, unambiguous stream ends, plain-text XMP."""
     catalog = pdf.catalog
     _ascii_destinations(pdf, _resolve(pdf, (catalog.get("Names") or {}).get("Dests")))
     trees = [(catalog.get("Names") or {}).get(kind) for kind in ("Dests", "EmbeddedFiles", "JavaScript")]
@@ -26,6 +27,7 @@ def finish(pdf) -> None:
     for tree in [catalog.get("PageLabels"), *(root.get("ParentTree") for root in roots)]:
         _sort_leaf(_resolve(pdf, tree), "Nums", int)
     _scope_header_cells(pdf)
+    _no_empty_unicode(pdf)
     _unambiguous_stream_ends(pdf)
     metadata = _resolve(pdf, catalog.get("Metadata"))
     if metadata is not None:
@@ -53,6 +55,16 @@ def _ascii_destinations(pdf, dests) -> None:
             target = getattr(annotation.get("Dest"), "string", None)
             if target in renamed:
                 annotation["Dest"] = renamed[target]
+
+
+def _no_empty_unicode(pdf) -> None:
+    """Map glyphs that carry no text of their own (a Devanagari vowel sign drawn before its
+    consonant, whose text HarfBuzz gives to the cluster's other glyph) to ZERO WIDTH SPACE:
+    WeasyPrint maps them to an empty string, which PDF/A and PDF/UA forbid (6.2.11.7.2)."""
+    for font in pdf.objects:
+        cmap = _resolve(pdf, font.get("ToUnicode")) if isinstance(font, dict) else None
+        if cmap is not None and hasattr(cmap, "stream"):
+            cmap.stream = [line[:-2] + b"<200b>" if line.endswith(b"> <>") else line for line in cmap.stream]
 
 
 def _unambiguous_stream_ends(pdf) -> None:
