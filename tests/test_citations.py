@@ -53,6 +53,9 @@ def test_several_sources_in_one_note(citer):
 @pytest.mark.parametrize("value, language, expected", [
     ("2025-07-03", "en", "3 July 2025"), ("2025-07", "en", "July 2025"), (2003, "en", "2003"),
     ("2025-07-03", "fr", "3 juillet 2025"), ("2025-07-03", "xx-unknown", "3 July 2025"),
+    ("1979-12", "ru", "декабрь 1979"), ("1979-12-27", "ru", "27 декабря 1979"),  # standalone month alone
+    ("1979-12", "uk", "грудень 1979"), ("1979-12", "pl", "grudzień 1979"),
+    ("2025-07", "fa-AF", "جولای 2025"), ("2025-07", "prs", "جولای 2025"),  # Dari, not Iranian, names
 ])
 def test_dates_are_written_at_their_precision_in_the_brief_language(value, language, expected):
     assert human_date(value, language) == expected

@@ -104,3 +104,23 @@ def test_a_letter_no_font_has_does_not_crash_the_chart(make_brief, runner, tmp_p
     folder = make_brief({"events.yaml": events, "commentary.md": "Text.\n\n```timeline\n```\n"})
     result = run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf"))
     assert result.exit_code == 0, result.output
+
+
+def test_a_letter_no_font_has_is_a_warning_with_its_line_and_an_error_under_strict(make_brief, runner):
+    events = "events:\n  - date: 2025-01-01\n    title: Addis Ababa ሰላም\n"
+    folder = make_brief({"events.yaml": events})
+    result = run(runner, "check", str(folder))
+    assert result.exit_code == 0
+    assert "events.yaml:2: no font of style 'think-tank' has U+1230 ETHIOPIC SYLLABLE SA" in result.output
+    strict = run(runner, "check", "--strict", str(folder))
+    assert strict.exit_code == 1 and "events.yaml:2: no font of style" in strict.output
+
+
+@pytest.mark.parametrize("language", list(BRIEFS))
+def test_the_shipped_fonts_cover_every_letter_of_the_script_briefs(runner, tmp_path, language):
+    folder = tmp_path / language
+    folder.mkdir()
+    for name, text in BRIEFS[language].items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = run(runner, "check", "--strict", str(folder))
+    assert result.exit_code == 0 and "no font" not in result.output, result.output

@@ -14,6 +14,7 @@ from . import (
     cache,
     charts,
     commentary,
+    coverage,
     distribution,
     layout,
     loading,
@@ -75,8 +76,15 @@ def prepare(folder: Path, options: Options) -> Prepared:
                                                    material.events_file):
             problems.add(material.commentary_file, block.line_of(key), message)
     problems.raise_if_any()
+    style = style_of(material.brief.style)
+    for file, line, message in coverage.check(material, [font.path for font in style.fonts], style.name):
+        if options.strict:
+            problems.add(file, line, message)
+        else:
+            logger.warning("%s:%d: %s", file, line, message)
+    problems.raise_if_any()
     inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
-    return Prepared(folder, material, body, style_of(material.brief.style), [p for p in inputs if p])
+    return Prepared(folder, material, body, style, [p for p in inputs if p])
 
 
 def _check_fields(material: Material, problems: Problems, allow_remote: bool) -> None:

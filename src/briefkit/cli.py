@@ -94,14 +94,15 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
 @click.option("--layout", is_flag=True, help="Also render, and check the pages (slower).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON report (for CI).")
 @build_options
-def check(folders: tuple[Path, ...], layout: bool, as_json: bool, **kwargs) -> None:
+@click.pass_context
+def check(ctx: click.Context, folders: tuple[Path, ...], layout: bool, as_json: bool, **kwargs) -> None:
     """Check briefs without building them: schema, citations, notes, events, style.
 
     With --layout: page budget, every note on its call's page, no heading stranded at a page
     foot, no overfull line, alt text for every chart."""
     from .check import check as run_check
 
-    reports = [run_check(folder, _options(**kwargs), layout) for folder in folders]
+    reports = _guarded(ctx, lambda: [run_check(folder, _options(**kwargs), layout) for folder in folders])
     if as_json:
         click.echo(json.dumps([report.as_dict() for report in reports], indent=2))
     else:

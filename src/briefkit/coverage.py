@@ -1,0 +1,67 @@
+"""Coverage: the letters of a brief that no font of its style can print."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+#: Categories that print nothing of their own: spaces, controls, joiners and format marks.
+SILENT = ("Zs", "Zl", "Zp", "Cc", "Cf")
+
+
+@functools.cache
+def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    covered: set[int] = set()
+    for path in paths:
+        with TTFont(str(path), lazy=True) as font:
+            covered.update(font.getBestCmap() or {})
+    return frozenset(covered)
+
+
+def check(material, fonts: list[Path], style: str) -> Iterator[tuple[Path, int, str]]:
+    """(file, line, message) for each printed text with letters that no font of the style has:
+    they would print as empty boxes, or in whatever font the machine happens to have."""
+    covered = _covered(tuple(fonts))
+    for file, line, text in _texts(material):
+        missing = dict.fromkeys(c for c in text or "" if ord(c) not in covered
+                                and unicodedata.category(c) not in SILENT)
+        if missing:
+            names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in list(missing)[:3])
+            more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+            yield file, line, (f"no font of style {style!r} has {names}{more}; add a font that has "
+                               "it to the style (style.yaml `fonts:`)")
+
+
+def _texts(material) -> Iterator[tuple[Path, int, str]]:
+    """Every text of the brief that is printed, with its file and line."""
+    brief, lines, brief_file = material.brief, material.brief_lines, material.folder / "brief.yaml"
+    for key in ("title", "subtitle", "short_title", "series", "number", "publisher", "summary",
+                "disclaimer", "copyright"):
+        yield brief_file, lines.get((key,), 0), getattr(brief, key)
+    for index, author in enumerate(brief.authors):
+        for key in ("name", "affiliation", "bio"):
+            yield brief_file, lines.get(("authors", index, key), 0), getattr(author, key)
+    yield brief_file, lines.get(("keywords",), 0), " ".join(brief.keywords)
+    for number, text in enumerate(material.commentary.splitlines(), start=1):
+        yield material.commentary_file, number, text
+    for event in material.timeline.events:
+        yield material.events_file, event.line, " ".join(filter(None, (event.title, event.text, event.group)))
+    for era in material.timeline.eras:
+        yield material.events_file, 0, era.title
+    for source in material.sources.values():
+        yield material.sources_file, source.line, " ".join(_strings(source.csl()))
+
+
+def _strings(value) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
