@@ -151,8 +151,8 @@ def verify(pdf_path: Path) -> list[str]:
     except pikepdf.PdfError as error:
         return [f"does not open cleanly: {error}"]
     facts = inspect(pdf_path)
-    _, failures = conformance.validate(pdf_path, conformance.profiles_claimed(facts["pdfa"], facts["pdfua"]))
-    problems += [f"fails {failure}" for failure in failures]
+    claimed = conformance.profiles_claimed(facts["pdfa"], facts["pdfua"])
+    problems += [f"fails {failure}" for failure in conformance.validate(pdf_path, claimed)]
     if facts["pdfa"] and not output_intent:
         problems.append(f"declares PDF/A-{facts['pdfa']} but has no output intent")
     if facts["pdfua"] and not facts["tagged"]:

@@ -31,26 +31,25 @@ def load(folder: Path, problems: Problems,
         problems.raise_if_any()
     if not _inside(folder, brief_file, brief_file, 0, problems):
         problems.raise_if_any()
-    data, lines = {}, {}
     try:
         data, lines = parse_yaml(brief_file, read_text(brief_file, problems), problems)
-    except Unreadable:
-        data = None
-    else:
         if not isinstance(data, dict):
             problems.add(brief_file, 1, "brief.yaml must be a mapping of keys such as title: and date:")
             data = None
-    readable, data = data is not None, data or {}
+    except Unreadable:
+        data, lines = None, {}
     try:
-        own = set(style_keys(str(data.get("style") or Brief.model_fields["style"].default)))
+        own = set(style_keys(str((data or {}).get("style") or Brief.model_fields["style"].default)))
     except StyleError as error:
         problems.add(brief_file, lines.get(("style",), 0), error.message)
         own = set()
-    extra = {key: data.pop(key) for key in list(data) if key in own}
     # With brief.yaml wrong, the other files are still read with what can be used of it, so that
     # one run reports every problem.
-    brief = (validate(Brief, data, brief_file, lines, problems, extra=extra) if readable else None) \
-        or _salvage(data)
+    brief = None
+    if data is not None:
+        extra = {key: data.pop(key) for key in list(data) if key in own}
+        brief = validate(Brief, data, brief_file, lines, problems, extra=extra)
+    brief = brief or _salvage(data or {})
 
     commentary_file = folder / brief.commentary
     commentary = None
