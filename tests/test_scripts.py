@@ -124,3 +124,40 @@ def test_the_shipped_fonts_cover_every_letter_of_the_script_briefs(runner, tmp_p
         (folder / name).write_text(text, encoding="utf-8")
     result = run(runner, "check", "--strict", str(folder))
     assert result.exit_code == 0 and "no font" not in result.output, result.output
+
+
+def test_a_dari_brief_reads_right_to_left(built):
+    with pikepdf.open(built["fa-AF"]) as pdf:
+        assert pdf.Root.ViewerPreferences.Direction == "/R2L"
+    with pdfplumber.open(built["fa-AF"]) as pdf:
+        page = pdf.pages[0]
+        title = [w for w in page.extract_words(extra_attrs=["size"]) if w["size"] > 20]
+        assert title and min(w["x0"] for w in title) > page.width / 2  # set at the right
+        words = page.extract_words()
+        for year in [w for w in words if w["text"] in ("2021", "2025") and w["top"] > 300]:  # the chronology
+            event = [w for w in words if abs(w["top"] - year["top"]) < 5 and _in_script(w["text"])
+                     and w["x1"] < year["x0"]]
+            assert event, year  # the event's words stand left of its date: the date column is on the right
+    with pikepdf.open(built["hi"]) as pdf:
+        assert "/ViewerPreferences" not in pdf.Root or "/Direction" not in pdf.Root.ViewerPreferences
+
+
+def test_direction_in_brief_yaml_wins_and_margin_boxes_swap(runner, tmp_path):
+    folder = tmp_path / "fa"
+    folder.mkdir()
+    for name, text in BRIEFS["fa-AF"].items():
+        (folder / name).write_text(text, encoding="utf-8")
+    commentary = folder / "commentary.md"  # two pages: running heads start on the second
+    commentary.write_text(commentary.read_text(encoding="utf-8") + "\n\nاین یک لحظه تاریخی بود. " * 80,
+                          encoding="utf-8")
+    out = tmp_path / "memo.pdf"  # policy-memo prints the running title at the top left in ltr
+    assert run(runner, "build", str(folder), "--style", "policy-memo", "-o", str(out)).exit_code == 0
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[1]
+        running = [w for w in page.extract_words() if w["top"] < 50 and _in_script(w["text"])]
+        assert running and min(w["x0"] for w in running) > page.width / 2
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + "direction: ltr\n", encoding="utf-8")
+    assert run(runner, "build", str(folder), "-o", str(tmp_path / "ltr.pdf")).exit_code == 0
+    with pikepdf.open(tmp_path / "ltr.pdf") as pdf:
+        assert "/ViewerPreferences" not in pdf.Root or "/Direction" not in pdf.Root.ViewerPreferences

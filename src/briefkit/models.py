@@ -11,6 +11,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from .distribution import VARIANTS
 
+#: Languages written right to left (ISO 639 codes; the primary subtag of a BCP 47 tag).
+RTL_LANGUAGES = {"ar", "fa", "prs", "ps", "ur", "he", "yi", "dv", "ckb", "sd", "ug", "syr", "arc"}
 _PARTIAL = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -136,6 +138,8 @@ class Brief(_Model):
     publisher: str | None = None
     date: dt.date
     language: str = "en"
+    #: ltr or rtl; by default the language's (Arabic, Persian, Dari, Pashto, Urdu... read rtl).
+    direction: Literal["ltr", "rtl"] | None = None
     authors: list[Author] = Field(default_factory=list)
     summary: str | None = None
     keywords: list[str] = Field(default_factory=list)
@@ -171,6 +175,11 @@ class Brief(_Model):
     @property
     def running_title(self) -> str:
         return self.short_title or self.title
+
+    @property
+    def text_direction(self) -> str:
+        primary = self.language.replace("_", "-").split("-")[0].lower()
+        return self.direction or ("rtl" if primary in RTL_LANGUAGES else "ltr")
 
 
 @dataclass(frozen=True)

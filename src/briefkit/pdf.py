@@ -147,6 +147,11 @@ def _finish(variant: str | None, document, pdf) -> None:
 
     if not variant:
         document.metadata.include_in_pdf(pdf, None, None, None, False)
+    root = document.pages[0]._page_box.children[0] if document.pages else None
+    if root is not None and root.style["direction"] == "rtl":  # viewers page right to left
+        preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
+        preferences["Direction"] = "/R2L"
+        pdf.catalog["ViewerPreferences"] = preferences
     elements = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructElem"]
     notes = [o for o in elements if o.get("S") == "/Note"]
     if notes:

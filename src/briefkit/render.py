@@ -125,7 +125,7 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
         "date": human_date(brief.date, brief.language),
-        "css": Markup(font_faces(style) + "\n" + style.css()),
+        "css": Markup(font_faces(style) + "\n" + style.css(mirrored=brief.text_direction == "rtl")),
         "style": style.settings,
         "logo": style.logo.as_uri() if style.logo else None,
         "reading_minutes": max(1, round(len(material.commentary.split()) / READING_SPEED)),

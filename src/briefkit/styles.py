@@ -59,8 +59,11 @@ class Style:
     own: list[dict[str, Any]] = field(default_factory=list)  # each folder's style.yaml, in chain order
     logo: Path | None = None
 
-    def css(self) -> str:
-        """The CSS layers, root style first: each folder's style.css, then its style.yaml knobs."""
+    def css(self, mirrored: bool = False) -> str:
+        """The CSS layers, root style first: each folder's style.css, then its style.yaml knobs.
+        `mirrored` (a right-to-left brief) swaps the page's left and right margin boxes, which
+        CSS names physically; the rest of a style mirrors itself through `dir` and logical
+        properties (text-align: start, border-inline-start...)."""
         layers = []
         for folder, data in zip(reversed(self.chain), reversed(self.own), strict=True):
             if (folder / "style.css").is_file():
@@ -70,7 +73,8 @@ class Style:
                                      "rules in style.css, or share them through `extends`")
                 layers.append(text)
             layers.append(_knobs(data))
-        return "\n".join(layer for layer in layers if layer)
+        css = "\n".join(layer for layer in layers if layer)
+        return _MARGIN_BOX.sub(lambda m: m[1] + _OTHER_SIDE[m[2]] + (m[3] or ""), css) if mirrored else css
 
     @property
     def template_dirs(self) -> list[Path]:
@@ -188,6 +192,11 @@ def _read(path: Path) -> dict[str, Any]:
         raise StyleError(f"{path}:{lines.get(('pdf_variant',), 0)}: pdf_variant {data['pdf_variant']!r} "
                          f"is not one of {', '.join(VARIANTS)}")
     return data
+
+
+#: Page margin boxes named by a physical side: @top-left(-corner), @left-top...
+_MARGIN_BOX = re.compile(r"(@(?:top-|bottom-)?)(left|right)(-corner|-top|-middle|-bottom)?\b")
+_OTHER_SIDE = {"left": "right", "right": "left"}
 
 
 def _knobs(data: dict[str, Any]) -> str:
