@@ -15,7 +15,6 @@ import bisect
 import datetime as dt
 import math
 import unicodedata
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,9 +116,7 @@ class Metrics:
             em = font.get_sfnt_table("head")["unitsPerEm"]
             for char in missing:
                 try:
-                    with warnings.catch_warnings():  # a missing glyph is measured below instead
-                        warnings.simplefilter("ignore", UserWarning)
-                        advances[char] = font.load_char(ord(char), flags=LoadFlags.NO_SCALE).horiAdvance / em
+                    advances[char] = font.load_char(ord(char), flags=LoadFlags.NO_SCALE).horiAdvance / em
                 except RuntimeError:  # not in this font: drawn from a fallback, or as a box
                     advances[char] = self.exact(char, prop) / size
         return sum(map(advances.__getitem__, text)) * size

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import logging
 import math
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,7 +143,9 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
     families = dict.fromkeys([font_family, *(font_manager.get_font(str(f)).family_name for f in fonts),
                               "DejaVu Sans"])
     with matplotlib.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
-            {**FIXED_RC, "font.family": list(families)}):
+            {**FIXED_RC, "font.family": list(families)}), warnings.catch_warnings():
+        # a letter no font has is reported once, with its file and line (coverage.py)
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         fig = Figure(figsize=(WIDTH, 3))
         FigureCanvasAgg(fig)
         zoomed = _draw(fig, events, timeline, options, language)

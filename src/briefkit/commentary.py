@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_ref
 
 from . import logger
 from .errors import Problems
@@ -81,11 +82,23 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+_NOTE_CALL = re.compile(r"\[\^[^\[\]\s]+\]")
+
+
+def _note_call(state: StateInline, silent: bool) -> bool:
+    """The plugin's `[^label]` rule, tried only where a label closes before the next bracket:
+    its own scan runs to the end of the paragraph from every `[^`, quadratic on `[^[^[^...`."""
+    if not _NOTE_CALL.match(state.src, state.pos, state.posMax):
+        return False
+    return footnote_ref(state, silent, always_match=True)
+
+
 def parser(allow_html: bool) -> MarkdownIt:
     # maxNesting bounds how deep quotes and lists may nest: deeper input stays flat text.
     md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "maxNesting": 20})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    md.inline.ruler.at("footnote_ref", _note_call)
     md.use(attrs_block_plugin)  # `{.pull-quote}` on the line before a block gives it a class
     md.inline.ruler.before("link", "citation", _citation_rule)
     return md

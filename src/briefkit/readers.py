@@ -19,6 +19,8 @@ from .errors import Problems
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 Lines = dict[tuple, int]
+#: How deep lists and mappings may nest in a brief's YAML (its own files need four or five).
+MAX_DEPTH = 50
 #: libyaml's parser when PyYAML was built with it (it is ten times faster), else PyYAML's own.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -105,6 +107,10 @@ class _Builder:
 
     def build(self, node, path: tuple = ()) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if len(path) > MAX_DEPTH:  # briefs nest a few levels; this deep is an attack or a slip
+            self.problems.add(self.path, node.start_mark.line + 1,
+                              f"values nest more than {MAX_DEPTH} levels deep; a brief needs a few")
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict = {}
             for key_node, value_node in node.value:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -311,3 +312,17 @@ def _check_finds(runner, folder, *expected):
     assert result.exit_code == 1 and "unexpected error" not in result.output, result.output
     for fragment in expected:
         assert fragment in result.output, result.output
+
+
+@pytest.mark.parametrize("piece", ["[^", "[@a[^", "[", "![", "*a"])
+def test_pathological_markdown_parses_in_linear_time(piece):
+    """`[^[^[^...` once made the footnote rule scan to the paragraph's end from every `[^`
+    (20,000 of them took minutes); linear parsing takes about a second, the bound is 20 s."""
+    import time
+
+    from briefkit.commentary import render
+    from briefkit.errors import Problems
+
+    start = time.perf_counter()
+    render(piece * 20000, Path("commentary.md"), {"a"}, False, Problems(), Path("/nonexistent"))
+    assert time.perf_counter() - start < 20
