@@ -267,9 +267,11 @@ def test_the_sample_still_checks_clean(runner, tmp_path):
      "commentary.md:5: to: 2024 is before from: 2026"),
     ({"commentary.md": "T.\n\n```timeline\ncaption: [1]\n```\n", "events.yaml": EVENTS},
      "commentary.md:4: caption: expected text"),
+    ({"brief.yaml": "title: T\ndate: 2026-02-01\nkeywords: " + "[" * 990 + "]" * 990 + "\n"},
+     "brief.yaml:3: values nest more than 50 levels deep"),
 ], ids=["events-not-a-list", "eras-not-a-list", "timelinejs-not-a-list", "month-zero", "blank-title",
         "empty-brief-title", "negative-page-budget", "empty-note", "empty-commentary", "script-url",
-        "zoom-backwards", "range-backwards", "caption-list"])
+        "zoom-backwards", "range-backwards", "caption-list", "deep-nesting"])
 def test_more_inputs_that_passed_silently_or_crashed(runner, make_brief, files, expected):
     check_finds(runner, make_brief(files), expected)
 
