@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Any
 
+from .errors import did_you_mean
 from .models import Event, PartialDate, Timeline
 
 
@@ -58,9 +58,8 @@ def check_selection(kind: str, timeline: Timeline, options: dict[str, Any],
     found: list[tuple[str | None, str]] = []
     for group in options.get("groups") or []:
         if group not in known:
-            close = difflib.get_close_matches(group, known, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}?" if close else f"groups: {', '.join(known) or 'none'}"
-            found.append(("groups", f"groups: no event is in group {group!r}; {hint}"))
+            hint = did_you_mean(group, known) or f"; groups: {', '.join(known) or 'none'}"
+            found.append(("groups", f"groups: no event is in group {group!r}{hint}"))
     if not found and not select(timeline, options):
         asked = "; ".join(f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
                           for key in ("from", "to", "groups") if (value := options.get(key)))

@@ -89,15 +89,10 @@ def prepare(folder: Path, options: Options) -> Prepared:
 
 def _check_fields(material: Material, problems: Problems, allow_remote: bool) -> None:
     """The links and images of the short Markdown fields, by the commentary's rules."""
-    brief, lines = material.brief, material.brief_lines
-    fields = [(material.folder / "brief.yaml", lines.get((key,), 0), getattr(brief, key))
-              for key in ("summary", "disclaimer")]
-    fields += [(material.folder / "brief.yaml", lines.get(("authors", index, "bio"), 0), author.bio)
-               for index, author in enumerate(brief.authors)]
-    fields += [(material.events_file, event.line, event.text) for event in material.timeline.events]
-    for file, line, text in fields:
-        for message in commentary.link_problems(text, material.folder, allow_remote):
-            problems.add(file, line, message)
+    for file, line, field_name, text in coverage.texts(material):
+        if field_name in coverage.MARKDOWN and text:
+            for message in commentary.link_problems(text, material.folder, allow_remote):
+                problems.add(file, line, message)
 
 
 def build(folder: Path, options: Options | None = None) -> Result:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -86,8 +87,13 @@ COMPLEX_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "DEVANAGARI", 
 def needs_shaping(text: str) -> bool:
     """Whether `text` needs shaping or bidi ordering: Matplotlib does both (libraqm), while
     WeasyPrint draws SVG text letter by letter, left to right."""
-    return any(unicodedata.bidirectional(c) in ("R", "AL")
-               or unicodedata.name(c, "").startswith(COMPLEX_SCRIPTS) for c in text)
+    return any(map(_complex, text))
+
+
+@functools.cache
+def _complex(char: str) -> bool:
+    return (unicodedata.bidirectional(char) in ("R", "AL")
+            or unicodedata.name(char, "").startswith(COMPLEX_SCRIPTS))
 
 
 class Metrics:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,7 +146,7 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
             return ""
         body.cites.append(token.meta["cites"])
         # A citation inside a note stays inline in that note.
-        return cite_marker(len(body.cites) - 1, "inline" if env.get("in_note") else "note")
+        return cite_marker(len(body.cites) - 1, "inline" if env.get("notes") else "note")
 
     def footnote_ref(tokens, idx, options, env) -> str:
         token = tokens[idx]
@@ -160,7 +161,7 @@ def render(text: str, path: Path, known_keys: set[str], allow_html: bool, proble
             return ""
         seen_labels.add(label)
         html = md.renderer.render(definitions[label][1], md.options,
-                                  {**env, "in_note": True, "notes": (*env.get("notes", ()), label)})
+                                  {**env, "notes": (*env.get("notes", ()), label)})
         return note(html.strip().removeprefix("<p>").removesuffix("</p>").replace("</p>\n<p>", " "))
 
     def fence(tokens, idx, options, env) -> str:
@@ -311,16 +312,21 @@ def _closest(key: str, known: set[str]) -> str:
 def link_problems(text: str | None, folder: Path, allow_remote: bool) -> list[str]:
     """Why the links and images of a short Markdown field (summary, bio, an event's text) may
     not be used: the same rules as the commentary's."""
-    md = parser(False)
-    md.validateLink = lambda url: True
     found = []
-    for token in md.parseInline(text or ""):
+    for token in _link_parser().parseInline(text or ""):
         for child in token.children or []:
             if child.type in ("link_open", "image"):
                 url = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
                 if error := _check_url(url, child.type == "image", folder, allow_remote):
                     found.append(error)
     return found
+
+
+@functools.cache
+def _link_parser() -> MarkdownIt:
+    md = parser(False)
+    md.validateLink = lambda url: True  # every URL is judged by _check_url
+    return md
 
 
 def inline(text: str | None, allow_html: bool = False) -> Markup:

@@ -1,4 +1,4 @@
-"""Coverage: the letters of a brief that no font of its style can print."""
+"""Coverage: every text a brief prints, and the letters of it that no font of its style has."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def check(material, fonts: list[Path], style: str) -> Iterator[tuple[Path, int, 
     """(file, line, message) for each printed text with letters that no font of the style has:
     they would print as empty boxes, or in whatever font the machine happens to have."""
     covered = _covered(tuple(fonts))
-    for file, line, text in _texts(material):
+    for file, line, _, text in texts(material):
         missing = dict.fromkeys(c for c in text or "" if ord(c) not in covered
                                 and unicodedata.category(c) not in SILENT)
         if missing:
@@ -36,24 +36,29 @@ def check(material, fonts: list[Path], style: str) -> Iterator[tuple[Path, int, 
                                "it to the style (style.yaml `fonts:`)")
 
 
-def _texts(material) -> Iterator[tuple[Path, int, str]]:
-    """Every text of the brief that is printed, with its file and line."""
+#: The fields of `texts` written in Markdown: their links and images follow the commentary's rules.
+MARKDOWN = ("summary", "disclaimer", "bio", "text")
+
+
+def texts(material) -> Iterator[tuple[Path, int, str, str | None]]:
+    """Every text of the brief that is printed: (file, line, field, text)."""
     brief, lines, brief_file = material.brief, material.brief_lines, material.folder / "brief.yaml"
     for key in ("title", "subtitle", "short_title", "series", "number", "publisher", "summary",
                 "disclaimer", "copyright"):
-        yield brief_file, lines.get((key,), 0), getattr(brief, key)
+        yield brief_file, lines.get((key,), 0), key, getattr(brief, key)
     for index, author in enumerate(brief.authors):
         for key in ("name", "affiliation", "bio"):
-            yield brief_file, lines.get(("authors", index, key), 0), getattr(author, key)
-    yield brief_file, lines.get(("keywords",), 0), " ".join(brief.keywords)
+            yield brief_file, lines.get(("authors", index, key), 0), key, getattr(author, key)
+    yield brief_file, lines.get(("keywords",), 0), "keywords", " ".join(brief.keywords)
     for number, text in enumerate(material.commentary.splitlines(), start=1):
-        yield material.commentary_file, number, text
+        yield material.commentary_file, number, "commentary", text
     for event in material.timeline.events:
-        yield material.events_file, event.line, " ".join(filter(None, (event.title, event.text, event.group)))
+        for key in ("title", "text", "group"):
+            yield material.events_file, event.line, key, getattr(event, key)
     for era in material.timeline.eras:
-        yield material.events_file, 0, era.title
+        yield material.events_file, 0, "era", era.title
     for source in material.sources.values():
-        yield material.sources_file, source.line, " ".join(_strings(source.csl()))
+        yield material.sources_file, source.line, "source", " ".join(_strings(source.csl()))
 
 
 def _strings(value) -> Iterator[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import importlib.util
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from .errors import did_you_mean
 from .models import PartialDate
 
 #: What a text or number variable may hold as YAML reads it (an unquoted date is a date).
@@ -28,21 +28,23 @@ DATE_PARTS = {"date-parts", "season", "circa", "literal", "raw"}
 
 @functools.cache
 def schema() -> dict[str, frozenset[str]]:
-    """The schema's value lists by kind: types, dates, names, numbers, titles, strings. Read from
+    """The schema's value lists by kind: types, dates, names, numbers, titles, strings, and all
+    the keys an item may have. Read from
     the copy of the official CSL schema citeproc-py ships (not imported: only its data)."""
     spec = importlib.util.find_spec("citeproc")
     folder = Path(next(iter(spec.submodule_search_locations)))
     root = ElementTree.parse(folder / "data" / "schema" / "schemas" / "styles" / "csl.rng").getroot()
     wanted = {"item-types": "types", "variables.dates": "dates", "variables.names": "names",
               "variables.numbers": "numbers", "variables.titles": "titles", "variables.strings": "strings"}
-    return {wanted[define.get("name")]: frozenset(v.text.strip() for v in define.iter(f"{RNG}value"))
-            for define in root.iter(f"{RNG}define") if define.get("name") in wanted}
+    kinds = {wanted[define.get("name")]: frozenset(v.text.strip() for v in define.iter(f"{RNG}value"))
+             for define in root.iter(f"{RNG}define") if define.get("name") in wanted}
+    kinds["keys"] = ITEM_KEYS.union(*(kinds[k] for k in ("dates", "names", "numbers", "titles", "strings")))
+    return kinds
 
 
 def check(item: dict[str, Any], lines: dict[tuple, int], at: tuple) -> list[tuple[int, str]]:
     """(line, message) for each key or value of one CSL item that the schema does not allow."""
     kinds = schema()
-    known = ITEM_KEYS | set().union(*(kinds[k] for k in ("dates", "names", "numbers", "titles", "strings")))
     found = []
 
     def problem(path: tuple, message: str) -> None:
@@ -52,11 +54,12 @@ def check(item: dict[str, Any], lines: dict[tuple, int], at: tuple) -> list[tupl
         found.append((lines.get(where, 0), message))
 
     for key, value in item.items():
-        if key not in known:
-            problem((key,), f"unknown CSL variable {key!r}{_hint(key, known)}")
+        if key not in kinds["keys"]:
+            problem((key,), f"unknown CSL variable {key!r}{did_you_mean(key, kinds['keys'])}")
         elif key == "type":
             if value not in kinds["types"]:
-                problem((key,), f"type: {value!r} is not a CSL item type{_hint(str(value), kinds['types'])}")
+                hint = did_you_mean(value, kinds["types"])
+                problem((key,), f"type: {value!r} is not a CSL item type{hint}")
         elif key in kinds["names"]:
             for index, person in enumerate(value if isinstance(value, list) else [value]):
                 if not isinstance(person, dict):
@@ -66,7 +69,7 @@ def check(item: dict[str, Any], lines: dict[tuple, int], at: tuple) -> list[tupl
                 for part in person:
                     if part not in NAME_PARTS:
                         problem((key, index, part),
-                                f"{key}: unknown name part {part!r}{_hint(part, NAME_PARTS)}")
+                                f"{key}: unknown name part {part!r}{did_you_mean(part, NAME_PARTS)}")
         elif key in kinds["dates"]:
             if message := _date_problem(key, value):
                 problem((key,), message)
@@ -81,7 +84,7 @@ def _date_problem(key: str, value: Any) -> str | None:
     if isinstance(value, dict):
         unknown = [part for part in value if part not in DATE_PARTS]
         if unknown:
-            return f"{key}: unknown date part {unknown[0]!r}{_hint(unknown[0], DATE_PARTS)}"
+            return f"{key}: unknown date part {unknown[0]!r}{did_you_mean(unknown[0], DATE_PARTS)}"
         parts = value.get("date-parts")
         if parts is not None and not (isinstance(parts, list) and parts and all(
                 isinstance(p, list) and 1 <= len(p) <= 3 and all(_integer(n) for n in p) for p in parts)):
@@ -92,9 +95,8 @@ def _date_problem(key: str, value: Any) -> str | None:
             return None  # a literal or raw date is printed as written
     try:
         PartialDate.parse(value)
-    except (ValueError, TypeError) as error:
-        return f"{key}: {error}" if isinstance(error, ValueError) else \
-            f"{key}: write YYYY, YYYY-MM or YYYY-MM-DD"
+    except ValueError as error:
+        return f"{key}: {error}"
     return None
 
 
@@ -105,8 +107,3 @@ def _integer(value: Any) -> bool:
         return int(value) == float(value)
     except (TypeError, ValueError):
         return False
-
-
-def _hint(key: str, known) -> str:
-    close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""

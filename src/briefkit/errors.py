@@ -21,6 +21,14 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+def did_you_mean(word: str, known) -> str:
+    """"; did you mean 'x'?" for the known name closest to a misspelt one, else ""."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), sorted(map(str, known)), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 class BriefError(click.ClickException):
     """Root of briefkit's errors; click prints the message and exits with `exit_code`."""
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import typing
 import unicodedata
@@ -13,7 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problems
+from .errors import Problems, did_you_mean
 
 #: Bigger input files are refused: a brief is text, not a data dump.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -94,8 +93,12 @@ def _screen(text: str) -> list[tuple[int, str]]:
 
 def control_characters(value: str) -> str | None:
     """A description of the control characters in `value` (tabs and line breaks are text)."""
-    found = sorted({c for c in value if unicodedata.category(c) == "Cc" and c not in "\t\n\r"})
+    found = sorted({c for c in value if _control(c)})
     return ", ".join(f"U+{ord(c):04X}" for c in found) or None
+
+
+def _control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc" and char not in "\t\n\r"
 
 
 class _Builder:
@@ -138,7 +141,7 @@ class _Builder:
         if isinstance(value, str) and (found := control_characters(value)):
             self.problems.add(self.path, node.start_mark.line + 1,
                               f"control character {found} in {value[:40]!r}; remove it")
-            return "".join(c for c in value if unicodedata.category(c) != "Cc" or c in "\t\n\r")
+            return "".join(c for c in value if not _control(c))
         return value
 
 
@@ -175,8 +178,7 @@ def _explain(model: type[BaseModel], error: dict, loc: tuple) -> str:
     field = ".".join(str(part) for part in loc) or "this file"
     if error["type"] == "extra_forbidden":
         known = [k for k in _model_at(model, loc).model_fields if k not in ("line", "extra")]
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known keys: {', '.join(known)}"
+        hint = did_you_mean(loc[-1], known) or f"; known keys: {', '.join(known)}"
         return f"unknown key {loc[-1]!r}{hint}"
     if error["type"] == "missing":
         return f"{field} is required"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import importlib.resources
 import os
 import re
@@ -13,7 +12,7 @@ from typing import Any
 import click
 
 from .distribution import VARIANTS
-from .errors import StyleError
+from .errors import StyleError, did_you_mean
 
 _HERE = Path(__file__).resolve().parent
 #: Built-in templates and styles: inside the wheel, or at the top of a source checkout.
@@ -184,10 +183,10 @@ def _read(path: Path) -> dict[str, Any]:
     data = {} if data is None else data
     if not isinstance(data, dict):
         raise StyleError(f"{path}:1: a style.yaml must be a mapping of keys")
-    for key in sorted(set(data) - set(STYLE_DEFAULTS), key=lambda key: lines.get((key,), 0)):
-        close = difflib.get_close_matches(str(key), list(STYLE_DEFAULTS), n=1, cutoff=0.6)
-        hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(STYLE_DEFAULTS)}"
-        raise StyleError(f"{path}:{lines.get((key,), 0)}: unknown key {key!r}; {hint}")
+    unknown = sorted(set(data) - set(STYLE_DEFAULTS), key=lambda key: lines.get((key,), 0))
+    if unknown:
+        hint = did_you_mean(unknown[0], STYLE_DEFAULTS) or f"; known: {', '.join(STYLE_DEFAULTS)}"
+        raise StyleError(f"{path}:{lines.get((unknown[0],), 0)}: unknown key {unknown[0]!r}{hint}")
     if data.get("pdf_variant") not in (None, *VARIANTS):
         raise StyleError(f"{path}:{lines.get(('pdf_variant',), 0)}: pdf_variant {data['pdf_variant']!r} "
                          f"is not one of {', '.join(VARIANTS)}")
