@@ -15,7 +15,8 @@ import random
 import statistics
 import time
 
-from briefkit import charts, styles
+from briefkit import styles
+from briefkit.charts import timeline as charts
 from briefkit.models import Era, Event, Timeline
 
 WORDS = ("talks envoy border attack delegation ministry agreement visit sanctions trade summit "

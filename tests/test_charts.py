@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from briefkit import blocks, charts, styles
+from briefkit import blocks, styles
+from briefkit.charts import timeline as charts
 from briefkit.errors import Problems
-from briefkit.importers import read_events
+from briefkit.events import read_events
 from briefkit.models import Era, Event, PartialDate, Timeline
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "taliban-russia"
@@ -222,19 +223,17 @@ def test_colours_and_sizes_come_from_the_style_sheet(tmp_path):
 
 
 @pytest.fixture
-def chart_cli():
-    """`briefkit chart ARGS`: the command itself, as cli.py registers it."""
-    from click.testing import CliRunner
+def chart_cli(runner):
+    """`briefkit chart ARGS`, as a user types it."""
+    from briefkit.cli import main
 
-    from briefkit.chartcli import chart
-
-    return lambda *args: CliRunner().invoke(chart, list(map(str, args)), catch_exceptions=False)
+    return lambda *args: runner.invoke(main, ["chart", *map(str, args)], catch_exceptions=False)
 
 
 def test_the_chart_command_knows_every_format():
-    from briefkit import chartcli, importers
+    from briefkit import cli, events
 
-    assert chartcli.FORMATS == importers.FORMATS
+    assert cli.EVENT_FORMATS == events.FORMATS
 
 
 @pytest.mark.parametrize("suffix, magic", [(".svg", b"<?xml"), (".pdf", b"%PDF"), (".png", b"\x89PNG")])

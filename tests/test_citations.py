@@ -6,7 +6,7 @@ import html
 
 import pytest
 
-from briefkit import render, styles
+from briefkit import document, styles
 from briefkit.citations import Citer, human_date
 from briefkit.models import Source
 
@@ -24,7 +24,7 @@ ITEMS = {
 
 @pytest.fixture
 def citer():
-    env = render.environment(styles.find("think-tank"))
+    env = document.environment(styles.find("think-tank"))
     return Citer(ITEMS, env.get_template("citations/chicago-note.html.j2").module, "en")
 
 

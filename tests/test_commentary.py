@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from briefkit.commentary import render
+from briefkit.commentary import parse
 from briefkit.errors import Problems
 
 KEYS = {"a", "b", "crs-2003"}
@@ -14,7 +14,7 @@ KEYS = {"a", "b", "crs-2003"}
 
 def body(text: str, allow_html: bool = False):
     problems = Problems()
-    result = render(text, Path("commentary.md"), KEYS, allow_html, problems)
+    result = parse(text, Path("commentary.md"), KEYS, allow_html, problems)
     assert not problems, problems.items
     return result
 
@@ -69,6 +69,6 @@ def test_section_headings_are_collected_for_the_outline():
 
 def test_unknown_key_names_line_and_nearest_keys():
     problems = Problems()
-    render("Line one.\n\nLine three cites [@crs-2030].\n", Path("c.md"), KEYS, False, problems)
+    parse("Line one.\n\nLine three cites [@crs-2030].\n", Path("c.md"), KEYS, False, problems)
     [problem] = problems.items
     assert problem.line == 3 and "@crs-2003" in problem.message

@@ -13,7 +13,7 @@ from support import MINIMAL, run
 from test_scripts import BRIEFS as SCRIPTS
 
 from briefkit.build import Options, build
-from briefkit.conformance import PROFILES
+from briefkit.pdf.conformance import PROFILES
 
 VARIANTS = list(PROFILES)
 
@@ -151,7 +151,7 @@ def test_a_stream_whose_data_ends_with_cr_keeps_its_length_unambiguous(tmp_path)
     """pydyf writes LF before endstream; after a CR that reads as one CRLF end-of-line."""
     import pydyf
 
-    from briefkit.conformance import finish
+    from briefkit.pdf.conformance import finish
 
     document = pydyf.PDF()
     stream = pydyf.Stream([b"0 0 m 1 1 l S\r"])

@@ -11,7 +11,7 @@ import pytest
 from support import SAMPLE, run
 
 from briefkit.build import Options, build
-from briefkit.distribution import MANIFEST
+from briefkit.pdf.attachments import MANIFEST
 
 
 @pytest.fixture(scope="module")

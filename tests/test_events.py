@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefkit.errors import Problems
-from briefkit.importers import read_events
+from briefkit.events import read_events
 from briefkit.models import PartialDate
 
 YAML = """\
@@ -78,7 +78,7 @@ def test_events_are_sorted_by_date():
 
 
 def test_a_utf8_bom_is_not_part_of_the_first_column(tmp_path):
-    from briefkit.readers import read_text
+    from briefkit.parsing import read_text
 
     path = tmp_path / "events.csv"
     path.write_bytes("\ufeff".encode() + CSV.encode())
@@ -97,7 +97,7 @@ def test_partial_dates_keep_their_precision(value, precision, first, last):
 
 def test_csl_json_sources_as_zotero_exports_them(make_brief, tmp_path):
     from briefkit.errors import Problems
-    from briefkit.loading import load
+    from briefkit.reading import load
 
     items = [{"id": "a", "type": "report", "title": "A “quoted” title",
               "author": [{"family": "Çiçek", "given": "Anil"}],

@@ -6,8 +6,8 @@ import pytest
 import readback
 import stress
 
-from briefkit import layout
 from briefkit.build import Options, build
+from briefkit.pdf import pagination
 
 #: Generated briefs (16-25 pages, 80-130 long notes each) on which WeasyPrint alone prints
 #: at least one note a page after its call: measured, and asserted below so the test can fail.
@@ -26,7 +26,7 @@ def stress_briefs(tmp_path_factory):
 
 @pytest.mark.parametrize("seed", PROVOKING_SEEDS)
 def test_weasyprint_alone_moves_notes_on_the_stress_text(stress_briefs, seed, monkeypatch, tmp_path):
-    monkeypatch.setattr(layout, "NOTE_FIXES", ())
+    monkeypatch.setattr(pagination, "NOTE_FIXES", ())
     pdf = build(stress_briefs[seed], Options(output=tmp_path / "raw.pdf")).pdf
     assert readback.notes(pdf).off_page(), "the stress text no longer provokes the case"
 

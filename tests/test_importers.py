@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefkit.errors import Problems
-from briefkit.importers import detect, read_events
+from briefkit.events import detect, read_events
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 SAME = ["events.yaml", "events.csv", "timelinejs.json", "timelinejs-sheet.csv"]
@@ -99,7 +99,7 @@ def test_a_sheet_without_its_columns_is_refused(tmp_path):
 
 
 def test_an_events_file_in_any_format_loads_in_a_brief(make_brief):
-    from briefkit.loading import load
+    from briefkit.reading import load
 
     folder = make_brief({"brief.yaml": "title: T\ndate: 2026-02-01\nevents: acled.csv\n",
                          "acled.csv": (FIXTURES / "acled.csv").read_text()})

@@ -29,7 +29,7 @@ def test_new_makes_a_brief_that_builds_at_once(runner, tmp_path):
 
 
 def test_check_passes_the_sample_and_loads_no_renderer(sample):
-    code = ("import sys\nfrom briefkit.check import check\nfrom pathlib import Path\n"
+    code = ("import sys\nfrom briefkit.preflight import check\nfrom pathlib import Path\n"
             f"report = check(Path({str(sample['folder'])!r}))\n"
             "print(report.ok, sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
     started = time.perf_counter()

@@ -8,7 +8,8 @@ import pypdfium2
 import pytest
 from support import run
 
-from briefkit import charts, styles
+from briefkit import styles
+from briefkit.charts import timeline as charts
 from briefkit.models import Event, Timeline
 
 BRIEFS = {

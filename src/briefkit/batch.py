@@ -49,10 +49,11 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
             done(outcomes[-1])
         return outcomes + [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
     # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
-    from . import charts, pdf
+    from .charts import timeline
+    from .pdf import engine
 
-    charts.preload()
-    pdf.preload()
+    timeline.preload()
+    engine.preload()
 
     outcomes = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:

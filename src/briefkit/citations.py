@@ -131,11 +131,8 @@ class Citer:
         """The reference list of an author-date format, by author and year; empty for notes."""
         if not self.in_text:
             return []
-        items = sorted((prepare(self.sources[k], self.language) for k in keys if k in self.sources),
-                       key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0))
+        # Same author and year: by title (Chicago 15.18), then by key, so equal inputs give equal bytes.
+        items = sorted((prepare(self.sources[k], self.language) for k in sorted(keys) if k in self.sources),
+                       key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0,
+                                         _sort_key(str(item["title"]))))
         return [Markup(self.macros.reference(item)).strip() for item in items]
-
-    def warn_unused(self, where: Any) -> None:
-        for key, source in self.sources.items():
-            if key not in self.cited:
-                logger.warning("%s:%d: source %r is never cited", where, source.line, key)

@@ -10,10 +10,28 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .chartcli import chart
-from .distribution import VARIANTS
 
 FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
+#: events.FORMATS, here without importing the readers for --help (a test keeps them equal).
+EVENT_FORMATS = ("yaml", "csv", "timelinejs", "timelinejs-sheet", "acled")
+
+
+class _Variants(click.Choice):
+    """models.VARIANTS, read only when a value or a command's help needs them: pydantic is slow
+    to import, and `briefkit --help` should not wait for it."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self):
+        from .models import VARIANTS
+
+        return VARIANTS
+
+    @choices.setter
+    def choices(self, value) -> None:
+        pass
 
 
 @click.group()
@@ -64,7 +82,7 @@ def _options(output=None, html=None, **kwargs):
               help="Also write the exact self-contained HTML given to WeasyPrint; one brief only.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Briefs built at once, in worker processes.")
-@click.option("--pdf-variant", type=click.Choice(VARIANTS),
+@click.option("--pdf-variant", type=_Variants(),
               help="Archival PDF/A-3 (with the data attached), accessible tagged PDF/UA-1, or both.")
 @build_options
 @click.pass_context
@@ -81,7 +99,7 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
         click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
         return
     from .batch import build_many
-    from .report import batch_progress
+    from .progress import batch_progress
 
     with batch_progress(len(folders)) as advance:
         outcomes = build_many(folders, options, jobs, advance)
@@ -100,7 +118,7 @@ def check(ctx: click.Context, folders: tuple[Path, ...], layout: bool, as_json: 
 
     With --layout: page budget, every note on its call's page, no heading stranded at a page
     foot, no overfull line, alt text for every chart."""
-    from .check import check as run_check
+    from .preflight import check as run_check
 
     reports = _guarded(ctx, lambda: [run_check(folder, _options(**kwargs), layout) for folder in folders])
     if as_json:
@@ -133,6 +151,48 @@ def watch(folder: Path, output: Path | None, **kwargs) -> None:
         click.echo("stopped")
 
 
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The chart file; its suffix picks the type: .svg, .pdf or .png.")
+@click.option("--from", "start", metavar="DATE", help="Leave out events before DATE (YYYY[-MM[-DD]]).")
+@click.option("--to", "end", metavar="DATE", help="Leave out events after DATE (YYYY[-MM[-DD]]).")
+@click.option("--groups", metavar="A,B",
+              help="Only these groups, comma-separated; the legend keeps this order.")
+@click.option("--zoom", metavar="FROM[:TO]|none",
+              help="Enlarge this stretch in a second panel, or none [default: automatic].")
+@click.option("--style", help="House style name or folder [default: the brief's, else think-tank].")
+@click.option("--format", "format_", type=click.Choice(EVENT_FORMATS),
+              help="The events file's format, when its header does not tell.")
+@click.pass_context
+def chart(ctx: click.Context, source: Path, output: Path, start: str | None, end: str | None,
+          groups: str | None, zoom: str | None, style: str | None, format_: str | None) -> None:
+    """Draw the timeline chart of SOURCE, a brief folder or an events file, into OUTPUT."""
+    from .charts.export import draw
+
+    options = _chart_options(start, end, groups, zoom)
+    target, count = _guarded(ctx, lambda: draw(source, output, options, style, format_))
+    click.echo(f"{target} ({count} events)")
+
+
+def _chart_options(start: str | None, end: str | None, groups: str | None, zoom: str | None) -> dict:
+    """The command line as a timeline block's options, checked here so usage errors say so."""
+    from .blocks import check_options
+    from .errors import UsageError
+
+    options: dict = {key: value for key, value in (("from", start), ("to", end)) if value}
+    if groups:
+        options["groups"] = [g.strip() for g in groups.split(",") if g.strip()]
+    if zoom:
+        options["zoom"] = zoom if zoom.lower() in ("none", "off", "auto") else \
+            [part or None for part in zoom.split(":", 1)]
+    typed = {"from": start, "to": end, "groups": groups, "zoom": zoom}
+    for key, message in check_options(options):
+        raise UsageError(f"--{key} {typed[key]!r}: {message.split(': ', 1)[1]}")
+    return options
+
+
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--style", default="think-tank", show_default=True, help="The house style to start with.")
@@ -150,7 +210,7 @@ def new(folder: Path, style: str) -> None:
               help="The site folder: PDFs, index.html, feed.xml, SHA256SUMS.")
 @click.option("--title", default="Briefs", show_default=True, help="The catalogue's and feed's title.")
 @click.option("--base-url", help="Where the site will be served (absolute links and ids in the feed).")
-@click.option("--pdf-variant", type=click.Choice(VARIANTS))
+@click.option("--pdf-variant", type=_Variants())
 @build_options
 @click.pass_context
 def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: str, base_url: str | None,
@@ -171,7 +231,7 @@ def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: st
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def inspect_pdf(pdf: Path, extract: Path | None, as_json: bool) -> None:
     """Show a PDF's metadata, variant and attached data; --extract gets the data back."""
-    from .distribution import inspect
+    from .pdf.inspection import inspect
 
     facts = inspect(pdf, extract)
     if as_json:
@@ -194,7 +254,7 @@ def inspect_pdf(pdf: Path, extract: Path | None, as_json: bool) -> None:
 def verify_pdf(pdfs: tuple[Path, ...]) -> None:
     """Check PDFs before publishing: they open cleanly, fonts embedded, PDF/A and UA
     declarations backed, attachments matching the manifest."""
-    from .distribution import verify
+    from .pdf.inspection import verify
 
     failed = False
     for pdf in pdfs:
@@ -253,4 +313,3 @@ def _guarded(ctx: click.Context, action):
         raise RenderError(message) from exc
 
 
-main.add_command(chart)  # `briefkit chart` lives in chartcli.py

@@ -105,7 +105,7 @@ def parser(allow_html: bool) -> MarkdownIt:
     return md
 
 
-def render(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems,
+def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems,
            folder: Path | None = None, allow_remote: bool = False) -> Body:
     """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as placeholders.
 
@@ -276,7 +276,7 @@ def _set_lines(tokens: list[Token]) -> None:
 
 def _block_options(text: str, path: Path, line: int, problems: Problems) -> tuple[dict[str, Any], dict]:
     """A fenced block's YAML options and the line of each; problems name the line in the commentary."""
-    from .readers import Unreadable, parse_yaml
+    from .parsing import Unreadable, parse_yaml
 
     if not text.strip():
         return {}, {}
@@ -336,4 +336,4 @@ def inline(text: str | None, allow_html: bool = False) -> Markup:
     return Markup(parser(allow_html).render(text))
 
 
-__all__ = ["Block", "Body", "render", "inline", "escape"]
+__all__ = ["Block", "Body", "parse", "inline", "escape"]

@@ -22,7 +22,7 @@ def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
     return frozenset(covered)
 
 
-def check(material, fonts: list[Path], style: str) -> Iterator[tuple[Path, int, str]]:
+def uncovered(material, fonts: list[Path], style: str) -> Iterator[tuple[Path, int, str]]:
     """(file, line, message) for each printed text with letters that no font of the style has:
     they would print as empty boxes, or in whatever font the machine happens to have."""
     covered = _covered(tuple(fonts))

@@ -42,7 +42,7 @@ def schema() -> dict[str, frozenset[str]]:
     return kinds
 
 
-def check(item: dict[str, Any], lines: dict[tuple, int], at: tuple) -> list[tuple[int, str]]:
+def problems(item: dict[str, Any], lines: dict[tuple, int], at: tuple) -> list[tuple[int, str]]:
     """(line, message) for each key or value of one CSL item that the schema does not allow."""
     kinds = schema()
     found = []

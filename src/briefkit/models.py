@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from .distribution import VARIANTS
-
+#: What `--pdf-variant` offers: archival PDF/A-3 (b: appearance, u: plus searchable Unicode
+#: text, a: plus tags), accessible tagged PDF/UA-1, and both at once.
+Variant = Literal["pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1"]
+VARIANTS: tuple[str, ...] = get_args(Variant)
+#: Variants tagged for assistive technology, so every image needs alt text.
+TAGGED = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
 #: Languages written right to left (ISO 639 codes; the primary subtag of a BCP 47 tag).
 RTL_LANGUAGES = {"ar", "fa", "prs", "ps", "ur", "he", "yi", "dv", "ckb", "sd", "ug", "syr", "arc"}
 _PARTIAL = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
@@ -152,8 +156,8 @@ class Brief(_Model):
     allow_html: bool = False
     #: Page budget checked by `briefkit check --layout` (the style may set one too).
     max_pages: int | None = Field(None, gt=0)
-    #: One of distribution.VARIANTS (`--pdf-variant` wins; the style may set one too).
-    pdf_variant: Literal[VARIANTS] | None = None
+    #: `--pdf-variant` wins; the style may set one too.
+    pdf_variant: Variant | None = None
     #: Keys declared by the house style for its own templates.
     extra: dict[str, Any] = Field(default_factory=dict)
 

@@ -23,7 +23,7 @@ def default_path(brief) -> Path:
     return Path("dist") / f"{brief.date.isoformat()}-{slug(brief.title)}.pdf"
 
 
-def check(path: Path, inputs: list[Path | None]) -> Path:
+def target(path: Path, inputs: list[Path | None]) -> Path:
     """The resolved output path, refused before any work if it would overwrite an input."""
     target = path.resolve()
     if any(input_ and target == input_.resolve() for input_ in inputs):

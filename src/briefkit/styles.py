@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from .distribution import VARIANTS
 from .errors import StyleError, did_you_mean
+from .models import VARIANTS
 
 _HERE = Path(__file__).resolve().parent
 #: Built-in templates and styles: inside the wheel, or at the top of a source checkout.
@@ -35,7 +35,7 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "logo": None,  # an image file in the style folder, shown by the cover template
     "max_pages": None,  # page budget for `briefkit check --layout`; a brief's max_pages wins
     "summary_words": None,  # the most words the summary box may hold
-    "pdf_variant": None,  # one of distribution.VARIANTS, for every brief in this style
+    "pdf_variant": None,  # one of models.VARIANTS, for every brief in this style
 }
 
 
@@ -171,7 +171,7 @@ def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
 def _read(path: Path) -> dict[str, Any]:
     """A style.yaml, by the rules of every YAML file a brief reads (no tags or aliases, lines)."""
     from .errors import Problems
-    from .readers import Unreadable, parse_yaml, read_text
+    from .parsing import Unreadable, parse_yaml, read_text
 
     problems = Problems()
     try:

@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 import readback
 
-from briefkit import readers
+from briefkit import parsing
 from briefkit.cli import main
 
 BRIEF = """\
@@ -208,7 +208,7 @@ def test_broken_csv_names_the_row(runner, make_brief, tmp_path, text, where, say
 
 
 def test_input_size_is_capped(runner, make_brief, tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(parsing, "MAX_FILE_BYTES", 1000)
     folder = make_brief({"commentary.md": "Long text. " * 200})
     result, out = build(runner, folder, tmp_path)
     fails(result, out, 1, "commentary.md", "larger than")
@@ -320,9 +320,9 @@ def test_pathological_markdown_parses_in_linear_time(piece):
     (20,000 of them took minutes); linear parsing takes about a second, the bound is 20 s."""
     import time
 
-    from briefkit.commentary import render
+    from briefkit.commentary import parse
     from briefkit.errors import Problems
 
     start = time.perf_counter()
-    render(piece * 20000, Path("commentary.md"), {"a"}, False, Problems(), Path("/nonexistent"))
+    parse(piece * 20000, Path("commentary.md"), {"a"}, False, Problems(), Path("/nonexistent"))
     assert time.perf_counter() - start < 20

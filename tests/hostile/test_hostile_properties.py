@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefkit.build import Options, build
-from briefkit.commentary import render
+from briefkit.commentary import parse
 from briefkit.errors import BriefError, InputError, Problems
-from briefkit.loading import load
+from briefkit.reading import load
 
 #: Examples per property; CI runs the full count, BRIEFKIT_FUZZ overrides it.
 EXAMPLES = int(os.environ.get("BRIEFKIT_FUZZ", 2000))
@@ -53,7 +53,7 @@ def events_yaml(items: list[dict]) -> str:
 def test_commentary_gives_html_or_clean_problems(text):
     problems = Problems()
     try:
-        render(text, Path("commentary.md"), {"a", "b"}, False, problems, Path("/nonexistent"))
+        parse(text, Path("commentary.md"), {"a", "b"}, False, problems, Path("/nonexistent"))
     except BriefError as error:
         assert_located(error)
     for problem in problems.items:
@@ -74,7 +74,7 @@ def test_loading_and_validation_raise_only_brief_errors(tmp_path_factory, items,
     problems = Problems()
     try:
         material = load(folder, problems)
-        render(material.commentary, material.commentary_file, set(material.sources),
+        parse(material.commentary, material.commentary_file, set(material.sources),
                material.brief.allow_html, problems, folder)
         problems.raise_if_any()
     except BriefError as error:
@@ -126,7 +126,8 @@ block_options = st.fixed_dictionaries({}, optional={
        language=st.sampled_from(["en", "ru", "fa", "hi"]))
 def test_generated_events_are_drawn_or_refused_with_file_and_line(tmp_path_factory, items, options,
                                                                   language):
-    from briefkit import blocks, charts, styles
+    from briefkit import blocks, styles
+    from briefkit.charts import timeline as charts
 
     folder = tmp_path_factory.mktemp("chart")
     brief = {"title": "T", "date": "2026-01-01", "language": language}
@@ -138,7 +139,7 @@ def test_generated_events_are_drawn_or_refused_with_file_and_line(tmp_path_facto
     problems = Problems()
     try:
         material = load(folder, problems)
-        body = render(material.commentary, material.commentary_file, set(), False, problems, folder)
+        body = parse(material.commentary, material.commentary_file, set(), False, problems, folder)
         for found in body.blocks:
             for _, message in blocks.check_selection(found.kind, material.timeline, found.options,
                                                      material.events_file):
@@ -167,10 +168,10 @@ csl_item = st.fixed_dictionaries(
 @SETTINGS
 @given(item=csl_item, locator=st.one_of(st.just(""), any_text), language=st.sampled_from(["en", "ru", "fa"]))
 def test_generated_sources_are_cited_or_refused_with_file_and_line(tmp_path_factory, item, locator, language):
-    from briefkit import render as templates
+    from briefkit import document as templates
     from briefkit import styles
     from briefkit.citations import Citer
-    from briefkit.loading import _load_sources
+    from briefkit.reading import _load_sources
 
     folder = tmp_path_factory.mktemp("csl")
     path = folder / "sources.yaml"

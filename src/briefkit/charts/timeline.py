@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .blocks import select
-from .chartlayout import (
+from ..blocks import select
+from ..citations import human_date
+from ..models import Event, Timeline
+from .placement import (
     DATE_GAP,
     GAP,
     LINESPACING,
@@ -34,8 +36,6 @@ from .chartlayout import (
     place_legend,
     zoom_window,
 )
-from .citations import human_date
-from .models import Event, Timeline
 
 #: Settings no house style may change: text stays text, output stays reproducible.
 FIXED_RC = {

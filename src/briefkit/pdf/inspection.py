@@ -1,89 +1,14 @@
-"""Distribution-grade PDFs: variants, the data attached to PDF/A-3, and reading them back."""
+"""Reading a built PDF back: what it says about itself, its attachments, and `verify`."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, conformance
-from .errors import BriefError, UsageError
+from ..errors import BriefError, UsageError
+from . import conformance
+from .attachments import MANIFEST, sha256
 from .xmp import PRISM
-
-#: Variants `--pdf-variant` offers: archival PDF/A-3 (b: appearance, u: plus searchable
-#: Unicode text, a: plus tags), accessible tagged PDF/UA-1, and both at once.
-VARIANTS = ("pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
-#: Variants that are tagged for assistive technology, so every image needs alt text.
-TAGGED = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
-MANIFEST = "briefkit-manifest.json"
-
-
-@dataclass(frozen=True)
-class Payload:
-    """A file to attach: its name, bytes, what it is to the PDF (an ISO 32000 AFRelationship)."""
-
-    name: str
-    data: bytes
-    relationship: str
-    description: str
-
-
-def payloads(prepared, when: dt.datetime) -> list[Payload]:
-    """The events file, the sources as CSL-JSON, and a manifest hashing every input."""
-    material = prepared.material
-    files = [p for p in (prepared.folder / "brief.yaml", material.commentary_file,
-                         material.events_file, material.sources_file) if p]
-    attached = []
-    if material.events_file:
-        attached.append(Payload(material.events_file.name, material.events_file.read_bytes(), "Source",
-                                "The events behind the timeline and chronology"))
-    if material.sources:
-        items = [csl_json(source.csl()) for source in material.sources.values()]
-        csl = json.dumps(items, ensure_ascii=False, indent=1)
-        attached.append(Payload("sources.json", csl.encode(), "Source", "The cited sources as CSL-JSON"))
-    manifest = {
-        "generator": f"briefkit {__version__}",
-        "style": {"name": prepared.style.name, "files": _style_files(prepared.style.chain)},
-        "built": when.isoformat(),
-        "inputs": {p.name: _sha256(p.read_bytes()) for p in files},
-        "attachments": {a.name: _sha256(a.data) for a in attached},
-    }
-    attached.append(Payload(MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), "Supplement",
-                            "Provenance: briefkit version, style, SHA-256 of every input"))
-    return attached
-
-
-#: CSL date variables, written as date-parts in CSL-JSON.
-CSL_DATES = ("issued", "accessed", "event-date", "original-date", "submitted")
-
-
-def csl_json(item: dict) -> dict:
-    """A CSL item as CSL-JSON: dates (YAML dates or ISO strings) as {"date-parts": [[y, m, d]]}."""
-    from .models import PartialDate
-
-    out = dict(item)
-    for key in CSL_DATES:
-        value = out.get(key)
-        if value is not None and not isinstance(value, dict):
-            try:
-                date = PartialDate.parse(value)
-            except (ValueError, TypeError):
-                out[key] = {"raw": str(value)}
-                continue
-            out[key] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
-    return out
-
-
-def _style_files(chain: list[Path]) -> dict[str, str]:
-    """SHA-256 of every file of the style chain, as `style-name/relative/path`."""
-    return {f"{folder.name}/{path.relative_to(folder)}": _sha256(path.read_bytes())
-            for folder in chain for path in sorted(folder.rglob("*")) if path.is_file()}
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def attachments_in(pdf_path: Path) -> dict[str, bytes]:
@@ -127,7 +52,7 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
     return {"file": str(pdf_path), "pages": pages, "info": info, "xmp": described, "tagged": tagged,
             "pdfua": ua,
             "pdfa": f"{part}{(conformance or '').lower()}" if part else None,
-            "attachments": {name: {"bytes": len(data), "sha256": _sha256(data)}
+            "attachments": {name: {"bytes": len(data), "sha256": sha256(data)}
                             for name, data in files.items()}}
 
 
@@ -167,7 +92,7 @@ def verify(pdf_path: Path) -> list[str]:
         for name, digest in listed.items():
             if name not in files:
                 problems.append(f"the manifest lists {name} but it is not attached")
-            elif _sha256(files[name]) != digest:
+            elif sha256(files[name]) != digest:
                 problems.append(f"{name} does not match the SHA-256 in the manifest")
     elif facts["pdfa"] and facts["pdfa"].startswith("3"):
         problems.append(f"a PDF/A-3 brief should carry {MANIFEST}")

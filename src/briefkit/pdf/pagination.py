@@ -1,4 +1,4 @@
-"""Layout checks: read where WeasyPrint put things and correct what print forbids.
+"""Pagination: read where WeasyPrint put things and correct what print forbids.
 
 Two corrections, each applied to the element tree and followed by a new layout:
 a footnote printed on a later page than its call, and a figure that could not fit
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import logger
+from .. import logger
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
 #: break anywhere in the call's paragraph and the blocks after it (WeasyPrint moves notes to
@@ -177,37 +177,6 @@ def _gap(page) -> float:
                 if getattr(box, "is_in_normal_flow", lambda: True)() and box.element_tag == "p"),
                default=page_box.content_box_y())
     return max(0.0, bottom - used) / page_box.height
-
-
-@dataclass
-class Findings:
-    """What a preflight reads off the final layout."""
-
-    stranded_headings: list[tuple[int, str]] = field(default_factory=list)  # (page, heading)
-    overfull_lines: list[tuple[int, float, str]] = field(default_factory=list)  # (page, points, text)
-
-
-def inspect(document) -> Findings:
-    """Headings left at the foot of a page, and lines wider than their column."""
-    findings = Findings()
-    for number, page in enumerate(document.pages, start=1):
-        root_box = page._page_box.children[0]
-        blocks = [box for box in root_box.descendants() if box.element is not None
-                  and box.element_tag in ("h2", "h3", "p", "li", "table", "figure")]
-        if blocks and blocks[-1].element_tag in ("h2", "h3") and number < len(document.pages):
-            findings.stranded_headings.append((number, _text(blocks[-1])))
-        for block in root_box.descendants():
-            for line in getattr(block, "children", ()):
-                if type(line).__name__ != "LineBox":
-                    continue
-                excess = line.position_x + line.width - (block.content_box_x() + block.width)
-                if excess > 1.5:  # CSS px; a hair of rounding is not an overfull line
-                    findings.overfull_lines.append((number, round(excess * 0.75, 1), _text(line)[:60]))
-    return findings
-
-
-def _text(box) -> str:
-    return " ".join(getattr(b, "text", "") for b in box.descendants() if getattr(b, "text", "")).strip()
 
 
 def serialize(root) -> str:

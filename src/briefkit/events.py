@@ -27,7 +27,7 @@ from typing import Any
 from . import logger
 from .errors import Problems
 from .models import Era, Event, PartialDate, Timeline
-from .readers import Lines, csv_rows, parse_yaml, validate
+from .parsing import Lines, csv_rows, parse_yaml, validate
 
 #: CSV columns of the brief format; `sources` holds keys separated by `;`.
 CSV_FIELDS = ("date", "end", "title", "text", "group", "importance", "sources", "id")

@@ -1,4 +1,4 @@
-"""Rendering: the Jinja environment and the one self-contained HTML document."""
+"""The document: the style's templates filled into one self-contained HTML page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from . import __version__
 from .blocks import select
-from .charts import Chart
+from .charts.timeline import Chart
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker, inline
 from .models import Material
@@ -86,10 +86,9 @@ def font_faces(style: Style) -> str:
     return "\n".join(rules)
 
 
-def document(material: Material, body: Body, charts: dict[int, Chart], style: Style,
-             env: jinja2.Environment) -> Document:
+def compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
     """Fill the templates; figures and chronologies go where their fenced blocks stood."""
-    brief = material.brief
+    brief, env = material.brief, environment(style)
     citer = Citer(material.sources, env.get_template(
         f"citations/{style.settings['citation_format']}.html.j2").module, brief.language)
     cites = list(body.cites)
@@ -133,5 +132,4 @@ def document(material: Material, body: Body, charts: dict[int, Chart], style: St
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
     page = _number_notes(page, cites, citer)
-    citer.warn_unused(material.sources_file)
     return Document(page, material.folder.resolve().as_uri() + "/")

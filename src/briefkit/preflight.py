@@ -39,13 +39,10 @@ def check(folder: Path, options: Options | None = None, layout: bool = False) ->
             if layout:
                 _layout(prepared, options, report)
             else:  # fill the templates with stand-in charts: template and citation errors show
-                from . import render
-                from .charts import Chart
+                from .charts.figures import stand_ins
+                from .document import compose
 
-                stand_ins = {i: Chart("<svg></svg>", "chart", None) for i, block in
-                             enumerate(prepared.body.blocks) if block.kind == "timeline"}
-                render.document(prepared.material, prepared.body, stand_ins, prepared.style,
-                                render.environment(prepared.style))
+                compose(prepared.material, prepared.body, stand_ins(prepared.body), prepared.style)
         except InputError as error:
             report.problems += error.problems
         except BriefError as error:
@@ -63,10 +60,11 @@ def _summary_length(prepared, report: Report) -> None:
 
 def _layout(prepared, options: Options, report: Report) -> None:
     """Render (nothing is written) and read the pages: budget, notes, headings, lines, alt text."""
-    from .build import draw_charts, lay_out
+    from .build import render
+    from .charts.figures import draw
 
-    charts = draw_charts(prepared, options.cache)
-    rendered = lay_out(prepared, options, charts)
+    charts = draw(prepared.material, prepared.body, prepared.style, options.cache)
+    rendered = render(prepared, options, charts)
     report.pages = rendered.pages
     where = prepared.folder / "brief.yaml"
     budget = prepared.material.brief.max_pages or prepared.style.settings.get("max_pages")

@@ -1,4 +1,4 @@
-"""PDF: WeasyPrint behind one resource gate, with every footnote kept on its call's page."""
+"""The engine: WeasyPrint lays out the HTML, corrected until every note and figure sits right."""
 
 from __future__ import annotations
 
@@ -11,12 +11,30 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-from . import cache, conformance, logger, xmp
-from .distribution import MANIFEST
-from .errors import BriefError, InputError, Problem, RenderError
-from .layout import Corrector, Findings, Placement, inspect, rules
+from .. import cache, logger
+from ..document import Document
+from ..errors import BriefError, InputError, Problem, RenderError
+from ..models import Variant
+from . import conformance, tagging, xmp
+from .attachments import MANIFEST, Payload
+from .findings import Findings, read_findings
+from .pagination import Corrector, Placement, rules
+from .resources import gate
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How to render: what the build options and the brief decide, in one place."""
+
+    roots: tuple[Path, ...]  # folders whose files may be read (the brief's, its style's)
+    allow_remote: bool = False  # http(s) resources allowed
+    timeout: float = 300.0  # seconds the whole layout may take: pathological CSS can run for hours
+    strict: bool = False  # the renderer's warnings (an unknown CSS property, say) fail the build
+    epoch: int | None = None  # the time written into the PDF, for equal bytes from equal inputs
+    variant: Variant | None = None
+    attachments: tuple[Payload, ...] = ()  # carried by PDF/A-3 variants
+    remember: bool = True  # start from the corrections an earlier build of the same HTML needed
 
 
 @dataclass
@@ -26,51 +44,7 @@ class Rendered:
     placement: Placement
     fixes: int  # layouts redone to correct notes and figures
     findings: Findings
-    tree: object  # the corrected element tree WeasyPrint laid out (layout.serialize: its HTML)
-
-
-#: The largest resource (image, font, stylesheet) a build may load.
-MAX_RESOURCE_BYTES = 50 * 2**20
-#: Seconds a remote resource may take, with --allow-remote.
-REMOTE_TIMEOUT = 10
-
-
-def _gate(roots: list[Path], allow_remote: bool):
-    """The one resource gate: files under `roots`, data: URLs, and http(s) only when allowed.
-
-    Symlinks are followed, then the real path is checked; redirects are not followed; every
-    body is read up to a size cap. A refusal stops the build (WeasyPrint would only log it)."""
-    from weasyprint import URLFetcher
-    from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
-
-    allowed = [root.resolve() for root in roots]
-
-    class Refused(FatalURLFetchingError):
-        pass
-
-    class Gate(URLFetcher):
-        def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            scheme = parts.scheme.lower()
-            if scheme == "file":
-                path = Path(unquote(parts.path)).resolve()
-                if not any(path.is_relative_to(root) for root in allowed):
-                    raise Refused(f"refused to read {path}: only files inside the brief folder "
-                                  "and its style may be used")
-            elif scheme in ("http", "https") and not allow_remote:
-                raise Refused(f"refused to fetch {url}: build with --allow-remote to allow the network")
-            elif scheme not in ("data", "http", "https"):
-                raise Refused(f"refused to load {url}: {scheme}: URLs are not allowed")
-            response = super().fetch(url, headers)
-            body = response.read(MAX_RESOURCE_BYTES + 1)
-            response.close()
-            if len(body) > MAX_RESOURCE_BYTES:
-                raise Refused(f"refused {url}: larger than {MAX_RESOURCE_BYTES // 2**20} MiB")
-            return URLFetcherResponse(response.url, body, response.headers, response.status)
-
-    gate = Gate(timeout=REMOTE_TIMEOUT, allow_redirects=False)
-    gate.refused = Refused
-    return gate
+    tree: object  # the corrected element tree WeasyPrint laid out (pagination.serialize: its HTML)
 
 
 def preload() -> None:
@@ -79,44 +53,39 @@ def preload() -> None:
     import weasyprint  # noqa: F401
 
 
-def render(html: str, base_url: str, roots: list[Path], allow_remote: bool = False,
-           timeout: float = 300.0, strict: bool = False, epoch: int | None = None,
-           variant: str | None = None, attach: tuple = (), remember: bool = True) -> Rendered:
-    """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes.
-
-    `timeout` bounds the whole layout (pathological CSS can make it run for hours); `strict`
-    turns the renderer's warnings (an unknown CSS property, say) into failures; `remember`
-    starts from the corrections an earlier build of the same HTML needed (see cache.py)."""
+def render(document: Document, settings: Settings) -> Rendered:
+    """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes."""
     from weasyprint import HTML
 
-    gate = _gate(roots, allow_remote)
-    source = HTML(string=html, base_url=base_url, url_fetcher=gate)
+    fetcher = gate(list(settings.roots), settings.allow_remote)
+    source = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
     corrector = Corrector(source.etree_element)
-    memory = cache.key(html, rules()) if remember else None
+    memory = cache.key(document.html, rules()) if settings.remember else None
     if memory:
         corrector.replay(cache.get("layout", memory))
+    variant, level = settings.variant, logging.WARNING if settings.strict else logging.ERROR
     try:
-        with _time_limit(timeout), _errors_fail(logging.WARNING if strict else logging.ERROR):
+        with _time_limit(settings.timeout), _errors_fail(level):
             images: dict = {}  # decoded once, not on every layout pass
-            document = source.render(cache=images)
-            while corrector.correct(document):
-                document = source.render(cache=images)
+            laid_out = source.render(cache=images)
+            while corrector.correct(laid_out):
+                laid_out = source.render(cache=images)
             if memory:
                 cache.put("layout", memory, corrector.log)
-            placement = corrector.placement(document)
-            findings = inspect(document)
-            names = [item.name for item in attach]
-            xmp.extend(document.metadata, html.encode(), names, MANIFEST if MANIFEST in names else None,
-                       variant)
-            with _source_date(epoch), _notes_tagged():
-                pdf = document.write_pdf(finisher=functools.partial(_finish, variant),
-                                         **_variant_options(variant, attach, epoch))
-    except gate.refused as exc:
+            placement = corrector.placement(laid_out)
+            findings = read_findings(laid_out)
+            names = [item.name for item in settings.attachments]
+            xmp.extend(laid_out.metadata, document.html.encode(), names,
+                       MANIFEST if MANIFEST in names else None, variant)
+            with _source_date(settings.epoch), tagging.notes_tagged():
+                pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant),
+                                         **_variant_options(variant, settings.attachments, settings.epoch))
+    except fetcher.refused as exc:
         raise InputError([Problem("resource", 0, str(exc))]) from None
     if placement.displaced:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
-    _check(pdf)
-    return Rendered(pdf, len(document.pages), placement, corrector.passes, findings, source.etree_element)
+    _opens(pdf)
+    return Rendered(pdf, len(laid_out.pages), placement, corrector.passes, findings, source.etree_element)
 
 
 def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> dict:
@@ -141,8 +110,8 @@ def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> d
 
 def _finish(variant: str | None, document, pdf) -> None:
     """Last touches before WeasyPrint serialises: an XMP packet for plain PDFs (it writes one
-    only for variants), the ID every tagged note needs in PDF/UA (Matterhorn 19-003), and
-    what validators ask of every variant (conformance.finish)."""
+    only for variants), page order for right-to-left briefs, note IDs (tagging.number_notes),
+    and what validators ask of every variant (conformance.finish)."""
     import pydyf
 
     if not variant:
@@ -152,32 +121,8 @@ def _finish(variant: str | None, document, pdf) -> None:
         preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         preferences["Direction"] = "/R2L"
         pdf.catalog["ViewerPreferences"] = preferences
-    elements = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructElem"]
-    notes = [o for o in elements if o.get("S") == "/Note"]
-    if notes:
-        names = pydyf.Array()
-        for number, note in enumerate(notes, start=1):
-            note["ID"] = pydyf.String(f"note-{number}")
-            names.extend([note["ID"], note.reference])
-        root = next(o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot")
-        root["IDTree"] = pydyf.Dictionary({"Names": names})  # sorted by conformance.finish
+    tagging.number_notes(pdf)
     conformance.finish(pdf)
-
-
-@contextmanager
-def _notes_tagged():
-    """Tag `bk-note` elements /Note: WeasyPrint maps HTML tags to PDF tags and knows no notes."""
-    from weasyprint.pdf import tags
-
-    original = getattr(tags, "_get_pdf_tag", None)
-    if original is None:  # another WeasyPrint: notes stay /NonStruct, the rest is unchanged
-        yield
-        return
-    tags._get_pdf_tag = lambda tag: "Note" if tag == "bk-note" else original(tag)
-    try:
-        yield
-    finally:
-        tags._get_pdf_tag = original
 
 
 @contextmanager
@@ -226,7 +171,7 @@ def _time_limit(seconds: float):
         raise RenderError(f"the layout took longer than {seconds:g} s (raise --timeout)")
 
 
-def _check(pdf: bytes) -> None:
+def _opens(pdf: bytes) -> None:
     """The bytes are a PDF that opens and has pages, before they replace anything."""
     import pikepdf
 

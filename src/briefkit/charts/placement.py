@@ -22,9 +22,9 @@ from typing import Any
 
 from babel.dates import format_date
 
-from . import logger
-from .citations import locale_of
-from .models import Event, PartialDate, Timeline
+from .. import logger
+from ..citations import locale_of
+from ..models import Event, PartialDate, Timeline
 
 #: Figure width in inches; the house style's CSS scales the SVG to the text width.
 WIDTH = 6.5

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from . import csl
 from .errors import Problems, StyleError
-from .importers import read_events
+from .events import read_events
 from .models import Brief, Material, Source, Timeline
-from .readers import Unreadable, parse_yaml, read_text, validate
+from .parsing import Unreadable, parse_yaml, read_text, validate
 
 #: The names tried, in order, when brief.yaml does not name the events or sources file.
 EVENT_FILES = ("events.yaml", "events.yml", "events.csv", "events.json")
@@ -143,7 +143,7 @@ def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
         source = validate(Source, item, path, lines, problems, prefix=(index,), line=lines.get((index,), 0))
         if source is None:
             continue
-        for line, message in csl.check(item, lines, (index,)):
+        for line, message in csl.problems(item, lines, (index,)):
             problems.add(path, line, message)
         if source.id in sources:
             problems.add(path, lines.get((index,), 0), f"duplicate source id {source.id!r}")

@@ -1,0 +1,77 @@
+"""A brief's charts, one per `timeline` block: from the cache, or drawn while the engine loads."""
+
+from __future__ import annotations
+
+from .. import cache, logger
+from ..commentary import Body
+from ..models import Material
+from ..styles import Style
+from .timeline import Chart, timeline_svg
+
+
+def draw(material: Material, body: Body, style: Style, remember: bool = True) -> dict[int, Chart]:
+    """One chart per `timeline` block, by the block's index; an unchanged chart comes from the
+    cache, keyed by everything it depends on (a watch-mode edit of the text redraws none).
+    The engine is loaded while the others are drawn (see _draw)."""
+    from importlib.metadata import version
+
+    drawn, wanted, keys = {}, {}, {}
+    for index, block in enumerate(body.blocks):
+        if block.kind != "timeline":
+            continue
+        sheets = [(str(path), path.read_bytes().hex()) for path in style.chart_styles]
+        fonts = [(str(font.path), font.path.stat().st_mtime_ns) for font in style.fonts]
+        key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
+                              style.chart_font, material.brief.language, version("matplotlib"))))
+        known = cache.get("charts", key) if remember else None
+        if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
+            drawn[index] = Chart(**known)
+            continue
+        keys[index] = key
+        wanted[index] = (material.timeline, block.options, style.chart_styles,
+                         [f.path for f in style.fonts], style.chart_font, material.brief.language)
+    for index, chart in _draw(wanted).items():
+        drawn[index] = chart
+        if remember:
+            cache.put("charts", keys[index], vars(chart))
+    return drawn
+
+
+def stand_ins(body: Body) -> dict[int, Chart]:
+    """Empty charts for every `timeline` block: the templates fill without drawing anything."""
+    return {i: Chart("<svg></svg>", "chart", None) for i, block in enumerate(body.blocks)
+            if block.kind == "timeline"}
+
+
+def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
+    """Draw charts and load the engine. In a fresh process the charts go to a forked one, so
+    Matplotlib's import and drawing take the other core while this one imports the engine
+    (about a second of a cold build). They are drawn here instead where forking is unsafe
+    (other threads; macOS and Windows, where Python does not fork by default) or gains
+    nothing (the libraries already loaded: watch mode, batch workers), or if the fork fails."""
+    import multiprocessing
+    import sys
+    import threading
+
+    from ..pdf.engine import preload
+
+    fresh = not {"matplotlib", "weasyprint"} & set(sys.modules) and threading.active_count() == 1
+    if wanted and fresh and sys.platform.startswith("linux"):
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            future = pool.submit(_draw_here, wanted)
+            preload()
+            try:
+                drawn = future.result()
+                logger.debug("%d chart(s) drawn in a second process", len(drawn))
+                return drawn
+            except Exception as error:  # drawn again below, where an error keeps its type
+                logger.debug("drawing charts in a second process failed (%s); drawing here", error)
+    drawn = _draw_here(wanted)
+    preload()
+    return drawn
+
+
+def _draw_here(wanted: dict[int, tuple]) -> dict[int, Chart]:
+    return {index: timeline_svg(*args) for index, args in wanted.items()}

@@ -1,0 +1,44 @@
+"""Checks across a brief's files, once each file has been read on its own."""
+
+from __future__ import annotations
+
+from . import blocks, commentary, coverage, logger
+from .commentary import Body
+from .errors import Problems
+from .models import TAGGED, Material
+from .styles import Style
+
+
+def check_material(material: Material, body: Body, problems: Problems, allow_remote: bool) -> None:
+    """What the files say to each other: links of the short Markdown fields (by the commentary's
+    rules), what each block selects from the events, and sources no text cites (a warning)."""
+    for file, line, field_name, text in coverage.texts(material):
+        if field_name in coverage.MARKDOWN and text:
+            for message in commentary.link_problems(text, material.folder, allow_remote):
+                problems.add(file, line, message)
+    cited = {key for group in body.cites for key, _ in group}
+    for block in body.blocks:
+        for key, message in blocks.check_selection(block.kind, material.timeline, block.options,
+                                                   material.events_file):
+            problems.add(material.commentary_file, block.line_of(key), message)
+        if block.kind == "chronology":
+            cited.update(key for event in blocks.select(material.timeline, block.options)
+                         for key in event.sources)
+    for key, source in material.sources.items():
+        if key not in cited:
+            logger.warning("%s:%d: source %r is never cited", material.sources_file, source.line, key)
+
+
+def check_styled(material: Material, body: Body, style: Style, variant: str | None, strict: bool,
+                 problems: Problems) -> None:
+    """What the chosen style and variant ask of the brief: letters its fonts have (a warning,
+    an error under --strict), and alt text for every image of a tagged variant."""
+    for file, line, message in coverage.uncovered(material, [font.path for font in style.fonts], style.name):
+        if strict:
+            problems.add(file, line, message)
+        else:
+            logger.warning("%s:%d: %s", file, line, message)
+    if variant in TAGGED:
+        for line in body.unlabelled:
+            problems.add(material.commentary_file, line, f"{variant} needs alt text for every image: "
+                         "write ![what it shows](file)")
