@@ -25,3 +25,48 @@ MINIMAL = {
 def run(runner: CliRunner, *args: str):
     """Invoke `briefkit ARGS`; click's result with output and exit code."""
     return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def build(runner: CliRunner, folder: Path, into: Path, *args: str):
+    """`briefkit build FOLDER -o INTO/out.pdf ARGS`: click's result and the PDF's path."""
+    out = into / "out.pdf"
+    return run(runner, "build", str(folder), "-o", str(out), *args), out
+
+
+def fails(result, out: Path, code: int, *says: str) -> str:
+    """The command exited CODE with no traceback, said each phrase, and left no PDF at OUT."""
+    assert result.exit_code == code, result.output
+    assert "unexpected error" not in result.output, result.output
+    for phrase in says:
+        assert phrase in result.output, f"{phrase!r} not in:\n{result.output}"
+    assert not out.exists()
+    return result.output
+
+
+def check_finds(runner: CliRunner, folder: Path, *expected: str) -> str:
+    """`briefkit check` exits 1 and names every `file:line: message` fragment given."""
+    result = run(runner, "check", str(folder))
+    assert result.exit_code == 1, result.output
+    assert "unexpected error" not in result.output
+    for fragment in expected:
+        assert fragment in result.output, f"{fragment!r} not in:\n{result.output}"
+    return result.output
+
+
+def html_of(folder: Path, style: str | None = None) -> str:
+    """The HTML the templates make of FOLDER, with stand-in charts and no layout: what a template,
+    style or citation test reads (a PDF build is for what only the pages show)."""
+    from briefkit.build import Options, prepare
+    from briefkit.charts.figures import stand_ins
+    from briefkit.document import compose
+
+    prepared = prepare(folder, Options(style=style))
+    return compose(prepared.material, prepared.body, stand_ins(prepared.body), prepared.style).html
+
+
+def text_of(html: str) -> str:
+    """HTML's text, tags removed and entities read."""
+    import html as entities
+    import re
+
+    return entities.unescape(re.sub(r"<[^>]+>", "", html))

@@ -195,9 +195,9 @@ def test_an_even_spread_gets_one_panel():
 
 @pytest.mark.parametrize("name, timeline, least", [
     ("sample", sample(), 24),
-    ("200 events", generated(200), 25),
-    ("1,000 events", generated(1000), 25),
-    ("200 even", generated(200, seed=3, dense=False), 12),
+    pytest.param("200 events", generated(200), 25, marks=pytest.mark.slow),  # stress: sizes
+    pytest.param("1,000 events", generated(1000), 25, marks=pytest.mark.slow),
+    pytest.param("200 even", generated(200, seed=3, dense=False), 12, marks=pytest.mark.slow),
 ])
 def test_no_label_overlaps_another_a_marker_a_stem_or_the_line(name, timeline, least):
     found, labels = collisions(timeline)

@@ -8,7 +8,6 @@ import page
 import pdfua
 import pikepdf
 import pytest
-from click.testing import CliRunner
 from support import MINIMAL, run
 from test_scripts import BRIEFS as SCRIPTS
 
@@ -16,6 +15,8 @@ from briefkit.build import Options, build
 from briefkit.pdf.conformance import PROFILES
 
 VARIANTS = list(PROFILES)
+#: Tests over every brief in every variant (25 builds).
+matrix = pytest.mark.slow
 
 #: A brief made to stress the trees: more than ten notes (note-10 sorts before note-2), events
 #: with ids in two scripts (anchors in ASCII and UTF-16), a chronology table.
@@ -32,32 +33,37 @@ TREES = {
 }
 
 
+#: The briefs of the matrix: the sample, `briefkit new`'s starter, the tree brief, Hindi and Dari.
+NAMES = ("sample", "starter", "trees", *SCRIPTS)
+
+
 @pytest.fixture(scope="module")
-def briefs(tmp_path_factory, sample):
-    """The sample, a starter brief and the tree brief, each built in every variant."""
-    root = tmp_path_factory.mktemp("variants")
-    assert run(CliRunner(), "new", str(root / "starter")).exit_code == 0
-    trees = root / "trees"
-    trees.mkdir()
-    for name, text in {**MINIMAL, **TREES}.items():
-        (trees / name).write_text(textwrap.dedent(text), encoding="utf-8")
-    folders = {"sample": sample["folder"], "starter": root / "starter", "trees": trees}
-    for language, files in SCRIPTS.items():  # Devanagari and Arabic script, in the shipped fonts
-        folders[language] = root / language
-        folders[language].mkdir()
-        for name, text in files.items():
-            (folders[language] / name).write_text(text, encoding="utf-8")
-    built = {}
-    for name, folder in folders.items():
-        for variant in VARIANTS:
-            out = root / f"{name}-{variant.replace('/', '-')}.pdf"
-            build(folder, Options(output=out, pdf_variant=variant))
-            built[name, variant] = out
-    return built
+def briefs(shared, sample, runner):
+    """The sample, a starter brief, the tree brief, a Hindi and a Dari brief, each built in
+    every variant (once a run, whichever worker asks first)."""
+
+    def make(root):
+        assert run(runner, "new", str(root / "starter")).exit_code == 0
+        for language, files in {"trees": {**MINIMAL, **TREES}, **SCRIPTS}.items():
+            (root / language).mkdir()
+            for name, text in files.items():
+                (root / language / name).write_text(textwrap.dedent(text), encoding="utf-8")
+        for name in NAMES:
+            folder = sample["folder"] if name == "sample" else root / name
+            for variant in VARIANTS:
+                build(folder, Options(output=root / _pdf(name, variant), pdf_variant=variant))
+
+    root = shared("conformance", make)
+    return {(name, variant): root / _pdf(name, variant) for name in NAMES for variant in VARIANTS}
+
+
+def _pdf(name: str, variant: str) -> str:
+    return f"{name}-{variant.replace('/', '-')}.pdf"
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("brief", ["sample", "starter", "trees", "hi", "fa-AF"])
+@matrix
 def test_every_variant_passes_its_profiles_with_no_failed_rule(briefs, brief, variant):
     for profile in PROFILES[variant]:
         report = page.validate_pdf(str(briefs[brief, variant]), profile=profile)
@@ -67,12 +73,14 @@ def test_every_variant_passes_its_profiles_with_no_failed_rule(briefs, brief, va
 
 @pytest.mark.parametrize("variant", [v for v in VARIANTS if "a-3b" not in v and "a-3u" not in v])
 @pytest.mark.parametrize("brief", ["sample", "starter", "trees", "hi", "fa-AF"])
+@matrix
 def test_tagged_variants_have_no_pdfua_finding(briefs, brief, variant):
     report = pdfua.validate(str(briefs[brief, variant]))
     assert [f"{f.rule_id}: {f.message}" for f in report.findings] == []
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
+@matrix
 def test_libqpdf_finds_nothing_to_repair(briefs, variant):
     for brief in ("sample", "starter", "trees", "hi", "fa-AF"):
         with pikepdf.open(briefs[brief, variant]) as pdf:
@@ -80,6 +88,7 @@ def test_libqpdf_finds_nothing_to_repair(briefs, variant):
 
 
 @pytest.mark.parametrize("variant", ["pdf/a-3a+ua-1", "pdf/a-3b"])
+@matrix
 def test_every_name_and_number_tree_is_sorted(briefs, variant):
     with pikepdf.open(briefs["trees", variant]) as pdf:
         trees = [pdf.Root.Names[kind] for kind in pdf.Root.get("/Names", {}).keys()]
@@ -96,6 +105,7 @@ def test_every_name_and_number_tree_is_sorted(briefs, variant):
             assert numbers == sorted(numbers)
 
 
+@matrix
 def test_destinations_are_ascii_and_every_link_finds_its_own(briefs):
     """Anchors in any script are named in ASCII, where byte and Unicode order agree."""
     with pikepdf.open(briefs["trees", "pdf/ua-1"]) as pdf:
@@ -107,6 +117,7 @@ def test_destinations_are_ascii_and_every_link_finds_its_own(briefs):
     assert links and set(links) <= set(dests)
 
 
+@matrix
 def test_table_header_cells_say_what_they_head(briefs):
     with pikepdf.open(briefs["trees", "pdf/ua-1"]) as pdf:
         scopes = [str(o.A.Scope) for o in pdf.objects
@@ -114,6 +125,7 @@ def test_table_header_cells_say_what_they_head(briefs):
     assert scopes and set(scopes) == {"/Column"}
 
 
+@matrix
 def test_the_xmp_packet_is_plain_text(briefs):
     for variant in VARIANTS:
         with pikepdf.open(briefs["sample", variant]) as pdf:
@@ -122,11 +134,13 @@ def test_the_xmp_packet_is_plain_text(briefs):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
+@matrix
 def test_verify_accepts_every_variant(briefs, runner, variant):
     result = run(runner, "verify", str(briefs["starter", variant]))
     assert result.exit_code == 0 and result.output.endswith(": ok\n"), result.output
 
 
+@matrix
 def test_verify_names_the_rules_a_broken_archive_fails(briefs, runner, tmp_path):
     broken = tmp_path / "no-intent.pdf"
     with pikepdf.open(briefs["starter", "pdf/a-3b"]) as pdf:
@@ -138,6 +152,7 @@ def test_verify_names_the_rules_a_broken_archive_fails(briefs, runner, tmp_path)
     assert "declares PDF/A-3b but has no output intent" in result.output
 
 
+@matrix
 def test_verify_rejects_a_truncated_file(briefs, runner, tmp_path):
     whole = briefs["sample", "pdf/a-3a+ua-1"].read_bytes()
     for cut in (len(whole) // 2, len(whole) - 300):

@@ -15,10 +15,10 @@ from briefkit.pdf.attachments import MANIFEST
 
 
 @pytest.fixture(scope="module")
-def archival(tmp_path_factory, sample):
-    out = tmp_path_factory.mktemp("pdfa") / "brief.pdf"
-    build(sample["folder"], Options(output=out, pdf_variant="pdf/a-3b"))
-    return out
+def archival(shared, sample):
+    """The sample as PDF/A-3b, built once a run."""
+    make = lambda out: build(sample["folder"], Options(output=out / "brief.pdf", pdf_variant="pdf/a-3b"))  # noqa: E731
+    return shared("archival", make) / "brief.pdf"
 
 
 def test_pdfa3_declares_itself_and_carries_an_output_intent(archival):
@@ -26,6 +26,13 @@ def test_pdfa3_declares_itself_and_carries_an_output_intent(archival):
         with pdf.open_metadata() as xmp:
             assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("3", "B")
         assert "/OutputIntents" in pdf.Root
+
+
+def test_the_archival_sample_passes_an_independent_validator(archival):
+    """The quick check; test_conformance.py runs every brief in every variant (slow)."""
+    from briefkit.pdf.conformance import validate
+
+    assert validate(archival, ["3b"]) == []
 
 
 def test_pdfa3_attaches_the_data_behind_the_brief(archival, runner, tmp_path):

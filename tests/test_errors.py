@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from support import run
+from support import build, fails, html_of, run
 
 SOURCES = textwrap.dedent("""\
     - id: reuters-2025
@@ -28,17 +28,8 @@ COMMENTARY_CITING_BOTH = "One claim.[@reuters-2025]\n\nAnother.[@crs-2003]\n"
 
 def build_fails(runner, folder: Path, *where: str, says: str | tuple[str, ...]):
     """Build FOLDER, expect exit 1, each `file:line` in WHERE, the phrase(s) SAYS, no PDF."""
-    out = folder.parent / "out.pdf"
-    result = run(runner, "build", str(folder), "-o", str(out))
-    output = result.output
-    assert result.exit_code == 1, output
-    assert "unexpected error" not in output, output
-    for place in where:
-        assert place in output, f"{place!r} not named in:\n{output}"
-    for phrase in (says,) if isinstance(says, str) else says:
-        assert phrase in output, f"{phrase!r} not in:\n{output}"
-    assert not out.exists()
-    return output
+    result, out = build(runner, folder, folder.parent)
+    return fails(result, out, 1, *where, *((says,) if isinstance(says, str) else says))
 
 
 # --- brief.yaml ---------------------------------------------------------------------------
@@ -425,14 +416,11 @@ def test_uncited_source_only_warns(runner, make_brief, tmp_path):
     (False, "Some &lt;b&gt;Raw&lt;/b&gt; text."),
     (True, "Some <b>Raw</b> text."),
 ], ids=["escaped-by-default", "allow_html"])
-def test_raw_html_in_commentary(runner, make_brief, tmp_path, allow, shown):
+def test_raw_html_in_commentary(make_brief, allow, shown):
     brief = "title: A Brief\ndate: 2026-02-01\n" + ("allow_html: true\n" if allow else "")
     folder = make_brief({"brief.yaml": brief,
                          "commentary.md": 'Some <b>Raw</b> text.\n'})
-    html = tmp_path / "out.html"
-    result = run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf"), "--html", str(html))
-    assert result.exit_code == 0, result.output
-    page = html.read_text(encoding="utf-8")
+    page = html_of(folder)
     assert shown in page
     if not allow:
         assert "<b>Raw" not in page

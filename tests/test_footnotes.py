@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import readback
 import stress
@@ -9,19 +11,37 @@ import stress
 from briefkit.build import Options, build
 from briefkit.pdf import pagination
 
+pytestmark = pytest.mark.slow  # stress texts: full builds of 16-25 page briefs
+
 #: Generated briefs (16-25 pages, 80-130 long notes each) on which WeasyPrint alone prints
 #: at least one note a page after its call: measured, and asserted below so the test can fail.
 PROVOKING_SEEDS = (5, 6, 7)
 
 
 @pytest.fixture(scope="module")
-def stress_briefs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("stress")
-    folders = {}
-    for seed in PROVOKING_SEEDS:
-        folders[seed] = root / f"s{seed}"
-        stress.write(folders[seed], seed, note_words=(40, 150))
-    return folders
+def stress_briefs(shared):
+    def make(root):
+        for seed in PROVOKING_SEEDS:
+            stress.write(root / f"s{seed}", seed, note_words=(40, 150))
+
+    root = shared("stress", make)
+    return {seed: root / f"s{seed}" for seed in PROVOKING_SEEDS}
+
+
+@pytest.fixture(scope="module")
+def fixed(stress_briefs, shared):
+    """Each stress brief built by briefkit from scratch (no cache), with the HTML it laid out,
+    once a run: {seed: (pdf, html, footnotes, corrections)}."""
+
+    def make(out):
+        for seed, folder in stress_briefs.items():
+            result = build(folder, Options(output=out / f"{seed}.pdf", html=out / f"{seed}.html",
+                                           cache=False))
+            (out / f"{seed}.json").write_text(json.dumps([result.footnotes, result.corrections]))
+
+    out = shared("stress-fixed", make)
+    return {seed: (out / f"{seed}.pdf", out / f"{seed}.html", *json.loads((out / f"{seed}.json").read_text()))
+            for seed in PROVOKING_SEEDS}
 
 
 @pytest.mark.parametrize("seed", PROVOKING_SEEDS)
@@ -32,21 +52,21 @@ def test_weasyprint_alone_moves_notes_on_the_stress_text(stress_briefs, seed, mo
 
 
 @pytest.mark.parametrize("seed", PROVOKING_SEEDS)
-def test_briefkit_keeps_every_note_on_its_calls_page(stress_briefs, seed, tmp_path):
-    result = build(stress_briefs[seed], Options(output=tmp_path / "fixed.pdf"))
-    found = readback.notes(result.pdf)
-    assert len(found.calls) == result.footnotes > 60
-    assert sorted(found.notes) == sorted(found.calls) == list(range(1, result.footnotes + 1))
+def test_briefkit_keeps_every_note_on_its_calls_page(fixed, seed):
+    pdf, _, footnotes, _ = fixed[seed]
+    found = readback.notes(pdf)
+    assert len(found.calls) == footnotes > 60
+    assert sorted(found.notes) == sorted(found.calls) == list(range(1, footnotes + 1))
     assert found.off_page() == []
 
 
-def test_the_html_output_carries_the_corrections(stress_briefs, tmp_path):
+def test_the_html_output_carries_the_corrections(stress_briefs, fixed, tmp_path):
     """Bare WeasyPrint on --html prints what briefkit printed: every note on its call's page."""
     from weasyprint import HTML
 
-    folder = stress_briefs[PROVOKING_SEEDS[0]]
-    result = build(folder, Options(output=tmp_path / "built.pdf", html=tmp_path / "built.html", cache=False))
-    assert result.corrections > 0
-    HTML(filename=tmp_path / "built.html", base_url=str(folder)).write_pdf(tmp_path / "bare.pdf")
-    bare, built = readback.notes(tmp_path / "bare.pdf"), readback.notes(result.pdf)
+    seed = PROVOKING_SEEDS[0]
+    pdf, html, _, corrections = fixed[seed]
+    assert corrections > 0
+    HTML(filename=html, base_url=str(stress_briefs[seed])).write_pdf(tmp_path / "bare.pdf")
+    bare, built = readback.notes(tmp_path / "bare.pdf"), readback.notes(pdf)
     assert bare.off_page() == [] and (bare.calls, bare.notes) == (built.calls, built.notes)

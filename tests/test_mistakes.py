@@ -7,7 +7,7 @@ import shutil
 import textwrap
 
 import pytest
-from support import SAMPLE, run
+from support import SAMPLE, check_finds, run
 
 TIMELINE_AND_CHRONOLOGY = """\
     Text.[^a]
@@ -32,16 +32,6 @@ EVENTS = """\
         title: Road opened
         group: Infrastructure
     """
-
-
-def check_finds(runner, folder, *expected: str) -> str:
-    """`briefkit check` exits 1 and names every `file:line: message` fragment given."""
-    result = run(runner, "check", str(folder))
-    assert result.exit_code == 1, result.output
-    assert "unexpected error" not in result.output
-    for fragment in expected:
-        assert fragment in result.output, f"{fragment!r} not in:\n{result.output}"
-    return result.output
 
 
 def test_blocks_need_events(runner, make_brief, tmp_path):

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import zipfile
 
+import pytest
 from support import ROOT
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_templates_styles_and_the_entry_point(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
                    check=True, capture_output=True)
     [wheel] = tmp_path.glob("briefkit-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ("briefkit/templates/base.html.j2", "briefkit/templates/brief.html.j2",
-                 "briefkit/templates/citations/chicago-note.html.j2",
+                 "briefkit/templates/citations/chicago-note.html.j2", "briefkit/templates/mechanics.css",
+                 "briefkit/templates/site/index.html.j2", "briefkit/pdf/engine.py",
+                 "briefkit/charts/timeline.py",
                  "briefkit/styles/think-tank/style.yaml", "briefkit/styles/think-tank/style.css",
                  "briefkit/styles/think-tank/chart.mplstyle", "briefkit/cli.py",
                  "briefkit/fonts/noto/NotoSansDevanagari-Regular.ttf",
@@ -32,3 +38,67 @@ def test_help_loads_neither_weasyprint_nor_matplotlib():
             "print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("[]"), done.stdout
+
+
+PACKAGE = ROOT / "src" / "briefkit"
+
+
+def _module(path) -> str:
+    return ".".join(("briefkit", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
+
+
+def _imports(path) -> set[str]:
+    """briefkit modules `path` imports when it is imported (imports inside functions wait)."""
+    name = _module(path)
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+            target = f"{base}.{node.module}" if node.module else base
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    modules = {_module(p) for p in PACKAGE.rglob("*.py")}
+    return {m for m in found if m in modules and m != name and m != "briefkit"}
+
+
+def test_no_import_cycle_among_the_modules():
+    graph = {_module(p): _imports(p) for p in PACKAGE.rglob("*.py")}
+    state: dict[str, str] = {}
+
+    def visit(module, path):
+        state[module] = "open"
+        for target in sorted(graph[module]):
+            assert state.get(target) != "open", "import cycle: " + " -> ".join(path + [target])
+            if target not in state:
+                visit(target, path + [target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert "briefkit.pdf.engine" in graph["briefkit.build"]  # the walk reads real imports
+
+
+def test_weasyprint_and_its_private_names_are_used_only_under_pdf():
+    private = re.compile(r"_page_box|weasyprint\.(?:pdf|layout|formatting_structure|svg)|tags\._get_pdf_tag"
+                         r"|^\s*(?:from|import) weasyprint", re.M)
+    outside = [str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+               if p.parent.name != "pdf" and private.search(p.read_text())]
+    assert outside == []
+    assert private.search((PACKAGE / "pdf" / "engine.py").read_text())  # the pattern finds real uses
+
+
+def test_the_packages_init_files_are_empty():
+    assert (PACKAGE / "pdf" / "__init__.py").read_text() == ""
+    assert (PACKAGE / "charts" / "__init__.py").read_text() == ""
+
+
+def test_the_readme_module_map_names_every_module():
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## How the code is laid out"):]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("| `"))
+    modules = {str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py") if not p.name.startswith("__")}
+    named = set(re.findall(r"`([\w/]+\.py)`", table))
+    assert modules - named == set(), "modules missing from the README's map"
+    assert named - modules == set(), "the README's map names modules that do not exist"

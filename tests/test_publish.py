@@ -14,12 +14,9 @@ from support import SAMPLE, run
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    from click.testing import CliRunner
-
+def site(tmp_path_factory, runner):
     root = tmp_path_factory.mktemp("series")
     shutil.copytree(SAMPLE, root / "russia")
-    runner = CliRunner()
     assert run(runner, "new", str(root / "gulf-shipping")).exit_code == 0
     site = root / "site"
     first = run(runner, "publish", str(root / "russia"), str(root / "gulf-shipping"), "-o", str(site),
@@ -71,6 +68,7 @@ def served(site):
 
 @pytest.mark.skipif(not shutil.which("chromium") or not shutil.which("chromedriver"),
                     reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+@pytest.mark.slow
 def test_the_catalogue_in_a_real_browser(served):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
@@ -99,3 +97,20 @@ def test_the_catalogue_in_a_real_browser(served):
         assert "The Taliban-Russia Re-Connect" in text and "7 pages" in text
     finally:
         driver.quit()
+
+
+def test_a_style_restyles_the_catalogue(site, runner, tmp_path):
+    """The catalogue template follows the style chain like a brief's templates: a house style
+    gives `site/index.html.j2`, extends the built-in one and overrides one block."""
+    style = tmp_path / "house"
+    (style / "templates" / "site").mkdir(parents=True)
+    (style / "style.yaml").write_text("extends: think-tank\n")
+    (style / "templates" / "site" / "index.html.j2").write_text(
+        '{% extends "base/site/index.html.j2" %}\n'
+        '{% block header %}<p class="masthead">Meridian House</p>{{ super() }}{% endblock %}\n')
+    out = tmp_path / "site"
+    brief = str(site["root"] / "gulf-shipping")
+    result = run(runner, "publish", brief, "-o", str(out), "--style", str(style))
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text()
+    assert '<p class="masthead">Meridian House</p><header>' in index and 'class="brief"' in index

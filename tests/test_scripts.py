@@ -41,16 +41,14 @@ FONTS = {"hi": ("Noto-Serif-Devanagari", "Noto-Sans-Devanagari"), "fa-AF": ("Not
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    from click.testing import CliRunner
-
+def built(tmp_path_factory, runner):
     root, pdfs = tmp_path_factory.mktemp("scripts"), {}
     for language, files in BRIEFS.items():
         folder = root / language
         folder.mkdir()
         for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
-        result = run(CliRunner(), "build", str(folder), "-o", str(root / f"{language}.pdf"))
+        result = run(runner, "build", str(folder), "-o", str(root / f"{language}.pdf"))
         assert result.exit_code == 0, result.output
         assert "findfont" not in result.output and "Glyph" not in result.output, result.output
         pdfs[language] = root / f"{language}.pdf"

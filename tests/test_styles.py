@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 import readback
-from support import SAMPLE, run
+from support import SAMPLE, html_of, run, text_of
 
 from briefkit import styles
 from briefkit.build import Options, build
@@ -35,20 +35,14 @@ def brief(tmp_path):
     return folder
 
 
-def html_of(folder, tmp_path, style=None, name="out"):
-    result = build(folder, Options(output=tmp_path / f"{name}.pdf", html=tmp_path / f"{name}.html",
-                                   style=style))
-    return result, (tmp_path / f"{name}.html").read_text()
-
-
 def test_a_child_that_sets_one_property_and_one_block_changes_exactly_that(brief, tmp_path):
     write_style(brief / "styles", "acme", "extends: think-tank\n", css=":root { --accent: #8a1538; }\n",
                 templates={"brief.html.j2": """\
                     {% extends "base.html.j2" %}
                     {% block closing %}<footer class="closing">Acme Ltd.</footer>{% endblock %}
                     """})
-    _, before = html_of(brief, tmp_path, name="before")
-    _, after = html_of(brief, tmp_path, style="acme", name="after")
+    before = html_of(brief)
+    after = html_of(brief, style="acme")
     changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), n=0)
                if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     added = [line[1:].strip() for line in changed if line.startswith("+") and line[1:].strip()]
@@ -81,7 +75,7 @@ def test_a_brief_local_style_wins_over_the_built_in_of_the_same_name(brief, tmp_
     style = styles.find("think-tank", brief)
     assert style.chain[0] == (brief / "styles" / "think-tank").resolve()
     assert style.chain[1] == styles.BUILTIN_STYLES / "think-tank"  # and it can extend it
-    _, html = html_of(brief, tmp_path)
+    html = html_of(brief)
     assert "--accent: #123456" in html
 
 
@@ -122,9 +116,9 @@ def test_a_missing_style_fails_the_build_with_exit_1(runner, brief, tmp_path):
 
 def test_an_author_date_format_cites_in_the_text_with_a_reference_list(brief, tmp_path):
     write_style(brief / "styles", "ad", "extends: think-tank\ncitation_format: author-date\n")
-    result, html = html_of(brief, tmp_path, style="ad")
-    text = readback.text(result.pdf)
-    assert result.footnotes == 0
+    html = html_of(brief, style="ad")
+    text = text_of(html)
+    assert "bk-note" not in html
     assert "(Neale 2018)" in text and "p. 20)" in text
     assert "References" in text and "Neale, Jonathan. 2018. “Remembering the Saur Revolution”" in text
     references = text[text.index("References"):]
@@ -143,7 +137,7 @@ def test_style_new_makes_a_child_that_builds(runner, brief, tmp_path, monkeypatc
                                                                       "--accent: #8a1538;"))
     listing = run(runner, "styles", "--brief", str(brief)).output
     assert "acme" in listing and "think-tank" in listing
-    _, html = html_of(brief, tmp_path, style="acme")
+    html = html_of(brief, style="acme")
     assert "--accent: #8a1538;" in html
     again = run(runner, "style", "new", "acme")
     assert again.exit_code == 1 and "already exists" in again.output
@@ -154,7 +148,7 @@ def test_style_keys_in_brief_yaml_are_allowed_only_with_the_style(brief, tmp_pat
                 templates={"partials/closing.html.j2": "<p class='to'>To: {{ extra.to }}</p>\n"})
     text = (brief / "brief.yaml").read_text().replace("style: think-tank", "style: memo")
     (brief / "brief.yaml").write_text(text + "to: The Council\n")
-    _, html = html_of(brief, tmp_path)
+    html = html_of(brief)
     assert "To: The Council" in html
     (brief / "brief.yaml").write_text(text.replace("style: memo", "style: think-tank") + "to: X\n")
     result = run(runner, "build", str(brief), "-o", str(tmp_path / "x.pdf"))
@@ -162,19 +156,35 @@ def test_style_keys_in_brief_yaml_are_allowed_only_with_the_style(brief, tmp_pat
 
 
 @pytest.mark.parametrize("name, says", [
-    ("think-tank", ("ISSUE BRIEF NO. 7", "SUMMARY")),
     ("policy-memo", ("MEMORANDUM", "TO: National Security Council staff", "Page 1 of")),
     ("article", ("By Eurasia Security Desk · 29 January 2026 · 9 min read", "KEY POINTS",
                  "First published on meridian.example")),
 ])
-def test_the_sample_builds_in_every_built_in_style(brief, tmp_path, name, says):
+def test_the_sample_builds_in_the_other_built_in_styles(brief, tmp_path, name, says):
+    """The other built-in styles; think-tank, the default, is test_sample.py's subject."""
     text = (brief / "brief.yaml").read_text().replace("style: think-tank", f"style: {name}")
     extra = {"policy-memo": "to: National Security Council staff\n",
              "article": "previously_published: First published on meridian.example.\n"}.get(name, "")
     (brief / "brief.yaml").write_text(text + extra)
-    result, _ = html_of(brief, tmp_path)
+    result = build(brief, Options(output=tmp_path / "out.pdf"))
     found = readback.notes(result.pdf)
     assert sorted(found.calls) == list(range(1, 22)) and found.off_page() == []
     pdf_text = readback.text(result.pdf)
     for part in says:
         assert part in pdf_text, part
+
+
+def test_a_root_style_without_the_mechanics_still_puts_notes_at_the_page_foot(brief, tmp_path):
+    """A new root style holds only its look: no `float: footnote`, no running strings, no
+    chronology rules. briefkit's mechanics layer still sets every note at the foot of the page
+    of its call and repeats the chronology's header."""
+    fonts = "".join(line + "\n" for line in (styles.BUILTIN_STYLES / "think-tank" / "style.yaml")
+                    .read_text().splitlines() if "Source S" in line and "file:" in line)
+    look = ("@page { size: A4; margin: 2cm; }\nhtml { font: 10.5pt/1.4 'Source Serif Pro'; }\n"
+            "::footnote-call { font: 7pt 'Source Sans Pro'; }\n"  # what readback.notes looks for
+            "::footnote-marker { font: 600 8pt 'Source Sans Pro'; }\n.footnote { font-size: 8pt; }\n")
+    write_style(brief / "styles", "bare", "description: typography only\nfonts:\n" + fonts, css=look)
+    result = build(brief, Options(output=tmp_path / "bare.pdf", style="bare"))
+    found = readback.notes(result.pdf)
+    assert sorted(found.calls) == list(range(1, 22)) and found.off_page() == []
+    assert "float: footnote" not in (styles.BUILTIN_STYLES / "think-tank" / "style.css").read_text()

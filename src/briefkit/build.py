@@ -71,14 +71,15 @@ def prepare(folder: Path, options: Options) -> Prepared:
     return Prepared(folder, material, body, style, variant, [p for p in inputs if p])
 
 
-def build(folder: Path, options: Options | None = None) -> Result:
+def build(folder: Path, options: Options | None = None, prepared: Prepared | None = None) -> Result:
+    """Build one brief; `prepared`, when the caller has read it already (publish, watch)."""
     options = options or Options()
     clock = _Clock()
-    prepared = prepare(folder, options)
+    prepared = prepared or prepare(folder, options)
     target = output.target(options.output or output.default_path(prepared.material.brief), prepared.inputs)
     html_target = output.target(options.html, prepared.inputs) if options.html else None
     clock.lap("prepare")
-    rendered = render(prepared, options)
+    rendered = typeset(prepared, options)
     clock.lap("render")
     if html_target:
         output.write(html_target, pagination.serialize(rendered.tree).encode())
@@ -89,7 +90,7 @@ def build(folder: Path, options: Options | None = None) -> Result:
                   rendered.fixes, clock.laps)
 
 
-def render(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> engine.Rendered:
+def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> engine.Rendered:
     """Charts, the filled templates and the laid-out PDF bytes; nothing is written."""
     if charts is None:
         charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, templating
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker, inline
 from .models import Material
-from .styles import BUILTIN_TEMPLATES, Style
+from .styles import Style
 
 #: The entry template; a style overrides any template by giving one of the same name.
 ENTRY_TEMPLATE = "brief.html.j2"
@@ -66,13 +66,8 @@ def _number_notes(page: str, cites: list, citer: Citer) -> str:
 
 
 def environment(style: Style) -> jinja2.Environment:
-    """Templates from the style chain, then the built-ins; `base/NAME` is always the built-in."""
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader([str(d) for d in style.template_dirs]),
-        jinja2.PrefixLoader({"base": jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES))}),
-    ])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True)
+    """Templates from the style chain, then the built-ins (templating.ChainLoader)."""
+    env = templating.environment(style.template_dirs, trim_blocks=True, lstrip_blocks=True)
     env.filters["markdown"] = inline
     return env
 
@@ -88,6 +83,11 @@ def font_faces(style: Style) -> str:
 
 def compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
     """Fill the templates; figures and chronologies go where their fenced blocks stood."""
+    with templating.reported():
+        return _compose(material, body, charts, style)
+
+
+def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
     brief, env = material.brief, environment(style)
     citer = Citer(material.sources, env.get_template(
         f"citations/{style.settings['citation_format']}.html.j2").module, brief.language)

@@ -60,11 +60,11 @@ def _summary_length(prepared, report: Report) -> None:
 
 def _layout(prepared, options: Options, report: Report) -> None:
     """Render (nothing is written) and read the pages: budget, notes, headings, lines, alt text."""
-    from .build import render
+    from .build import typeset
     from .charts.figures import draw
 
     charts = draw(prepared.material, prepared.body, prepared.style, options.cache)
-    rendered = render(prepared, options, charts)
+    rendered = typeset(prepared, options, charts)
     report.pages = rendered.pages
     where = prepared.folder / "brief.yaml"
     budget = prepared.material.brief.max_pages or prepared.style.settings.get("max_pages")

@@ -8,12 +8,11 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-import jinja2
-
 from . import __version__, logger, output
 from .build import Options, build, prepare
 from .citations import human_date
 from .errors import BriefError, InputError, Problem
+from .styles import Style
 
 STATE = ".briefkit-publish.json"  # what each PDF was built from, to skip unchanged briefs
 THUMB_WIDTH = 300  # pixels
@@ -48,11 +47,11 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     (site / "thumbs").mkdir(exist_ok=True)
     state_file = site / STATE
     state = _read_state(state_file)
-    entries, rebuilt, failures = [], [], []
+    entries, rebuilt, failures, chains = [], [], [], set()
     for folder in folders:
         key = str(folder.resolve())
         try:
-            entry, built = _publish_one(folder, site, options, state)
+            entry, built, style = _publish_one(folder, site, options, state)
         except BriefError as error:
             failures += getattr(error, "problems", None) or [Problem(folder, 0, error.message)]
             kept = state["entries"].get(key)
@@ -64,11 +63,12 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
             continue
         state["entries"][key] = asdict(entry)
         entries.append(entry)
+        chains.add(tuple(style.template_dirs))
         if built:
             rebuilt.append(folder)
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
-    _write_index(site, entries, title)
+    _write_index(site, entries, title, _catalogue_templates(chains))
     _write_feed(site, entries, title, base_url)
     output.write((site / "SHA256SUMS").resolve(),
                  "".join(f"{e.digest}  {e.pdf}\n" for e in sorted(entries, key=lambda e: e.pdf)).encode())
@@ -77,7 +77,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     return entries, rebuilt
 
 
-def _publish_one(folder: Path, site: Path, options: Options, state: dict) -> tuple[Entry, bool]:
+def _publish_one(folder: Path, site: Path, options: Options, state: dict) -> tuple[Entry, bool, Style]:
     prepared = prepare(folder, options)
     brief = prepared.material.brief
     name = output.default_path(brief).name
@@ -85,7 +85,7 @@ def _publish_one(folder: Path, site: Path, options: Options, state: dict) -> tup
     key = _fingerprint(prepared, options)
     built = not (pdf_path.is_file() and state["built"].get(name) == key)
     if built:
-        build(folder, replace(options, output=pdf_path, html=None))
+        build(folder, replace(options, output=pdf_path, html=None), prepared)
         state["built"][name] = key
     thumbnail = site / "thumbs" / (pdf_path.stem + ".png")
     if built or not thumbnail.is_file():
@@ -99,7 +99,7 @@ def _publish_one(folder: Path, site: Path, options: Options, state: dict) -> tup
         number=brief.number or "", authors=", ".join(a.name for a in brief.authors), summary=summary,
         pdf=name, thumbnail=f"thumbs/{thumbnail.name}", thumb_width=width, thumb_height=height,
         pages=_pages(pdf_path), size=f"{len(data) / 1024:.0f} KB", digest=hashlib.sha256(data).hexdigest(),
-    ), built
+    ), built, prepared.style
 
 
 def _read_state(path: Path) -> dict:
@@ -149,12 +149,23 @@ def _pages(pdf_path: Path) -> int:
         return len(pdf.pages)
 
 
-def _write_index(site: Path, entries: list[Entry], title: str) -> None:
+def _catalogue_templates(chains: set[tuple[Path, ...]]) -> list[Path]:
+    """The catalogue follows the briefs' style chain (with --style, the one every brief has); a
+    series in several styles gets the built-in catalogue, as no one style speaks for it."""
     from .styles import BUILTIN_TEMPLATES
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
-    html = env.get_template("site/index.html.j2").render(title=title, entries=entries)
+    if len(chains) == 1:
+        return list(next(iter(chains)))
+    if chains:
+        logger.info("the briefs use %d styles; the catalogue uses the built-in template", len(chains))
+    return [BUILTIN_TEMPLATES]
+
+
+def _write_index(site: Path, entries: list[Entry], title: str, templates: list[Path]) -> None:
+    from .templating import environment, reported
+
+    with reported():
+        html = environment(templates).get_template("site/index.html.j2").render(title=title, entries=entries)
     output.write((site / "index.html").resolve(), html.encode())
 
 

@@ -19,6 +19,9 @@ _HERE = Path(__file__).resolve().parent
 BUILTIN_ROOT = _HERE if (_HERE / "templates").is_dir() else _HERE.parents[1]
 BUILTIN_TEMPLATES = BUILTIN_ROOT / "templates"
 BUILTIN_STYLES = BUILTIN_ROOT / "styles"
+#: The CSS the templates and the code rely on (notes at the page foot, running heads, the
+#: chronology's repeated header...): the first layer of every style, so a style carries only its look.
+MECHANICS = BUILTIN_TEMPLATES / "mechanics.css"
 
 #: style.yaml keys and their defaults; a child inherits any key it does not set.
 STYLE_DEFAULTS: dict[str, Any] = {
@@ -59,11 +62,12 @@ class Style:
     logo: Path | None = None
 
     def css(self, mirrored: bool = False) -> str:
-        """The CSS layers, root style first: each folder's style.css, then its style.yaml knobs.
+        """The CSS layers: briefkit's mechanics, then from the root style down each folder's
+        style.css and its style.yaml knobs.
         `mirrored` (a right-to-left brief) swaps the page's left and right margin boxes, which
         CSS names physically; the rest of a style mirrors itself through `dir` and logical
         properties (text-align: start, border-inline-start...)."""
-        layers = []
+        layers = [MECHANICS.read_text(encoding="utf-8")]
         for folder, data in zip(reversed(self.chain), reversed(self.own), strict=True):
             if (folder / "style.css").is_file():
                 text = (folder / "style.css").read_text(encoding="utf-8")

@@ -10,9 +10,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 import readback
+from support import build, check_finds, fails, run
 
 from briefkit import parsing
-from briefkit.cli import main
 
 BRIEF = """\
 title: {title}
@@ -22,25 +22,8 @@ authors:
 {extra}"""
 
 
-def run(runner, *args):
-    return runner.invoke(main, list(args), catch_exceptions=False)
-
-
 def brief_yaml(title="A Brief", extra=""):
     return BRIEF.format(title=title, extra=extra)
-
-
-def build(runner, folder, tmp_path, *args):
-    out = tmp_path / "out.pdf"
-    return run(runner, "build", str(folder), "-o", str(out), *args), out
-
-
-def fails(result, out, code, *says):
-    assert result.exit_code == code, result.output
-    assert "unexpected error" not in result.output
-    for text in says:
-        assert text in result.output, result.output
-    assert not out.exists()
 
 
 # --- the resource gate: files ---------------------------------------------------------------
@@ -296,24 +279,18 @@ def test_a_missing_folder_is_a_usage_error(runner, tmp_path):
 def test_files_outside_the_brief_are_not_read(runner, make_brief, canary, reads):
     folder = make_brief({"brief.yaml": f"title: T\ndate: 2026-02-01\nevents: {canary}\n"
                                        "sources: ../secret/canary.png\n"})
-    _check_finds(runner, folder, "brief.yaml:3: ", "brief.yaml:4: ", "is outside the brief folder")
+    check_finds(runner, folder, "brief.yaml:3: ", "brief.yaml:4: ", "is outside the brief folder")
     assert str(canary) not in reads
 
 
 def test_a_symbolic_link_out_of_the_brief_is_not_followed(runner, make_brief, canary, reads):
     folder = make_brief()
     (folder / "events.yaml").symlink_to(canary)
-    _check_finds(runner, folder, "events.yaml: events.yaml: the file is outside the brief folder")
+    check_finds(runner, folder, "events.yaml: events.yaml: the file is outside the brief folder")
     assert str(canary) not in reads
 
 
-def _check_finds(runner, folder, *expected):
-    result = run(runner, "check", str(folder))
-    assert result.exit_code == 1 and "unexpected error" not in result.output, result.output
-    for fragment in expected:
-        assert fragment in result.output, result.output
-
-
+@pytest.mark.slow  # stress: 20,000 pieces each
 @pytest.mark.parametrize("piece", ["[^", "[@a[^", "[", "![", "*a"])
 def test_pathological_markdown_parses_in_linear_time(piece):
     """`[^[^[^...` once made the footnote rule scan to the paragraph's end from every `[^`

@@ -7,6 +7,7 @@ import os
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,6 +16,8 @@ from briefkit.build import Options, build
 from briefkit.commentary import parse
 from briefkit.errors import BriefError, InputError, Problems
 from briefkit.reading import load
+
+pytestmark = pytest.mark.slow  # fuzz: thousands of generated inputs
 
 #: Examples per property; CI runs the full count, BRIEFKIT_FUZZ overrides it.
 EXAMPLES = int(os.environ.get("BRIEFKIT_FUZZ", 2000))
