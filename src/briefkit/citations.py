@@ -50,7 +50,7 @@ def _csl_date(value: Any) -> PartialDate | None:
         return None
 
 
-def _names(people: Any) -> tuple[str, str, str]:
+def _names(people: Any, conjunction: str = "and") -> tuple[str, str, str]:
     """Full names for a first note, family names for the short form, and the names of a
     reference list entry (first author inverted: "Neale, Jonathan")."""
     full, short, inverted = [], [], []
@@ -64,15 +64,16 @@ def _names(people: Any) -> tuple[str, str, str]:
         inverted.append(full[-1] if inverted or literal or not given else f"{family}, {given}")
 
     def join(names: list[str]) -> str:
-        return "".join(names) if len(names) < 2 else ", ".join(names[:-1]) + " and " + names[-1]
+        return "".join(names) if len(names) < 2 else ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
 
     return join(full), join(short), join(inverted)
 
 
-def prepare(source: Source, language: str) -> dict[str, Any]:
-    """The CSL item as the citation templates read it: names joined, dates written out."""
+def prepare(source: Source, language: str, conjunction: str = "and") -> dict[str, Any]:
+    """The CSL item as the citation templates read it: names joined (`conjunction` before the
+    last, in the brief's language), dates written out."""
     csl = source.csl()
-    authors, short_authors, inverted_authors = _names(csl.get("author"))
+    authors, short_authors, inverted_authors = _names(csl.get("author"), conjunction)
     issued = _csl_date(csl.get("issued"))
     title = csl.get("title") or source.id
     # Any CSL field a format reads but the item lacks is None, not a template error.
@@ -106,14 +107,14 @@ def _shorten(title: str, words: int = 4) -> str:
 class Citer:
     """Formats citations with one style's macros and remembers which sources were cited."""
 
-    def __init__(self, sources: dict[str, Source], macros: Any, language: str):
+    def __init__(self, sources: dict[str, Source], macros: Any, language: str, conjunction: str = "and"):
         self.sources = sources
         # The citation format's template module: note(item, locator, first), separator(),
         # terminator(), and for author-date formats `kind = "in-text"`, opening() and
         # reference(item).
         self.macros = macros
         self.in_text = getattr(macros, "kind", "note") == "in-text"
-        self.language = language
+        self.language, self.conjunction = language, conjunction
         self.cited: list[str] = []
 
     def note(self, cites: list[tuple[str, str]]) -> Markup:
@@ -122,7 +123,7 @@ class Citer:
         for key, locator in cites:
             first = key not in self.cited
             self.cited.append(key)
-            item = prepare(self.sources[key], self.language)
+            item = prepare(self.sources[key], self.language, self.conjunction)
             parts.append(Markup(self.macros.note(item, locator.strip(), first)).strip())
         opening = Markup(self.macros.opening()) if hasattr(self.macros, "opening") else Markup("")
         return opening + Markup(self.macros.separator()).join(parts) + Markup(self.macros.terminator())
@@ -132,7 +133,8 @@ class Citer:
         if not self.in_text:
             return []
         # Same author and year: by title (Chicago 15.18), then by key, so equal inputs give equal bytes.
-        items = sorted((prepare(self.sources[k], self.language) for k in sorted(keys) if k in self.sources),
+        items = sorted((prepare(self.sources[k], self.language, self.conjunction)
+                        for k in sorted(keys) if k in self.sources),
                        key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0,
                                          _sort_key(str(item["title"]))))
         return [Markup(self.macros.reference(item)).strip() for item in items]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, templating
+from . import __version__, templating, translations
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
@@ -65,11 +65,27 @@ def _number_notes(page: str, cites: list, citer: Citer) -> str:
     return _NOTES.sub(replace, page)
 
 
-def environment(style: Style) -> jinja2.Environment:
-    """Templates from the style chain, then the built-ins (templating.ChainLoader)."""
-    env = templating.environment(style.template_dirs, trim_blocks=True, lstrip_blocks=True)
+def environment(style: Style, language: str = "en") -> jinja2.Environment:
+    """Templates from the style chain, then the built-ins (templating.ChainLoader); `_()`,
+    `ngettext()` and `pgettext()` give briefkit's words in `language` (translations.py)."""
+    env = templating.environment(style.template_dirs, trim_blocks=True, lstrip_blocks=True,
+                                 extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations.words(language, style.settings["labels"]), newstyle=True)
     env.filters["markdown"] = inline
     return env
+
+
+def words_css(language: str, style: Style) -> str:
+    """The words CSS prints (`content: var(--bk-figure) " " counter(figure)`), as custom
+    properties a style may still set itself."""
+    words = translations.words(language, style.settings["labels"])
+    values = {"figure": words.gettext("Figure"), "page": words.gettext("Page"),
+              "of": words.pgettext("page N of M", "of")}
+    return ":root { " + " ".join(f"--bk-{name}: {_css_string(text)};" for name, text in values.items()) + " }"
+
+
+def _css_string(text: str) -> str:
+    return '"' + "".join(f"\\{ord(c):x} " if c in '"\\\n<' else c for c in text) + '"'
 
 
 def font_faces(style: Style) -> str:
@@ -88,9 +104,10 @@ def compose(material: Material, body: Body, charts: dict[int, Chart], style: Sty
 
 
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
-    brief, env = material.brief, environment(style)
-    citer = Citer(material.sources, env.get_template(
-        f"citations/{style.settings['citation_format']}.html.j2").module, brief.language)
+    brief, env = material.brief, environment(style, material.brief.language)
+    words = translations.words(brief.language, style.settings["labels"])
+    citer = Citer(material.sources, env.get_template(f"citations/{style.settings['citation_format']}.html.j2")
+                  .module, brief.language, words.gettext("and"))
     cites = list(body.cites)
 
     def block(match: re.Match) -> str:
@@ -124,7 +141,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
         "date": human_date(brief.date, brief.language),
-        "css": Markup(font_faces(style) + "\n" + style.css(mirrored=brief.text_direction == "rtl")),
+        "css": Markup("\n".join((font_faces(style), words_css(brief.language, style),
+                                  style.css(mirrored=brief.text_direction == "rtl")))),
         "style": style.settings,
         "logo": style.logo.as_uri() if style.logo else None,
         "reading_minutes": max(1, round(len(material.commentary.split()) / READING_SPEED)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import csl
+from . import csl, translations
 from .errors import Problems, StyleError
 from .events import read_events
 from .models import Brief, Material, Source, Timeline
@@ -49,6 +49,8 @@ def load(folder: Path, problems: Problems,
     if data is not None:
         extra = {key: data.pop(key) for key in list(data) if key in own}
         brief = validate(Brief, data, brief_file, lines, problems, extra=extra)
+    if brief is not None and "series" not in brief.model_fields_set:  # the default, in the brief's language
+        brief = brief.model_copy(update={"series": translations.words(brief.language).gettext("Issue Brief")})
     brief = brief or _salvage(data or {})
 
     commentary_file = folder / brief.commentary

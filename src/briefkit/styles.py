@@ -39,6 +39,7 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "max_pages": None,  # page budget for `briefkit check --layout`; a brief's max_pages wins
     "summary_words": None,  # the most words the summary box may hold
     "pdf_variant": None,  # one of models.VARIANTS, for every brief in this style
+    "labels": {},  # briefkit's own words, e.g. {Summary: At a glance, ru: {Summary: Коротко}}
 }
 
 
@@ -118,6 +119,8 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
         own.append(data)
         for key, value in data.items():
             settings.setdefault(key, value)
+        # labels merge down the chain: a child changes one word and keeps its parent's others
+        settings["labels"] = {**(data.get("labels") or {}), **settings.get("labels", {})}
         fonts = [_font(folder, spec) for spec in data.get("fonts", [])] + fonts
         if logo is None and data.get("logo"):
             logo = _inside(folder, data["logo"], "logo")

@@ -21,15 +21,16 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
             continue
         sheets = [(str(path), path.read_bytes().hex()) for path in style.chart_styles]
         fonts = [(str(font.path), font.path.stat().st_mtime_ns) for font in style.fonts]
+        labels = style.settings["labels"]
         key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
-                              style.chart_font, material.brief.language, version("matplotlib"))))
+                              style.chart_font, material.brief.language, labels, version("matplotlib"))))
         known = cache.get("charts", key) if remember else None
         if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
             drawn[index] = Chart(**known)
             continue
         keys[index] = key
         wanted[index] = (material.timeline, block.options, style.chart_styles,
-                         [f.path for f in style.fonts], style.chart_font, material.brief.language)
+                         [f.path for f in style.fonts], style.chart_font, material.brief.language, labels)
     for index, chart in _draw(wanted).items():
         drawn[index] = chart
         if remember:

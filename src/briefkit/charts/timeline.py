@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import logging
 import math
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import translations
 from ..blocks import select
 from ..citations import human_date
 from ..models import Event, Timeline
@@ -66,25 +68,34 @@ class Chart:
     caption: str | None
 
 
-def describe(events: Sequence[Event], language: str, zoom: Sequence[Event] = ()) -> str:
-    """Alt text that says what the chart shows, for screen readers and the PDF's tags."""
+def describe(events: Sequence[Event], language: str, zoom: Sequence[Event] = (),
+             labels: dict | None = None) -> str:
+    """Alt text that says what the chart shows, for screen readers and the PDF's tags, in the
+    brief's language (translations.py; a style's `labels` first)."""
+    words = translations.words(language, labels)
     if not events:
-        return "An empty timeline."
-    first, last = events[0].date, events[-1].date
+        return words.gettext("An empty timeline.")
+    day = functools.partial(human_date, language=language)
+    text = words.ngettext("Timeline of %(count)d event, %(start)s to %(end)s",
+                          "Timeline of %(count)d events, %(start)s to %(end)s", len(events)) % {
+        "count": len(events), "start": day(events[0].date), "end": day(events[-1].date)}
     groups = sorted({e.group for e in events if e.group})
-    text = (f"Timeline of {len(events)} events, {human_date(first, language)} to "
-            f"{human_date(last, language)}")
     if groups:
-        text += f", in {len(groups)} groups: {', '.join(groups)}"
+        text += words.ngettext(", in %(count)d group: %(names)s", ", in %(count)d groups: %(names)s",
+                               len(groups)) % {"count": len(groups), "names": ", ".join(groups)}
     if zoom:
-        text += (f"; a second panel enlarges {human_date(zoom[0].date, language)} to "
-                 f"{human_date(zoom[-1].date, language)} ({len(zoom)} events)")
-    highlights = [f"{human_date(e.date, language)}: {e.title}" for e in events if e.importance == "high"]
-    return text + (". Key events: " + "; ".join(highlights) + "." if highlights else ".")
+        text += words.ngettext("; a second panel enlarges %(start)s to %(end)s (%(count)d event)",
+                               "; a second panel enlarges %(start)s to %(end)s (%(count)d events)",
+                               len(zoom)) % {"start": day(zoom[0].date), "end": day(zoom[-1].date),
+                                             "count": len(zoom)}
+    highlights = "; ".join(f"{day(e.date)}: {e.title}" for e in events if e.importance == "high")
+    if highlights:
+        return text + words.gettext(". Key events: %(events)s.") % {"events": highlights}
+    return text + words.pgettext("sentence end", ".")
 
 
 def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path],
-                 fonts: list[Path], font_family: str, language: str) -> Chart:
+                 fonts: list[Path], font_family: str, language: str, labels: dict | None = None) -> Chart:
     """Draw the events of one `timeline` block as an SVG string."""
     import matplotlib
 
@@ -93,24 +104,25 @@ def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list
     # Labels in Arabic, Devanagari... are drawn as outlines Matplotlib has shaped: as SVG text
     # WeasyPrint would print them letter by letter. The alt text then carries every label.
     shaped = any(map(needs_shaping, texts))
-    with figure(timeline, options, style_sheets, fonts, font_family, language) as (fig, alt):
+    with figure(timeline, options, style_sheets, fonts, font_family, language, labels) as (fig, alt):
         buffer = io.StringIO()
         with matplotlib.rc_context({"svg.fonttype": "path"} if shaped else {}):
             fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: it is inlined in HTML
     if shaped:
-        alt += " Events: " + "; ".join(f"{human_date(e.date, language)}: {e.title}" for e in events) + "."
-    caption = options.get("caption") or _caption(events)
+        every = "; ".join(f"{human_date(e.date, language)}: {e.title}" for e in events)
+        alt += " " + translations.words(language, labels).gettext("Events: %(events)s.") % {"events": every}
+    caption = options.get("caption") or _caption(events, translations.words(language, labels))
     return Chart(svg, options.get("alt") or alt, caption)
 
 
-def _caption(events: Sequence[Event]) -> str | None:
+def _caption(events: Sequence[Event], words: translations.Words) -> str | None:
     """A caption for a chart the author gave none, so the figure is still numbered."""
     if not events:
         return None
     years = sorted({events[0].date.year, events[-1].date.year})
-    return "Timeline of events, " + "–".join(map(str, years))
+    return words.gettext("Timeline of events, %(years)s") % {"years": "–".join(map(str, years))}
 
 
 def preload() -> None:
@@ -122,7 +134,7 @@ def preload() -> None:
 
 @contextlib.contextmanager
 def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path], fonts: list[Path],
-           font_family: str, language: str) -> Iterator[tuple[Any, str]]:
+           font_family: str, language: str, labels: dict | None = None) -> Iterator[tuple[Any, str]]:
     """The chart as a Matplotlib figure inside the style's settings (to save or to measure),
     and its alt text."""
     # A bare Figure on an Agg canvas (it measures text; savefig still writes SVG, PDF or PNG),
@@ -149,7 +161,7 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
         fig = Figure(figsize=(WIDTH, 3))
         FigureCanvasAgg(fig)
         zoomed = _draw(fig, events, timeline, options, language)
-        yield fig, describe(events, language, zoomed)
+        yield fig, describe(events, language, zoomed, labels)
 
 
 def _draw(fig, events: list[Event], timeline: Timeline, options: dict[str, Any],
