@@ -108,3 +108,40 @@ def test_the_chart_alt_text_follows_the_languages_plural_forms():
     assert describe(events(21), "ru").startswith("Хронология: 21 событие, 2000 — 2020")
     assert describe(events(1), "en").startswith("Timeline of 1 event, 2000 to 2000")
     assert describe(events(3), "hi").endswith("।")
+
+
+@pytest.mark.parametrize("language, date, counters", [
+    ("fa-AF", "۲۹ جنوری ۲۰۲۶", "persian"), ("hi", "२९ जनवरी २०२६", "devanagari"),
+    ("ar", "٢٩ يناير ٢٠٢٦", "arabic-indic"), ("en", "29 January 2026", "decimal"),
+])
+def test_native_digits_for_dates_and_counters(make_brief, language, date, counters):
+    folder = _brief(make_brief, language, {"brief.yaml": BRIEFS["fa-AF"]["brief.yaml"].replace(
+        "language: fa-AF", f"language: {language}") + "digits: native\n"})
+    html = html_of(folder)
+    assert f">{date}<" in html and f"--bk-digits: {counters};" in html
+    assert "روسیه در سال 2025" in html  # the author's own digits stay as written
+
+
+def test_the_briefs_digits_win_over_the_styles(make_brief):
+    folder = _brief(make_brief, "fa-AF", {"brief.yaml": BRIEFS["fa-AF"]["brief.yaml"] + "digits: latin\n"})
+    style = folder / "styles" / "native"
+    style.mkdir(parents=True)
+    (style / "style.yaml").write_text("extends: think-tank\ndigits: native\n")
+    assert ">29 جنوری 2026<" in html_of(folder, style="native")
+    (folder / "brief.yaml").write_text(BRIEFS["fa-AF"]["brief.yaml"])
+    assert ">۲۹ جنوری ۲۰۲۶<" in html_of(folder, style="native")
+    (style / "style.yaml").write_text("extends: think-tank\ndigits: arabic\n")
+    with pytest.raises(Exception, match="digits 'arabic' is not latin or native"):
+        html_of(folder, style="native")
+
+
+def test_a_dari_brief_in_native_digits_prints_them_on_the_page(make_brief, tmp_path):
+    from briefkit.build import Options, build
+
+    folder = _brief(make_brief, "fa-AF", {"brief.yaml": BRIEFS["fa-AF"]["brief.yaml"] + "digits: native\n"})
+    result = build(folder, Options(output=tmp_path / "fa.pdf"))
+    import pypdfium2
+
+    text = pypdfium2.PdfDocument(str(result.pdf))[0].get_textpage().get_text_range()
+    for number in ("۲۰۲۶", "۲۰۲۱", "۱ / ۱"):  # the date, the chronology, the page number
+        assert number in text, number

@@ -20,10 +20,14 @@ DATE_PATTERNS = {"day": "d MMMM y", "month": "LLLL y", "year": "y"}
 LOCALE_ALIASES = {"prs": "fa_AF", "prs_AF": "fa_AF"}
 
 
-def human_date(value: Any, language: str = "en", precision: str | None = None) -> str:
-    """A date as readers write it, at the precision it was given: 3 July 2025, July 2025, 2025."""
+def human_date(value: Any, language: str = "en", precision: str | None = None, native: bool = False) -> str:
+    """A date as readers write it, at the precision it was given: 3 July 2025, July 2025, 2025;
+    `native`: in the language's own digits."""
+    from .translations import digits
+
     date = PartialDate.parse(value)
-    return format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale_of(language))
+    text = format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale_of(language))
+    return digits(text, language, native)
 
 
 @functools.cache
@@ -69,7 +73,7 @@ def _names(people: Any, conjunction: str = "and") -> tuple[str, str, str]:
     return join(full), join(short), join(inverted)
 
 
-def prepare(source: Source, language: str, conjunction: str = "and") -> dict[str, Any]:
+def prepare(source: Source, language: str, conjunction: str = "and", native: bool = False) -> dict[str, Any]:
     """The CSL item as the citation templates read it: names joined (`conjunction` before the
     last, in the brief's language), dates written out."""
     csl = source.csl()
@@ -88,7 +92,7 @@ def prepare(source: Source, language: str, conjunction: str = "and") -> dict[str
         "short_title": csl.get("title-short") or csl.get("shortTitle") or _shorten(title),
         "container": csl.get("container-title"),
         "collection": " ".join(str(csl[k]) for k in ("collection-title", "number") if csl.get(k)),
-        "date": human_date(issued, language) if issued else None,
+        "date": human_date(issued, language, native=native) if issued else None,
         "year": issued.year if issued else None,
         "url": csl.get("URL"),
     })
@@ -107,14 +111,15 @@ def _shorten(title: str, words: int = 4) -> str:
 class Citer:
     """Formats citations with one style's macros and remembers which sources were cited."""
 
-    def __init__(self, sources: dict[str, Source], macros: Any, language: str, conjunction: str = "and"):
+    def __init__(self, sources: dict[str, Source], macros: Any, language: str, conjunction: str = "and",
+                 native: bool = False):
         self.sources = sources
         # The citation format's template module: note(item, locator, first), separator(),
         # terminator(), and for author-date formats `kind = "in-text"`, opening() and
         # reference(item).
         self.macros = macros
         self.in_text = getattr(macros, "kind", "note") == "in-text"
-        self.language, self.conjunction = language, conjunction
+        self.language, self.conjunction, self.native = language, conjunction, native
         self.cited: list[str] = []
 
     def note(self, cites: list[tuple[str, str]]) -> Markup:
@@ -123,7 +128,7 @@ class Citer:
         for key, locator in cites:
             first = key not in self.cited
             self.cited.append(key)
-            item = prepare(self.sources[key], self.language, self.conjunction)
+            item = prepare(self.sources[key], self.language, self.conjunction, self.native)
             parts.append(Markup(self.macros.note(item, locator.strip(), first)).strip())
         opening = Markup(self.macros.opening()) if hasattr(self.macros, "opening") else Markup("")
         return opening + Markup(self.macros.separator()).join(parts) + Markup(self.macros.terminator())
@@ -133,7 +138,7 @@ class Citer:
         if not self.in_text:
             return []
         # Same author and year: by title (Chicago 15.18), then by key, so equal inputs give equal bytes.
-        items = sorted((prepare(self.sources[k], self.language, self.conjunction)
+        items = sorted((prepare(self.sources[k], self.language, self.conjunction, self.native)
                         for k in sorted(keys) if k in self.sources),
                        key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0,
                                          _sort_key(str(item["title"]))))

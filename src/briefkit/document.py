@@ -34,7 +34,7 @@ class Document:
     base_url: str
 
 
-def _number_notes(page: str, cites: list, citer: Citer) -> str:
+def _number_notes(page: str, cites: list, citer: Citer, number_text=str) -> str:
     """Format citations in reading order, so a source's first citation gets the full form.
 
     In a note format each citation in the text becomes a footnote; in an author-date format it
@@ -52,7 +52,7 @@ def _number_notes(page: str, cites: list, citer: Citer) -> str:
         keys = [key for key, _ in group]
         if role == "row" and not in_text and all(key in note_of for key in keys):
             refs = sorted({note_of[key] for key in keys})
-            return "".join(f'<a class="note-ref" href="#note-{n}">{n}</a>' for n in refs)
+            return "".join(f'<a class="note-ref" href="#note-{n}">{number_text(n)}</a>' for n in refs)
         text = citer.note(group)
         if role == "inline" or in_text:
             # The leading space is collapsed by HTML when the author already typed one.
@@ -75,13 +75,19 @@ def environment(style: Style, language: str = "en") -> jinja2.Environment:
     return env
 
 
-def words_css(language: str, style: Style) -> str:
-    """The words CSS prints (`content: var(--bk-figure) " " counter(figure)`), as custom
-    properties a style may still set itself."""
+def words_css(language: str, style: Style, native: bool = False) -> str:
+    """The words CSS prints (`content: var(--bk-figure) " " counter(figure, var(--bk-digits))`),
+    and the digits of its counters, as custom properties a style may still set itself."""
     words = translations.words(language, style.settings["labels"])
     values = {"figure": words.gettext("Figure"), "page": words.gettext("Page"),
               "of": words.pgettext("page N of M", "of")}
-    return ":root { " + " ".join(f"--bk-{name}: {_css_string(text)};" for name, text in values.items()) + " }"
+    css = " ".join(f"--bk-{name}: {_css_string(text)};" for name, text in values.items())
+    return f":root {{ {css} --bk-digits: {translations.counter_style(language, native)}; }}"
+
+
+def native_digits(brief, style: Style) -> bool:
+    """Whether dates and numbers take the language's own digits: the brief's `digits:`, else the style's."""
+    return (brief.digits or style.settings["digits"]) == "native"
 
 
 def _css_string(text: str) -> str:
@@ -106,8 +112,9 @@ def compose(material: Material, body: Body, charts: dict[int, Chart], style: Sty
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
     brief, env = material.brief, environment(style, material.brief.language)
     words = translations.words(brief.language, style.settings["labels"])
+    native = native_digits(brief, style)
     citer = Citer(material.sources, env.get_template(f"citations/{style.settings['citation_format']}.html.j2")
-                  .module, brief.language, words.gettext("and"))
+                  .module, brief.language, words.gettext("and"), native)
     cites = list(body.cites)
 
     def block(match: re.Match) -> str:
@@ -125,7 +132,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
             if event.sources:
                 cites.append([(key, "") for key in event.sources])
                 marker = cite_marker(len(cites) - 1, "row")
-            rows.append({"date": human_date(event.date, brief.language), "event": event,
+            rows.append({"date": human_date(event.date, brief.language, native=native), "event": event,
                          "text": inline(event.text), "note": Markup(marker)})
         return env.get_template("partials/chronology.html.j2").render(
             rows=rows, caption=spec.options.get("caption"))
@@ -140,8 +147,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "summary": inline(brief.summary),
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
-        "date": human_date(brief.date, brief.language),
-        "css": Markup("\n".join((font_faces(style), words_css(brief.language, style),
+        "date": human_date(brief.date, brief.language, native=native),
+        "css": Markup("\n".join((font_faces(style), words_css(brief.language, style, native),
                                   style.css(mirrored=brief.text_direction == "rtl")))),
         "style": style.settings,
         "logo": style.logo.as_uri() if style.logo else None,
@@ -149,5 +156,5 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "generator": f"briefkit {__version__}",
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
-    page = _number_notes(page, cites, citer)
+    page = _number_notes(page, cites, citer, lambda n: translations.digits(str(n), brief.language, native))
     return Document(page, material.folder.resolve().as_uri() + "/")

@@ -156,6 +156,8 @@ class Brief(_Model):
     allow_html: bool = False
     #: Page budget checked by `briefkit check --layout` (the style may set one too).
     max_pages: int | None = Field(None, gt=0)
+    #: native: dates, page, note and figure numbers in the language's digits (۱۴۰۴, १२३); default: the style's
+    digits: Literal["latin", "native"] | None = None
     #: `--pdf-variant` wins; the style may set one too.
     pdf_variant: Variant | None = None
     #: Keys declared by the house style for its own templates.

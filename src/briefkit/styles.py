@@ -40,6 +40,7 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "summary_words": None,  # the most words the summary box may hold
     "pdf_variant": None,  # one of models.VARIANTS, for every brief in this style
     "labels": {},  # briefkit's own words, e.g. {Summary: At a glance, ru: {Summary: Коротко}}
+    "digits": "latin",  # or native: dates and numbers in the language's digits; a brief's `digits:` wins
 }
 
 
@@ -194,6 +195,9 @@ def _read(path: Path) -> dict[str, Any]:
     if unknown:
         hint = did_you_mean(unknown[0], STYLE_DEFAULTS) or f"; known: {', '.join(STYLE_DEFAULTS)}"
         raise StyleError(f"{path}:{lines.get((unknown[0],), 0)}: unknown key {unknown[0]!r}{hint}")
+    if data.get("digits") not in (None, "latin", "native"):
+        raise StyleError(f"{path}:{lines.get(('digits',), 0)}: digits {data['digits']!r} "
+                         "is not latin or native")
     if data.get("pdf_variant") not in (None, *VARIANTS):
         raise StyleError(f"{path}:{lines.get(('pdf_variant',), 0)}: pdf_variant {data['pdf_variant']!r} "
                          f"is not one of {', '.join(VARIANTS)}")

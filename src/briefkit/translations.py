@@ -89,3 +89,36 @@ def _compiled(path: Path) -> gettext.GNUTranslations:
     write_mo(buffer, po)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+#: CLDR's native numbering systems: the digit zero, and WeasyPrint's counter style of the same digits.
+NUMBERING = {"arab": (0x660, "arabic-indic"), "arabext": (0x6F0, "persian"), "deva": (0x966, "devanagari"),
+             "beng": (0x9E6, "bengali"), "guru": (0xA66, "gurmukhi"), "gujr": (0xAE6, "gujarati"),
+             "orya": (0xB66, "oriya"), "tamldec": (0xBE6, "tamil"), "telu": (0xC66, "telugu"),
+             "knda": (0xCE6, "kannada"), "mlym": (0xD66, "malayalam"), "thai": (0xE50, "thai"),
+             "laoo": (0xED0, "lao"), "mymr": (0x1040, "myanmar"), "khmr": (0x17E0, "khmer"),
+             "tibt": (0xF20, "tibetan")}
+
+
+@functools.cache
+def _native_system(language: str) -> str | None:
+    from .citations import locale_of
+
+    system = locale_of(language).other_numbering_systems.get("native", "latn")
+    return system if system in NUMBERING else None
+
+
+def digits(text: str, language: str, native: bool) -> str:
+    """`text` with 0-9 in the language's native digits (۰-۹ for Persian, ०-९ for Hindi) when
+    `native` and the language has digits of its own; unchanged otherwise."""
+    system = _native_system(language) if native else None
+    if system is None:
+        return text
+    zero = NUMBERING[system][0]
+    return text.translate({ord("0") + n: zero + n for n in range(10)})
+
+
+def counter_style(language: str, native: bool) -> str:
+    """The CSS counter style for page, note and figure numbers."""
+    system = _native_system(language) if native else None
+    return NUMBERING[system][1] if system else "decimal"

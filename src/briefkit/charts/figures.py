@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import cache, logger
 from ..commentary import Body
+from ..document import native_digits
 from ..models import Material
 from ..styles import Style
 from .timeline import Chart, timeline_svg
@@ -21,16 +22,18 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
             continue
         sheets = [(str(path), path.read_bytes().hex()) for path in style.chart_styles]
         fonts = [(str(font.path), font.path.stat().st_mtime_ns) for font in style.fonts]
-        labels = style.settings["labels"]
+        labels, native = style.settings["labels"], native_digits(material.brief, style)
         key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
-                              style.chart_font, material.brief.language, labels, version("matplotlib"))))
+                              style.chart_font, material.brief.language, labels, native,
+                              version("matplotlib"))))
         known = cache.get("charts", key) if remember else None
         if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
             drawn[index] = Chart(**known)
             continue
         keys[index] = key
         wanted[index] = (material.timeline, block.options, style.chart_styles,
-                         [f.path for f in style.fonts], style.chart_font, material.brief.language, labels)
+                         [f.path for f in style.fonts], style.chart_font, material.brief.language,
+                         labels, native)
     for index, chart in _draw(wanted).items():
         drawn[index] = chart
         if remember:

@@ -25,6 +25,7 @@ from babel.dates import format_date
 from .. import logger
 from ..citations import locale_of
 from ..models import Event, PartialDate, Timeline
+from ..translations import digits
 
 #: Figure width in inches; the house style's CSS scales the SVG to the text width.
 WIDTH = 6.5
@@ -207,6 +208,7 @@ class Layout:
     look: Look
     metrics: Metrics
     language: str
+    native: bool  # dates in the language's own digits
     offset: float  # Matplotlib's number for 1970-01-01: a style may move the epoch
     width: float = WIDTH * 72 - 2 * MARGIN  # points, each panel
     line: float = 0.0  # a label line's height
@@ -286,6 +288,7 @@ def _label(event: Event, x: float, lay: Layout) -> Label:
     look, metrics = lay.look, lay.metrics
     pattern = DATE_PATTERNS[event.date.precision]
     date = format_date(event.date.start(), pattern, locale=locale_of(lay.language))
+    date = digits(date, lay.language, lay.native)
     space = DATE_GAP * look.label.get_size_in_points()
     lead = metrics.width(date, look.date) + space
     for limit in (LABEL_WIDTH * f for f in (1, 1.25, 1.5, 2, 2.5, 3)):

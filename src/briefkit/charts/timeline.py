@@ -69,13 +69,13 @@ class Chart:
 
 
 def describe(events: Sequence[Event], language: str, zoom: Sequence[Event] = (),
-             labels: dict | None = None) -> str:
+             labels: dict | None = None, native: bool = False) -> str:
     """Alt text that says what the chart shows, for screen readers and the PDF's tags, in the
     brief's language (translations.py; a style's `labels` first)."""
     words = translations.words(language, labels)
     if not events:
         return words.gettext("An empty timeline.")
-    day = functools.partial(human_date, language=language)
+    day = functools.partial(human_date, language=language, native=native)
     text = words.ngettext("Timeline of %(count)d event, %(start)s to %(end)s",
                           "Timeline of %(count)d events, %(start)s to %(end)s", len(events)) % {
         "count": len(events), "start": day(events[0].date), "end": day(events[-1].date)}
@@ -95,7 +95,8 @@ def describe(events: Sequence[Event], language: str, zoom: Sequence[Event] = (),
 
 
 def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path],
-                 fonts: list[Path], font_family: str, language: str, labels: dict | None = None) -> Chart:
+                 fonts: list[Path], font_family: str, language: str, labels: dict | None = None,
+                 native: bool = False) -> Chart:
     """Draw the events of one `timeline` block as an SVG string."""
     import matplotlib
 
@@ -104,25 +105,26 @@ def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list
     # Labels in Arabic, Devanagari... are drawn as outlines Matplotlib has shaped: as SVG text
     # WeasyPrint would print them letter by letter. The alt text then carries every label.
     shaped = any(map(needs_shaping, texts))
-    with figure(timeline, options, style_sheets, fonts, font_family, language, labels) as (fig, alt):
+    with figure(timeline, options, style_sheets, fonts, font_family, language, labels, native) as (fig, alt):
         buffer = io.StringIO()
         with matplotlib.rc_context({"svg.fonttype": "path"} if shaped else {}):
             fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: it is inlined in HTML
     if shaped:
-        every = "; ".join(f"{human_date(e.date, language)}: {e.title}" for e in events)
+        every = "; ".join(f"{human_date(e.date, language, native=native)}: {e.title}" for e in events)
         alt += " " + translations.words(language, labels).gettext("Events: %(events)s.") % {"events": every}
-    caption = options.get("caption") or _caption(events, translations.words(language, labels))
+    caption = options.get("caption") or _caption(events, translations.words(language, labels),
+                                                 lambda text: translations.digits(text, language, native))
     return Chart(svg, options.get("alt") or alt, caption)
 
 
-def _caption(events: Sequence[Event], words: translations.Words) -> str | None:
+def _caption(events: Sequence[Event], words: translations.Words, digits=str) -> str | None:
     """A caption for a chart the author gave none, so the figure is still numbered."""
     if not events:
         return None
     years = sorted({events[0].date.year, events[-1].date.year})
-    return words.gettext("Timeline of events, %(years)s") % {"years": "–".join(map(str, years))}
+    return words.gettext("Timeline of events, %(years)s") % {"years": digits("–".join(map(str, years)))}
 
 
 def preload() -> None:
@@ -134,7 +136,8 @@ def preload() -> None:
 
 @contextlib.contextmanager
 def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path], fonts: list[Path],
-           font_family: str, language: str, labels: dict | None = None) -> Iterator[tuple[Any, str]]:
+           font_family: str, language: str, labels: dict | None = None,
+           native: bool = False) -> Iterator[tuple[Any, str]]:
     """The chart as a Matplotlib figure inside the style's settings (to save or to measure),
     and its alt text."""
     # A bare Figure on an Agg canvas (it measures text; savefig still writes SVG, PDF or PNG),
@@ -160,17 +163,17 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         fig = Figure(figsize=(WIDTH, 3))
         FigureCanvasAgg(fig)
-        zoomed = _draw(fig, events, timeline, options, language)
-        yield fig, describe(events, language, zoomed, labels)
+        zoomed = _draw(fig, events, timeline, options, language, native)
+        yield fig, describe(events, language, zoomed, labels, native)
 
 
 def _draw(fig, events: list[Event], timeline: Timeline, options: dict[str, Any],
-          language: str) -> list[Event]:
+          language: str, native: bool = False) -> list[Event]:
     """Lay the chart out in points, size the figure to it and draw; returns the enlarged events."""
     import matplotlib as mpl
     import matplotlib.dates as mdates
 
-    lay = Layout(Look(list(mpl.rcParams["font.family"])), Metrics(fig), language,
+    lay = Layout(Look(list(mpl.rcParams["font.family"])), Metrics(fig), language, native,
                   float(mdates.date2num(dt.date(1970, 1, 1))))
     lo, hi = lay.extent(events) if events else (lay.num(dt.date(2000, 1, 1)), lay.num(dt.date(2001, 1, 1)))
     hi = max([hi] + [lay.num(e.end.end()) + 1 for e in events if e.end])  # spans end in sight
@@ -303,7 +306,30 @@ def _ticks(ax, panel: Panel, lay: Layout) -> None:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
         formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
     ax.xaxis.set_major_locator(_calendar_locator(locator, lay, most))
-    ax.xaxis.set_major_formatter(formatter)
+    ax.xaxis.set_major_formatter(_digits(formatter, lay) if lay.native else formatter)
+
+
+def _digits(formatter, lay: Layout):
+    """The tick labels of `formatter` in the language's own digits (`digits: native`)."""
+    import matplotlib.ticker as mticker
+
+    convert = functools.partial(translations.digits, language=lay.language, native=True)
+
+    class Native(mticker.Formatter):
+        def set_axis(self, axis):
+            super().set_axis(axis)
+            formatter.set_axis(axis)
+
+        def __call__(self, x, pos=None):
+            return convert(formatter(x, pos))
+
+        def format_ticks(self, values):
+            return [convert(text) for text in formatter.format_ticks(values)]
+
+        def get_offset(self):
+            return convert(formatter.get_offset())
+
+    return Native()
 
 
 #: Steps between year ticks, in years.
