@@ -145,3 +145,18 @@ def test_a_dari_brief_in_native_digits_prints_them_on_the_page(make_brief, tmp_p
     text = pypdfium2.PdfDocument(str(result.pdf))[0].get_textpage().get_text_range()
     for number in ("۲۰۲۶", "۲۰۲۱", "۱ / ۱"):  # the date, the chronology, the page number
         assert number in text, number
+
+
+def test_chart_ticks_and_labels_speak_the_language():
+    from briefkit import styles
+    from briefkit.charts.timeline import timeline_svg
+    from briefkit.models import Timeline
+
+    style = styles.find("think-tank")
+    args = (style.chart_styles, [f.path for f in style.fonts], style.chart_font)
+    days = ("2025-04-17", "2025-07-03", "2025-09-12", "2025-12-01")
+    timeline = Timeline(tuple(Event(date=PartialDate.parse(d), title=f"Событие {d}", line=1) for d in days))
+    chart = timeline_svg(timeline, {}, *args, "ru")
+    assert "июль" in chart.svg and "3 июл. 2025" in chart.svg and "Jul" not in chart.svg
+    assert chart.caption == "Хронология событий, 2025"
+    assert "Jul" in timeline_svg(timeline, {}, *args, "en").svg  # English keeps Matplotlib's concise dates

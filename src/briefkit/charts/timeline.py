@@ -304,9 +304,36 @@ def _ticks(ax, panel: Panel, lay: Layout) -> None:
         formatter = mdates.DateFormatter("%Y")
     else:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=most)
-        formatter = mdates.ConciseDateFormatter(locator, show_offset=False)
+        formatter = mdates.ConciseDateFormatter(locator, show_offset=False) \
+            if lay.language.split("-")[0] == "en" else _month_ticks(lay)
     ax.xaxis.set_major_locator(_calendar_locator(locator, lay, most))
     ax.xaxis.set_major_formatter(_digits(formatter, lay) if lay.native else formatter)
+
+
+def _month_ticks(lay: Layout):
+    """Tick labels in the brief's language, as Matplotlib's concise dates put them (whose month
+    names are English): the year on 1 January, the month on the 1st, else day and month."""
+    import matplotlib.ticker as mticker
+    from babel.dates import format_date
+
+    from ..citations import locale_of
+
+    locale = locale_of(lay.language)
+
+    class Months(mticker.Formatter):
+        def __call__(self, x, pos=None):
+            return self.format_ticks([x])[0]
+
+        def format_ticks(self, values):
+            days, labels = [lay.date(value) for value in values], []
+            for index, day in enumerate(days):
+                pattern = "y" if (day.month, day.day) == (1, 1) else "LLL" if day.day == 1 else "d MMM"
+                if index == 0 and pattern != "y":
+                    pattern += " y"
+                labels.append(format_date(day, pattern, locale=locale))
+            return labels
+
+    return Months()
 
 
 def _digits(formatter, lay: Layout):
