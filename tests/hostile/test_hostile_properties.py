@@ -154,7 +154,8 @@ def test_generated_events_are_drawn_or_refused_with_file_and_line(tmp_path_facto
     style = styles.find("think-tank")
     chart = charts.timeline_svg(material.timeline, body.blocks[0].options, style.chart_styles,
                                 [f.path for f in style.fonts], style.chart_font, language)
-    assert chart.svg.startswith("<svg") and chart.alt.startswith("Timeline of")
+    assert chart.svg.startswith("<svg") and chart.alt.strip()
+    assert language != "en" or chart.alt.startswith("Timeline of")  # other languages: test_translations.py
 
 
 name = st.fixed_dictionaries({}, optional={"family": any_text, "given": any_text, "literal": any_text})
