@@ -8,6 +8,8 @@ import sys
 import threading
 import time
 
+import pytest
+import yaml
 from support import run
 
 from briefkit.build import Options
@@ -20,7 +22,7 @@ def test_new_makes_a_brief_that_builds_at_once(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == ["brief.yaml", "commentary.md", "events.yaml",
                                                         "sources.yaml"]
-    assert "title: Gulf Shipping" in (folder / "brief.yaml").read_text()
+    assert 'title: "Gulf Shipping"' in (folder / "brief.yaml").read_text()
     built = run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf"))
     assert built.exit_code == 0, built.output
     assert "3 footnotes" in built.output
@@ -56,6 +58,15 @@ def test_check_layout_finds_budget_and_overfull_lines(runner, make_brief):
     assert result.exit_code == 1, result.output
     assert "pages; the budget is 1" in result.output
     assert "a line overflows by" in result.output and "xxxxxxxx" in result.output
+
+
+@pytest.mark.parametrize("name, title", [("My Brief: Ä", "My Brief: Ä"), ("it's-done", "It's Done"),
+                                         ('say "hi" # now', 'Say "hi" # Now')])
+def test_new_takes_any_folder_name_as_a_title_that_reads_back(runner, tmp_path, name, title):
+    folder = tmp_path / name
+    assert run(runner, "new", str(folder)).exit_code == 0
+    assert yaml.safe_load((folder / "brief.yaml").read_text())["title"] == title
+    assert run(runner, "check", str(folder)).exit_code == 0
 
 
 def test_a_batch_builds_the_good_briefs_and_reports_the_broken_one(runner, make_brief, tmp_path,

@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from support import ROOT, SAMPLE, html_of, run
+from support import ROOT, SAMPLE, html_of, run, text_of
 
 from briefkit import styles
 
@@ -84,3 +84,21 @@ def test_base_below_the_built_ins_is_an_error_naming_the_template(brief, runner)
     assert "styles/deep/templates/partials/cover.html.j2:1: template base/partials/nothing.html.j2 " \
         "not found" in result.output
     assert "unexpected error" not in result.output
+
+
+def test_a_citation_inside_a_note_reads_as_part_of_its_sentence(make_brief):
+    """A space after the note's own sentence, no full stop of its own before the author's
+    punctuation, and Chicago's short title for a source without an author (no ellipsis)."""
+    folder = make_brief({
+        "sources.yaml": "- id: s\n  type: book\n  title: Central Asia's Water Crisis\n"
+                        "  author: [{family: Sorensen, given: Ann}]\n  issued: 2019\n"
+                        "- id: w\n  type: report\n  title: Amu Darya Basin Water Management Study\n"
+                        "  publisher: World Bank\n  issued: 2010\n",
+        "commentary.md": "Text.[^a] More.[^b] Once.[@w, p. 3] Again.[@w, p. 33]\n\n"
+                         "[^a]: As much as the canal's length.[@s, p. 15]\n"
+                         "[^b]: See [@s, p. 16]; and [@s].\n"})
+    notes = [text_of(note) for note in re.findall(r"<bk-note[^>]*>.*?</bk-note>", html_of(folder))]
+    assert notes[0].endswith("length. Ann Sorensen, “Central Asia's Water Crisis”, 2019, p. 15.")
+    short = "Sorensen, “Central Asia's Water Crisis”"
+    assert notes[1] == f"See {short}, p. 16; and {short}."
+    assert notes[3] == "“Amu Darya Basin Water”, p. 33."

@@ -104,8 +104,8 @@ def _sort_key(name: str) -> str:
 
 
 def _shorten(title: str, words: int = 4) -> str:
-    head = title.split(":")[0].split()
-    return " ".join(head[:words]) + ("…" if len(head) > words else "")
+    """Chicago's short title (14.30): the main title, its first words (up to four), no ellipsis."""
+    return " ".join(title.split(":")[0].split()[:words])
 
 
 class Citer:
@@ -122,8 +122,9 @@ class Citer:
         self.language, self.conjunction, self.native = language, conjunction, native
         self.cited: list[str] = []
 
-    def note(self, cites: list[tuple[str, str]]) -> Markup:
-        """One footnote for a group of (key, locator) cites, e.g. from `[@a, p. 2; @b]`."""
+    def note(self, cites: list[tuple[str, str]], terminate: bool = True) -> Markup:
+        """One footnote for a group of (key, locator) cites, e.g. from `[@a, p. 2; @b]`;
+        without its closing mark (a note's full stop) when the author's punctuation follows."""
         parts = []
         for key, locator in cites:
             first = key not in self.cited
@@ -131,7 +132,8 @@ class Citer:
             item = prepare(self.sources[key], self.language, self.conjunction, self.native)
             parts.append(Markup(self.macros.note(item, locator.strip(), first)).strip())
         opening = Markup(self.macros.opening()) if hasattr(self.macros, "opening") else Markup("")
-        return opening + Markup(self.macros.separator()).join(parts) + Markup(self.macros.terminator())
+        closing = Markup(self.macros.terminator()) if terminate else Markup("")
+        return opening + Markup(self.macros.separator()).join(parts) + closing
 
     def references(self, keys: set[str]) -> list[Markup]:
         """The reference list of an author-date format, by author and year; empty for notes."""

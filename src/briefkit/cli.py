@@ -198,10 +198,12 @@ def _chart_options(start: str | None, end: str | None, groups: str | None, zoom:
 @click.option("--style", default="think-tank", show_default=True, help="The house style to start with.")
 def new(folder: Path, style: str) -> None:
     """Start a brief in FOLDER: every file, commented, ready to build."""
+    import shlex
+
     from .starter import create
 
     create(folder, style)
-    click.echo(f"{folder}: created. Next: briefkit build {folder}")
+    click.echo(f"{folder}: created. Next: briefkit build {shlex.quote(str(folder))}")
 
 
 @main.command()

@@ -24,6 +24,10 @@ READING_SPEED = 230
 _BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
 #: WORD JOINER: no line break between a word (or its punctuation) and the note call after it.
 _JOIN = "\u2060"
+#: After these, a citation inside a note ends without its own full stop.
+_PUNCTUATION = tuple(".,;:!?…")
+#: After a letter or these, it needs a space from the sentence before ("length. Sorensen").
+_CLOSING = ".,;:!?)]”’»\"'"
 #: Notes are an element of their own, not a span, so that tagged PDFs can mark them as notes.
 _NOTES = re.compile(r'<bk-note class="footnote">|<span data-cites="(\d+)" data-role="(\w+)"></span>')
 
@@ -53,10 +57,13 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str) -> str:
         if role == "row" and not in_text and all(key in note_of for key in keys):
             refs = sorted({note_of[key] for key in keys})
             return "".join(f'<a class="note-ref" href="#note-{n}">{number_text(n)}</a>' for n in refs)
+        if role == "inline" and not in_text:  # a citation inside a note: part of its sentence
+            before, after = page[match.start() - 1: match.start()], page[match.end(): match.end() + 1]
+            text = citer.note(group, terminate=after not in _PUNCTUATION)  # no "p. 16.;"
+            return (" " if before.isalnum() or before in _CLOSING else "") + str(text)
         text = citer.note(group)
-        if role == "inline" or in_text:
-            # The leading space is collapsed by HTML when the author already typed one.
-            return f' <span class="citation">{text}</span>' if in_text else str(text)
+        if in_text:  # the leading space is collapsed by HTML when the author already typed one
+            return f' <span class="citation">{text}</span>'
         number += 1
         for key in keys:
             note_of.setdefault(key, number)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from .errors import UsageError
@@ -15,8 +16,12 @@ def create(folder: Path, style: str = "think-tank", today: dt.date | None = None
     if folder.exists() and any(folder.iterdir()):
         raise UsageError(f"{folder}: not empty; `briefkit new` only writes into a new or empty folder")
     today = today or dt.date.today()
-    title = folder.resolve().name.replace("-", " ").replace("_", " ").strip().title() or "New Brief"
-    values = {"title": title, "date": today.isoformat(), "year": str(today.year), "style": style}
+    words = folder.resolve().name.replace("-", " ").replace("_", " ").split()
+    # capitalise each word's first letter only: "it's done" -> "It's Done", not str.title()'s "It'S Done"
+    title = " ".join(word[:1].upper() + word[1:] for word in words) or "New Brief"
+    # a JSON string is a YAML double-quoted scalar: any title (a colon, a quote, #) stays one string
+    values = {"title": json.dumps(title, ensure_ascii=False), "date": today.isoformat(),
+              "year": str(today.year), "style": json.dumps(style, ensure_ascii=False)}
     folder.mkdir(parents=True, exist_ok=True)
     for source in sorted(STARTER.iterdir()):
         text = source.read_text(encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -268,8 +269,10 @@ def scaffold(name: str, base: str, directory: Path, brief_folder: Path | None = 
     lines += ["}", ""]
     folder.mkdir(parents=True)
     (folder / "style.yaml").write_text(
-        f"# A house style; keys and defaults: README 'House style'.\nname: {name}\n"
-        f"description: {name}, based on {parent.name}\nextends: {base}\n", encoding="utf-8")
+        "# A house style; every key and its default: docs/house-styles.md, 'What a style can set'.\n"
+        f"name: {json.dumps(name, ensure_ascii=False)}\n"
+        f"description: {json.dumps(f'{name}, based on {parent.name}', ensure_ascii=False)}\n"
+        f"extends: {json.dumps(base, ensure_ascii=False)}\n", encoding="utf-8")
     (folder / "style.css").write_text("\n".join(lines), encoding="utf-8")
     (folder / "README.md").write_text(
         f"# {name}\n\nA child of `{base}`. Change a colour or a font in `style.css`, add a logo with "
