@@ -188,3 +188,21 @@ def test_a_root_style_without_the_mechanics_still_puts_notes_at_the_page_foot(br
     found = readback.notes(result.pdf)
     assert sorted(found.calls) == list(range(1, 22)) and found.off_page() == []
     assert "float: footnote" not in (styles.BUILTIN_STYLES / "think-tank" / "style.css").read_text()
+
+
+def test_style_new_finds_the_briefs_own_styles_and_writes_an_extends_that_builds(runner, brief, tmp_path,
+                                                                                   monkeypatch):
+    """`--from` resolves a name as a build does (inside a brief folder, its styles/ first), and
+    `extends:` finds the parent from wherever a build later runs: by name beside it, else by a
+    path relative to the new style."""
+    monkeypatch.chdir(brief)
+    far = tmp_path / "elsewhere"
+    for name, parent, *where in (("caspian", "think-tank"), ("cpf", "caspian"), ("cpf2", "./styles/caspian"),
+                                 ("far", "think-tank", "--dir", str(far)), ("near", str(far / "far"))):
+        result = run(runner, "style", "new", name, "--from", parent, *where)
+        assert result.exit_code == 0, result.output
+    monkeypatch.chdir(tmp_path)
+    for name, chain in (("cpf", ["cpf", "caspian", "think-tank"]),
+                        ("cpf2", ["cpf2", "caspian", "think-tank"]), ("near", ["near", "far", "think-tank"])):
+        assert [folder.name for folder in styles.find(name, brief).chain] == chain
+        assert "<main" in html_of(brief, style=name)

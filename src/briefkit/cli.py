@@ -295,7 +295,8 @@ def new_style(name: str, base: str, directory: Path) -> None:
     """Create a minimal child style NAME that extends another."""
     from .styles import scaffold
 
-    folder = scaffold(name, base, directory)
+    here = Path.cwd()  # inside a brief folder, --from finds its styles/ as a build would
+    folder = scaffold(name, base, directory, here if (here / "brief.yaml").is_file() else None)
     click.echo(f"{folder}: created. Build with --style {folder}, or with `style: {name}` in a "
                f"brief whose folder holds styles/{name} (or put it in $BRIEFKIT_STYLES).")
 

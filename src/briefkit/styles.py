@@ -157,7 +157,8 @@ def available(brief_folder: Path | None = None) -> list[tuple[str, str, Path, st
 
 def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
     if "/" in target or target.startswith(".") or target.startswith("~"):
-        candidates = [Path(target).expanduser()]
+        # a path in `extends` is relative to the style that writes it, wherever the build runs
+        candidates = [chain[-1] / Path(target).expanduser() if chain else Path(target).expanduser()]
     else:
         candidates = [place / target for _, place in search_path(brief_folder)]
         if chain:  # `extends` looks beside the extending style first: styles ship as families
@@ -175,6 +176,13 @@ def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
     known = ", ".join(name for name, *_ in available(brief_folder))
     raise StyleError(f"style {target!r} not found (looked in {', '.join(map(str, candidates))}); "
                      f"styles here: {known}")
+
+
+def _located(name: str, brief_folder: Path | None) -> Path | None:
+    try:
+        return _locate(name, brief_folder, [])
+    except StyleError:
+        return None
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -257,6 +265,11 @@ def scaffold(name: str, base: str, directory: Path, brief_folder: Path | None = 
     properties the chain defines (commented out), and a README."""
     parent = find(base, brief_folder)
     folder = directory / name
+    # `extends:` must find the parent from the new style's folder, as a build will: by name when
+    # it sits beside it (or is on the search path), else by a path relative to the new style.
+    extends = parent.chain[0].name
+    if parent.chain[0].parent != directory.resolve() and _located(extends, brief_folder) != parent.chain[0]:
+        extends = os.path.relpath(parent.chain[0], directory.resolve() / name)
     if folder.exists():
         raise StyleError(f"{folder}: already exists; choose another name or --dir")
     properties: dict[str, tuple[str, str]] = {}
@@ -272,11 +285,12 @@ def scaffold(name: str, base: str, directory: Path, brief_folder: Path | None = 
         "# A house style; every key and its default: docs/house-styles.md, 'What a style can set'.\n"
         f"name: {json.dumps(name, ensure_ascii=False)}\n"
         f"description: {json.dumps(f'{name}, based on {parent.name}', ensure_ascii=False)}\n"
-        f"extends: {json.dumps(base, ensure_ascii=False)}\n", encoding="utf-8")
+        f"extends: {json.dumps(extends, ensure_ascii=False)}\n", encoding="utf-8")
     (folder / "style.css").write_text("\n".join(lines), encoding="utf-8")
     (folder / "README.md").write_text(
-        f"# {name}\n\nA child of `{base}`. Change a colour or a font in `style.css`, add a logo with "
+        f"# {name}\n\nA child of `{parent.name}`. Change a colour or a font in `style.css`, add a logo with "
         "`logo: logo.svg` in `style.yaml`, or override one template by copying it from briefkit's "
         "`templates/` into `templates/` here (same relative name) and editing it; "
-        '`{% extends "base/partials/cover.html.j2" %}` reaches the built-in one.\n', encoding="utf-8")
+        '`{% extends "base/partials/cover.html.j2" %}` reaches the one below it: the parent style\'s, '
+        "or the built-in.\n", encoding="utf-8")
     return folder
