@@ -62,7 +62,8 @@ def test_extends_chains_of_depth_three_layer_css_and_templates(tmp_path):
     style = styles.find(str(root / "child"))
     assert [folder.name for folder in style.chain] == ["child", "middle", "think-tank"]
     css = style.css()
-    assert css.index("--accent: #1f4e79") < css.index("/* middle */") < css.index("--accent: #004400") \
+    # from the root down, each style's knobs and then its own style.css
+    assert css.index("--accent: #1f4e79") < css.index("--accent: #004400") < css.index("/* middle */") \
         < css.index("/* child */")
     assert style.template_dirs[0] == root / "child" / "templates"
     assert style.settings["description"] == "the child"
@@ -206,3 +207,16 @@ def test_style_new_finds_the_briefs_own_styles_and_writes_an_extends_that_builds
                         ("cpf2", ["cpf2", "caspian", "think-tank"]), ("near", ["near", "far", "think-tank"])):
         assert [folder.name for folder in styles.find(name, brief).chain] == chain
         assert "<main" in html_of(brief, style=name)
+
+
+def test_style_css_wins_over_the_same_styles_colours_and_the_clash_is_a_warning(brief, caplog):
+    """One documented order: a style's own style.css after its `colours:` (a hand-written rule
+    wins), a child's after its parent's; the same colour set in both places is named."""
+    write_style(brief / "styles", "both", "extends: think-tank\ncolours: {accent: '#111111'}\n",
+                css=":root {\n  --accent: #222222;\n}\n")
+    with caplog.at_level("WARNING", logger="briefkit"):
+        css = html_of(brief, style="both")
+    assert css.index("--accent: #111111") < css.index("--accent: #222222")
+    assert any("style.css:2: --accent is also set by `colours:`" in r.getMessage() for r in caplog.records)
+    for name in ("think-tank", "policy-memo", "article"):  # the built-ins set each colour once
+        assert styles.find(name).clashes() == []

@@ -66,21 +66,33 @@ class Style:
 
     def css(self, mirrored: bool = False) -> str:
         """The CSS layers: briefkit's mechanics, then from the root style down each folder's
-        style.css and its style.yaml knobs.
+        style.yaml knobs (colours, page) and its style.css, so a rule written by hand wins.
         `mirrored` (a right-to-left brief) swaps the page's left and right margin boxes, which
         CSS names physically; the rest of a style mirrors itself through `dir` and logical
         properties (text-align: start, border-inline-start...)."""
         layers = [MECHANICS.read_text(encoding="utf-8")]
         for folder, data in zip(reversed(self.chain), reversed(self.own), strict=True):
+            layers.append(_knobs(data))
             if (folder / "style.css").is_file():
                 text = (folder / "style.css").read_text(encoding="utf-8")
                 if "@import" in text:  # layers are inlined, where @import would be ignored
                     raise StyleError(f"{folder / 'style.css'}: @import is not supported; put the "
                                      "rules in style.css, or share them through `extends`")
                 layers.append(text)
-            layers.append(_knobs(data))
         css = "\n".join(layer for layer in layers if layer)
         return _MARGIN_BOX.sub(lambda m: m[1] + _OTHER_SIDE[m[2]] + (m[3] or ""), css) if mirrored else css
+
+    def clashes(self) -> list[tuple[Path, int, str]]:
+        """(style.css, line, name) for each colour a folder sets both in its style.yaml
+        `colours:` and in its style.css: the style.css one wins, which may surprise."""
+        found = []
+        for folder, data in zip(self.chain, self.own, strict=True):
+            css = folder / "style.css"
+            if data.get("colours") and css.is_file():
+                for number, line in enumerate(css.read_text(encoding="utf-8").splitlines(), start=1):
+                    found += [(css, number, name) for name in data["colours"]
+                              if re.search(rf"--{re.escape(str(name))}\s*:", line)]
+        return found
 
     @property
     def template_dirs(self) -> list[Path]:

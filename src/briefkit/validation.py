@@ -38,6 +38,9 @@ def check_styled(material: Material, body: Body, style: Style, variant: str | No
             problems.add(file, line, message)
         else:
             logger.warning("%s:%d: %s", file, line, message)
+    for css, line, name in style.clashes():
+        logger.warning("%s:%d: --%s is also set by `colours:` in style.yaml; this line wins (remove "
+                       "one of the two)", css, line, name)
     if variant in TAGGED:
         for line in body.unlabelled:
             problems.add(material.commentary_file, line, f"{variant} needs alt text for every image: "
