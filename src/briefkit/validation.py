@@ -32,7 +32,8 @@ def check_material(material: Material, body: Body, problems: Problems, allow_rem
 def check_styled(material: Material, body: Body, style: Style, variant: str | None, strict: bool,
                  problems: Problems) -> None:
     """What the chosen style and variant ask of the brief: letters its fonts have (a warning,
-    an error under --strict), and alt text for every image of a tagged variant."""
+    an error under --strict), one place for each colour, alt text for every image of a tagged
+    variant."""
     for file, line, message in coverage.uncovered(material, [font.path for font in style.fonts], style.name):
         if strict:
             problems.add(file, line, message)
