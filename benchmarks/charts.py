@@ -44,7 +44,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per size (the median is shown)")
     args = parser.parse_args()
     style = styles.find("think-tank")
-    draw_args = (style.chart_styles, [f.path for f in style.fonts], style.chart_font, "en")
+    draw_args = (style.chart_styles, [f.path for f in style.fonts], style.chart_face, "en")
     heads = ("events", "first s", "median s", "best s", "labels", "panels", "SVG kB")
     print(" ".join(f"{head:>8}" for head in heads))
     for count in (10, 100, 1000):

@@ -18,7 +18,7 @@ from briefkit.models import Era, Event, PartialDate, Timeline
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "taliban-russia"
 STYLE = styles.find("think-tank")
-ARGS = (STYLE.chart_styles, [f.path for f in STYLE.fonts], STYLE.chart_font, "en")
+ARGS = (STYLE.chart_styles, [f.path for f in STYLE.fonts], STYLE.chart_face, "en")
 
 
 def draw(timeline: Timeline, options=None):

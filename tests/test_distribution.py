@@ -81,6 +81,7 @@ def test_pdfa_declares_every_extra_xmp_schema_and_its_attachments(archival):
     assert used == {"prism", "briefkit"} and used <= declared
 
 
+@pytest.mark.slow  # a second PDF/A build; test_sample.py checks plain builds
 def test_archival_builds_are_reproducible(archival, sample, tmp_path):
     again = build(sample["folder"], Options(output=tmp_path / "again.pdf", pdf_variant="pdf/a-3b")).pdf
     assert again.read_bytes() == archival.read_bytes()

@@ -128,6 +128,7 @@ def test_a_second_build_lays_out_once_and_gives_the_same_bytes(sample, tmp_path,
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["charts", "layout"]
 
 
+@pytest.mark.slow  # a second Python process and two builds
 def test_a_fresh_process_draws_the_chart_alongside_and_gives_the_same_bytes(runner, tmp_path):
     """A cold `briefkit build` draws charts in a forked process while the engine loads; here,
     with Matplotlib already loaded, they are drawn in process: the PDFs must not differ."""
@@ -145,6 +146,7 @@ def test_a_fresh_process_draws_the_chart_alongside_and_gives_the_same_bytes(runn
     assert forked.read_bytes() == here.read_bytes()
 
 
+@pytest.mark.slow  # robustness: two full builds of the sample
 def test_a_broken_cache_is_ignored(sample, tmp_path, monkeypatch):
     from briefkit.build import build
 

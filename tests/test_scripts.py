@@ -92,7 +92,7 @@ def test_hindi_text_extraction_is_measured(built):
 @pytest.mark.parametrize("title", ["طالبان کابل را تصرف کردند", "रूस ने तालिबान सरकार को मान्यता दी"])
 def test_chart_labels_in_complex_scripts_are_shaped_outlines_and_in_the_alt_text(title):
     style = styles.find("think-tank")
-    args = ([f.path for f in style.fonts], style.chart_font, "fa")
+    args = ([f.path for f in style.fonts], style.chart_face, "fa")
     timeline = Timeline((Event(date="2021-08-15", title=title), Event(date="2025-07-03", title="Moscow")))
     chart = charts.timeline_svg(timeline, {}, style.chart_styles, *args)
     assert "<text" not in chart.svg and title in chart.alt and "Moscow" in chart.alt

@@ -220,3 +220,26 @@ def test_style_css_wins_over_the_same_styles_colours_and_the_clash_is_a_warning(
     assert any("style.css:2: --accent is also set by `colours:`" in r.getMessage() for r in caplog.records)
     for name in ("think-tank", "policy-memo", "article"):  # the built-ins set each colour once
         assert styles.find(name).clashes() == []
+
+
+def test_a_chart_font_declared_under_another_name_draws_with_its_file(runner, tmp_path):
+    """`chart_font:` names a family the style declares (here "Caspian Serif" for Source Serif
+    Pro's file): Matplotlib measures and draws with that file, and the engine knows the face
+    under the name the chart's SVG gives it. A family the style does not declare is an error
+    naming style.yaml and its line."""
+    brief = tmp_path / "starter"  # a small brief with a chart
+    assert run(runner, "new", str(brief)).exit_code == 0
+    serif = "pkg:font_source_serif_pro/files/SourceSerifPro-Regular.ttf"
+    write_style(brief / "styles", "caspian", f"extends: think-tank\nfonts:\n  - {{family: Caspian Serif, "
+                f"file: '{serif}', weight: 400}}\nchart_font: Caspian Serif\n")
+    result = run(runner, "build", str(brief), "--style", "caspian", "-o", str(tmp_path / "c.pdf"))
+    assert result.exit_code == 0, result.output
+    assert "findfont" not in result.output and "not found" not in result.output
+    html = html_of(brief, style="caspian")
+    for name in ("Caspian Serif", "Source Serif Pro"):
+        assert f'@font-face {{ font-family: "{name}"' in html
+    write_style(brief / "styles", "nofont", "extends: think-tank\ndescription: x\n"
+                                            "chart_font: Caspian Serif\n")
+    result = run(runner, "build", str(brief), "--style", "nofont", "-o", str(tmp_path / "n.pdf"))
+    assert result.exit_code == 1
+    assert "nofont/style.yaml:3: chart_font 'Caspian Serif' is not a family" in result.output

@@ -153,7 +153,7 @@ def test_chart_ticks_and_labels_speak_the_language():
     from briefkit.models import Timeline
 
     style = styles.find("think-tank")
-    args = (style.chart_styles, [f.path for f in style.fonts], style.chart_font)
+    args = (style.chart_styles, [f.path for f in style.fonts], style.chart_face)
     days = ("2025-04-17", "2025-07-03", "2025-09-12", "2025-12-01")
     timeline = Timeline(tuple(Event(date=PartialDate.parse(d), title=f"Событие {d}", line=1) for d in days))
     chart = timeline_svg(timeline, {}, *args, "ru")

@@ -105,9 +105,22 @@ def font_faces(style: Style) -> str:
     """@font-face rules for the style's fonts, so every machine renders with the same faces."""
     rules = []
     for font in style.fonts:
-        rules.append(f'@font-face {{ font-family: "{font.family}"; src: url("{font.path.as_uri()}"); '
-                     f"font-weight: {font.weight}; font-style: {font.style}; }}")
+        # The chart's SVG names its face by the file's own family name, which a style may
+        # declare under another name ("Caspian Serif"): the engine learns both.
+        names = [font.family] + (_internal_names(font.path) if str(font.path) == style.chart_face else [])
+        for name in dict.fromkeys(names):
+            rules.append(f'@font-face {{ font-family: "{name}"; src: url("{font.path.as_uri()}"); '
+                         f"font-weight: {font.weight}; font-style: {font.style}; }}")
     return "\n".join(rules)
+
+
+def _internal_names(path) -> list[str]:
+    """The family names a font file gives itself (name IDs 1 and 16), as Matplotlib may read them."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), lazy=True) as font:
+        names = [font["name"].getDebugName(i) for i in (1, 16)]
+    return [name for name in names if name and '"' not in name]
 
 
 def compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:

@@ -32,7 +32,7 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "fonts": [],  # [{family, file, weight, style}]; file "pkg:module/path" or relative
     "citation_format": "chicago-note",  # a template in templates/citations/
     "chart_style": "chart.mplstyle",  # a Matplotlib style sheet in the style folder
-    "chart_font": None,  # the family charts use; defaults to the first font's family
+    "chart_font": None,  # a family declared under fonts: (or DejaVu Sans); default: the first font's
     "brief_keys": [],  # extra brief.yaml keys the style's templates read
     "colours": {},  # name: CSS colour -> the custom property --name (e.g. accent: "#1f4e79")
     "page": {},  # size and margin of @page, e.g. {size: Letter, margin: 2cm}
@@ -117,6 +117,14 @@ class Style:
     def chart_font(self) -> str:
         return self.settings["chart_font"] or (self.fonts[0].family if self.fonts else "DejaVu Sans")
 
+    @property
+    def chart_face(self) -> str:
+        """What charts draw with: the file of the chart font as the style declares it (Matplotlib
+        then measures and draws with that very face, whatever its internal name), or a family
+        Matplotlib ships (DejaVu Sans)."""
+        faces = [font for font in self.fonts if font.family == self.chart_font and font.style == "normal"]
+        return str(min(faces, key=lambda font: abs(font.weight - 400)).path) if faces else self.chart_font
+
 
 def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
     """Resolve a style by name or path, following `extends` until a root style."""
@@ -140,6 +148,7 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
             logo = _inside(folder, data["logo"], "logo")
         target = data.get("extends")
     merged = {**STYLE_DEFAULTS, **settings, "name": own[0].get("name") or chain[0].name}
+    _check_chart_font(merged["chart_font"], fonts, chain, own)
     return Style(merged["name"], chain, merged, _dedupe(fonts), own, logo)
 
 
@@ -188,6 +197,19 @@ def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
     known = ", ".join(name for name, *_ in available(brief_folder))
     raise StyleError(f"style {target!r} not found (looked in {', '.join(map(str, candidates))}); "
                      f"styles here: {known}")
+
+
+def _check_chart_font(family: str | None, fonts: list[Font], chain: list[Path], own: list[dict]) -> None:
+    """A chart font is a family the style declares under `fonts:` (or Matplotlib's DejaVu Sans):
+    a system font name would draw differently on every machine, or not at all."""
+    if family is None or family == "DejaVu Sans" or family in {font.family for font in fonts}:
+        return
+    folder = next(folder for folder, data in zip(chain, own, strict=True) if data.get("chart_font"))
+    text = (folder / "style.yaml").read_text(encoding="utf-8").splitlines()
+    line = next((n for n, row in enumerate(text, start=1) if row.startswith("chart_font:")), 0)
+    known = ", ".join(sorted({font.family for font in fonts})) or "none"
+    raise StyleError(f"{folder / 'style.yaml'}:{line}: chart_font {family!r} is not a family declared under "
+                     f"`fonts:` (declared: {known}); declare its file there, or name one of them")
 
 
 def _located(name: str, brief_folder: Path | None) -> Path | None:

@@ -58,6 +58,6 @@ def draw(source: Path, output: Path, options: dict[str, Any], style: str | None 
     metadata = {"svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None}, "png": {}}[kind]
     buffer = io.BytesIO()
     with figure(timeline, options, house.chart_styles, [f.path for f in house.fonts],
-                       house.chart_font, language, house.settings["labels"]) as (fig, _alt):
+                       house.chart_face, language, house.settings["labels"]) as (fig, _alt):
         fig.savefig(buffer, format=kind, metadata=metadata, dpi=PNG_DPI if kind == "png" else "figure")
     return out.write(target, buffer.getvalue()), len(events)

@@ -24,7 +24,7 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
         fonts = [(str(font.path), font.path.stat().st_mtime_ns) for font in style.fonts]
         labels, native = style.settings["labels"], native_digits(material.brief, style)
         key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
-                              style.chart_font, material.brief.language, labels, native,
+                              style.chart_face, material.brief.language, labels, native,
                               version("matplotlib"))))
         known = cache.get("charts", key) if remember else None
         if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
@@ -32,7 +32,7 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
             continue
         keys[index] = key
         wanted[index] = (material.timeline, block.options, style.chart_styles,
-                         [f.path for f in style.fonts], style.chart_font, material.brief.language,
+                         [f.path for f in style.fonts], style.chart_face, material.brief.language,
                          labels, native)
     for index, chart in _draw(wanted).items():
         drawn[index] = chart

@@ -154,6 +154,8 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
             _FONTS_ADDED.add(font)
     logging.getLogger("matplotlib.font_manager").addFilter(_bold_will_do)  # once: same object
     events = select(timeline, options)
+    if Path(font_family).suffix.lower() in (".ttf", ".otf", ".ttc"):  # styles.Style.chart_face
+        font_family = font_manager.get_font(font_family).family_name
     # The style's other fonts back the chart font up, glyph by glyph (Devanagari, Arabic...)
     families = dict.fromkeys([font_family, *(font_manager.get_font(str(f)).family_name for f in fonts),
                               "DejaVu Sans"])
