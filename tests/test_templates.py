@@ -102,3 +102,25 @@ def test_a_citation_inside_a_note_reads_as_part_of_its_sentence(make_brief):
     short = "Sorensen, “Central Asia's Water Crisis”"
     assert notes[1] == f"See {short}, p. 16; and {short}."
     assert notes[3] == "“Amu Darya Basin Water”, p. 33."
+
+
+def test_a_house_fills_one_named_block_and_a_block_that_does_not_exist_is_an_error(brief, runner):
+    """The built-in partials have blocks for what a house changes (logo, publisher, series,
+    title, subtitle, byline, date, summary_heading, disclaimer, colophon); a misspelt one is
+    an error naming the template and line, where Jinja would drop it without a word."""
+    write_style(brief / "styles", "house", "extends: think-tank\n",
+                {"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n'
+                                           '{% block publisher %}<p class="publisher">Meridian House</p>'
+                                           '{% endblock %}\n',
+                 "partials/closing.html.j2": '{% extends "base/partials/closing.html.j2" %}\n'
+                                             '{% block colophon %}<p>© Meridian</p>{% endblock %}\n'})
+    html = html_of(brief, style="house")
+    assert '<p class="publisher">Meridian House</p>' in html and "<p>© Meridian</p>" in html
+    assert "Meridian Institute for Policy Studies</p>" not in html and 'class="title"' in html
+    write_style(brief / "styles", "typo", "extends: think-tank\n",
+                {"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n\n'
+                                           '{% block publsher %}x{% endblock %}\n'})
+    result = run(runner, "check", str(brief), "--style", "typo")
+    assert result.exit_code == 1
+    assert "typo/templates/partials/cover.html.j2:3: block 'publsher' is not in base/partials/cover.html.j2" \
+        in result.output and "publisher" in result.output

@@ -79,6 +79,7 @@ def environment(style: Style, language: str = "en") -> jinja2.Environment:
                                  extensions=["jinja2.ext.i18n"])
     env.install_gettext_translations(translations.words(language, style.settings["labels"]), newstyle=True)
     env.filters["markdown"] = inline
+    templating.check_blocks(env)
     return env
 
 

@@ -62,6 +62,43 @@ def _split(template: str, builtin: int) -> tuple[int, str]:
     return 0, template
 
 
+def check_blocks(env: jinja2.Environment) -> None:
+    """A style's template that extends another and fills a block the other does not have would
+    be dropped by Jinja without a word: name the template, the line and the blocks there are."""
+    from jinja2 import nodes
+
+    loader = env.loader
+    for index, folder in enumerate(loader.folders[:-1]):  # the styles' templates, not the built-ins
+        for path in sorted(folder.rglob("*.j2")):
+            name = path.relative_to(folder).as_posix()
+            with reported():
+                tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+            parent = next(tree.find_all(nodes.Extends), None)
+            if parent is None or not isinstance(parent.template, nodes.Const):
+                continue
+            try:
+                known = _blocks(env, env.join_path(parent.template.value, f"@{index}/{name}"))
+            except jinja2.TemplateNotFound as error:
+                raise StyleError(f"{path}:{parent.lineno}: template {error.message}") from None
+            for block in tree.find_all(nodes.Block):
+                if block.name not in known:
+                    raise StyleError(f"{path}:{block.lineno}: block {block.name!r} is not in "
+                                     f"{parent.template.value}; its blocks: {', '.join(sorted(known))}")
+
+
+def _blocks(env: jinja2.Environment, name: str) -> set[str]:
+    """The blocks a template and the templates it extends define."""
+    from jinja2 import nodes
+
+    source, filename, _ = env.loader.get_source(env, name)
+    tree = env.parse(source, name, filename)
+    found = {block.name for block in tree.find_all(nodes.Block)}
+    parent = next(tree.find_all(nodes.Extends), None)
+    if parent is not None and isinstance(parent.template, nodes.Const):
+        found |= _blocks(env, env.join_path(parent.template.value, name))
+    return found
+
+
 def environment(folders: list[Path], **options) -> jinja2.Environment:
     """An environment over `folders`, first match wins; autoescaped, undefined names fail."""
     return _Environment(loader=ChainLoader(folders), autoescape=True, undefined=jinja2.StrictUndefined,
