@@ -45,6 +45,7 @@ def test_each_built_in_style_fills_its_templates_as_recorded(brief, name):
 
 def write_style(root, name, style_yaml, templates):
     folder = root / name
+    folder.mkdir(parents=True, exist_ok=True)
     for template, text in templates.items():
         (folder / "templates" / template).parent.mkdir(parents=True, exist_ok=True)
         (folder / "templates" / template).write_text(text)
@@ -124,3 +125,13 @@ def test_a_house_fills_one_named_block_and_a_block_that_does_not_exist_is_an_err
     assert result.exit_code == 1
     assert "typo/templates/partials/cover.html.j2:3: block 'publsher' is not in base/partials/cover.html.j2" \
         in result.output and "publisher" in result.output
+
+
+def test_an_author_date_citation_goes_inside_its_sentence_and_may_break(brief):
+    """`claim.[@key]` (as the sample writes it) prints "claim (Author Year)." in author-date
+    formats, and the citation may break at its spaces (no nowrap stretching justified lines)."""
+    write_style(brief / "styles", "ad", "extends: think-tank\ncitation_format: author-date\n", {})
+    html = html_of(brief, style="ad")
+    assert re.search(r'[a-z] <span class="citation">\([^<]+\)</span>\.', html)
+    assert not re.search(r'\.\s*<span class="citation">', html)
+    assert not re.search(r"\.citation\s*\{[^}]*nowrap", html)

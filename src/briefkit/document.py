@@ -28,6 +28,8 @@ _JOIN = "\u2060"
 _PUNCTUATION = tuple(".,;:!?…")
 #: After a letter or these, it needs a space from the sentence before ("length. Sorensen").
 _CLOSING = ".,;:!?)]”’»\"'"
+#: Punctuation, then citations in the text: an author-date citation moves before the punctuation.
+_CITED_AFTER_STOP = re.compile(r'([.,;:!?])((?:<span data-cites="\d+" data-role="note"></span>)+)')
 #: Notes are an element of their own, not a span, so that tagged PDFs can mark them as notes.
 _NOTES = re.compile(r'<bk-note class="footnote">|<span data-cites="(\d+)" data-role="(\w+)"></span>')
 
@@ -69,6 +71,8 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str) -> str:
             note_of.setdefault(key, number)
         return f'{_JOIN}<bk-note class="footnote" id="note-{number}">{text}</bk-note>'
 
+    if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
+        page = _CITED_AFTER_STOP.sub(r"\2\1", page)
     return _NOTES.sub(replace, page)
 
 
