@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -70,3 +71,17 @@ def text_of(html: str) -> str:
     import re
 
     return entities.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def write_style(root, name, yaml_text, css=None, templates=None):
+    """A style folder: style.yaml, optionally style.css and {relative name: text} templates."""
+    folder = root / name
+    folder.mkdir(parents=True)
+    (folder / "style.yaml").write_text(textwrap.dedent(yaml_text))
+    if css is not None:
+        (folder / "style.css").write_text(css)
+    for template, text in (templates or {}).items():
+        (folder / "templates" / template).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "templates" / template).write_text(textwrap.dedent(text))
+    return folder
+

@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import difflib
 import shutil
-import textwrap
 
 import pytest
 import readback
-from support import SAMPLE, html_of, run, text_of
+from support import SAMPLE, html_of, run, text_of, write_style
 
 from briefkit import styles
 from briefkit.build import Options, build
 from briefkit.errors import StyleError
-
-
-def write_style(root, name, yaml_text, css=None, templates=None):
-    folder = root / name
-    folder.mkdir(parents=True)
-    (folder / "style.yaml").write_text(textwrap.dedent(yaml_text))
-    if css is not None:
-        (folder / "style.css").write_text(css)
-    for template, text in (templates or {}).items():
-        (folder / "templates" / template).parent.mkdir(parents=True, exist_ok=True)
-        (folder / "templates" / template).write_text(textwrap.dedent(text))
-    return folder
 
 
 @pytest.fixture

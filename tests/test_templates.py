@@ -7,7 +7,7 @@ import re
 import shutil
 
 import pytest
-from support import ROOT, SAMPLE, html_of, run, text_of
+from support import ROOT, SAMPLE, html_of, run, text_of, write_style
 
 from briefkit import styles
 
@@ -43,24 +43,15 @@ def test_each_built_in_style_fills_its_templates_as_recorded(brief, name):
     assert html == golden.read_text(encoding="utf-8"), f"{name}: the page changed; see the docstring"
 
 
-def write_style(root, name, style_yaml, templates):
-    folder = root / name
-    folder.mkdir(parents=True, exist_ok=True)
-    for template, text in templates.items():
-        (folder / "templates" / template).parent.mkdir(parents=True, exist_ok=True)
-        (folder / "templates" / template).write_text(text)
-    (folder / "style.yaml").write_text(style_yaml)
-    return folder
-
 
 def test_base_reaches_the_parent_styles_template_then_the_built_in(brief):
     """A child of policy-memo extends policy-memo's memo head (not the built-in cover), and a
     grandchild reaches the child's: `base/` is one step down the chain from where it is written."""
     write_style(brief / "styles", "memo-child", "extends: policy-memo\n",
-                {"partials/cover.html.j2": '<p class="confidential">Confidential</p>\n'
+                templates={"partials/cover.html.j2": '<p class="confidential">Confidential</p>\n'
                                            '{% include "base/partials/cover.html.j2" %}\n'})
     write_style(brief / "styles", "memo-grandchild", "extends: memo-child\n",
-                {"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n'})
+                templates={"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n'})
     for name in ("memo-child", "memo-grandchild"):
         html = html_of(brief, style=name)
         assert '<p class="confidential">Confidential</p>' in html, name
@@ -79,7 +70,7 @@ def test_asked_from_outside_a_template_base_is_the_built_in():
 
 def test_base_below_the_built_ins_is_an_error_naming_the_template(brief, runner):
     write_style(brief / "styles", "deep", "extends: think-tank\n",
-                {"partials/cover.html.j2": '{% extends "base/partials/nothing.html.j2" %}\n'})
+                templates={"partials/cover.html.j2": '{% extends "base/partials/nothing.html.j2" %}\n'})
     result = run(runner, "check", str(brief), "--style", "deep")
     assert result.exit_code == 1, result.output
     assert "styles/deep/templates/partials/cover.html.j2:1: template base/partials/nothing.html.j2 " \
@@ -110,7 +101,7 @@ def test_a_house_fills_one_named_block_and_a_block_that_does_not_exist_is_an_err
     title, subtitle, byline, date, summary_heading, disclaimer, colophon); a misspelt one is
     an error naming the template and line, where Jinja would drop it without a word."""
     write_style(brief / "styles", "house", "extends: think-tank\n",
-                {"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n'
+                templates={"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n'
                                            '{% block publisher %}<p class="publisher">Meridian House</p>'
                                            '{% endblock %}\n',
                  "partials/closing.html.j2": '{% extends "base/partials/closing.html.j2" %}\n'
@@ -119,7 +110,7 @@ def test_a_house_fills_one_named_block_and_a_block_that_does_not_exist_is_an_err
     assert '<p class="publisher">Meridian House</p>' in html and "<p>© Meridian</p>" in html
     assert "Meridian Institute for Policy Studies</p>" not in html and 'class="title"' in html
     write_style(brief / "styles", "typo", "extends: think-tank\n",
-                {"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n\n'
+                templates={"partials/cover.html.j2": '{% extends "base/partials/cover.html.j2" %}\n\n'
                                            '{% block publsher %}x{% endblock %}\n'})
     result = run(runner, "check", str(brief), "--style", "typo")
     assert result.exit_code == 1
@@ -130,7 +121,7 @@ def test_a_house_fills_one_named_block_and_a_block_that_does_not_exist_is_an_err
 def test_an_author_date_citation_goes_inside_its_sentence_and_may_break(brief):
     """`claim.[@key]` (as the sample writes it) prints "claim (Author Year)." in author-date
     formats, and the citation may break at its spaces (no nowrap stretching justified lines)."""
-    write_style(brief / "styles", "ad", "extends: think-tank\ncitation_format: author-date\n", {})
+    write_style(brief / "styles", "ad", "extends: think-tank\ncitation_format: author-date\n")
     html = html_of(brief, style="ad")
     assert re.search(r'[a-z] <span class="citation">\([^<]+\)</span>\.', html)
     assert not re.search(r'\.\s*<span class="citation">', html)

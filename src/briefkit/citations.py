@@ -12,12 +12,11 @@ from markupsafe import Markup
 
 from . import logger
 from .models import PartialDate, Source
+from .translations import ALIASES
 
 #: babel patterns per precision, for dates in notes, charts and chronologies. A month alone
 #: takes the standalone form (LLLL): "декабрь 1979", where MMMM would give "декабря 1979".
 DATE_PATTERNS = {"day": "d MMMM y", "month": "LLLL y", "year": "y"}
-#: Language tags CLDR files under another name: Dari (prs) is Persian as written in Afghanistan.
-LOCALE_ALIASES = {"prs": "fa_AF", "prs_AF": "fa_AF"}
 
 
 def human_date(value: Any, language: str = "en", precision: str | None = None, native: bool = False) -> str:
@@ -35,7 +34,7 @@ def locale_of(language: str) -> Locale:
     """The babel locale for a BCP 47 tag; English where babel has none (dates stay readable)."""
     try:
         tag = language.replace("-", "_")
-        return Locale.parse(LOCALE_ALIASES.get(tag, tag))
+        return Locale.parse(ALIASES.get(tag, tag))
     except (ValueError, TypeError, UnknownLocaleError):
         logger.warning("language %r has no date formats here; dates are written in English", language)
         return Locale.parse("en")
