@@ -90,10 +90,58 @@ def test_a_citation_inside_a_note_reads_as_part_of_its_sentence(make_brief):
                          "[^a]: As much as the canal's length.[@s, p. 15]\n"
                          "[^b]: See [@s, p. 16]; and [@s].\n"})
     notes = [text_of(note) for note in re.findall(r"<bk-note[^>]*>.*?</bk-note>", html_of(folder))]
-    assert notes[0].endswith("length. Ann Sorensen, “Central Asia's Water Crisis”, 2019, p. 15.")
-    short = "Sorensen, “Central Asia's Water Crisis”"
+    assert notes[0].endswith("length. Ann Sorensen, “Central Asia’s Water Crisis”, 2019, p. 15.")
+    short = "Sorensen, “Central Asia’s Water Crisis”"
     assert notes[1] == f"See {short}, p. 16; and {short}."
     assert notes[3] == "“Amu Darya Basin Water”, p. 33."
+
+
+#: CSL types a brief cites, each as an authorless source in the test below.
+CSL_TYPES = ["book", "report", "article-journal", "article-newspaper", "article-magazine", "webpage",
+             "post-weblog", "chapter", "thesis", "dataset", "legislation", "legal_case", "document",
+             "interview", "speech", "broadcast", "map", "manuscript"]
+
+
+@pytest.mark.parametrize("kind", CSL_TYPES)
+def test_a_source_without_an_author_is_shortened_to_the_first_four_words_of_its_title(make_brief, kind):
+    folder = make_brief({
+        "sources.yaml": f"- id: w\n  type: {kind}\n  title: 'Amu Darya Basin Water Management: A Study'\n"
+                        "  publisher: World Bank\n  issued: 2010\n",
+        "commentary.md": "Once.[@w, p. 3] Again.[@w, p. 33]\n"})
+    notes = [text_of(note) for note in re.findall(r"<bk-note[^>]*>.*?</bk-note>", html_of(folder))]
+    assert notes[0].startswith("“Amu Darya Basin Water Management: A Study”"), notes[0]
+    assert notes[1] == "“Amu Darya Basin Water”, p. 33."
+
+
+@pytest.mark.parametrize(("language", "marks"), [("en", "“”‘’"), ("ru", "«»„“"), ("de", "„“‚‘")])
+def test_titles_names_events_and_source_fields_get_the_typographic_quotes_the_body_gets(
+        make_brief, language, marks):
+    """The language's quotation marks, outer and inner, and ’ for apostrophes, wherever briefkit
+    prints text; a URL keeps its straight quotes."""
+    o, c, io, ic = marks
+    folder = make_brief({
+        "brief.yaml": f"""\
+            title: The "Moscow Format's" Test
+            subtitle: Kabul's 'quiet' turn
+            date: 2026-02-01
+            language: {language}
+            authors:
+              - name: Sean O'Brien
+                affiliation: Institute for "Peace"
+            summary: A "summary" that's short.
+            """,
+        "sources.yaml": "- id: s\n  type: article-newspaper\n  title: Russia's \"historic\" step\n"
+                        "  container-title: The Times' Wire\n  URL: https://example.org/it's\n",
+        "events.yaml": "events:\n  - date: 2025-07-03\n    title: Envoy's \"credentials\"\n",
+        "commentary.md": "He said \"it's 'done'\".[@s]\n\n```chronology\n```\n"})
+    html = html_of(folder)
+    text = text_of(re.sub(r"<(style|title)>.*?</\1>", "", html, flags=re.S))
+    for printed in (f"The {o}Moscow Format’s{c} Test", f"Kabul’s {io}quiet{ic} turn", "Sean O’Brien",
+                    f"A {o}summary{c} that’s short.", f"Envoy’s {o}credentials{c}", "The Times’ Wire",
+                    f"He said {o}it’s {io}done{ic}{c}", f"{o}Russia’s {o}historic{c} step{c}"):
+        assert printed in text, printed
+    assert 'href="https://example.org/it&#39;s"' in html or "href=\"https://example.org/it's\"" in html
+    assert "'" not in text.replace("https://example.org/it's", "") and '"' not in text
 
 
 def test_a_house_fills_one_named_block_and_a_block_that_does_not_exist_is_an_error(brief, runner):

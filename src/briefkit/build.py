@@ -9,11 +9,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import commentary, logger, output, reading, styles, validation
+from . import commentary, logger, output, reading, styles, translations, typography, validation
 from .charts import figures
 from .charts.timeline import Chart
 from .document import compose
-from .errors import Problems
+from .errors import Problems, StyleError
 from .models import Material, Variant
 from .pdf import attachments, engine, pagination
 
@@ -59,8 +59,11 @@ def prepare(folder: Path, options: Options) -> Prepared:
     problems = Problems()
     style_of = functools.cache(lambda name: styles.find(options.style or name, folder))
     material = reading.load(folder, problems, lambda name: style_of(name).brief_keys)
+    marks = typography.quotes(translations.words(material.brief.language,
+                                                 _labels(style_of, material.brief.style)))
     body = commentary.parse(material.commentary, material.commentary_file, set(material.sources),
-                            material.brief.allow_html, problems, folder, options.allow_remote)
+                            material.brief.allow_html, problems, folder, options.allow_remote, marks)
+    material = typography.dress(material, marks)
     validation.check_material(material, body, problems, options.allow_remote)
     problems.raise_if_any()
     style = style_of(material.brief.style)
@@ -69,6 +72,14 @@ def prepare(folder: Path, options: Options) -> Prepared:
     problems.raise_if_any()
     inputs = [folder / "brief.yaml", material.commentary_file, material.sources_file, material.events_file]
     return Prepared(folder, material, body, style, variant, [p for p in inputs if p])
+
+
+def _labels(style_of, name: str) -> dict:
+    """The style's own words, or none when the style cannot be read (reading reported why)."""
+    try:
+        return style_of(name).settings["labels"]
+    except StyleError:
+        return {}
 
 
 def build(folder: Path, options: Options | None = None, prepared: Prepared | None = None) -> Result:

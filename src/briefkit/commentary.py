@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 
 from . import logger
 from .errors import Problems
+from .typography import ENGLISH
 
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
@@ -94,9 +95,10 @@ def _note_call(state: StateInline, silent: bool) -> bool:
     return footnote_ref(state, silent, always_match=True)
 
 
-def parser(allow_html: bool) -> MarkdownIt:
+def parser(allow_html: bool, quotes: tuple[str, ...] = ENGLISH) -> MarkdownIt:
     # maxNesting bounds how deep quotes and lists may nest: deeper input stays flat text.
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "maxNesting": 20})
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "maxNesting": 20,
+                                   "quotes": list(quotes)})
     md.enable(["replacements", "smartquotes", "table", "strikethrough"])
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.inline.ruler.at("footnote_ref", _note_call)
@@ -106,11 +108,11 @@ def parser(allow_html: bool) -> MarkdownIt:
 
 
 def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems,
-           folder: Path | None = None, allow_remote: bool = False) -> Body:
+          folder: Path | None = None, allow_remote: bool = False, quotes: tuple[str, ...] = ENGLISH) -> Body:
     """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as placeholders.
 
     Links and images are checked against `folder` (the brief's): see `_check_url`."""
-    md = parser(allow_html)
+    md = parser(allow_html, quotes)
     md.validateLink = lambda url: True  # every URL is judged by _check_url, with its line
     env: dict[str, Any] = {}
     try:
@@ -329,11 +331,11 @@ def _link_parser() -> MarkdownIt:
     return md
 
 
-def inline(text: str | None, allow_html: bool = False) -> Markup:
+def inline(text: str | None, allow_html: bool = False, quotes: tuple[str, ...] = ENGLISH) -> Markup:
     """A short Markdown field (summary, bio, disclaimer) to HTML."""
     if not text:
         return Markup("")
-    return Markup(parser(allow_html).render(text))
+    return Markup(parser(allow_html, quotes).render(text))
 
 
 __all__ = ["Block", "Body", "parse", "inline", "escape"]

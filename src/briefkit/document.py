@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from dataclasses import dataclass
 
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, templating, translations
+from . import __version__, commentary, templating, translations, typography
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
-from .commentary import Body, cite_marker, inline
+from .commentary import Body, cite_marker
 from .models import Material
 from .styles import Style
 
@@ -81,8 +82,9 @@ def environment(style: Style, language: str = "en") -> jinja2.Environment:
     `ngettext()` and `pgettext()` give briefkit's words in `language` (translations.py)."""
     env = templating.environment(style.template_dirs, trim_blocks=True, lstrip_blocks=True,
                                  extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(translations.words(language, style.settings["labels"]), newstyle=True)
-    env.filters["markdown"] = inline
+    words = translations.words(language, style.settings["labels"])
+    env.install_gettext_translations(words, newstyle=True)
+    env.filters["markdown"] = functools.partial(commentary.inline, quotes=typography.quotes(words))
     templating.check_blocks(env)
     return env
 
@@ -137,6 +139,7 @@ def compose(material: Material, body: Body, charts: dict[int, Chart], style: Sty
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
     brief, env = material.brief, environment(style, material.brief.language)
     words = translations.words(brief.language, style.settings["labels"])
+    inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
     native = native_digits(brief, style)
     citer = Citer(material.sources, env.get_template(f"citations/{style.settings['citation_format']}.html.j2")
                   .module, brief.language, words.gettext("and"), native)

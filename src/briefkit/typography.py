@@ -1,0 +1,72 @@
+"""Typographic quotes and apostrophes in the brief's language, in Markdown and in plain fields alike."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from markdown_it import MarkdownIt
+
+from .models import Material, Source
+from .translations import Words
+
+#: Markdown-it's own marks: the body's quotes before briefkit knew the brief's language.
+ENGLISH = ("“", "”", "‘", "’")
+#: CSL fields that are identifiers, codes or dates rather than text a reader reads.
+_VERBATIM = {"id", "type", "URL", "DOI", "ISBN", "ISSN", "PMID", "PMCID", "language", "issued",
+             "accessed", "citation-key", "line"}
+
+
+def quotes(words: Words) -> tuple[str, str, str, str]:
+    """Outer and inner quotation marks, opening and closing, from the catalogue or the style."""
+    return (words.pgettext("quotation marks", "“"), words.pgettext("quotation marks", "”"),
+            words.pgettext("inner quotation marks", "‘"), words.pgettext("inner quotation marks", "’"))
+
+
+@functools.cache
+def _parser(marks: tuple[str, ...]) -> MarkdownIt:
+    # Markdown-it's "zero" preset reads everything as text; only its smartquotes rule runs, so
+    # fields get exactly the quotes and apostrophes the commentary gets.
+    return MarkdownIt("zero", {"typographer": True, "quotes": list(marks)}).enable("smartquotes")
+
+
+def smarten(text: str, marks: tuple[str, ...] = ENGLISH) -> str:
+    """Plain text with straight quotes and apostrophes made typographic; no Markdown is read."""
+    if "'" not in text and '"' not in text:
+        return text
+    return "".join(token.content for token in _parser(marks).parseInline(text)[0].children or ())
+
+
+def dress(material: Material, marks: tuple[str, ...]) -> Material:
+    """The material with its plain printed fields (titles, names, groups, source fields) smartened;
+    Markdown fields get the same marks from their parser, URLs and identifiers none."""
+    def text(value):
+        return smarten(value, marks) if isinstance(value, str) else value
+
+    def fields(model, names):
+        return model.model_copy(update={name: text(getattr(model, name)) for name in names})
+
+    brief = material.brief
+    brief = brief.model_copy(update={
+        **{name: text(getattr(brief, name)) for name in
+           ("title", "subtitle", "short_title", "series", "publisher", "copyright")},
+        "authors": [fields(author, ("name", "affiliation")) for author in brief.authors]})
+    timeline = dataclasses.replace(
+        material.timeline,
+        events=tuple(fields(event, ("title", "group")) for event in material.timeline.events),
+        eras=tuple(fields(era, ("title",)) for era in material.timeline.eras))
+    sources = {key: _source(source, text) for key, source in material.sources.items()}
+    return dataclasses.replace(material, brief=brief, timeline=timeline, sources=sources)
+
+
+def _source(source: Source, text) -> Source:
+    def walk(value, key=""):
+        if key in _VERBATIM:
+            return value
+        if isinstance(value, dict):
+            return {k: walk(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, key) for v in value]
+        return text(value)
+
+    return Source.model_validate({**walk(source.csl()), "line": source.line})
