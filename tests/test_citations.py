@@ -59,3 +59,45 @@ def test_several_sources_in_one_note(citer):
 ])
 def test_dates_are_written_at_their_precision_in_the_brief_language(value, language, expected):
     assert human_date(value, language) == expected
+
+
+#: A long explanatory note, as a brief on a canal would carry.
+LONG_NOTE = ("This note explains at length how the canal’s design diverts water from the Amu Darya, what the "
+             "engineers reported about seepage along its unlined bed, why downstream states worry about the "
+             "share of the river it will take in dry years, and which agreements of the Soviet era still "
+             "govern the basin’s allocation among the riparian states, none of which Afghanistan signed.")
+
+
+def test_an_author_date_brief_leaves_no_large_gap_at_the_foot_of_a_page(tmp_path, runner):
+    """Author-date text with one long note: the chart no longer fits below the section before it,
+    and WeasyPrint left a fifth of page 2 blank; the chart now moves below the next paragraph
+    (pagination.FIGURE_GAP), as a float would."""
+    import shutil
+
+    import pdfplumber
+    from support import SAMPLE, run, write_style
+
+    folder = tmp_path / "brief"
+    shutil.copytree(SAMPLE, folder)
+    write_style(folder / "styles", "ad", "extends: think-tank\ncitation_format: author-date\n")
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text().replace("style: think-tank", "style: ad"))
+    commentary = folder / "commentary.md"
+    text = commentary.read_text()
+    assert "strategic weight in Soviet eyes." in text
+    commentary.write_text(text.replace("strategic weight in Soviet eyes.", "strategic weight in Soviet eyes.[^long]")
+                          + f"\n[^long]: {LONG_NOTE}\n")
+    assert run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf")).exit_code == 0
+    with pdfplumber.open(tmp_path / "out.pdf") as pdf:
+        gaps = [_gap(page) for page in pdf.pages[:4]]
+    assert max(gaps) < 0.12, gaps  # 0.18 of page 2 before
+
+
+def _gap(page) -> float:
+    """The share of the page between its last line of body text (10-11 pt) and the notes or the
+    foot of the text area."""
+    words = page.extract_words(extra_attrs=["size"])
+    body = [w for w in words if 9.5 < w["size"] < 11 and w["top"] > 60]
+    bottom = max(w["bottom"] for w in body)
+    notes = [w["top"] for w in words if w["size"] < 9 and bottom < w["top"] < page.height - 40]
+    return (min(notes, default=page.height - 60) - bottom) / page.height

@@ -2,8 +2,8 @@
 
 Two corrections, each applied to the element tree and followed by a new layout:
 a footnote printed on a later page than its call, and a figure that could not fit
-at the foot of a page and left a large gap there (it moves below the next paragraph,
-as a float would)."""
+at the foot of a page and left a gap there (it moves below the next paragraph, or the next
+heading and its paragraph, as a float would)."""
 
 from __future__ import annotations
 
@@ -20,11 +20,12 @@ NOTE_FIXES = ("orphans: 1; widows: 1", "orphans: 1; widows: 1; break-before: pag
 #: room for can belong to a paragraph after a short one and a heading.
 FOLLOWING_BLOCKS = 3
 #: A figure that leaves more than this share of the previous page empty is moved down.
-FIGURE_GAP = 0.2
+FIGURE_GAP = 0.1
 #: How often one figure may move below the next block.
 FIGURE_MOVES = 3
 #: A layout is retried at most this many times.
 MAX_PASSES = 8
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "figcaption"}
 
 
@@ -133,14 +134,17 @@ class Corrector:
         return moved
 
     def _move(self, number: int) -> bool:
-        """Move figure `number` below the block after it, as a float would go."""
+        """Move figure `number` below the block after it, as a float would go; a heading and the
+        block it introduces count as one, so that no figure comes between them."""
         figure = self.figures[number]
         parent = self.parents[figure]
-        index = list(parent).index(figure)
-        if index + 1 >= len(parent):
+        siblings = list(parent)
+        index = siblings.index(figure)
+        step = 2 if index + 2 < len(siblings) and siblings[index + 1].tag in _HEADINGS else 1
+        if index + step >= len(siblings):
             return False
         parent.remove(figure)
-        parent.insert(index + 1, figure)
+        parent.insert(index + step, figure)
         self.figure_moves[id(figure)] = self.figure_moves.get(id(figure), 0) + 1
         self.log.append(("figure", number))
         return True
