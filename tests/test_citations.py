@@ -84,9 +84,9 @@ def test_an_author_date_brief_leaves_no_large_gap_at_the_foot_of_a_page(tmp_path
     brief.write_text(brief.read_text().replace("style: think-tank", "style: ad"))
     commentary = folder / "commentary.md"
     text = commentary.read_text()
-    assert "strategic weight in Soviet eyes." in text
-    commentary.write_text(text.replace("strategic weight in Soviet eyes.", "strategic weight in Soviet eyes.[^long]")
-                          + f"\n[^long]: {LONG_NOTE}\n")
+    call = "strategic weight in Soviet eyes."
+    assert call in text
+    commentary.write_text(text.replace(call, call + "[^long]") + f"\n[^long]: {LONG_NOTE}\n")
     assert run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf")).exit_code == 0
     with pdfplumber.open(tmp_path / "out.pdf") as pdf:
         gaps = [_gap(page) for page in pdf.pages[:4]]
