@@ -89,9 +89,8 @@ class Style:
         for folder, data in zip(self.chain, self.own, strict=True):
             css = folder / "style.css"
             if data.get("colours") and css.is_file():
-                for number, line in enumerate(css.read_text(encoding="utf-8").splitlines(), start=1):
-                    found += [(css, number, name) for name in data["colours"]
-                              if re.search(rf"--{re.escape(str(name))}\s*:", line)]
+                names = {f"--{name}" for name in data["colours"]}
+                found += [(css, line, name[2:]) for name, line in _declarations(css) if name in names]
         return found
 
     @property
@@ -328,3 +327,15 @@ def scaffold(name: str, base: str, directory: Path, brief_folder: Path | None = 
         '`{% extends "base/partials/cover.html.j2" %}` reaches the one below it: the parent style\'s, '
         "or the built-in.\n", encoding="utf-8")
     return folder
+
+
+def _declarations(css: Path) -> list[tuple[str, int]]:
+    """(property, line) of each declaration in a style sheet's rules; comments are not read."""
+    import tinycss2
+
+    text = css.read_text(encoding="utf-8")
+    rules = tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)
+    return [(declaration.name, declaration.source_line) for rule in rules if rule.type == "qualified-rule"
+            for declaration in tinycss2.parse_declaration_list(rule.content, skip_comments=True,
+                                                               skip_whitespace=True)
+            if declaration.type == "declaration"]
