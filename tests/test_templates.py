@@ -133,11 +133,14 @@ def test_titles_names_events_and_source_fields_get_the_typographic_quotes_the_bo
         "sources.yaml": "- id: s\n  type: article-newspaper\n  title: Russia's \"historic\" step\n"
                         "  container-title: The Times' Wire\n  URL: https://example.org/it's\n",
         "events.yaml": "events:\n  - date: 2025-07-03\n    title: Envoy's \"credentials\"\n",
-        "commentary.md": "He said \"it's 'done'\".[@s]\n\n```chronology\n```\n"})
+        "commentary.md": "He said \"it's 'done'\".[@s]\n\n```chronology\ncaption: The envoy's year\n```\n\n"
+                         "![A \"photo\"](photo.png \"Desk's\")\n"})
+    (folder / "photo.png").write_bytes((ROOT / "docs" / "images" / "sample-page-1.png").read_bytes())
     html = html_of(folder)
     text = text_of(re.sub(r"<(style|title)>.*?</\1>", "", html, flags=re.S))
     for printed in (f"The {o}Moscow Format’s{c} Test", f"Kabul’s {io}quiet{ic} turn", "Sean O’Brien",
                     f"A {o}summary{c} that’s short.", f"Envoy’s {o}credentials{c}", "The Times’ Wire",
+                    "The envoy’s year", f"A {o}photo{c}", "Desk’s",
                     f"He said {o}it’s {io}done{ic}{c}", f"{o}Russia’s {o}historic{c} step{c}"):
         assert printed in text, printed
     assert 'href="https://example.org/it&#39;s"' in html or "href=\"https://example.org/it's\"" in html

@@ -19,7 +19,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 
 from . import logger
 from .errors import Problems
-from .typography import ENGLISH
+from .typography import ENGLISH, smarten
 
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
@@ -173,6 +173,8 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
             return default_fence(tokens, idx, options, env)
         line = token.map[0] + 1 if token.map else 0
         options_, option_lines = _block_options(token.content, path, line, problems)
+        options_.update({key: smarten(options_[key], quotes) for key in ("caption", "alt")
+                         if isinstance(options_.get(key), str)})
         body.blocks.append(Block(kind, options_, line, option_lines))
         return f"<!--briefkit-block-{len(body.blocks) - 1}-->\n"
 
@@ -183,7 +185,8 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
             image = children[0]
             tokens[idx + 1].children = []
             tokens[idx + 2].hidden = True
-            caption, credit = image.content, image.attrGet("title")
+            caption, credit = (smarten(text, quotes) if text else text
+                               for text in (image.content, image.attrGet("title")))
             credit_html = f' <span class="credit">{escape(credit)}</span>' if credit else ""
             return (f'<figure class="photo"><img src="{escape(image.attrGet("src"))}" '
                     f'alt="{escape(caption)}"><figcaption>{escape(caption)}{credit_html}'
