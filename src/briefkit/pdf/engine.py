@@ -16,7 +16,7 @@ from .. import cache, logger
 from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
 from ..models import Variant
-from . import conformance, tagging, xmp
+from . import conformance, direction, tagging, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
 from .pagination import Corrector, Placement, rules
@@ -59,6 +59,7 @@ def render(document: Document, settings: Settings) -> Rendered:
 
     fetcher = gate(list(settings.roots), settings.allow_remote)
     source = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
+    direction.isolate(source.etree_element)
     corrector = Corrector(source.etree_element)
     memory = cache.key(document.html, rules()) if settings.remember else None
     if memory:
