@@ -43,10 +43,10 @@ BRIEFS = {
 FONTS = {"hi": ("Noto-Serif-Devanagari", "Noto-Sans-Devanagari"), "fa-AF": ("Noto-Naskh-Arabic", "Noto-Sans-Arabic")}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory, runner):
-    root, pdfs = tmp_path_factory.mktemp("scripts"), {}
-    for language, files in BRIEFS.items():
+def _build_all(root, briefs: dict, runner) -> dict:
+    """{language: PDF} of each brief {language: {file: text}}, built with no warning of a font."""
+    pdfs = {}
+    for language, files in briefs.items():
         folder = root / language
         folder.mkdir()
         for name, text in files.items():
@@ -56,6 +56,11 @@ def built(tmp_path_factory, runner):
         assert "findfont" not in result.output and "Glyph" not in result.output, result.output
         pdfs[language] = root / f"{language}.pdf"
     return pdfs
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, runner):
+    return _build_all(tmp_path_factory.mktemp("scripts"), BRIEFS, runner)
 
 
 @pytest.mark.parametrize("language", list(BRIEFS))
@@ -205,16 +210,7 @@ PHRASES = {
 
 @pytest.fixture(scope="module")
 def reading(tmp_path_factory, runner):
-    root, pdfs = tmp_path_factory.mktemp("reading"), {}
-    for language, files in READING.items():
-        folder = root / language
-        folder.mkdir()
-        for name, text in files.items():
-            (folder / name).write_text(text, encoding="utf-8")
-        result = run(runner, "build", str(folder), "-o", str(root / f"{language}.pdf"))
-        assert result.exit_code == 0, result.output
-        pdfs[language] = root / f"{language}.pdf"
-    return pdfs
+    return _build_all(tmp_path_factory.mktemp("reading"), READING, runner)
 
 
 def _pdftotext(path) -> str:
