@@ -81,3 +81,34 @@ def _text(pdf_path: str, mtime: int, size: int, x_tolerance: float) -> str:
     """Read once per file version: several tests read the text of the same built brief."""
     with pdfplumber.open(pdf_path) as pdf:
         return "\n".join(page.extract_text(x_tolerance=x_tolerance) or "" for page in pdf.pages)
+
+
+def note_links(pdf_path: Path) -> list[tuple[int, int, str]]:
+    """(page of the link, page it leads to, destination) of each link to a note (`#note-N`),
+    read from the PDF's link annotations and its named destinations."""
+    import pikepdf
+
+    found = []
+    with pikepdf.open(pdf_path) as pdf:
+        names = pdf.Root.get("/Names")
+        dests = pikepdf.NameTree(names.Dests) if names is not None and "/Dests" in names else {}
+        for number, page in enumerate(pdf.pages, start=1):
+            for annot in page.get("/Annots", []):
+                name = str(annot.get("/Dest", ""))
+                if name.startswith("note-") and name in dests:
+                    target = pdf.pages.index(pikepdf.Page(dests[name][0])) + 1
+                    found.append((number, target, name))
+    return found
+
+
+def misplaced(pdf_path: Path, at_least: int = 1) -> list[str]:
+    """What breaks the rule that every call's note is at the foot of the call's page: notes
+    numbered out of order or missing, notes off their call's page, links to a note elsewhere."""
+    found, problems = notes(pdf_path), []
+    numbers = list(range(1, max(len(found.calls), at_least) + 1))
+    if not sorted(found.calls) == sorted(found.notes) == numbers:
+        problems.append(f"calls {sorted(found.calls)}, notes {sorted(found.notes)}: not 1..N, N>={at_least}")
+    problems += [f"note {n} is not on its call's page" for n in found.off_page()]
+    problems += [f"a link on page {page} leads to {name} on page {target}"
+                 for page, target, name in note_links(pdf_path) if page != target]
+    return problems

@@ -11,6 +11,9 @@ from briefkit.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "taliban-russia"
+#: The sample's notes: the reference's 21, and one for each chronology row whose sources' notes
+#: are printed on earlier pages (a row links to an earlier note only on that note's page).
+SAMPLE_NOTES = 21 + 10
 
 MINIMAL = {
     "brief.yaml": """\

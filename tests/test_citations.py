@@ -101,3 +101,25 @@ def _gap(page) -> float:
     bottom = max(w["bottom"] for w in body)
     notes = [w["top"] for w in words if w["size"] < 9 and bottom < w["top"] < page.height - 40]
     return (min(notes, default=page.height - 60) - bottom) / page.height
+
+
+def test_a_row_links_to_an_earlier_note_only_on_that_notes_page(make_brief, runner, tmp_path):
+    """On one page the row's call is a link to the text's note; pushed to a later page (by
+    filler), the row gets a note of its own there, in the short form."""
+    import readback
+    from support import run
+
+    events = "events:\n  - date: 2025-07-03\n    title: Recognition\n    sources: [s]\n"
+    sources = "- id: s\n  type: article-newspaper\n  title: Russia Recognises the Taliban Government\n" \
+              "  container-title: Reuters\n  issued: 2025-07-03\n"
+    for filler, notes, links in ((0, 1, [(1, 1, "note-1")]), (10, 2, [])):
+        folder = make_brief({"events.yaml": events, "sources.yaml": sources, "commentary.md":
+                             "Russia recognised the Taliban.[@s]\n\n" + "More text here. " * 40 * filler
+                             + "\n\n```chronology\n```\n"}, name=f"brief{filler}")
+        out = tmp_path / f"{filler}.pdf"
+        result = run(runner, "build", str(folder), "-o", str(out))
+        assert result.exit_code == 0 and f"{notes} footnotes" in result.output, result.output
+        assert readback.note_links(out) == links
+        found = readback.notes(out)
+        assert found.off_page() == [] and sorted(found.notes) == list(range(1, notes + 1))
+    assert "“Russia Recognises the Taliban”." in readback.text(out)  # the short form

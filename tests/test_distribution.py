@@ -8,7 +8,7 @@ import re
 
 import pikepdf
 import pytest
-from support import SAMPLE, run
+from support import SAMPLE, SAMPLE_NOTES, run
 
 from briefkit.build import Options, build
 from briefkit.pdf.attachments import MANIFEST
@@ -96,8 +96,8 @@ def test_pdfua_is_tagged_with_language_and_title(sample, tmp_path):
         with pdf.open_metadata() as xmp:
             assert xmp["pdfuaid:part"] == "1"
         notes = [node for node in _struct(pdf.Root.StructTreeRoot) if node.get("/S") == "/Note"]
-        assert len(notes) == 21 and len({str(note.ID) for note in notes}) == 21
-        assert len(pdf.Root.StructTreeRoot.IDTree.Names) == 2 * 21  # the IDs resolve
+        assert len(notes) == SAMPLE_NOTES and len({str(note.ID) for note in notes}) == SAMPLE_NOTES
+        assert len(pdf.Root.StructTreeRoot.IDTree.Names) == 2 * SAMPLE_NOTES  # the IDs resolve
         figures = [node for node in _struct(pdf.Root.StructTreeRoot) if node.get("/S") == "/Figure"]
         assert figures and all(str(f.Alt).startswith("Timeline of 36 events") for f in figures)
         kinds = {str(node.get("/S")) for node in _struct(pdf.Root.StructTreeRoot)}

@@ -8,16 +8,17 @@ import pdfplumber
 import pikepdf
 import readback
 import yaml
-from support import SAMPLE
+from support import SAMPLE, SAMPLE_NOTES
 
 
-def test_sample_has_21_notes_each_once_on_its_calls_page(sample):
+def test_sample_has_its_notes_each_once_on_its_calls_page_chronology_included(sample):
     found = readback.notes(sample["pdf"])
-    assert sorted(found.calls) == list(range(1, 22))
-    assert sorted(found.notes) == list(range(1, 22))
+    assert sorted(found.calls) == list(range(1, SAMPLE_NOTES + 1))
+    assert sorted(found.notes) == list(range(1, SAMPLE_NOTES + 1))
     assert all(len(pages) == 1 for pages in found.calls.values()), found.calls
     assert all(len(pages) == 1 for pages in found.notes.values()), found.notes
     assert found.off_page() == []
+    assert all(page == target for page, target, _ in readback.note_links(sample["pdf"]))
 
 
 def test_notes_are_formatted_like_the_reference(sample):

@@ -155,8 +155,7 @@ def test_the_sample_builds_in_the_other_built_in_styles(brief, tmp_path, name, s
              "article": "previously_published: First published on meridian.example.\n"}.get(name, "")
     (brief / "brief.yaml").write_text(text + extra)
     result = build(brief, Options(output=tmp_path / "out.pdf"))
-    found = readback.notes(result.pdf)
-    assert sorted(found.calls) == list(range(1, 22)) and found.off_page() == []
+    assert readback.misplaced(result.pdf, at_least=21) == []
     pdf_text = readback.text(result.pdf)
     for part in says:
         assert part in pdf_text, part
@@ -173,8 +172,7 @@ def test_a_root_style_without_the_mechanics_still_puts_notes_at_the_page_foot(br
             "::footnote-marker { font: 600 8pt 'Source Sans Pro'; }\n.footnote { font-size: 8pt; }\n")
     write_style(brief / "styles", "bare", "description: typography only\nfonts:\n" + fonts, css=look)
     result = build(brief, Options(output=tmp_path / "bare.pdf", style="bare"))
-    found = readback.notes(result.pdf)
-    assert sorted(found.calls) == list(range(1, 22)) and found.off_page() == []
+    assert readback.misplaced(result.pdf, at_least=21) == []
     assert "float: footnote" not in (styles.BUILTIN_STYLES / "think-tank" / "style.css").read_text()
 
 

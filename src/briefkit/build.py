@@ -102,11 +102,22 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
 
 
 def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> engine.Rendered:
-    """Charts, the filled templates and the laid-out PDF bytes; nothing is written."""
+    """Charts, the filled templates and the laid-out PDF bytes; nothing is written.
+
+    A chronology row that links to an earlier note printed on another page gets a note of its
+    own (the short form) and the brief is composed again: a reader finds every call's note at
+    the foot of the call's page. Each round adds rows, so it ends."""
     if charts is None:
         charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
-    document = compose(prepared.material, prepared.body, charts, prepared.style)
-    return engine.render(document, settings(prepared, options))
+    own: frozenset[int] = frozenset()
+    while True:
+        document = compose(prepared.material, prepared.body, charts, prepared.style, own)
+        rendered = engine.render(document, settings(prepared, options))
+        stray = rendered.placement.stray_links - own
+        if not stray:
+            return rendered
+        logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
+        own |= stray
 
 
 def settings(prepared: Prepared, options: Options) -> engine.Settings:

@@ -102,9 +102,23 @@ def _sort_key(name: str) -> str:
     return name.removeprefix("The ").casefold()
 
 
+#: Words a short title does not end on ("Russia Invites Taliban to" -> "Russia Invites Taliban").
+_FUNCTION_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+                   "to", "with"}
+#: Quotation marks and punctuation a cut title may not end on.
+_TRAILING = ",;:–—-‘’“”«»‚„\"'"
+
+
 def _shorten(title: str, words: int = 4) -> str:
-    """Chicago's short title (14.30): the main title, its first words (up to four), no ellipsis."""
-    return " ".join(title.split(":")[0].split()[:words])
+    """Chicago's short title (14.30): the main title, its first words (up to four), no ellipsis,
+    not ending on an article or preposition, nor inside a quotation the cut opened."""
+    main = title.split(":")[0].split()
+    if len(main) <= words:
+        return " ".join(main)
+    kept = main[:words]
+    while len(kept) > 1 and kept[-1].strip(_TRAILING).casefold() in _FUNCTION_WORDS | {""}:
+        kept.pop()
+    return " ".join(kept).rstrip(_TRAILING + " ")
 
 
 class Citer:

@@ -41,12 +41,15 @@ class Document:
     base_url: str
 
 
-def _number_notes(page: str, cites: list, citer: Citer, number_text=str) -> str:
+def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
+                  own: frozenset[int] = frozenset()) -> str:
     """Format citations in reading order, so a source's first citation gets the full form.
 
     In a note format each citation in the text becomes a footnote; in an author-date format it
     stays in the text, in parentheses. A chronology row whose sources all have a note already
-    points to that note (a linked number) instead of repeating it, as a printed brief does."""
+    points to that note (a linked number, `data-row` naming the row's citations) instead of
+    repeating it, as a printed brief does, unless the row is in `own`: rows whose earlier note
+    turned out to be on another page get a note of their own, in the short form."""
     number, note_of = 0, {}
     in_text = citer.in_text
 
@@ -57,9 +60,10 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str) -> str:
             return f'{_JOIN}<bk-note class="footnote" id="note-{number}">'
         group, role = cites[int(match.group(1))], match.group(2)
         keys = [key for key, _ in group]
-        if role == "row" and not in_text and all(key in note_of for key in keys):
-            refs = sorted({note_of[key] for key in keys})
-            return "".join(f'<a class="note-ref" href="#note-{n}">{number_text(n)}</a>' for n in refs)
+        row = match.group(1)
+        if role == "row" and not in_text and all(key in note_of for key in keys) and int(row) not in own:
+            return "".join(f'<a class="note-ref" href="#note-{n}" data-row="{row}">{number_text(n)}</a>'
+                           for n in sorted({note_of[key] for key in keys}))
         if role == "inline" and not in_text:  # a citation inside a note: part of its sentence
             before, after = page[match.start() - 1: match.start()], page[match.end(): match.end() + 1]
             text = citer.note(group, terminate=after not in _PUNCTUATION)  # no "p. 16.;"
@@ -130,13 +134,16 @@ def _internal_names(path) -> list[str]:
     return [name for name in names if name and '"' not in name]
 
 
-def compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
-    """Fill the templates; figures and chronologies go where their fenced blocks stood."""
+def compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
+            own: frozenset[int] = frozenset()) -> Document:
+    """Fill the templates; figures and chronologies go where their fenced blocks stood. `own`:
+    chronology rows that get a note of their own (see _number_notes)."""
     with templating.reported():
-        return _compose(material, body, charts, style)
+        return _compose(material, body, charts, style, own)
 
 
-def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style) -> Document:
+def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
+             own: frozenset[int]) -> Document:
     brief, env = material.brief, environment(style, material.brief.language)
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
@@ -184,5 +191,6 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "generator": f"briefkit {__version__}",
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
-    page = _number_notes(page, cites, citer, lambda n: translations.digits(str(n), brief.language, native))
+    digits = functools.partial(translations.digits, language=brief.language, native=native)
+    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own)
     return Document(page, material.folder.resolve().as_uri() + "/")

@@ -40,10 +40,18 @@ class Placement:
 
     call_pages: dict[int, int] = field(default_factory=dict)
     note_pages: dict[int, int] = field(default_factory=dict)
+    #: Links to an earlier note (a chronology row's), by the row's `data-row`: [(page, note)].
+    links: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     @property
     def displaced(self) -> list[int]:
         return [n for n, page in self.call_pages.items() if self.note_pages.get(n) != page]
+
+    @property
+    def stray_links(self) -> set[int]:
+        """Rows that link to a note printed on another page than the link."""
+        return {row for row, links in self.links.items()
+                if any(self.note_pages.get(note) != page for page, note in links)}
 
 
 class Corrector:
@@ -78,6 +86,9 @@ class Corrector:
                 footnote = getattr(box, "footnote", None)
                 if footnote is not None and id(footnote.element) in number:
                     placement.call_pages.setdefault(number[id(footnote.element)], page_number)
+                link = _link(box)
+                if link and (page_number, link[1]) not in placement.links.get(link[0], []):
+                    placement.links.setdefault(link[0], []).append((page_number, link[1]))
             for box in footnote_area.children if footnote_area is not None else ():
                 if id(box.element) in number:
                     placement.note_pages.setdefault(number[id(box.element)], page_number)
@@ -156,6 +167,17 @@ def _areas(page):
     children = page._page_box.children
     notes = next((box for box in children if type(box).__name__ == "FootnoteAreaBox"), None)
     return children[0], notes
+
+
+def _link(box) -> tuple[int, int] | None:
+    """(row, note number) when the box is a row's link to an earlier note."""
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", None) != "a" or element.get("data-row") is None:
+        return None
+    href = element.get("href") or ""
+    if not href.startswith("#note-") or not href[6:].isdigit():
+        return None
+    return int(element.get("data-row")), int(href[6:])
 
 
 def _page_of(document, element) -> int | None:
