@@ -101,7 +101,7 @@ def note_links(pdf_path: Path) -> list[tuple[int, int, str]]:
     return found
 
 
-def misplaced(pdf_path: Path, at_least: int = 1) -> list[str]:
+def misplaced(pdf_path: Path, at_least: int = 0) -> list[str]:
     """What breaks the rule that every call's note is at the foot of the call's page: notes
     numbered out of order or missing, notes off their call's page, links to a note elsewhere."""
     found, problems = notes(pdf_path), []

@@ -1,15 +1,16 @@
 """Pagination: read where WeasyPrint put things and correct what print forbids.
 
-Two corrections, each applied to the element tree and followed by a new layout:
-a footnote printed on a later page than its call, and a figure that could not fit
-at the foot of a page and left a gap there (it moves below the next paragraph, or the next
-heading and its paragraph, as a float would)."""
+Corrections, each applied to the element tree and followed by a new layout: a footnote
+printed on a later page than its call; a figure that could not fit at the foot of a page and
+left a gap there (it moves below the next paragraph, or the next heading and its paragraph, as
+a float would); a table split with one row alone on a page (tables.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .. import logger
+from . import tables
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
 #: break anywhere in the call's paragraph and the blocks after it (WeasyPrint moves notes to
@@ -23,6 +24,8 @@ FOLLOWING_BLOCKS = 3
 FIGURE_GAP = 0.1
 #: How often one figure may move below the next block.
 FIGURE_MOVES = 3
+#: How often one table may be corrected (its rows rebalanced or the table moved).
+TABLE_FIXES = 3
 #: A layout is retried at most this many times.
 MAX_PASSES = 8
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -31,7 +34,8 @@ _BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "figcaption"}
 
 def rules() -> str:
     """The settings above: remembered corrections hold only for the rules that made them."""
-    return repr((NOTE_FIXES, FOLLOWING_BLOCKS, FIGURE_GAP, FIGURE_MOVES, MAX_PASSES))
+    return repr((NOTE_FIXES, FOLLOWING_BLOCKS, FIGURE_GAP, FIGURE_MOVES, tables.MIN_ROWS, TABLE_FIXES,
+                 MAX_PASSES))
 
 
 @dataclass
@@ -60,7 +64,11 @@ class Corrector:
     def __init__(self, root) -> None:
         self.notes = [el for el in root.iter() if "footnote" in (el.get("class") or "").split()]
         self.figures = [el for el in root.iter() if el.tag == "figure"]
+        self.tables = [el for el in root.iter() if el.tag == "table"]
+        self.rows = [row for table in self.tables for section in table if section.tag == "tbody"
+                     for row in section if row.tag == "tr"]
         self.parents = {child: parent for parent in root.iter() for child in parent}
+        self.table_fixes: dict[int, int] = {}
         self.note_level: dict[int, int] = {}
         self.figure_moves: dict[int, int] = {}
         self.passes = 0
@@ -76,6 +84,10 @@ class Corrector:
                 self._fix_note(index)
             elif kind == "figure" and isinstance(index, int) and 0 <= index < len(self.figures):
                 self._move(index)
+            elif kind == "row" and isinstance(index, int) and 0 <= index < len(self.rows):
+                self._break_before(self.rows[index], ("row", index))
+            elif kind == "table" and isinstance(index, int) and 0 <= index < len(self.tables):
+                self._break_before(tables.lead(self.tables[index], self.parents), ("table", index))
 
     def placement(self, document) -> Placement:
         number = {id(el): i + 1 for i, el in enumerate(self.notes)}
@@ -98,9 +110,9 @@ class Corrector:
         """Apply the next corrections this layout needs; False when it needs none (or no more)."""
         if self.passes >= MAX_PASSES:
             return False
-        moved = self._move_figures(document)
-        # While figures move, pages still change: only the harmless first note fix is applied
-        # in the same pass (saving a layout); stronger ones wait for a settled layout.
+        moved = self._move_figures(document) | self._split_tables(document)
+        # While figures and tables move, pages still change: only the harmless first note fix
+        # is applied in the same pass (saving a layout); stronger ones wait for a settled layout.
         displaced = self.placement(document).displaced
         fixed = any([self._fix_note(number, first_only=moved) for number in displaced])
         if fixed:
@@ -131,6 +143,26 @@ class Corrector:
         siblings = list(parent)
         index = siblings.index(element)
         return siblings[index + 1:index + 1 + count]
+
+    def _split_tables(self, document) -> bool:
+        fixed = False
+        for number, table in enumerate(self.tables):
+            fix = tables.stranded(tables.rows_by_page(document, table))
+            if fix is None or self.table_fixes.get(number, 0) >= TABLE_FIXES:
+                continue
+            self.table_fixes[number] = self.table_fixes.get(number, 0) + 1
+            kind, row = fix
+            if kind == "row":
+                self._break_before(row, ("row", self.rows.index(row)))
+            else:
+                self._break_before(tables.lead(table, self.parents), ("table", number))
+            logger.debug("table %d: %s moved to keep %d rows on each page", number, kind, tables.MIN_ROWS)
+            fixed = True
+        return fixed
+
+    def _break_before(self, element, entry: tuple[str, int]) -> None:
+        element.set("style", "; ".join(filter(None, (element.get("style"), "break-before: page"))))
+        self.log.append(entry)
 
     def _move_figures(self, document) -> bool:
         moved = False
