@@ -57,7 +57,7 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
         nonlocal number
         if match.group(1) is None:  # the opening of a free note: the next number
             number += 1
-            return f'{_JOIN}<bk-note class="footnote" id="note-{number}">'
+            return _JOIN + _open_note(number, number_text)
         group, role = cites[int(match.group(1))], match.group(2)
         keys = [key for key, _ in group]
         row = match.group(1)
@@ -74,11 +74,16 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
         number += 1
         for key in keys:
             note_of.setdefault(key, number)
-        return f'{_JOIN}<bk-note class="footnote" id="note-{number}">{text}</bk-note>'
+        return f'{_JOIN}{_open_note(number, number_text)}{text}</bk-note>'
 
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         page = _CITED_AFTER_STOP.sub(r"\2\1", page)
     return _NOTES.sub(replace, page)
+
+
+def _open_note(number: int, number_text) -> str:
+    # data-n: the number as printed, for margin notes and a note sent back to the foot alike.
+    return f'<bk-note class="footnote" id="note-{number}" data-n="{number_text(number)}">'
 
 
 def environment(style: Style, language: str = "en") -> jinja2.Environment:

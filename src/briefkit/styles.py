@@ -23,6 +23,8 @@ BUILTIN_STYLES = BUILTIN_ROOT / "styles"
 #: The CSS the templates and the code rely on (notes at the page foot, running heads, the
 #: chronology's repeated header...): the first layer of every style, so a style carries only its look.
 MECHANICS = BUILTIN_TEMPLATES / "mechanics.css"
+#: The mechanics of notes in the outer margin (`notes: margin`), layered after MECHANICS.
+MARGIN_NOTES = BUILTIN_TEMPLATES / "margin-notes.css"
 
 #: style.yaml keys and their defaults; a child inherits any key it does not set.
 STYLE_DEFAULTS: dict[str, Any] = {
@@ -42,6 +44,7 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "pdf_variant": None,  # one of models.VARIANTS, for every brief in this style
     "labels": {},  # briefkit's own words, e.g. {Summary: At a glance, ru: {Summary: Коротко}}
     "digits": "latin",  # or native: dates and numbers in the language's digits; a brief's `digits:` wins
+    "notes": "foot",  # or margin: each note in the outer margin beside its line (margin-notes.css)
 }
 
 
@@ -71,6 +74,8 @@ class Style:
         CSS names physically; the rest of a style mirrors itself through `dir` and logical
         properties (text-align: start, border-inline-start...)."""
         layers = [MECHANICS.read_text(encoding="utf-8")]
+        if self.settings["notes"] == "margin":
+            layers.append(MARGIN_NOTES.read_text(encoding="utf-8"))
         for folder, data in zip(reversed(self.chain), reversed(self.own), strict=True):
             layers.append(_knobs(data))
             if (folder / "style.css").is_file():
@@ -237,9 +242,10 @@ def _read(path: Path) -> dict[str, Any]:
     if unknown:
         hint = did_you_mean(unknown[0], STYLE_DEFAULTS) or f"; known: {', '.join(STYLE_DEFAULTS)}"
         raise StyleError(f"{path}:{lines.get((unknown[0],), 0)}: unknown key {unknown[0]!r}{hint}")
-    if data.get("digits") not in (None, "latin", "native"):
-        raise StyleError(f"{path}:{lines.get(('digits',), 0)}: digits {data['digits']!r} "
-                         "is not latin or native")
+    for key, choices in (("digits", ("latin", "native")), ("notes", ("foot", "margin"))):
+        if data.get(key) not in (None, *choices):
+            raise StyleError(f"{path}:{lines.get((key,), 0)}: {key} {data[key]!r} is not "
+                             f"{' or '.join(choices)}")
     if data.get("pdf_variant") not in (None, *VARIANTS):
         raise StyleError(f"{path}:{lines.get(('pdf_variant',), 0)}: pdf_variant {data['pdf_variant']!r} "
                          f"is not one of {', '.join(VARIANTS)}")

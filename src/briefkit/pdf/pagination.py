@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import logger
-from . import tables
+from . import margin, tables
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
 #: break anywhere in the call's paragraph and the blocks after it (WeasyPrint moves notes to
@@ -84,6 +84,10 @@ class Corrector:
                 self._fix_note(index)
             elif kind == "figure" and isinstance(index, int) and 0 <= index < len(self.figures):
                 self._move(index)
+            elif kind == "margin" and isinstance(index, int) and 0 < index // 100_000 <= len(self.notes):
+                self._margin_top(index // 100_000, index % 100_000)
+            elif kind == "foot" and isinstance(index, int) and 0 < index <= len(self.notes):
+                self._to_foot(index)
             elif kind == "row" and isinstance(index, int) and 0 <= index < len(self.rows):
                 self._break_before(self.rows[index], ("row", index))
             elif kind == "table" and isinstance(index, int) and 0 <= index < len(self.tables):
@@ -98,12 +102,16 @@ class Corrector:
                 footnote = getattr(box, "footnote", None)
                 if footnote is not None and id(footnote.element) in number:
                     placement.call_pages.setdefault(number[id(footnote.element)], page_number)
+                if getattr(box, "element_tag", "").endswith("::note-call") and id(box.element) in number:
+                    placement.call_pages.setdefault(number[id(box.element)], page_number)
                 link = _link(box)
                 if link and (page_number, link[1]) not in placement.links.get(link[0], []):
                     placement.links.setdefault(link[0], []).append((page_number, link[1]))
-            for box in footnote_area.children if footnote_area is not None else ():
-                if id(box.element) in number:
-                    placement.note_pages.setdefault(number[id(box.element)], page_number)
+            margin_notes = margin.area(page)
+            for area in (footnote_area, margin_notes):
+                for box in area.children if area is not None else ():
+                    if id(box.element) in number:
+                        placement.note_pages.setdefault(number[id(box.element)], page_number)
         return placement
 
     def correct(self, document) -> bool:
@@ -111,6 +119,7 @@ class Corrector:
         if self.passes >= MAX_PASSES:
             return False
         moved = self._move_figures(document) | self._split_tables(document)
+        moved |= self._set_margin_notes(document)
         # While figures and tables move, pages still change: only the harmless first note fix
         # is applied in the same pass (saving a layout); stronger ones wait for a settled layout.
         displaced = self.placement(document).displaced
@@ -143,6 +152,32 @@ class Corrector:
         siblings = list(parent)
         index = siblings.index(element)
         return siblings[index + 1:index + 1 + count]
+
+    def _set_margin_notes(self, document) -> bool:
+        """Each margin note beside its call; one the margin cannot hold goes to the page's foot,
+        once the others stand still (a note moved too early would stay at the foot)."""
+        number = {id(el): i + 1 for i, el in enumerate(self.notes)}
+        plans = [margin.plan(page) for page in document.pages]
+        for plan in plans:
+            for element, top in plan.margins.items():
+                self._margin_top(number[id(element)], round(top))
+        settled = not any(plan.margins for plan in plans)
+        to_foot = [element for plan in plans for element in (plan.to_foot if settled else plan.lost)]
+        for element in to_foot:
+            self._to_foot(number[id(element)])
+        return not settled or bool(to_foot)
+
+    def _margin_top(self, number: int, top: int) -> None:
+        element = self.notes[number - 1]
+        rules = [rule for rule in (element.get("style") or "").split("; ")
+                 if rule and not rule.startswith("margin-top")]
+        element.set("style", "; ".join([*rules, f"margin-top: {top}px"]))
+        self.log.append(("margin", number * 100_000 + top))
+
+    def _to_foot(self, number: int) -> None:
+        element = self.notes[number - 1]
+        element.set("style", "position: static; float: footnote; margin-top: 0")
+        self.log.append(("foot", number))
 
     def _split_tables(self, document) -> bool:
         fixed = False

@@ -1,0 +1,78 @@
+"""Margin notes (`notes: margin`, the built-in `sidenotes` style): beside their lines, on their page."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import statistics
+
+import pdfplumber
+import pytest
+import readback
+from support import SAMPLE, run, write_style
+
+from briefkit.build import Options, build
+
+#: The sidenotes style's call (7 pt sans) and note marker ("N." in semibold 8 pt), as readback reads them.
+_MARKER = re.compile(r"^(\d+)\.$")
+
+
+@pytest.fixture(scope="module")
+def sidenotes(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("side") / "brief"
+    shutil.copytree(SAMPLE, folder)
+    return build(folder, Options(output=folder.parent / "side.pdf", style="sidenotes", cache=False)).pdf
+
+
+def _positions(pdf_path):
+    """Per page: {number: top of the call}, {number: (x0, top) of the note's marker}, the text
+    column's right edge and the margin notes' lines as (top, bottom)."""
+    pages = []
+    with pdfplumber.open(pdf_path) as pdf:
+        every = [page.extract_words(extra_attrs=["size", "fontname"]) for page in pdf.pages]
+        right = max(w["x1"] for words in every for w in words if 9.5 < w["size"] < 11.5)  # the column
+        for words in every:
+            calls = {int(w["text"]): w["top"] for w in words
+                     if abs(w["size"] - 7) < 0.1 and w["text"].isdigit() and "Sans" in w["fontname"]}
+            markers = {int(m.group(1)): (w["x0"], w["top"]) for w in words if (m := _MARKER.match(w["text"]))
+                       and "semibold" in w["fontname"].replace("-", "").lower()}
+            lines = sorted({(round(w["top"], 1), round(w["bottom"], 1)) for w in words
+                            if w["x0"] > right + 5 and w["size"] < 9})
+            pages.append((calls, markers, right, lines))
+    return pages
+
+
+def test_the_sidenotes_style_sets_every_note_in_the_margin_beside_its_line(sidenotes):
+    assert readback.misplaced(sidenotes, at_least=21) == []
+    distances, in_margin = [], 0
+    for calls, markers, right, lines in _positions(sidenotes):
+        for number, (x0, top) in markers.items():
+            if x0 > right:
+                in_margin += 1
+                distances.append(abs(top - calls[number]))
+        for (top, bottom), (next_top, _) in zip(lines, lines[1:], strict=False):
+            assert next_top >= bottom - 1 or abs(next_top - top) < 1, (top, bottom, next_top)  # no overlap
+    assert in_margin >= 25, in_margin
+    assert statistics.median(distances) < 12, distances  # beside the line of the call
+
+
+def test_a_note_the_margin_cannot_hold_goes_to_the_foot_of_its_page(make_brief, runner, tmp_path):
+    long = "A long explanation of the source and what it shows about the talks and the envoys. " * 6
+    calls = "".join(f"Claim {i}.[^n{i}] " for i in range(12))
+    notes = "".join(f"[^n{i}]: {long}\n\n" for i in range(12))
+    folder = make_brief({"commentary.md": calls + "\n\n" + notes})
+    write_style(folder / "styles", "side", "extends: sidenotes\n")
+    (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "style: side\n")
+    out = tmp_path / "out.pdf"
+    assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
+    assert readback.misplaced(out, at_least=12) == []
+    calls, markers, right, _ = _positions(out)[0]
+    at_foot = [n for n, (x0, _) in markers.items() if x0 < right]
+    assert at_foot and len(at_foot) < 12, markers
+
+
+def test_notes_is_foot_or_margin(make_brief, runner):
+    folder = make_brief()
+    write_style(folder / "styles", "odd", "extends: think-tank\nnotes: sideways\n")
+    result = run(runner, "check", str(folder), "--style", "odd")
+    assert result.exit_code == 1 and "style.yaml:2: notes 'sideways' is not foot or margin" in result.output
