@@ -139,11 +139,22 @@ class Corrector:
         self.note_level[id(block)] = step
         self.log.append(("note", number))
         block.set("style", NOTE_FIXES[step])
+        heading = self._previous(block)
+        if step == len(NOTE_FIXES) - 1 and heading is not None and heading.tag in _HEADINGS:
+            # The paragraph's own heading goes along to the new page, not left at the foot.
+            heading.set("style", "break-before: page")
+            block.set("style", NOTE_FIXES[0])
         if step == 0:
             for following in self._next_blocks(block, FOLLOWING_BLOCKS):
                 if not following.get("style"):
                     following.set("style", NOTE_FIXES[0])
         return True
+
+    def _previous(self, element):
+        parent = self.parents.get(element)
+        siblings = list(parent) if parent is not None else [element]
+        index = siblings.index(element)
+        return siblings[index - 1] if index else None
 
     def _next_blocks(self, element, count: int) -> list:
         parent = self.parents.get(element)
