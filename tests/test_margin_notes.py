@@ -69,6 +69,10 @@ def test_a_note_the_margin_cannot_hold_goes_to_the_foot_of_its_page(make_brief, 
     calls, markers, right, _ = _positions(out)[0]
     at_foot = [n for n, (x0, _) in markers.items() if x0 < right]
     assert at_foot and len(at_foot) < 12, markers
+    report = run(runner, "check", "--layout", str(folder))
+    assert report.exit_code == 0, report.output
+    said = f"commentary.md:1: note {at_foot[0]} did not fit in the margin of page 1"
+    assert said in report.output, report.output
 
 
 def test_notes_is_foot_or_margin(make_brief, runner):

@@ -52,6 +52,8 @@ class Body:
     headings: list[str] = field(default_factory=list)
     #: Citation groups, each [(key, locator)]; `cite_marker(i)` stands for the i-th in the HTML.
     cites: list[list[tuple[str, str]]] = field(default_factory=list)
+    #: Where each citation group was written ("commentary.md:12"), for layout reports.
+    cite_sources: list[str] = field(default_factory=list)
     #: Lines of images without alt text: a warning, and an error where tagged PDF needs one.
     unlabelled: list[int] = field(default_factory=list)
 
@@ -135,8 +137,8 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
                 token.attrSet("href" if token.type == "link_open" else "src", "")
     seen_labels: set[str] = set()
 
-    def note(html: str) -> str:
-        return f'<bk-note class="footnote">{html}</bk-note>'
+    def note(html: str, line: int) -> str:
+        return f'<bk-note class="footnote" data-source="{escape(path.name)}:{line}">{html}</bk-note>'
 
     def citation(tokens, idx, options, env) -> str:
         token = tokens[idx]
@@ -147,6 +149,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         if missing:
             return ""
         body.cites.append(token.meta["cites"])
+        body.cite_sources.append(f"{path.name}:{token.meta['line']}")
         # A citation inside a note stays inline in that note.
         return cite_marker(len(body.cites) - 1, "inline" if env.get("notes") else "note")
 
@@ -164,7 +167,8 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         seen_labels.add(label)
         html = md.renderer.render(definitions[label][1], md.options,
                                   {**env, "notes": (*env.get("notes", ()), label)})
-        return note(html.strip().removeprefix("<p>").removesuffix("</p>").replace("</p>\n<p>", " "))
+        return note(html.strip().removeprefix("<p>").removesuffix("</p>").replace("</p>\n<p>", " "),
+                    token.meta.get("line", 0))
 
     def fence(tokens, idx, options, env) -> str:
         token = tokens[idx]

@@ -6,6 +6,7 @@ import base64
 import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -32,7 +33,8 @@ _CLOSING = ".,;:!?)]”’»\"'"
 #: Punctuation, then citations in the text: an author-date citation moves before the punctuation.
 _CITED_AFTER_STOP = re.compile(r'([.,;:!?])((?:<span data-cites="\d+" data-role="note"></span>)+)')
 #: Notes are an element of their own, not a span, so that tagged PDFs can mark them as notes.
-_NOTES = re.compile(r'<bk-note class="footnote">|<span data-cites="(\d+)" data-role="(\w+)"></span>')
+_NOTES = re.compile(r'<bk-note class="footnote"(?: data-source="([^"]*)")?>'
+                    r'|<span data-cites="(\d+)" data-role="(\w+)"></span>')
 
 
 @dataclass(frozen=True)
@@ -42,25 +44,26 @@ class Document:
 
 
 def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
-                  own: frozenset[int] = frozenset()) -> str:
+                  own: frozenset[int] = frozenset(), sources: list[str] | None = None) -> str:
     """Format citations in reading order, so a source's first citation gets the full form.
 
     In a note format each citation in the text becomes a footnote; in an author-date format it
     stays in the text, in parentheses. A chronology row whose sources all have a note already
     points to that note (a linked number, `data-row` naming the row's citations) instead of
     repeating it, as a printed brief does, unless the row is in `own`: rows whose earlier note
-    turned out to be on another page get a note of their own, in the short form."""
+    turned out to be on another page get a note of their own, in the short form. `sources`
+    ("commentary.md:12", parallel to `cites`) tells layout reports where each note was written."""
     number, note_of = 0, {}
     in_text = citer.in_text
 
     def replace(match: re.Match) -> str:
         nonlocal number
-        if match.group(1) is None:  # the opening of a free note: the next number
+        if match.group(2) is None:  # the opening of a free note: the next number
             number += 1
-            return _JOIN + _open_note(number, number_text)
-        group, role = cites[int(match.group(1))], match.group(2)
+            return _JOIN + _open_note(number, number_text, match.group(1))
+        row, role = match.group(2), match.group(3)
+        group = cites[int(row)]
         keys = [key for key, _ in group]
-        row = match.group(1)
         if role == "row" and not in_text and all(key in note_of for key in keys) and int(row) not in own:
             return "".join(f'<a class="note-ref" href="#note-{n}" data-row="{row}">{number_text(n)}</a>'
                            for n in sorted({note_of[key] for key in keys}))
@@ -74,16 +77,19 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
         number += 1
         for key in keys:
             note_of.setdefault(key, number)
-        return f'{_JOIN}{_open_note(number, number_text)}{text}</bk-note>'
+        source = sources[int(row)] if sources and int(row) < len(sources) else None
+        return f'{_JOIN}{_open_note(number, number_text, source)}{text}</bk-note>'
 
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         page = _CITED_AFTER_STOP.sub(r"\2\1", page)
     return _NOTES.sub(replace, page)
 
 
-def _open_note(number: int, number_text) -> str:
-    # data-n: the number as printed, for margin notes and a note sent back to the foot alike.
-    return f'<bk-note class="footnote" id="note-{number}" data-n="{number_text(number)}">'
+def _open_note(number: int, number_text, source: str | None = None) -> str:
+    # data-n: the number as printed, for margin notes and a note sent back to the foot alike;
+    # data-source: the file and line that made the note, for `check --layout`.
+    where = f' data-source="{source}"' if source else ""
+    return f'<bk-note class="footnote" id="note-{number}" data-n="{number_text(number)}"{where}>'
 
 
 def environment(style: Style, language: str = "en") -> jinja2.Environment:
@@ -155,7 +161,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     native = native_digits(brief, style)
     citer = Citer(material.sources, env.get_template(f"citations/{style.settings['citation_format']}.html.j2")
                   .module, brief.language, words.gettext("and"), native)
-    cites = list(body.cites)
+    cites, sources = list(body.cites), list(body.cite_sources)
 
     def block(match: re.Match) -> str:
         index = int(match.group(1))
@@ -171,6 +177,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
             marker = ""
             if event.sources:
                 cites.append([(key, "") for key in event.sources])
+                sources.append(f"{Path(str(material.events_file)).name}:{event.line}")
                 marker = cite_marker(len(cites) - 1, "row")
             rows.append({"date": human_date(event.date, brief.language, native=native), "event": event,
                          "text": inline(event.text), "note": Markup(marker)})
@@ -197,5 +204,5 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
     digits = functools.partial(translations.digits, language=brief.language, native=native)
-    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own)
+    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources)
     return Document(page, material.folder.resolve().as_uri() + "/")

@@ -70,8 +70,26 @@ def _layout(prepared, options: Options, report: Report) -> None:
     budget = prepared.material.brief.max_pages or prepared.style.settings.get("max_pages")
     if budget and rendered.pages > budget:
         report.problems.append(Problem(where, 0, f"{rendered.pages} pages; the budget is {budget}"))
-    for number in rendered.placement.displaced:
-        report.problems.append(Problem(where, 0, f"footnote {number} is not on the page of its call"))
+    placement = rendered.placement
+
+    def written(number: int) -> tuple[Path, int]:
+        """The file and line that made note `number` (brief.yaml when unknown)."""
+        name, _, line = (placement.sources.get(number) or "").rpartition(":")
+        return (prepared.folder / name, int(line)) if name and line.isdigit() else (where, 0)
+
+    for number in placement.displaced:
+        report.problems.append(Problem(*written(number), f"note {number} is on page "
+                                       f"{placement.note_pages.get(number, '?')}, its call on page "
+                                       f"{placement.call_pages.get(number, '?')}"))
+    for number in placement.at_foot:
+        path, line = written(number)
+        report.warnings.append(f"{path}:{line}: note {number} did not fit in the margin of page "
+                               f"{placement.call_pages.get(number, '?')}; printed at the foot of that page")
+    chronologies = [block for block in prepared.body.blocks if block.kind == "chronology"]
+    for page, index in rendered.findings.lone_rows:
+        line = chronologies[index].line if index < len(chronologies) else 0
+        report.problems.append(Problem(prepared.material.commentary_file, line,
+                                       f"page {page} holds one row of a chronology split over pages"))
     for page, heading in rendered.findings.stranded_headings:
         report.problems.append(Problem(where, 0, f"page {page} ends with the heading {heading!r}"))
     for page, points, text in rendered.findings.overfull_lines:

@@ -46,6 +46,10 @@ class Placement:
     note_pages: dict[int, int] = field(default_factory=dict)
     #: Links to an earlier note (a chronology row's), by the row's `data-row`: [(page, note)].
     links: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    #: Where each note was written ("commentary.md:12"), from its `data-source`.
+    sources: dict[int, str] = field(default_factory=dict)
+    #: Margin notes the margin could not hold, printed at the foot of their page instead.
+    at_foot: list[int] = field(default_factory=list)
 
     @property
     def displaced(self) -> list[int]:
@@ -95,7 +99,9 @@ class Corrector:
 
     def placement(self, document) -> Placement:
         number = {id(el): i + 1 for i, el in enumerate(self.notes)}
-        placement = Placement()
+        placement = Placement(sources={i + 1: el.get("data-source") for i, el in enumerate(self.notes)
+                                       if el.get("data-source")},
+                              at_foot=sorted(index for kind, index in self.log if kind == "foot"))
         for page_number, page in enumerate(document.pages, start=1):
             root_box, footnote_area = _areas(page)
             for box in root_box.descendants():

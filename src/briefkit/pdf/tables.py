@@ -13,8 +13,8 @@ MIN_ROWS = 2
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def rows_by_page(document, table) -> list[list]:
-    """The table's body rows, grouped by the page each starts on, in page order."""
+def rows_by_page(document, table) -> dict[int, list]:
+    """{page number (1-based): the table's body rows that start on it}, in page order."""
     rows = [row for section in table if section.tag == "tbody" for row in section if row.tag == "tr"]
     wanted = {id(row): row for row in rows}
     pages: dict[int, list] = {}
@@ -24,13 +24,14 @@ def rows_by_page(document, table) -> list[list]:
             element = getattr(box, "element", None)
             if element is not None and id(element) in wanted and id(element) not in seen:
                 seen.add(id(element))
-                pages.setdefault(number, []).append(element)
-    return [pages[number] for number in sorted(pages)]
+                pages.setdefault(number + 1, []).append(element)
+    return dict(sorted(pages.items()))
 
 
-def stranded(fragments: list[list]) -> tuple[str, object] | None:
+def stranded(pages: dict[int, list]) -> tuple[str, object] | None:
     """The correction a split table needs: ("row", the row to break before) or ("table", None)
     to move it whole; None when every fragment has MIN_ROWS rows or the table is not split."""
+    fragments = list(pages.values())
     if len(fragments) < 2:
         return None
     total = sum(len(fragment) for fragment in fragments)
