@@ -66,3 +66,11 @@ def test_no_split_leaves_one_row_alone_wherever_the_page_breaks(make_brief, runn
         splits.add(tuple(rows for rows, _, _ in _fragments(pdf) if rows))
         assert readback.misplaced(pdf) == []
     assert len(splits) >= 4, splits  # the sweep did split the table in several places
+
+
+def test_notes_called_in_table_cells_sit_at_the_foot_of_the_cells_page(make_brief, runner, tmp_path):
+    commentary = ("Before.[^a]\n\n| Country | Position |\n|---|---|\n| Russia | Recognised in 2025[^b] |\n"
+                  "| China | Accepted an ambassador[^c] |\n\n[^a]: Note a.\n[^b]: Note b.\n[^c]: Note c.\n")
+    out = tmp_path / "cells.pdf"
+    assert run(runner, "build", str(make_brief({"commentary.md": commentary})), "-o", str(out)).exit_code == 0
+    assert readback.misplaced(out, at_least=3) == []
