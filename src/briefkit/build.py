@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import commentary, logger, output, reading, styles, translations, typography, validation
+from . import cache, commentary, logger, output, reading, styles, translations, typography, validation
 from .charts import figures
 from .charts.timeline import Chart
 from .document import compose
@@ -109,12 +109,19 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     the foot of the call's page. Each round adds rows, so it ends."""
     if charts is None:
         charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
-    own: frozenset[int] = frozenset()
+    document = compose(prepared.material, prepared.body, charts, prepared.style)
+    # The rows an earlier build of the same page gave notes of their own: one layout, not two.
+    memory = cache.key(document.html, pagination.rules()) if options.cache else None
+    known = cache.get("rows", memory) if memory else None
+    own = frozenset(row for row in known if isinstance(row, int)) if isinstance(known, list) else frozenset()
     while True:
-        document = compose(prepared.material, prepared.body, charts, prepared.style, own)
+        if own:
+            document = compose(prepared.material, prepared.body, charts, prepared.style, own)
         rendered = engine.render(document, settings(prepared, options))
         stray = rendered.placement.stray_links - own
         if not stray:
+            if memory:
+                cache.put("rows", memory, sorted(own))
             return rendered
         logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
         own |= stray
