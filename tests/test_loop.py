@@ -125,7 +125,7 @@ def test_a_second_build_lays_out_once_and_gives_the_same_bytes(sample, tmp_path,
     assert first.corrections >= 1 and second.corrections == 0
     # the sample fixture's PDF was built in another process, with a cache of its own
     assert first.pdf.read_bytes() == second.pdf.read_bytes() == sample["pdf"].read_bytes()
-    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["charts", "layout"]
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == ["charts", "layout", "rows"]
 
 
 @pytest.mark.slow  # a second Python process and two builds
