@@ -77,7 +77,7 @@ def test_a_batch_builds_the_good_briefs_and_reports_the_broken_one(runner, make_
     broken = make_brief({"brief.yaml": "title: [unclosed\n"}, name="broken")
     result = run(runner, "build", str(good), str(broken), str(other), "-j", "2")
     assert result.exit_code == 1
-    assert sorted(p.name for p in (tmp_path / "dist").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "dist").glob("*.pdf")) == [
         "2026-02-01-a-minimal-brief.pdf", "2026-02-02-another.pdf"]
     assert "broken/brief.yaml:2: not valid YAML" in result.output
 

@@ -84,15 +84,23 @@ def _options(output=None, html=None, **kwargs):
               help="Briefs built at once, in worker processes.")
 @click.option("--pdf-variant", type=_Variants(),
               help="Archival PDF/A-3 (with the data attached), accessible tagged PDF/UA-1, or both.")
+@click.option("--force", is_flag=True, help="Build every brief, even one whose PDF is up to date.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a JSON report: folder, status (built, skipped, failed), pdf, pages, "
+                   "seconds, errors.")
 @build_options
 @click.pass_context
 def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, html: Path | None,
-          jobs: int, **kwargs) -> None:
-    """Build the brief in each FOLDER into a PDF."""
-    if len(folders) > 1 and (output or html):
-        raise click.UsageError("-o and --html name one file: give one FOLDER, or leave them out")
+          jobs: int, force: bool, report: Path | None, **kwargs) -> None:
+    """Build the brief in each FOLDER into a PDF.
+
+    With several FOLDERs (or --report), a brief whose PDF is up to date with every file it
+    reads, its style and this briefkit is skipped, as make does; --force builds it anyway."""
+    if (len(folders) > 1 or report) and (output or html):
+        raise click.UsageError("-o and --html name one file: give one FOLDER and no --report, "
+                               "or leave them out")
     options = _options(output, html, **kwargs)
-    if len(folders) == 1:
+    if len(folders) == 1 and not report:
         from .build import build as run_build
 
         result = _guarded(ctx, lambda: run_build(folders[0], options))
@@ -102,7 +110,9 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
     from .progress import batch_progress
 
     with batch_progress(len(folders)) as advance:
-        outcomes = build_many(folders, options, jobs, advance)
+        outcomes = build_many(folders, options, jobs, advance, force)
+    if report:
+        report.write_text(json.dumps([outcome.as_dict() for outcome in outcomes], indent=2), encoding="utf-8")
     if any(outcome.error for outcome in outcomes):
         ctx.exit(1)
 

@@ -23,13 +23,18 @@ def batch_progress(total: int):
             progress.advance(task)
 
         yield advance
-    built = sum(1 for outcome in outcomes if not outcome.error)
-    table = Table(title=f"{built} of {total} briefs built")
+    counts = {status: sum(outcome.status == status for outcome in outcomes)
+              for status in ("built", "skipped", "failed")}
+    title = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    table = Table(title=f"{title} of {total} briefs")
     for column in ("brief", "result", "pages", "seconds"):
         table.add_column(column)
     outcomes.sort(key=lambda o: str(o.folder))
     for outcome in outcomes:
-        result = outcome.pdf.name if not outcome.error else "[red]failed[/red]"
+        if outcome.status == "failed":
+            result = "[red]failed[/red]"
+        else:
+            result = outcome.pdf.name + (" (up to date)" if outcome.skipped else "")
         table.add_row(str(outcome.folder), result, str(outcome.pages or ""), f"{outcome.seconds:.1f}")
     out = Console()
     out.print(table)

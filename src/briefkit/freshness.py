@@ -1,0 +1,100 @@
+"""Fresh outputs: whether a brief's PDF is up to date with everything it was built from, as make decides.
+
+A build leaves a record beside its PDF (`dist/.briefkit/NAME.json`): a fingerprint of every
+input (each file of the brief folder, each file of its style chain and of briefkit's own
+templates, briefkit's version, the options that change the bytes) and the PDF's own hash.
+A batch build skips a brief whose fingerprint and PDF still match. Nothing here imports a
+rendering library, so an unchanged archive costs milliseconds a brief."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+
+#: Folders of a brief that are outputs or tools' state, not inputs.
+_NOT_INPUTS = {"dist", "__pycache__", "node_modules"}
+
+
+def record_path(pdf: Path) -> Path:
+    return pdf.parent / ".briefkit" / f"{pdf.stem}.json"
+
+
+def fingerprint(folder: Path, options) -> str:
+    """A hash of everything a build of `folder` with `options` reads and is."""
+    from . import styles
+
+    digest = hashlib.sha256()
+    settings = (__version__, options.style, options.allow_remote, options.strict, options.pdf_variant,
+                os.environ.get("SOURCE_DATE_EPOCH"))
+    digest.update(repr(settings).encode())
+    folders = [folder]
+    try:
+        folders += styles.find(options.style or _style_of(folder), folder).chain
+    except Exception:  # a brief whose style cannot be found is built, and fails with the reason
+        digest.update(os.urandom(8))
+    folders.append(styles.BUILTIN_TEMPLATES)
+    for root in folders:
+        for path in sorted(_files(root)):
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def expected_pdf(folder: Path) -> Path | None:
+    """Where a batch build writes the brief (output.default_path), read without validating."""
+    import yaml
+
+    from .output import slug
+
+    try:
+        data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
+        return Path("dist") / f"{data['date']}-{slug(str(data['title']))}.pdf"
+    except Exception:  # a broken brief.yaml is reported by its own build
+        return None
+
+
+def _style_of(folder: Path) -> str:
+    import yaml
+
+    from .models import Brief
+
+    data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8")) or {}
+    return str(data.get("style") or Brief.model_fields["style"].default)
+
+
+def _files(root: Path):
+    for directory, subfolders, names in os.walk(root):
+        subfolders[:] = [name for name in subfolders if name not in _NOT_INPUTS and not name.startswith(".")]
+        for name in names:
+            if not name.startswith("."):
+                yield Path(directory) / name
+
+
+def fresh(pdf: Path, print_: str) -> dict | None:
+    """The record of `pdf` when it was built from inputs with fingerprint `print_` and is still
+    the file that build wrote; None when it must be built."""
+    try:
+        record = json.loads(record_path(pdf).read_text(encoding="utf-8"))
+        same = record["fingerprint"] == print_ and record["sha256"] == _sha256(pdf)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record if same else None
+
+
+def remember(pdf: Path, print_: str, pages: int) -> None:
+    """Record that `pdf` was built from inputs with fingerprint `print_`."""
+    path = record_path(pdf)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({"fingerprint": print_, "sha256": _sha256(pdf), "pages": pages}),
+                        encoding="utf-8")
+    except OSError:  # a record that cannot be written only costs a rebuild next time
+        pass
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
