@@ -19,7 +19,8 @@ from ..models import Variant
 from . import conformance, direction, tagging, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
-from .pagination import Corrector, Placement, rules
+from .pagination import Corrector, rules
+from .placement import Placement
 from .resources import gate
 
 

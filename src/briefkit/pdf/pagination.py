@@ -1,16 +1,16 @@
-"""Pagination: read where WeasyPrint put things and correct what print forbids.
+"""Pagination: correct what print forbids, from where WeasyPrint put things (placement.py).
 
 Corrections, each applied to the element tree and followed by a new layout: a footnote
 printed on a later page than its call; a figure that could not fit at the foot of a page and
 left a gap there (it moves below the next paragraph, or the next heading and its paragraph, as
-a float would); a table split with one row alone on a page (tables.py)."""
+a float would); a table split with one row alone on a page (tables.py); margin notes set
+beside their calls, or sent to the foot (margin.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from .. import logger
 from . import margin, tables
+from .placement import Placement, gap, page_of, read, starts_page
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
 #: break anywhere in the call's paragraph and the blocks after it (WeasyPrint moves notes to
@@ -36,30 +36,6 @@ def rules() -> str:
     """The settings above: remembered corrections hold only for the rules that made them."""
     return repr((NOTE_FIXES, FOLLOWING_BLOCKS, FIGURE_GAP, FIGURE_MOVES, tables.MIN_ROWS, TABLE_FIXES,
                  MAX_PASSES))
-
-
-@dataclass
-class Placement:
-    """Where each footnote's call and note landed, by footnote number (1-based)."""
-
-    call_pages: dict[int, int] = field(default_factory=dict)
-    note_pages: dict[int, int] = field(default_factory=dict)
-    #: Links to an earlier note (a chronology row's), by the row's `data-row`: [(page, note)].
-    links: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
-    #: Where each note was written ("commentary.md:12"), from its `data-source`.
-    sources: dict[int, str] = field(default_factory=dict)
-    #: Margin notes the margin could not hold, printed at the foot of their page instead.
-    at_foot: list[int] = field(default_factory=list)
-
-    @property
-    def displaced(self) -> list[int]:
-        return [n for n, page in self.call_pages.items() if self.note_pages.get(n) != page]
-
-    @property
-    def stray_links(self) -> set[int]:
-        """Rows that link to a note printed on another page than the link."""
-        return {row for row, links in self.links.items()
-                if any(self.note_pages.get(note) != page for page, note in links)}
 
 
 class Corrector:
@@ -98,27 +74,7 @@ class Corrector:
                 self._break_before(tables.lead(self.tables[index], self.parents), ("table", index))
 
     def placement(self, document) -> Placement:
-        number = {id(el): i + 1 for i, el in enumerate(self.notes)}
-        placement = Placement(sources={i + 1: el.get("data-source") for i, el in enumerate(self.notes)
-                                       if el.get("data-source")},
-                              at_foot=sorted(index for kind, index in self.log if kind == "foot"))
-        for page_number, page in enumerate(document.pages, start=1):
-            root_box, footnote_area = _areas(page)
-            for box in root_box.descendants():
-                footnote = getattr(box, "footnote", None)
-                if footnote is not None and id(footnote.element) in number:
-                    placement.call_pages.setdefault(number[id(footnote.element)], page_number)
-                if getattr(box, "element_tag", "").endswith("::note-call") and id(box.element) in number:
-                    placement.call_pages.setdefault(number[id(box.element)], page_number)
-                link = _link(box)
-                if link and (page_number, link[1]) not in placement.links.get(link[0], []):
-                    placement.links.setdefault(link[0], []).append((page_number, link[1]))
-            margin_notes = margin.area(page)
-            for area in (footnote_area, margin_notes):
-                for box in area.children if area is not None else ():
-                    if id(box.element) in number:
-                        placement.note_pages.setdefault(number[id(box.element)], page_number)
-        return placement
+        return read(document, self.notes, sorted(index for kind, index in self.log if kind == "foot"))
 
     def correct(self, document) -> bool:
         """Apply the next corrections this layout needs; False when it needs none (or no more)."""
@@ -219,10 +175,10 @@ class Corrector:
     def _move_figures(self, document) -> bool:
         moved = False
         for number, figure in enumerate(self.figures):
-            page = _page_of(document, figure)
+            page = page_of(document, figure)
             if page is None or page == 0 or self.figure_moves.get(id(figure), 0) >= FIGURE_MOVES:
                 continue
-            if _gap(document.pages[page - 1]) > FIGURE_GAP and _starts_page(document.pages[page], figure):
+            if gap(document.pages[page - 1]) > FIGURE_GAP and starts_page(document.pages[page], figure):
                 if self._move(number):
                     logger.debug("figure moved below the next block to fill page %d", page)
                     moved = True
@@ -243,50 +199,6 @@ class Corrector:
         self.figure_moves[id(figure)] = self.figure_moves.get(id(figure), 0) + 1
         self.log.append(("figure", number))
         return True
-
-
-def _areas(page):
-    """A laid-out page's content (the root box) and its footnote area (None when it has none);
-    margin boxes (running heads, page numbers) may stand among the page box's children."""
-    children = page._page_box.children
-    notes = next((box for box in children if type(box).__name__ == "FootnoteAreaBox"), None)
-    return children[0], notes
-
-
-def _link(box) -> tuple[int, int] | None:
-    """(row, note number) when the box is a row's link to an earlier note."""
-    element = getattr(box, "element", None)
-    if element is None or getattr(box, "element_tag", None) != "a" or element.get("data-row") is None:
-        return None
-    href = element.get("href") or ""
-    if not href.startswith("#note-") or not href[6:].isdigit():
-        return None
-    return int(element.get("data-row")), int(href[6:])
-
-
-def _page_of(document, element) -> int | None:
-    for index, page in enumerate(document.pages):
-        if any(box.element is element for box in page._page_box.children[0].descendants()):
-            return index
-    return None
-
-
-def _starts_page(page, element) -> bool:
-    root_box = page._page_box.children[0]
-    top = page._page_box.content_box_y()
-    return any(box.element is element and box.position_y - top < 24 for box in root_box.descendants())
-
-
-def _gap(page) -> float:
-    """The share of the page's text area left empty between the last line and the notes."""
-    page_box = page._page_box
-    root_box, footnote_area = _areas(page)
-    bottom = footnote_area.position_y if footnote_area is not None and footnote_area.children else (
-        page_box.content_box_y() + page_box.height)
-    used = max((box.position_y + box.margin_height() for box in root_box.descendants()
-                if getattr(box, "is_in_normal_flow", lambda: True)() and box.element_tag == "p"),
-               default=page_box.content_box_y())
-    return max(0.0, bottom - used) / page_box.height
 
 
 def serialize(root) -> str:
