@@ -101,19 +101,13 @@ def _build(folders: list[Path], options: Options, jobs: int, done) -> list[Outco
 
 def _clashes(folders: list[Path]) -> dict[Path, str]:
     """Briefs whose title and date would give the same dist/ file as an earlier one."""
-    import yaml
-
-    from .output import slug
-
-    first: dict[str, Path] = {}
+    first: dict[Path, Path] = {}
     clashes = {}
     for folder in folders:
-        try:
-            data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
-            name = f"{data['date']}-{slug(str(data['title']))}"
-        except Exception:  # a broken brief.yaml is reported by its own build
+        pdf = freshness.expected_pdf(folder)
+        if pdf is None:  # a broken brief.yaml is reported by its own build
             continue
-        if name in first:
-            clashes[folder] = f"same date and title as {first[name]}: both would write dist/{name}.pdf"
-        first.setdefault(name, folder)
+        if pdf in first:
+            clashes[folder] = f"same date and title as {first[pdf]}: both would write {pdf}"
+        first.setdefault(pdf, folder)
     return clashes
