@@ -89,3 +89,8 @@ def test_skipping_imports_no_rendering_library(archive, runner):
                           cwd=archive[0].parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("[]"), done.stdout
+
+
+def test_a_report_that_cannot_be_written_is_an_error_naming_it(runner, archive):
+    result = run(runner, "build", str(archive[0]), "--report", str(archive[0] / "no" / "such" / "r.json"))
+    assert result.exit_code == 3 and "cannot write the report" in result.output

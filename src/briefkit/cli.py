@@ -112,7 +112,14 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
     with batch_progress(len(folders)) as advance:
         outcomes = build_many(folders, options, jobs, advance, force)
     if report:
-        report.write_text(json.dumps([outcome.as_dict() for outcome in outcomes], indent=2), encoding="utf-8")
+        from .errors import OutputError
+
+        try:
+            report.write_text(json.dumps([outcome.as_dict() for outcome in outcomes], indent=2),
+                              encoding="utf-8")
+        except OSError as error:
+            raise OutputError(f"{report}: cannot write the report ({error.strerror}); "
+                              "choose a writable path") from None
     if any(outcome.error for outcome in outcomes):
         ctx.exit(1)
 
