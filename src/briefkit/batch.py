@@ -1,8 +1,10 @@
-"""Batch builds: many briefs in worker processes; one broken brief never stops the others, and a
-brief whose PDF is up to date is skipped (freshness.py)."""
+"""Batch builds: many briefs in this process, in worker processes or on a Dask cluster (cluster.py);
+one broken brief never stops the others, and a brief whose PDF is up to date is skipped."""
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -13,6 +15,10 @@ from . import freshness
 from .build import Options, build
 from .errors import BriefError
 
+#: Briefs a worker process builds before a fresh one takes over: a long batch's memory stays flat
+#: (one process grows about 0.3 MiB a build; benchmarks/archive.py measures it).
+BUILDS_PER_WORKER = 50
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -22,6 +28,8 @@ class Outcome:
     seconds: float
     error: str | None = None
     skipped: bool = False  # up to date: not built again
+    peak_mib: float = 0.0  # the peak memory of the process that built it, so far
+    pid: int = 0  # that process (on its own machine, for a cluster build)
 
     @property
     def status(self) -> str:
@@ -31,72 +39,90 @@ class Outcome:
         """One entry of `build --report`: the errors one a line, each naming its file and line."""
         lines = (self.error or "").splitlines()  # "N problems in the brief:", then one a line
         return {"folder": str(self.folder), "status": self.status, "pdf": str(self.pdf) if self.pdf else None,
-                "pages": self.pages, "seconds": round(self.seconds, 3),
-                "errors": [line.strip() for line in lines[1:] if line.strip()] or lines[:1]}
+                "pages": self.pages, "seconds": round(self.seconds, 3), "peak_mib": round(self.peak_mib, 1),
+                "pid": self.pid, "errors": [line.strip() for line in lines[1:] if line.strip()] or lines[:1]}
 
 
 def build_one(folder: Path, options: Options) -> Outcome:
-    """Build one brief and say how it went; errors are caught, not raised."""
+    """Build one brief and say how it went; errors are caught, not raised. Every way of running
+    a batch (this process, worker processes, cluster workers) builds through here."""
     started = time.perf_counter()
     try:
-        print_ = freshness.fingerprint(folder, options)  # the inputs as the build starts to read them
         result = build(folder, options)
-        freshness.remember(result.pdf, print_, result.pages)
-        return Outcome(folder, result.pdf, result.pages, time.perf_counter() - started)
+        return Outcome(folder, result.pdf, result.pages, time.perf_counter() - started, **_process())
     except BriefError as error:
-        return Outcome(folder, None, 0, time.perf_counter() - started, error.message)
+        return Outcome(folder, None, 0, time.perf_counter() - started, error.message, **_process())
     except Exception as error:  # a bug must not take the other briefs down with it
-        return Outcome(folder, None, 0, time.perf_counter() - started, f"{type(error).__name__}: {error}")
+        return Outcome(folder, None, 0, time.perf_counter() - started, f"{type(error).__name__}: {error}",
+                       **_process())
 
 
 def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
-               done: Callable[[Outcome], None] = lambda outcome: None, force: bool = False) -> list[Outcome]:
-    """Build each folder (its own default output path), `jobs` at a time; skip those whose PDF
-    is up to date unless `force`."""
+               done: Callable[[Outcome], None] = lambda outcome: None, force: bool = False,
+               scheduler: str | None = None) -> list[Outcome]:
+    """Build each folder (its own default output path), `jobs` at a time or on the Dask cluster
+    at `scheduler`; skip those whose PDF is up to date unless `force`."""
     folders = list(folders)
     options = replace(options, output=None, html=None)  # each brief writes its own dist/ file
     clashes = _clashes(folders)
-    folders = [folder for folder in folders if folder not in clashes]
-    for folder, message in clashes.items():
-        done(Outcome(folder, None, 0, 0.0, message))
-    skipped = [] if force else [outcome for folder in folders if (outcome := _up_to_date(folder, options))]
-    for outcome in skipped:
-        done(outcome)
-    folders = [folder for folder in folders if folder not in {outcome.folder for outcome in skipped}]
     failed = [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
-    return skipped + _build(folders, options, jobs, done) + failed
+    outcomes, todo = [], {}
+    for folder in (folder for folder in folders if folder not in clashes):
+        started = time.perf_counter()
+        print_ = freshness.fingerprint(folder, options)  # the inputs as the build starts to read them
+        pdf = freshness.expected_pdf(folder)
+        record = None if force or pdf is None else freshness.fresh(pdf, print_)
+        if record is None:
+            todo[folder] = print_
+            continue
+        outcomes.append(Outcome(folder, pdf.resolve(), record.get("pages", 0), time.perf_counter() - started,
+                                skipped=True))
+    for outcome in outcomes + failed:
+        done(outcome)
+
+    def finished(outcome: Outcome) -> Outcome:
+        if outcome.pdf and not outcome.error:
+            freshness.remember(outcome.pdf, todo[outcome.folder], outcome.pages)
+        done(outcome)
+        return outcome
+
+    if scheduler:
+        from .cluster import build_on
+
+        built = build_on(scheduler, list(todo), options, finished)
+    else:
+        built = _build_here(list(todo), options, jobs, finished)
+    return outcomes + built + failed
 
 
-def _up_to_date(folder: Path, options: Options) -> Outcome | None:
-    started = time.perf_counter()
-    pdf = freshness.expected_pdf(folder)
-    record = freshness.fresh(pdf, freshness.fingerprint(folder, options)) if pdf else None
-    if record is None:
-        return None
-    return Outcome(folder, pdf.resolve(), record.get("pages", 0), time.perf_counter() - started, skipped=True)
-
-
-def _build(folders: list[Path], options: Options, jobs: int, done) -> list[Outcome]:
-    if jobs <= 1 or not folders:
-        outcomes = []
-        for folder in folders:
-            outcomes.append(build_one(folder, options))
-            done(outcomes[-1])
-        return outcomes
+def _build_here(folders: list[Path], options: Options, jobs: int, finished) -> list[Outcome]:
+    if jobs <= 1 and len(folders) <= BUILDS_PER_WORKER:
+        return [finished(build_one(folder, options)) for folder in folders]
     # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
     from .charts import timeline
     from .pdf import engine
 
     timeline.preload()
     engine.preload()
-
     outcomes = []
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(build_one, folder, options) for folder in folders]
-        for future in as_completed(futures):
-            outcomes.append(future.result())
-            done(outcomes[-1])
+    # A fresh pool for each stretch, forked when no pool thread is alive: each worker builds about
+    # BUILDS_PER_WORKER briefs, then exits and gives its memory back.
+    step = jobs * BUILDS_PER_WORKER
+    for stretch in (folders[start:start + step] for start in range(0, len(folders), step)):
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(build_one, folder, options) for folder in stretch]
+            outcomes += [finished(future.result()) for future in as_completed(futures)]
     return outcomes
+
+
+def _process() -> dict:
+    """This process and its peak resident memory (ru_maxrss: KiB on Linux, bytes on macOS)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return {"pid": os.getpid()}
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {"pid": os.getpid(), "peak_mib": peak / (2**20 if sys.platform == "darwin" else 2**10)}
 
 
 def _clashes(folders: list[Path]) -> dict[Path, str]:

@@ -13,7 +13,7 @@ from . import cache, commentary, logger, output, reading, styles, translations, 
 from .charts import figures
 from .charts.timeline import Chart
 from .document import compose
-from .errors import Problems, StyleError
+from .errors import Problems, StyleError, UsageError
 from .models import Material, Variant
 from .pdf import attachments, engine, pagination
 
@@ -30,6 +30,9 @@ class Options:
     strict: bool = False  # renderer warnings and letters no font has fail the build too
     pdf_variant: Variant | None = None  # else the brief's, else the style's
     cache: bool = True  # start from what earlier builds learned (cache.py); same bytes either way
+    # The time written into the PDF (reproducible-builds.org), read where the build is asked
+    # for: a cluster worker builds the same bytes without the client's environment.
+    source_date_epoch: int | None = field(default_factory=lambda: _epoch(os.environ.get("SOURCE_DATE_EPOCH")))
 
 
 @dataclass
@@ -130,13 +133,21 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
 def settings(prepared: Prepared, options: Options) -> engine.Settings:
     """The engine's settings for this brief: the options, its dates, what a variant attaches."""
     brief = prepared.material.brief
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or
-                dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
+    epoch = options.source_date_epoch or \
+        int(dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
                            options.timeout, options.strict, epoch, prepared.variant, tuple(attached),
                            options.cache)
+
+
+def _epoch(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r}: give seconds since 1970 "
+                         "(e.g. $(git log -1 --format=%ct)) or unset it") from None
 
 
 class _Clock:

@@ -84,6 +84,8 @@ def _options(output=None, html=None, **kwargs):
               help="Briefs built at once, in worker processes.")
 @click.option("--pdf-variant", type=_Variants(),
               help="Archival PDF/A-3 (with the data attached), accessible tagged PDF/UA-1, or both.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help='Build on this Dask cluster instead of here (pip install "briefkit[dask]").')
 @click.option("--force", is_flag=True, help="Build every brief, even one whose PDF is up to date.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report: folder, status (built, skipped, failed), pdf, pages, "
@@ -91,16 +93,18 @@ def _options(output=None, html=None, **kwargs):
 @build_options
 @click.pass_context
 def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, html: Path | None,
-          jobs: int, force: bool, report: Path | None, **kwargs) -> None:
+          jobs: int, scheduler: str | None, force: bool, report: Path | None, **kwargs) -> None:
     """Build the brief in each FOLDER into a PDF.
 
-    With several FOLDERs (or --report), a brief whose PDF is up to date with every file it
-    reads, its style and this briefkit is skipped, as make does; --force builds it anyway."""
-    if (len(folders) > 1 or report) and (output or html):
-        raise click.UsageError("-o and --html name one file: give one FOLDER and no --report, "
-                               "or leave them out")
+    With several FOLDERs (or --report, or --scheduler), a brief whose PDF is up to date with
+    every file it reads, its style and this briefkit is skipped, as make does; --force builds
+    it anyway. Briefs build in this process, in -j worker processes, or on a Dask cluster."""
+    batch = len(folders) > 1 or report or scheduler
+    if batch and (output or html):
+        raise click.UsageError("-o and --html name one file: give one FOLDER and no --report or "
+                               "--scheduler, or leave them out")
     options = _options(output, html, **kwargs)
-    if len(folders) == 1 and not report:
+    if not batch:
         from .build import build as run_build
 
         result = _guarded(ctx, lambda: run_build(folders[0], options))
@@ -110,7 +114,7 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
     from .progress import batch_progress
 
     with batch_progress(len(folders)) as advance:
-        outcomes = build_many(folders, options, jobs, advance, force)
+        outcomes = _guarded(ctx, lambda: build_many(folders, options, jobs, advance, force, scheduler))
     if report:
         from .errors import OutputError
 

@@ -8,6 +8,7 @@ rendering library, so an unchanged archive costs milliseconds a brief."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
@@ -25,23 +26,27 @@ def record_path(pdf: Path) -> Path:
 
 def fingerprint(folder: Path, options) -> str:
     """A hash of everything a build of `folder` with `options` reads and is."""
-    from . import styles
-
     digest = hashlib.sha256()
     settings = (__version__, options.style, options.allow_remote, options.strict, options.pdf_variant,
-                os.environ.get("SOURCE_DATE_EPOCH"))
+                options.source_date_epoch)
     digest.update(repr(settings).encode())
-    folders = [folder]
     try:
-        folders += styles.find(options.style or _style_of(folder), folder).chain
+        roots = read_by(folder, options)
     except Exception:  # a brief whose style cannot be found is built, and fails with the reason
+        roots = [folder]
         digest.update(os.urandom(8))
-    folders.append(styles.BUILTIN_TEMPLATES)
-    for root in folders:
-        for path in sorted(_files(root)):
+    for root in roots:
+        for path in files(root):
             digest.update(str(path.relative_to(root)).encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def read_by(folder: Path, options) -> list[Path]:
+    """The folders a build of `folder` reads: its own, each of its style chain, the templates."""
+    from . import styles
+
+    return [folder, *styles.find(options.style or _style_of(folder), folder).chain, styles.BUILTIN_TEMPLATES]
 
 
 def expected_pdf(folder: Path) -> Path | None:
@@ -52,7 +57,8 @@ def expected_pdf(folder: Path) -> Path | None:
 
     try:
         data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
-        return Path("dist") / f"{data['date']}-{slug(str(data['title']))}.pdf"
+        date = data["date"].date() if isinstance(data["date"], dt.datetime) else data["date"]
+        return Path("dist") / f"{date}-{slug(str(data['title']))}.pdf"
     except Exception:  # a broken brief.yaml is reported by its own build
         return None
 
@@ -66,7 +72,12 @@ def _style_of(folder: Path) -> str:
     return str(data.get("style") or Brief.model_fields["style"].default)
 
 
-def _files(root: Path):
+def files(root: Path) -> list[Path]:
+    """The input files under `root`, sorted: not dist/, caches or hidden files."""
+    return sorted(_walk(root))
+
+
+def _walk(root: Path):
     for directory, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if name not in _NOT_INPUTS and not name.startswith(".")]
         for name in names:

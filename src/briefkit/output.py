@@ -13,6 +13,9 @@ from .errors import OutputError, UsageError
 
 def slug(text: str, limit: int = 60) -> str:
     """A file-name-safe slug: 'The Taliban-Russia Re-Connect' -> 'the-taliban-russia-re-connect'."""
+    # Apostrophes join their word, straight or curly (the title is typeset with curly ones), so
+    # a batch can tell the file name from brief.yaml as written: "Kabul's" -> kabuls either way.
+    text = re.sub(r"(?<=\w)['’ʼ](?=\w)", "", text)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return words[:limit].rstrip("-") or "brief"

@@ -131,15 +131,18 @@ def _finish(variant: str | None, document, pdf) -> None:
 def _source_date(epoch: int | None):
     """Fix the time fontTools stamps into font subsets, so equal inputs give equal bytes.
 
-    A SOURCE_DATE_EPOCH already set (reproducible-builds.org) wins over the brief's date."""
-    if epoch is None or "SOURCE_DATE_EPOCH" in os.environ:
-        yield
-        return
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    The epoch is the build's (Options.source_date_epoch, else the brief's date), not whatever this
+    process's environment holds: a cluster worker must stamp what the client would."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
     try:
         yield
     finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 class _Expired(BaseException):
@@ -150,7 +153,8 @@ class _Expired(BaseException):
 def _time_limit(seconds: float):
     """Fail the build with a RenderError when the layout takes longer than `seconds`."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield  # signals reach the main thread only; worker builds rely on their parent's limit
+        with _thread_time_limit(seconds):  # a cluster worker builds in a thread: no signals there
+            yield
         return
     expired = []
 
@@ -169,6 +173,46 @@ def _time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+    if expired:
+        raise RenderError(f"the layout took longer than {seconds:g} s (raise --timeout)")
+
+
+@contextmanager
+def _thread_time_limit(seconds: float):
+    """The limit for a build in a thread: a timer thread raises _Expired in it, again every half
+    second until it lands (as the signal does), and a pending one is withdrawn on the way out."""
+    import ctypes
+
+    def throw(exception) -> None:
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(builder), ctypes.py_object(exception)
+                                                   if exception else None)
+
+    builder, stop, lock, expired = threading.get_ident(), threading.Event(), threading.Lock(), []
+
+    def expire() -> None:
+        pause = seconds
+        while not stop.wait(pause):
+            with lock:
+                if not stop.is_set():
+                    expired.append(True)
+                    throw(_Expired)
+            pause = 0.5
+
+    threading.Thread(target=expire, daemon=True, name="briefkit-time-limit").start()
+    try:
+        yield
+    except _Expired:
+        pass
+    finally:
+        while True:  # an _Expired fired just before stop may land here: catch it and finish
+            try:
+                with lock:
+                    stop.set()
+                    if expired:
+                        throw(None)
+                break
+            except _Expired:
+                continue
     if expired:
         raise RenderError(f"the layout took longer than {seconds:g} s (raise --timeout)")
 

@@ -1,0 +1,183 @@
+"""Batch builds on a Dask cluster: a brief travels as its files and comes back as PDF bytes.
+
+Workers share no filesystem with the client. A parcel carries every file the build reads that
+is not part of briefkit (the brief folder, a style chain outside briefkit), each under its
+client path; the worker recreates them under a temporary root, builds through
+batch.build_one and returns the bytes, which the client writes where a local build would.
+The same briefkit on both ends gives the same bytes. A worker that dies is replaced and the
+brief retried elsewhere by the scheduler (its `allowed-failures`, 3 by default); a brief that
+fails is an outcome, not an exception, so it is never retried."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from . import __version__, freshness, logger, output, styles
+from .batch import Outcome, build_one
+from .build import Options
+from .errors import UsageError
+
+#: Parcels in flight per worker thread: enough to keep every worker busy, few enough that an
+#: archive's files never all sit in memory at once.
+IN_FLIGHT = 2
+CONNECT_SECONDS = 10
+WORKERS_SECONDS = 30  # how long to wait for a first worker to join the scheduler
+
+# One build at a time in a worker process: a build sets process-wide state (the style search
+# path, SOURCE_DATE_EPOCH, Matplotlib's fonts). Workers are meant to run with --nthreads 1.
+_ONE_AT_A_TIME = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Parcel:
+    """One brief as it travels: its files by client path, the options and the style places."""
+
+    folder: Path  # as the user named it: errors name it so
+    home: str  # the brief folder's absolute client path
+    files: dict[str, bytes]
+    options: Options
+    places: tuple[str, ...]  # the client's BRIEFKIT_STYLES and user style folders, in order
+    version: str = __version__
+
+
+def pack(folder: Path, options: Options) -> Parcel:
+    """Everything a build of `folder` reads that a worker's briefkit does not have."""
+    home = folder.resolve()
+    try:
+        roots = freshness.read_by(folder, options)
+    except Exception:  # the worker's build reports the unknown style with its reason
+        roots = [folder]
+    files = {str(path.resolve()): path.read_bytes() for root in roots if not _builtin(root)
+             for path in freshness.files(root)}
+    style = options.style
+    if style and ("/" in style or style.startswith((".", "~"))):  # a path: made absolute on the client
+        style = str(Path(style).expanduser().resolve())
+    places = tuple(str(place.resolve()) for origin, place in styles.search_path(folder)
+                   if origin in ("BRIEFKIT_STYLES", "user"))
+    return Parcel(folder, str(home), files, replace(options, style=style), places)
+
+
+def _builtin(root: Path) -> bool:
+    root = root.resolve()
+    return root == styles.BUILTIN_TEMPLATES.resolve() or root.parent == styles.BUILTIN_STYLES.resolve()
+
+
+def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
+    """On a worker: recreate the parcel's files, build, return the outcome and the PDF bytes."""
+    if parcel.version != __version__:
+        return Outcome(parcel.folder, None, 0, 0.0, f"the worker runs briefkit {__version__}, this client "
+                       f"{parcel.version}: install the same version on both for the same PDF"), None
+    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="briefkit-") as temp:
+        root = Path(temp)
+        for name, data in parcel.files.items():
+            path = root / name.lstrip("/")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        style = parcel.options.style
+        if style and style.startswith("/"):
+            style = str(root / style.lstrip("/"))
+        pdf = root / "briefkit.pdf"
+        options = replace(parcel.options, style=style, output=pdf)
+        with _style_places([str(root / place.lstrip("/")) for place in parcel.places]):
+            outcome = build_one(root / parcel.home.lstrip("/"), options)
+        data = pdf.read_bytes() if outcome.pdf else None
+        here = str(root / parcel.home.lstrip("/"))  # errors name the client's paths, as a local build does
+        error = outcome.error and outcome.error.replace(here, str(parcel.folder)).replace(str(root), "")
+        return replace(outcome, folder=parcel.folder, pdf=None, error=error), data
+
+
+class _style_places:
+    """BRIEFKIT_STYLES set to the client's style places for one build, then restored."""
+
+    def __init__(self, places: list[str]) -> None:
+        self.places = os.pathsep.join(places)
+
+    def __enter__(self) -> None:
+        self.previous = os.environ.get("BRIEFKIT_STYLES")
+        os.environ["BRIEFKIT_STYLES"] = self.places
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is None:
+            os.environ.pop("BRIEFKIT_STYLES", None)
+        else:
+            os.environ["BRIEFKIT_STYLES"] = self.previous
+
+
+def build_on(scheduler: str, folders: list[Path], options: Options, finished) -> list[Outcome]:
+    """Build `folders` on the Dask cluster at `scheduler`, writing each PDF here as it returns."""
+    if not folders:
+        return []
+    client = _connect(scheduler)
+    from distributed import KilledWorker, as_completed
+
+    try:
+        threads = _threads(client, scheduler)
+        waiting = list(reversed(folders))
+        sent: dict[object, Path] = {}
+
+        def send():
+            folder = waiting.pop()
+            future = client.submit(build_parcel, pack(folder, options), pure=False,
+                                   key=f"briefkit-{output.slug(folder.resolve().name)}-{len(waiting)}")
+            sent[future] = folder
+            return future
+
+        first = [send() for _ in range(min(len(waiting), IN_FLIGHT * threads))]
+        running = as_completed(first, loop=client.loop)
+        outcomes = []
+        for future in running:
+            folder = sent.pop(future)
+            try:
+                outcome, data = future.result()
+                outcome = _written(outcome, data)
+            except KilledWorker as error:
+                outcome = Outcome(folder, None, 0, 0.0, f"the workers building it died, each retry: {error}")
+            except Exception as error:  # the cluster's failures are this brief's, not the batch's
+                outcome = Outcome(folder, None, 0, 0.0, f"{type(error).__name__} on the cluster: {error}")
+            outcomes.append(finished(outcome))
+            if waiting:
+                running.add(send())
+        return outcomes
+    finally:
+        client.close()
+
+
+def _written(outcome: Outcome, data: bytes | None) -> Outcome:
+    """The outcome with its PDF written here, where a local batch build writes it."""
+    if data is None:
+        return outcome
+    target = freshness.expected_pdf(outcome.folder)
+    if target is None:  # brief.yaml changed under the build
+        return replace(outcome, error=f"{outcome.folder / 'brief.yaml'}: changed while building")
+    return replace(outcome, pdf=output.write(target.resolve(), data))
+
+
+def _connect(scheduler: str):
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError('--scheduler needs Dask: pip install "briefkit[dask]"') from None
+    try:
+        return Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise UsageError(f"--scheduler {scheduler}: no Dask scheduler answered ({error}); start one with "
+                         "`dask scheduler` and give the address it prints (tcp://HOST:8786)") from None
+
+
+def _threads(client, scheduler: str) -> int:
+    """Worker threads on the cluster, after waiting for a first worker to join."""
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+    except TimeoutError:
+        client.close()
+        raise UsageError(f"--scheduler {scheduler}: no worker joined in {WORKERS_SECONDS} s; start some with "
+                         f"`dask worker {scheduler} --nthreads 1 --nworkers N`") from None
+    threads = client.nthreads().values()
+    if any(count > 1 for count in threads):
+        logger.warning("--scheduler: a briefkit worker process builds one brief at a time; start workers "
+                       "with --nthreads 1 and --nworkers N for N at once")
+    return sum(threads)
