@@ -94,3 +94,15 @@ def test_skipping_imports_no_rendering_library(archive, runner):
 def test_a_report_that_cannot_be_written_is_an_error_naming_it(runner, archive):
     result = run(runner, "build", str(archive[0]), "--report", str(archive[0] / "no" / "such" / "r.json"))
     assert result.exit_code == 3 and "cannot write the report" in result.output
+
+
+def test_a_long_batch_renews_its_worker_processes(runner, archive, monkeypatch):
+    from briefkit import batch
+
+    _, small = _build(runner, archive)  # a short batch at -j 1 builds in this very process
+    assert {entry["pid"] for entry in small.values()} == {os.getpid()}
+    monkeypatch.setattr(batch, "BUILDS_PER_WORKER", 1)  # so three briefs are a long batch
+    _, long = _build(runner, archive, "--force")
+    assert {entry["status"] for entry in long.values()} == {"built"}
+    assert len({entry["pid"] for entry in long.values()} - {os.getpid()}) == 3
+    assert all(entry["peak_mib"] > 20 for entry in long.values())

@@ -236,6 +236,32 @@ def test_a_render_over_its_time_limit_fails_cleanly_and_keeps_the_old_pdf(runner
     assert [p.name for p in tmp_path.iterdir()] == ["kept.pdf"]
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_the_time_limit_holds_in_a_thread_as_a_cluster_worker_builds(sample, tmp_path):
+    import threading
+
+    from briefkit.build import Options
+    from briefkit.build import build as run_build
+    from briefkit.errors import RenderError
+
+    results = []
+
+    def build_in_thread(timeout: float) -> None:
+        try:
+            options = Options(output=tmp_path / "t.pdf", timeout=timeout)
+            results.append(run_build(sample["folder"], options).pages)
+        except RenderError as error:
+            results.append(error.message)
+
+    for timeout in (0.2, 300.0):  # the second build must not meet a late exception of the first
+        thread = threading.Thread(target=build_in_thread, args=(timeout,))
+        thread.start()
+        thread.join()
+    time.sleep(1.0)  # past the limit's half-second retries: none may land anywhere now
+    pages = len(pikepdf.open(sample["pdf"]).pages)
+    assert results == ["the layout took longer than 0.2 s (raise --timeout)", pages]
+
+
 def test_strict_turns_renderer_warnings_into_failures(runner, make_brief, tmp_path):
     folder = make_brief({"brief.yaml": brief_yaml(extra="style: odd\n")})
     (folder / "styles" / "odd").mkdir(parents=True)
