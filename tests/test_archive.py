@@ -106,3 +106,11 @@ def test_a_long_batch_renews_its_worker_processes(runner, archive, monkeypatch):
     assert {entry["status"] for entry in long.values()} == {"built"}
     assert len({entry["pid"] for entry in long.values()} - {os.getpid()}) == 3
     assert all(entry["peak_mib"] > 20 for entry in long.values())
+
+
+def test_an_archive_restyled_in_one_command_rebuilds_every_brief_once(runner, archive):
+    _build(runner, archive)
+    result, restyled = _build(runner, archive, "--style", "sidenotes", "-j", "2")
+    assert result.exit_code == 0 and {e["status"] for e in restyled.values()} == {"built"}, result.output
+    _, again = _build(runner, archive, "--style", "sidenotes", "-j", "2")
+    assert {e["status"] for e in again.values()} == {"skipped"}

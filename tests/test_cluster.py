@@ -124,3 +124,20 @@ def test_no_scheduler_there_is_a_usage_error(runner, archive, monkeypatch):
     result = run(runner, "build", str(archive[0]), "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 2 and "no Dask scheduler answered" in result.output
     assert "Traceback" not in result.output
+
+
+def test_publish_on_the_cluster_builds_what_changed_and_matches_a_local_site(runner, scheduler, archive,
+                                                                              tmp_path):
+    folders = list(map(str, archive))
+    first = run(runner, "publish", *folders, "-o", str(tmp_path / "site"), "--scheduler", scheduler)
+    assert first.exit_code == 0 and "3 built, 0 unchanged" in first.output, first.output
+    local = run(runner, "publish", *folders, "-o", str(tmp_path / "local"), "-j", "2")
+    assert local.exit_code == 0, local.output
+    sums = (tmp_path / "site" / "SHA256SUMS").read_text()
+    assert sums == (tmp_path / "local" / "SHA256SUMS").read_text() and len(sums.splitlines()) == 3
+
+    (archive[1] / "commentary.md").write_text("Own Style, corrected.[^a]\n\n[^a]: A note.\n")
+    again = run(runner, "publish", *folders, "-o", str(tmp_path / "site"), "--scheduler", scheduler)
+    assert again.exit_code == 0 and "1 built, 2 unchanged" in again.output, again.output
+    changed = set((tmp_path / "site" / "SHA256SUMS").read_text().splitlines()) - set(sums.splitlines())
+    assert [line.split()[1] for line in changed] == ["2026-03-02-own-style.pdf"]

@@ -59,18 +59,19 @@ def build_one(folder: Path, options: Options) -> Outcome:
 
 def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
                done: Callable[[Outcome], None] = lambda outcome: None, force: bool = False,
-               scheduler: str | None = None) -> list[Outcome]:
-    """Build each folder (its own default output path), `jobs` at a time or on the Dask cluster
-    at `scheduler`; skip those whose PDF is up to date unless `force`."""
+               scheduler: str | None = None, into: Path = Path("dist")) -> list[Outcome]:
+    """Build each folder into its file in `into` (dist/<date>-<slug>.pdf), `jobs` at a time or on
+    the Dask cluster at `scheduler`; skip those whose PDF is up to date unless `force`."""
     folders = list(folders)
-    options = replace(options, output=None, html=None)  # each brief writes its own dist/ file
-    clashes = _clashes(folders)
+    options = replace(options, html=None)
+    targets = {folder: freshness.expected_pdf(folder, into) for folder in folders}
+    clashes = _clashes(targets)
     failed = [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
     outcomes, todo = [], {}
     for folder in (folder for folder in folders if folder not in clashes):
         started = time.perf_counter()
         print_ = freshness.fingerprint(folder, options)  # the inputs as the build starts to read them
-        pdf = freshness.expected_pdf(folder)
+        pdf = targets[folder]
         record = None if force or pdf is None else freshness.fresh(pdf, print_)
         if record is None:
             todo[folder] = print_
@@ -86,18 +87,20 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
         done(outcome)
         return outcome
 
+    # A brief.yaml too broken to name its file builds to no file and fails with the reason.
+    jobs_ = [(folder, replace(options, output=targets[folder])) for folder in todo]
     if scheduler:
         from .cluster import build_on
 
-        built = build_on(scheduler, list(todo), options, finished)
+        built = build_on(scheduler, jobs_, finished)
     else:
-        built = _build_here(list(todo), options, jobs, finished)
+        built = _build_here(jobs_, jobs, finished)
     return outcomes + built + failed
 
 
-def _build_here(folders: list[Path], options: Options, jobs: int, finished) -> list[Outcome]:
-    if jobs <= 1 and len(folders) <= BUILDS_PER_WORKER:
-        return [finished(build_one(folder, options)) for folder in folders]
+def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished) -> list[Outcome]:
+    if jobs <= 1 and len(todo) <= BUILDS_PER_WORKER:
+        return [finished(build_one(folder, options)) for folder, options in todo]
     # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
     from .charts import timeline
     from .pdf import engine
@@ -108,9 +111,9 @@ def _build_here(folders: list[Path], options: Options, jobs: int, finished) -> l
     # A fresh pool for each stretch, forked when no pool thread is alive: each worker builds about
     # BUILDS_PER_WORKER briefs, then exits and gives its memory back.
     step = jobs * BUILDS_PER_WORKER
-    for stretch in (folders[start:start + step] for start in range(0, len(folders), step)):
+    for stretch in (todo[start:start + step] for start in range(0, len(todo), step)):
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(build_one, folder, options) for folder in stretch]
+            futures = [pool.submit(build_one, folder, options) for folder, options in stretch]
             outcomes += [finished(future.result()) for future in as_completed(futures)]
     return outcomes
 
@@ -125,12 +128,11 @@ def _process() -> dict:
     return {"pid": os.getpid(), "peak_mib": peak / (2**20 if sys.platform == "darwin" else 2**10)}
 
 
-def _clashes(folders: list[Path]) -> dict[Path, str]:
-    """Briefs whose title and date would give the same dist/ file as an earlier one."""
+def _clashes(targets: dict[Path, Path | None]) -> dict[Path, str]:
+    """Briefs whose title and date would give the same file as an earlier one."""
     first: dict[Path, Path] = {}
     clashes = {}
-    for folder in folders:
-        pdf = freshness.expected_pdf(folder)
+    for folder, pdf in targets.items():
         if pdf is None:  # a broken brief.yaml is reported by its own build
             continue
         if pdf in first:

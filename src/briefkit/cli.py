@@ -234,15 +234,23 @@ def new(folder: Path, style: str) -> None:
 @click.option("--title", default="Briefs", show_default=True, help="The catalogue's and feed's title.")
 @click.option("--base-url", help="Where the site will be served (absolute links and ids in the feed).")
 @click.option("--pdf-variant", type=_Variants())
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Briefs built at once, in worker processes.")
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help='Build on this Dask cluster instead of here (pip install "briefkit[dask]").')
+@click.option("--force", is_flag=True, help="Build every brief, even one whose PDF is up to date.")
 @build_options
 @click.pass_context
 def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: str, base_url: str | None,
-            **kwargs) -> None:
-    """Build a series of briefs into a site folder ready for the web (unchanged ones are skipped)."""
+            jobs: int, scheduler: str | None, force: bool, **kwargs) -> None:
+    """Build a series of briefs into a site folder ready for the web: only the briefs that
+    changed are built; the catalogue, feed and checksums are written anew."""
+    from .progress import batch_progress
     from .publish import publish as run_publish
 
-    entries, rebuilt = _guarded(ctx, lambda: run_publish(list(folders), site, _options(**kwargs),
-                                                         title, base_url))
+    with batch_progress(len(folders)) as advance:
+        entries, rebuilt = _guarded(ctx, lambda: run_publish(list(folders), site, _options(**kwargs), title,
+                                                             base_url, jobs, scheduler, force, advance))
     click.echo(f"{site}: {len(entries)} briefs ({len(rebuilt)} built, "
                f"{len(entries) - len(rebuilt)} unchanged); index.html, feed.xml, SHA256SUMS")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from . import __version__, freshness, logger, output, styles
 from .batch import Outcome, build_one
 from .build import Options
-from .errors import UsageError
+from .errors import BriefError, UsageError
 
 #: Parcels in flight per worker thread: enough to keep every worker busy, few enough that an
 #: archive's files never all sit in memory at once.
@@ -107,33 +107,37 @@ class _style_places:
             os.environ["BRIEFKIT_STYLES"] = self.previous
 
 
-def build_on(scheduler: str, folders: list[Path], options: Options, finished) -> list[Outcome]:
-    """Build `folders` on the Dask cluster at `scheduler`, writing each PDF here as it returns."""
-    if not folders:
+def build_on(scheduler: str, todo: list[tuple[Path, Options]], finished) -> list[Outcome]:
+    """Build each (folder, options) on the Dask cluster at `scheduler`; write each PDF here, at
+    its options' output, as it returns."""
+    if not todo:
         return []
     client = _connect(scheduler)
     from distributed import KilledWorker, as_completed
 
     try:
         threads = _threads(client, scheduler)
-        waiting = list(reversed(folders))
-        sent: dict[object, Path] = {}
+        waiting = list(reversed(todo))
+        sent: dict[object, tuple[Path, Options]] = {}
 
         def send():
-            folder = waiting.pop()
+            folder, options = waiting.pop()
             future = client.submit(build_parcel, pack(folder, options), pure=False,
                                    key=f"briefkit-{output.slug(folder.resolve().name)}-{len(waiting)}")
-            sent[future] = folder
+            sent[future] = folder, options
             return future
 
         first = [send() for _ in range(min(len(waiting), IN_FLIGHT * threads))]
         running = as_completed(first, loop=client.loop)
         outcomes = []
         for future in running:
-            folder = sent.pop(future)
+            folder, options = sent.pop(future)
             try:
                 outcome, data = future.result()
-                outcome = _written(outcome, data)
+                if data is not None:
+                    outcome = replace(outcome, pdf=output.write(options.output.resolve(), data))
+            except BriefError as error:  # the PDF cannot be written here
+                outcome = Outcome(folder, None, 0, 0.0, error.message)
             except KilledWorker as error:
                 outcome = Outcome(folder, None, 0, 0.0, f"the workers building it died, each retry: {error}")
             except Exception as error:  # the cluster's failures are this brief's, not the batch's
@@ -144,16 +148,6 @@ def build_on(scheduler: str, folders: list[Path], options: Options, finished) ->
         return outcomes
     finally:
         client.close()
-
-
-def _written(outcome: Outcome, data: bytes | None) -> Outcome:
-    """The outcome with its PDF written here, where a local batch build writes it."""
-    if data is None:
-        return outcome
-    target = freshness.expected_pdf(outcome.folder)
-    if target is None:  # brief.yaml changed under the build
-        return replace(outcome, error=f"{outcome.folder / 'brief.yaml'}: changed while building")
-    return replace(outcome, pdf=output.write(target.resolve(), data))
 
 
 def _connect(scheduler: str):

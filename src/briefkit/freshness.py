@@ -49,8 +49,9 @@ def read_by(folder: Path, options) -> list[Path]:
     return [folder, *styles.find(options.style or _style_of(folder), folder).chain, styles.BUILTIN_TEMPLATES]
 
 
-def expected_pdf(folder: Path) -> Path | None:
-    """Where a batch build writes the brief (output.default_path), read without validating."""
+def expected_pdf(folder: Path, into: Path = Path("dist")) -> Path | None:
+    """Where a batch build writes the brief (output.default_path's name in `into`), read from
+    brief.yaml without validating it."""
     import yaml
 
     from .output import slug
@@ -58,7 +59,7 @@ def expected_pdf(folder: Path) -> Path | None:
     try:
         data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
         date = data["date"].date() if isinstance(data["date"], dt.datetime) else data["date"]
-        return Path("dist") / f"{date}-{slug(str(data['title']))}.pdf"
+        return into / f"{date}-{slug(str(data['title']))}.pdf"
     except Exception:  # a broken brief.yaml is reported by its own build
         return None
 

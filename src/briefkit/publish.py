@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import __version__, logger, output
-from .build import Options, build, prepare
+from .build import Options, prepare
 from .citations import human_date
-from .errors import BriefError, InputError, Problem
-from .styles import Style
+from .errors import BriefError
 
-STATE = ".briefkit-publish.json"  # what each PDF was built from, to skip unchanged briefs
+STATE = ".briefkit-publish.json"  # the catalogue entries of earlier runs (freshness.py skips the builds)
 THUMB_WIDTH = 300  # pixels
 
 
@@ -40,87 +39,78 @@ class Entry:
 
 
 def publish(folders: list[Path], site: Path, options: Options, title: str = "Briefs",
-            base_url: str | None = None) -> tuple[list[Entry], list[Path]]:
-    """Build what changed, then write index.html, feed.xml and SHA256SUMS; return the entries
-    and the folders that were rebuilt."""
+            base_url: str | None = None, jobs: int = 1, scheduler: str | None = None, force: bool = False,
+            done=lambda outcome: None) -> tuple[list[Entry], list[Path]]:
+    """Build what changed into `site` (a batch build: -j or a cluster, up-to-date PDFs skipped),
+    then write index.html, feed.xml and SHA256SUMS; return the entries and the folders built."""
+    from .batch import build_many
+
     site.mkdir(parents=True, exist_ok=True)
     (site / "thumbs").mkdir(exist_ok=True)
     state_file = site / STATE
     state = _read_state(state_file)
-    entries, rebuilt, failures, chains = [], [], [], set()
-    for folder in folders:
-        key = str(folder.resolve())
-        try:
-            entry, built, style = _publish_one(folder, site, options, state)
-        except BriefError as error:
-            failures += getattr(error, "problems", None) or [Problem(folder, 0, error.message)]
-            kept = state["entries"].get(key)
+    outcomes = build_many(folders, options, jobs, done, force, scheduler, into=site)
+    entries, chains, failed = [], set(), []
+    order = {folder: n for n, folder in enumerate(folders)}
+    for outcome in sorted(outcomes, key=lambda outcome: order[outcome.folder]):
+        key = str(outcome.folder.resolve())
+        kept = state["entries"].get(key)
+        if outcome.error:
+            failed.append(outcome)
             if kept and (site / kept["pdf"]).is_file():
                 # A failed rebuild never takes a published brief out of the series: its last
                 # good PDF and entry stay as they were, and the run still fails.
-                logger.warning("%s: not rebuilt; the site keeps its last good PDF, %s", folder, kept["pdf"])
+                logger.warning("%s: not rebuilt; the site keeps its last good PDF, %s", outcome.folder,
+                               kept["pdf"])
                 entries.append(Entry(**kept))
             continue
+        if outcome.skipped and kept and kept["pdf"] == outcome.pdf.name and key in state["styles"]:
+            entry = Entry(**kept)
+        else:
+            prepared = prepare(outcome.folder, options)
+            entry = _entry(prepared.material.brief, outcome.pdf, site, fresh=not outcome.skipped)
+            state["styles"][key] = [str(folder) for folder in prepared.style.template_dirs]
         state["entries"][key] = asdict(entry)
         entries.append(entry)
-        chains.add(tuple(style.template_dirs))
-        if built:
-            rebuilt.append(folder)
+        chains.add(tuple(map(Path, state["styles"][key])))
     state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
     _write_index(site, entries, title, _catalogue_templates(chains))
     _write_feed(site, entries, title, base_url)
     output.write((site / "SHA256SUMS").resolve(),
                  "".join(f"{e.digest}  {e.pdf}\n" for e in sorted(entries, key=lambda e: e.pdf)).encode())
-    if failures:
-        raise InputError(failures)
-    return entries, rebuilt
+    if failed:
+        lines = [f"  {line}" for outcome in failed for line in outcome.as_dict()["errors"]]
+        raise BriefError(f"{len(failed)} of {len(outcomes)} briefs not published:\n" + "\n".join(lines))
+    return entries, [outcome.folder for outcome in outcomes if outcome.status == "built"]
 
 
-def _publish_one(folder: Path, site: Path, options: Options, state: dict) -> tuple[Entry, bool, Style]:
-    prepared = prepare(folder, options)
-    brief = prepared.material.brief
-    name = output.default_path(brief).name
-    pdf_path = site / name
-    key = _fingerprint(prepared, options)
-    built = not (pdf_path.is_file() and state["built"].get(name) == key)
-    if built:
-        build(folder, replace(options, output=pdf_path, html=None), prepared)
-        state["built"][name] = key
+def _entry(brief, pdf_path: Path, site: Path, fresh: bool) -> Entry:
+    """The catalogue's entry for a brief and its PDF in the site, with a thumbnail of page 1."""
     thumbnail = site / "thumbs" / (pdf_path.stem + ".png")
-    if built or not thumbnail.is_file():
+    if fresh or not thumbnail.is_file():
         _thumbnail(pdf_path, thumbnail)
     width, height = _png_size(thumbnail)
     data = pdf_path.read_bytes()
-    summary = " ".join((brief.summary or "").split())
     return Entry(
         slug=pdf_path.stem, title=brief.title, date=brief.date.isoformat(),
         human_date=human_date(brief.date, brief.language), series=brief.series or "",
-        number=brief.number or "", authors=", ".join(a.name for a in brief.authors), summary=summary,
-        pdf=name, thumbnail=f"thumbs/{thumbnail.name}", thumb_width=width, thumb_height=height,
+        number=brief.number or "", authors=", ".join(a.name for a in brief.authors),
+        summary=" ".join((brief.summary or "").split()), pdf=pdf_path.name,
+        thumbnail=f"thumbs/{thumbnail.name}", thumb_width=width, thumb_height=height,
         pages=_pages(pdf_path), size=f"{len(data) / 1024:.0f} KB", digest=hashlib.sha256(data).hexdigest(),
-    ), built, prepared.style
+    )
 
 
 def _read_state(path: Path) -> dict:
-    """What earlier runs built ({pdf: fingerprint}) and published ({folder: entry})."""
+    """What earlier runs published: {folder: entry} and {folder: its style's template folders}."""
     try:
         state = json.loads(path.read_text()) if path.is_file() else {}
     except (OSError, ValueError):
         state = {}  # rebuilt from scratch: the state only saves work
-    if not isinstance(state, dict) or set(state) != {"built", "entries"}:
-        return {"built": {}, "entries": {}}
+    if not isinstance(state, dict) or set(state) != {"styles", "entries"}:
+        return {"styles": {}, "entries": {}}
     return state
-
-
-def _fingerprint(prepared, options: Options) -> str:
-    """Everything a PDF depends on: inputs, style files, briefkit's version and the options."""
-    digest = hashlib.sha256(f"{__version__}|{options.pdf_variant}|{options.style}".encode())
-    files = list(prepared.inputs) + [p for folder in prepared.style.chain for p in sorted(folder.rglob("*"))]
-    for path in files:
-        if path.is_file():
-            digest.update(str(path.name).encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _thumbnail(pdf_path: Path, target: Path) -> None:
