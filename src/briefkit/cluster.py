@@ -107,6 +107,16 @@ class _style_places:
             os.environ["BRIEFKIT_STYLES"] = self.previous
 
 
+def dask_setup(worker) -> None:
+    """`dask worker --preload briefkit.cluster`: load the rendering libraries before the first
+    brief, as -j's workers have them from their parent."""
+    from .charts import timeline
+    from .pdf import engine
+
+    timeline.preload()
+    engine.preload()
+
+
 def build_on(scheduler: str, todo: list[tuple[Path, Options]], finished) -> list[Outcome]:
     """Build each (folder, options) on the Dask cluster at `scheduler`; write each PDF here, at
     its options' output, as it returns."""
