@@ -51,8 +51,9 @@ def pack(folder: Path, options: Options) -> Parcel:
         roots = freshness.read_by(folder, options)
     except Exception:  # the worker's build reports the unknown style with its reason
         roots = [folder]
-    files = {str(path.resolve()): path.read_bytes() for root in roots if not _builtin(root)
-             for path in freshness.files(root)}
+    # Keyed by where the build looks for them (a link's own path, not its target's).
+    files = {str(root.resolve() / path.relative_to(root)): path.read_bytes() for root in roots
+             if not _builtin(root) for path in freshness.files(root)}
     style = options.style
     if style and ("/" in style or style.startswith((".", "~"))):  # a path: made absolute on the client
         style = str(Path(style).expanduser().resolve())
