@@ -103,6 +103,7 @@ def _die_once(marker: str) -> None:
     briefkit.cluster.build_parcel = dying
 
 
+@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the restarted worker's dashboard
 def test_a_brief_whose_worker_dies_is_retried_elsewhere(runner, scheduler, archive, tmp_path):
     import cloudpickle
 
