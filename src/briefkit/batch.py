@@ -15,9 +15,9 @@ from . import freshness
 from .build import Options, build
 from .errors import BriefError
 
-#: Briefs a worker process builds before a fresh one takes over: a long batch's memory stays flat
-#: (one process grows about 0.3 MiB a build; benchmarks/archive.py measures it).
-BUILDS_PER_WORKER = 50
+#: Briefs a worker process builds before a fresh one takes over, so that whatever a library keeps
+#: between builds cannot add up over a long batch (benchmarks/archive.py measures the memory).
+BUILDS_PER_WORKER = 100
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import functools
 import io
 import logging
 import os
+import re
 import signal
 import threading
 from contextlib import contextmanager
@@ -69,9 +70,10 @@ def render(document: Document, settings: Settings) -> Rendered:
     try:
         with _time_limit(settings.timeout), _errors_fail(level):
             images: dict = {}  # decoded once, not on every layout pass
-            laid_out = source.render(cache=images)
+            fonts = _font_configuration(*_font_faces(document))
+            laid_out = source.render(cache=images, font_config=fonts)
             while corrector.correct(laid_out):
-                laid_out = source.render(cache=images)
+                laid_out = source.render(cache=images, font_config=fonts)
             if memory:
                 cache.put("layout", memory, corrector.log)
             placement = corrector.placement(laid_out)
@@ -125,6 +127,25 @@ def _finish(variant: str | None, document, pdf) -> None:
         pdf.catalog["ViewerPreferences"] = preferences
     tagging.number_notes(pdf)
     conformance.finish(pdf)
+
+
+def _font_faces(document: Document) -> tuple[tuple[str, ...], str | None]:
+    """The document's @font-face rules, and its base URL when a rule's source depends on it."""
+    faces = tuple(sorted(set(re.findall(r"@font-face\s*{[^}]*}", document.html))))
+    sources = [url for face in faces for url in re.findall(r"url\(\s*['\"]?([^'\")]*)", face)]
+    relative = any(not re.match(r"[a-z][a-z0-9+.-]*:", url) for url in sources)
+    return faces, document.base_url if relative else None
+
+
+@functools.lru_cache(maxsize=8)
+def _font_configuration(faces: tuple[str, ...], base_url: str | None):
+    """One font configuration for every layout of documents with the same fonts: each one
+    WeasyPrint makes holds a fontconfig setup that is never given back (about 0.2 MiB), so a
+    fresh one per build grew a long batch without bound (WeasyPrint #2130). Keyed by the
+    @font-face rules, a family never meets another document's file of the same name."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
 
 
 @contextmanager
