@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from support import run
@@ -48,8 +49,11 @@ def test_an_unchanged_archive_is_skipped_and_an_edited_brief_rebuilt_alone(runne
         {name: stamp for name, stamp in stamps.items() if name != "b1"}
 
 
-@pytest.mark.parametrize("change", ["image", "style", "deleted pdf", "edited pdf", "option", "force"])
-def test_each_kind_of_change_rebuilds(runner, archive, change):
+ONE_BRIEF = ["image", "style", "deleted pdf", "edited pdf"]  # changes to brief 2 alone
+
+
+@pytest.mark.parametrize("change", [*ONE_BRIEF, "option", "force", "version", "epoch"])
+def test_each_kind_of_change_rebuilds(runner, archive, change, monkeypatch):
     _build(runner, archive)
     args = []
     if change == "image":
@@ -64,11 +68,17 @@ def test_each_kind_of_change_rebuilds(runner, archive, change):
             pdf.write(b"%")
     elif change == "option":
         args = ["--strict"]
+    elif change == "version":  # another briefkit
+        from briefkit import freshness
+
+        monkeypatch.setattr(freshness, "__version__", "0.0.0")
+    elif change == "epoch":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     else:
         args = ["--force"]
     _, report = _build(runner, archive, *args)
     built = sorted(name for name, entry in report.items() if entry["status"] == "built")
-    assert built == (["b1", "b2", "b3"] if change in ("option", "force") else ["b2"]), report
+    assert built == (["b2"] if change in ONE_BRIEF else ["b1", "b2", "b3"]), report
 
 
 def test_a_failed_brief_is_reported_with_its_file_and_line_and_the_others_built(runner, archive):
@@ -85,8 +95,8 @@ def test_skipping_imports_no_rendering_library(archive, runner):
     code = ("import sys; from briefkit.cli import main\n"
             "try: main(['build', *sys.argv[1:]], standalone_mode=False)\n"
             "finally: print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code, *map(str, archive)], capture_output=True, text=True,
-                          cwd=archive[0].parent.parent)
+    done = subprocess.run([sys.executable, "-c", code, *map(str, archive), "-j", "2"], capture_output=True,
+                          text=True, cwd=archive[0].parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("[]"), done.stdout
 
@@ -114,3 +124,30 @@ def test_an_archive_restyled_in_one_command_rebuilds_every_brief_once(runner, ar
     assert result.exit_code == 0 and {e["status"] for e in restyled.values()} == {"built"}, result.output
     _, again = _build(runner, archive, "--style", "sidenotes", "-j", "2")
     assert {e["status"] for e in again.values()} == {"skipped"}
+
+
+def test_a_brief_built_after_others_in_one_process_has_the_bytes_it_has_alone(runner, archive, tmp_path):
+    """Builds in one process share WeasyPrint's font setup when their @font-face rules are the
+    same; two styles that give one family name different files must never meet in it."""
+    import font_source_sans_pro
+    import font_source_serif_pro
+
+    faces = {"serif": font_source_serif_pro, "sans": font_source_sans_pro}
+    for n, (kind, module) in enumerate(faces.items()):
+        style = archive[n] / "styles" / f"house-{kind}"
+        (style / "fonts").mkdir(parents=True)
+        name = "SourceSerifPro-Regular.ttf" if kind == "serif" else "SourceSansPro-Regular.ttf"
+        font = Path(module.__file__).parent / "files" / name
+        (style / "fonts" / "House.ttf").write_bytes(font.read_bytes())
+        (style / "style.yaml").write_text("extends: think-tank\n"
+                                          "fonts:\n  - {family: House, file: fonts/House.ttf}\n")
+        (style / "style.css").write_text("body, p { font-family: House; }\n")
+        brief = archive[n] / "brief.yaml"
+        brief.write_text(brief.read_text() + f"style: house-{kind}\n")
+    alone = tmp_path / "alone.pdf"  # a fresh process: nothing built before it
+    subprocess.run([sys.executable, "-m", "briefkit", "build", str(archive[1]), "-o", str(alone),
+                    "--no-cache"], check=True, capture_output=True)
+    after = tmp_path / "after.pdf"
+    for folder in (archive[0], archive[2], archive[1]):  # serif House, the built-in style, sans House
+        assert run(runner, "build", str(folder), "-o", str(after), "--no-cache").exit_code == 0
+    assert after.read_bytes() == alone.read_bytes()

@@ -11,6 +11,8 @@ import pytest
 from support import run
 
 distributed = pytest.importorskip("distributed")
+# A dashboard of Dask's own (a restarted worker's) finding its default port taken: harmless.
+pytestmark = pytest.mark.filterwarnings("ignore:Port 8787 is already in use")
 
 BRIEF = "title: {title}\ndate: 2026-03-0{n}\nstyle: {style}\nauthors:\n  - name: Desk\n"
 
@@ -103,7 +105,6 @@ def _die_once(marker: str) -> None:
     briefkit.cluster.build_parcel = dying
 
 
-@pytest.mark.filterwarnings("ignore:Port 8787 is already in use")  # the restarted worker's dashboard
 def test_a_brief_whose_worker_dies_is_retried_elsewhere(runner, scheduler, archive, tmp_path):
     import cloudpickle
 

@@ -87,19 +87,19 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
         done(outcome)
         return outcome
 
-    # A brief.yaml too broken to name its file builds to no file and fails with the reason.
-    jobs_ = [(folder, replace(options, output=targets[folder])) for folder in todo]
+    # (The target is None only for a brief.yaml too broken to name it: that build fails, saying why.)
+    work = [(folder, replace(options, output=targets[folder])) for folder in todo]
     if scheduler:
         from .cluster import build_on
 
-        built = build_on(scheduler, jobs_, finished)
+        built = build_on(scheduler, work, finished)
     else:
-        built = _build_here(jobs_, jobs, finished)
+        built = _build_here(work, jobs, finished)
     return outcomes + built + failed
 
 
 def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished) -> list[Outcome]:
-    if jobs <= 1 and len(todo) <= BUILDS_PER_WORKER:
+    if jobs <= 1 and len(todo) <= BUILDS_PER_WORKER or not todo:
         return [finished(build_one(folder, options)) for folder, options in todo]
     # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
     from .charts import timeline

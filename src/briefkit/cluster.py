@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import uuid
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,7 +30,7 @@ CONNECT_SECONDS = 10
 WORKERS_SECONDS = 30  # how long to wait for a first worker to join the scheduler
 
 # One build at a time in a worker process: a build sets process-wide state (the style search
-# path, SOURCE_DATE_EPOCH, Matplotlib's fonts). Workers are meant to run with --nthreads 1.
+# path, SOURCE_DATE_EPOCH, the fonts Matplotlib knows).
 _ONE_AT_A_TIME = threading.Lock()
 
 
@@ -51,9 +53,13 @@ def pack(folder: Path, options: Options) -> Parcel:
         roots = freshness.read_by(folder, options)
     except Exception:  # the worker's build reports the unknown style with its reason
         roots = [folder]
-    # Keyed by where the build looks for them (a link's own path, not its target's).
-    files = {str(root.resolve() / path.relative_to(root)): path.read_bytes() for root in roots
-             if not _builtin(root) for path in freshness.files(root)}
+    # Keyed by where the build looks for them (a link's own path, not its target's); a file that
+    # cannot be read stays behind, and the worker's build says so if the brief needs it.
+    files = {}
+    for root in (root for root in roots if not _builtin(root)):
+        for path in freshness.files(root):
+            with suppress(OSError):
+                files[str(root.resolve() / path.relative_to(root))] = path.read_bytes()
     style = options.style
     if style and ("/" in style or style.startswith((".", "~"))):  # a path: made absolute on the client
         style = str(Path(style).expanduser().resolve())
@@ -68,11 +74,17 @@ def _builtin(root: Path) -> bool:
 
 
 def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
-    """On a worker: recreate the parcel's files, build, return the outcome and the PDF bytes."""
+    """On a worker: build the parcel; the outcome and the PDF bytes."""
     if parcel.version != __version__:
         return Outcome(parcel.folder, None, 0, 0.0, f"the worker runs briefkit {__version__}, this client "
                        f"{parcel.version}: install the same version on both for the same PDF"), None
-    with _ONE_AT_A_TIME, tempfile.TemporaryDirectory(prefix="briefkit-") as temp:
+    with _ONE_AT_A_TIME:
+        return _unpack_and_build(parcel)
+
+
+def _unpack_and_build(parcel: Parcel) -> tuple[Outcome, bytes | None]:
+    """In a builder: recreate the parcel's files, build, return the outcome and the PDF bytes."""
+    with tempfile.TemporaryDirectory(prefix="briefkit-") as temp:
         root = Path(temp)
         for name, data in parcel.files.items():
             path = root / name.lstrip("/")
@@ -83,7 +95,7 @@ def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
             style = str(root / style.lstrip("/"))
         pdf = root / "briefkit.pdf"
         options = replace(parcel.options, style=style, output=pdf)
-        with _style_places([str(root / place.lstrip("/")) for place in parcel.places]):
+        with _styles_found_in([str(root / place.lstrip("/")) for place in parcel.places]):
             outcome = build_one(root / parcel.home.lstrip("/"), options)
         data = pdf.read_bytes() if outcome.pdf else None
         here = str(root / parcel.home.lstrip("/"))  # errors name the client's paths, as a local build does
@@ -91,31 +103,36 @@ def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
         return replace(outcome, folder=parcel.folder, pdf=None, error=error), data
 
 
-class _style_places:
+@contextmanager
+def _styles_found_in(places: list[str]):
     """BRIEFKIT_STYLES set to the client's style places for one build, then restored."""
-
-    def __init__(self, places: list[str]) -> None:
-        self.places = os.pathsep.join(places)
-
-    def __enter__(self) -> None:
-        self.previous = os.environ.get("BRIEFKIT_STYLES")
-        os.environ["BRIEFKIT_STYLES"] = self.places
-
-    def __exit__(self, *exc) -> None:
-        if self.previous is None:
+    previous = os.environ.get("BRIEFKIT_STYLES")
+    os.environ["BRIEFKIT_STYLES"] = os.pathsep.join(places)
+    try:
+        yield
+    finally:
+        if previous is None:
             os.environ.pop("BRIEFKIT_STYLES", None)
         else:
-            os.environ["BRIEFKIT_STYLES"] = self.previous
+            os.environ["BRIEFKIT_STYLES"] = previous
 
 
 def dask_setup(worker) -> None:
-    """`dask worker --preload briefkit.cluster`: load the rendering libraries before the first
-    brief, as -j's workers have them from their parent."""
+    """`dask worker --preload briefkit.cluster`: load the engine before the first brief comes,
+    and keep the worker's monitoring off the interpreter the build runs in."""
     from .charts import timeline
     from .pdf import engine
 
     timeline.preload()
     engine.preload()
+    # The profiler samples the building thread every 10 ms, the tick wakes the event loop every
+    # 20 ms, the system monitor every 500 ms; each takes the interpreter from the build (20% on
+    # 100 starter briefs with them, level with -j 2 without). Only the dashboard shows what they
+    # gather. Not started yet: the worker starts its callbacks after the preloads.
+    for name in ("profile", "profile-cycle", "tick", "monitor"):
+        callback = worker.periodic_callbacks.pop(name, None)
+        if callback is not None:
+            callback.stop()
 
 
 def build_on(scheduler: str, todo: list[tuple[Path, Options]], finished) -> list[Outcome]:
@@ -134,7 +151,7 @@ def build_on(scheduler: str, todo: list[tuple[Path, Options]], finished) -> list
         def send():
             folder, options = waiting.pop()
             future = client.submit(build_parcel, pack(folder, options), pure=False,
-                                   key=f"briefkit-{output.slug(folder.resolve().name)}-{len(waiting)}")
+                                   key=f"briefkit-{output.slug(folder.resolve().name)}-{uuid.uuid4().hex[:12]}")
             sent[future] = folder, options
             return future
 
