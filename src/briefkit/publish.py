@@ -80,7 +80,8 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     output.write((site / "SHA256SUMS").resolve(),
                  "".join(f"{e.digest}  {e.pdf}\n" for e in sorted(entries, key=lambda e: e.pdf)).encode())
     if failed:
-        lines = [f"  {line}" for outcome in failed for line in outcome.as_dict()["errors"]]
+        lines = [f"  {outcome.folder}:\n" + "\n".join(f"    {line}" for line in outcome.as_dict()["errors"])
+                 for outcome in failed]
         raise BriefError(f"{len(failed)} of {len(outcomes)} briefs not published:\n" + "\n".join(lines))
     return entries, [outcome.folder for outcome in outcomes if outcome.status == "built"]
 
