@@ -90,11 +90,11 @@ def test_a_failed_brief_is_reported_with_its_file_and_line_and_the_others_built(
     assert report["b1"]["status"] == report["b2"]["status"] == "built"
 
 
-def test_skipping_imports_no_rendering_library(archive, runner):
+def test_skipping_imports_no_rendering_library_nor_dask(archive, runner):
     _build(runner, archive)
     code = ("import sys; from briefkit.cli import main\n"
             "try: main(['build', *sys.argv[1:]], standalone_mode=False)\n"
-            "finally: print(sorted(m for m in ('weasyprint', 'matplotlib') if m in sys.modules))")
+            "finally: print(sorted({'weasyprint', 'matplotlib', 'distributed'} & set(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", code, *map(str, archive), "-j", "2"], capture_output=True,
                           text=True, cwd=archive[0].parent.parent)
     assert done.returncode == 0, done.stderr
