@@ -129,21 +129,8 @@ def test_an_archive_restyled_in_one_command_rebuilds_every_brief_once(runner, ar
 def test_a_brief_built_after_others_in_one_process_has_the_bytes_it_has_alone(runner, archive, tmp_path):
     """Builds in one process share WeasyPrint's font setup when their @font-face rules are the
     same; two styles that give one family name different files must never meet in it."""
-    import font_source_sans_pro
-    import font_source_serif_pro
-
-    faces = {"serif": font_source_serif_pro, "sans": font_source_sans_pro}
-    for n, (kind, module) in enumerate(faces.items()):
-        style = archive[n] / "styles" / f"house-{kind}"
-        (style / "fonts").mkdir(parents=True)
-        name = "SourceSerifPro-Regular.ttf" if kind == "serif" else "SourceSansPro-Regular.ttf"
-        font = Path(module.__file__).parent / "files" / name
-        (style / "fonts" / "House.ttf").write_bytes(font.read_bytes())
-        (style / "style.yaml").write_text("extends: think-tank\n"
-                                          "fonts:\n  - {family: House, file: fonts/House.ttf}\n")
-        (style / "style.css").write_text("body, p { font-family: House; }\n")
-        brief = archive[n] / "brief.yaml"
-        brief.write_text(brief.read_text() + f"style: house-{kind}\n")
+    _house_style(archive[0], "house-serif", _font("serif"))
+    _house_style(archive[1], "house-sans", _font("sans"))
     alone = tmp_path / "alone.pdf"  # a fresh process: nothing built before it
     subprocess.run([sys.executable, "-m", "briefkit", "build", str(archive[1]), "-o", str(alone),
                     "--no-cache"], check=True, capture_output=True)
@@ -151,3 +138,64 @@ def test_a_brief_built_after_others_in_one_process_has_the_bytes_it_has_alone(ru
     for folder in (archive[0], archive[2], archive[1]):  # serif House, the built-in style, sans House
         assert run(runner, "build", str(folder), "-o", str(after), "--no-cache").exit_code == 0
     assert after.read_bytes() == alone.read_bytes()
+
+
+def test_a_link_out_of_the_brief_is_neither_an_input_nor_sent_to_a_cluster(archive, tmp_path):
+    from briefkit import cluster, freshness
+    from briefkit.build import Options
+
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("TOP SECRET")
+    (archive[0] / "notes.txt").symlink_to(secret)
+    (archive[0] / "inside.txt").symlink_to(archive[0] / "commentary.md")  # a link within: an input
+    names = [path.name for path in freshness.files(archive[0])]
+    assert "notes.txt" not in names and "inside.txt" in names
+    parcel = cluster.pack(archive[0], Options())
+    assert not any(b"TOP SECRET" in data for data in parcel.files.values())
+    before = freshness.fingerprint(archive[0], Options())
+    secret.write_text("CHANGED")
+    assert freshness.fingerprint(archive[0], Options()) == before
+
+
+def test_a_font_file_replaced_under_its_name_is_read_again(runner, archive, tmp_path):
+    """A long-running process (watch, a cluster worker) keeps font setups: not a stale one."""
+    style = _house_style(archive[0], "house", _font("serif"))
+    out = tmp_path / "out.pdf"
+    for kind in ("serif", "sans"):
+        (style / "fonts" / "House.ttf").write_bytes(_font(kind).read_bytes())
+        assert run(runner, "build", str(archive[0]), "-o", str(out), "--no-cache").exit_code == 0
+    alone = tmp_path / "alone.pdf"
+    subprocess.run([sys.executable, "-m", "briefkit", "build", str(archive[0]), "-o", str(alone),
+                    "--no-cache"], check=True, capture_output=True)
+    assert out.read_bytes() == alone.read_bytes()
+
+
+def test_source_date_epoch_zero_is_an_epoch(archive, monkeypatch):
+    from briefkit.build import Options, prepare, settings
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    options = Options()
+    assert settings(prepare(archive[0], options), options).epoch == 0
+
+
+def _font(kind: str) -> Path:
+    """A font file that ships with briefkit's dependencies: Source Serif or Source Sans."""
+    import font_source_sans_pro
+    import font_source_serif_pro
+
+    module, name = {"serif": (font_source_serif_pro, "SourceSerifPro-Regular.ttf"),
+                    "sans": (font_source_sans_pro, "SourceSansPro-Regular.ttf")}[kind]
+    return Path(module.__file__).parent / "files" / name
+
+
+def _house_style(brief: Path, name: str, font: Path) -> Path:
+    """A style in the brief's folder whose body font is family House, from the file `font`."""
+    style = brief / "styles" / name
+    (style / "fonts").mkdir(parents=True)
+    (style / "fonts" / "House.ttf").write_bytes(font.read_bytes())
+    (style / "style.yaml").write_text("extends: think-tank\n"
+                                      "fonts:\n  - {family: House, file: fonts/House.ttf}\n")
+    (style / "style.css").write_text("body, p { font-family: House; }\n")
+    (brief / "brief.yaml").write_text((brief / "brief.yaml").read_text() + f"style: {name}\n")
+    return style

@@ -228,3 +228,13 @@ def test_a_chart_font_declared_under_another_name_draws_with_its_file(runner, tm
     result = run(runner, "build", str(brief), "--style", "nofont", "-o", str(tmp_path / "n.pdf"))
     assert result.exit_code == 1
     assert "nofont/style.yaml:3: chart_font 'Caspian Serif' is not a family" in result.output
+
+
+def test_a_font_file_outside_the_style_folder_is_refused(tmp_path):
+    """A style reads nothing outside its folder (fonts as logos), save fonts of installed
+    packages (`pkg:`): a style from a contributor cannot embed any file of the machine."""
+    (tmp_path / "elsewhere.ttf").write_bytes(b"not read")
+    style = write_style(tmp_path / "styles", "leaky",
+                        "extends: think-tank\nfonts:\n  - {family: Leak, file: ../../elsewhere.ttf}\n")
+    with pytest.raises(StyleError, match=r"font file '../../elsewhere.ttf' is not a file in the style"):
+        styles.find(str(style))

@@ -133,8 +133,9 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
 def settings(prepared: Prepared, options: Options) -> engine.Settings:
     """The engine's settings for this brief: the options, its dates, what a variant attaches."""
     brief = prepared.material.brief
-    epoch = options.source_date_epoch or \
-        int(dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
+    epoch = options.source_date_epoch
+    if epoch is None:
+        epoch = int(dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,

@@ -50,7 +50,7 @@ def pack(folder: Path, options: Options) -> Parcel:
     """Everything a build of `folder` reads that a worker's briefkit does not have."""
     home = folder.resolve()
     try:
-        roots = freshness.read_by(folder, options)
+        roots = freshness.read_by(folder, options)[0]  # a package's fonts: the worker installs it
     except Exception:  # the worker's build reports the unknown style with its reason
         roots = [folder]
     # Keyed by where the build looks for them (a link's own path, not its target's); a file that
@@ -85,9 +85,11 @@ def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
 def _unpack_and_build(parcel: Parcel) -> tuple[Outcome, bytes | None]:
     """In a builder: recreate the parcel's files, build, return the outcome and the PDF bytes."""
     with tempfile.TemporaryDirectory(prefix="briefkit-") as temp:
-        root = Path(temp)
+        root = Path(temp).resolve()  # as errors name it, where /tmp is a link
         for name, data in parcel.files.items():
             path = root / name.lstrip("/")
+            if not path.resolve().is_relative_to(root):  # only a client's absolute paths come here
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         style = parcel.options.style

@@ -31,7 +31,9 @@ def fingerprint(folder: Path, options) -> str:
                 options.source_date_epoch)
     digest.update(repr(settings).encode())
     try:
-        roots = read_by(folder, options)
+        roots, fonts = read_by(folder, options)
+        for font in fonts:  # files of installed packages: by size and time, not bytes
+            digest.update(f"{font}\0{font.stat().st_size}\0{font.stat().st_mtime_ns}".encode())
     except Exception:  # a brief whose style cannot be found is built, and fails with the reason
         roots = [folder]
         digest.update(os.urandom(8))
@@ -45,11 +47,15 @@ def fingerprint(folder: Path, options) -> str:
     return digest.hexdigest()
 
 
-def read_by(folder: Path, options) -> list[Path]:
-    """The folders a build of `folder` reads: its own, each of its style chain, the templates."""
+def read_by(folder: Path, options) -> tuple[list[Path], list[Path]]:
+    """What a build of `folder` reads: the folders (its own, each of its style chain, the
+    templates) and the font files its style takes from installed packages (`pkg:`)."""
     from . import styles
 
-    return [folder, *styles.find(options.style or _style_of(folder), folder).chain, styles.BUILTIN_TEMPLATES]
+    style = styles.find(options.style or _style_of(folder), folder)
+    fonts = sorted(font.path for font in style.fonts if not any(font.path.is_relative_to(root)
+                                                                for root in style.chain))
+    return [folder, *style.chain, styles.BUILTIN_TEMPLATES], fonts
 
 
 def expected_pdf(folder: Path, into: Path = Path("dist")) -> Path | None:
@@ -82,11 +88,14 @@ def files(root: Path) -> list[Path]:
 
 
 def _walk(root: Path):
+    inside = root.resolve()
     for directory, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if name not in _NOT_INPUTS and not name.startswith(".")]
-        for name in names:
-            if not name.startswith("."):
-                yield Path(directory) / name
+        for path in (Path(directory) / name for name in names if not name.startswith(".")):
+            # A link out of the folder is no input (a build refuses it) and never travels; a
+            # pipe or device file is not a file to read.
+            if path.resolve().is_relative_to(inside) and path.is_file():
+                yield path
 
 
 def fresh(pdf: Path, print_: str) -> dict | None:

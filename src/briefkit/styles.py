@@ -283,8 +283,8 @@ def _font(folder: Path, spec: dict[str, Any]) -> Font:
             path = Path(str(importlib.resources.files(module).joinpath(inner)))
         except ModuleNotFoundError:
             raise StyleError(f"{folder / 'style.yaml'}: font package {module!r} is not installed") from None
-    else:
-        path = folder / file
+    else:  # inside the style folder, like a logo: a style reads nothing outside itself
+        path = _inside(folder, file, "font file")
     if not path.is_file():
         raise StyleError(f"{folder / 'style.yaml'}: font file {file!r} not found")
     return Font(spec["family"], path.resolve(), int(spec.get("weight", 400)), spec.get("style", "normal"))

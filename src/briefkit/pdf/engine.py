@@ -129,20 +129,32 @@ def _finish(variant: str | None, document, pdf) -> None:
     conformance.finish(pdf)
 
 
-def _font_faces(document: Document) -> tuple[tuple[str, ...], str | None]:
-    """The document's @font-face rules, and its base URL when a rule's source depends on it."""
+def _font_faces(document: Document) -> tuple:
+    """What a font configuration is kept by: the document's @font-face rules, its base URL when a
+    rule's source depends on it, and each font file's size and time (a file replaced under the
+    same name, say in watch mode, is read again)."""
+    from urllib.parse import unquote, urlsplit
+
     faces = tuple(sorted(set(re.findall(r"@font-face\s*{[^}]*}", document.html))))
     sources = [url for face in faces for url in re.findall(r"url\(\s*['\"]?([^'\")]*)", face)]
     relative = any(not re.match(r"[a-z][a-z0-9+.-]*:", url) for url in sources)
-    return faces, document.base_url if relative else None
+    stamps = []
+    for url in sources:
+        try:
+            stat = os.stat(unquote(urlsplit(url).path)) if url.startswith("file:") else None
+        except OSError:
+            stat = None
+        stamps.append((stat.st_size, stat.st_mtime_ns) if stat else None)
+    return faces, document.base_url if relative else None, tuple(stamps)
 
 
 @functools.lru_cache(maxsize=8)
-def _font_configuration(faces: tuple[str, ...], base_url: str | None):
+def _font_configuration(faces: tuple[str, ...], base_url: str | None, stamps: tuple):
     """One font configuration for every layout of documents with the same fonts: each one
     WeasyPrint makes holds a fontconfig setup that is never given back (about 0.2 MiB), so a
     fresh one per build grew a long batch without bound (WeasyPrint #2130). Keyed by the
-    @font-face rules, a family never meets another document's file of the same name."""
+    @font-face rules and their files, a family never meets another document's file of the
+    same name, nor an older copy of its own."""
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
