@@ -199,3 +199,9 @@ def _house_style(brief: Path, name: str, font: Path) -> Path:
     (style / "style.css").write_text("body, p { font-family: House; }\n")
     (brief / "brief.yaml").write_text((brief / "brief.yaml").read_text() + f"style: {name}\n")
     return style
+
+
+def test_a_malformed_source_date_epoch_is_a_usage_error(runner, archive, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = run(runner, "build", str(archive[0]))
+    assert result.exit_code == 2 and "SOURCE_DATE_EPOCH='yesterday': give seconds since 1970" in result.output
