@@ -49,15 +49,20 @@ def test_an_unchanged_archive_is_skipped_and_an_edited_brief_rebuilt_alone(runne
         {name: stamp for name, stamp in stamps.items() if name != "b1"}
 
 
-ONE_BRIEF = ["image", "style", "deleted pdf", "edited pdf"]  # changes to brief 2 alone
+ONE_BRIEF = ["image", "hidden image", "style", "deleted pdf", "edited pdf"]  # changes to brief 2 alone
 
 
-@pytest.mark.parametrize("change", [*ONE_BRIEF, "option", "force", "version", "epoch"])
+@pytest.mark.parametrize("change", [*ONE_BRIEF, "option", "force", "version", "epoch", "litter"])
 def test_each_kind_of_change_rebuilds(runner, archive, change, monkeypatch):
     _build(runner, archive)
     args = []
     if change == "image":
         (archive[1] / "map.png").write_bytes(b"\x89PNG not really")
+    elif change == "hidden image":  # a brief may use one: it is an input
+        (archive[1] / ".map.png").write_bytes(b"\x89PNG not really")
+    elif change == "litter":  # what a desktop leaves beside the inputs changes nothing
+        (archive[1] / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+        (archive[1] / ".commentary.md.swp").write_bytes(b"b0VIM")
     elif change == "style":
         (archive[1] / "styles" / "think-tank").mkdir(parents=True)
         (archive[1] / "styles" / "think-tank" / "style.yaml").write_text("extends: think-tank\n")
@@ -78,7 +83,8 @@ def test_each_kind_of_change_rebuilds(runner, archive, change, monkeypatch):
         args = ["--force"]
     _, report = _build(runner, archive, *args)
     built = sorted(name for name, entry in report.items() if entry["status"] == "built")
-    assert built == (["b2"] if change in ONE_BRIEF else ["b1", "b2", "b3"]), report
+    expected = ["b2"] if change in ONE_BRIEF else [] if change == "litter" else ["b1", "b2", "b3"]
+    assert built == expected, report
 
 
 def test_a_failed_brief_is_reported_with_its_file_and_line_and_the_others_built(runner, archive):

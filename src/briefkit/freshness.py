@@ -12,12 +12,15 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 from . import __version__
 
 #: Folders of a brief that are outputs or tools' state, not inputs.
 _NOT_INPUTS = {"dist", "__pycache__", "node_modules"}
+#: Files a desktop leaves beside the inputs (hidden files are inputs otherwise: a brief may use one).
+_LITTER = re.compile(r"\.DS_Store|\._.*|\..*\.sw[a-p]|~\$.*|\.~lock\..*#")
 
 
 def record_path(pdf: Path) -> Path:
@@ -83,7 +86,7 @@ def _style_of(folder: Path) -> str:
 
 
 def files(root: Path) -> list[Path]:
-    """The input files under `root`, sorted: not dist/, caches or hidden files."""
+    """The input files under `root`, sorted: not dist/, caches, hidden folders or desktop litter."""
     return sorted(_walk(root))
 
 
@@ -91,7 +94,7 @@ def _walk(root: Path):
     inside = root.resolve()
     for directory, subfolders, names in os.walk(root):
         subfolders[:] = [name for name in subfolders if name not in _NOT_INPUTS and not name.startswith(".")]
-        for path in (Path(directory) / name for name in names if not name.startswith(".")):
+        for path in (Path(directory) / name for name in names if not _LITTER.fullmatch(name)):
             # A link out of the folder is no input (a build refuses it) and never travels; a
             # pipe or device file is not a file to read.
             if path.resolve().is_relative_to(inside) and path.is_file():
