@@ -14,11 +14,11 @@ import os
 import tempfile
 import threading
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, freshness, logger, output, styles
+from . import __version__, environment, freshness, logger, output, styles
 from .batch import Outcome, build_one
 from .build import Options
 from .errors import BriefError, UsageError
@@ -97,26 +97,13 @@ def _unpack_and_build(parcel: Parcel) -> tuple[Outcome, bytes | None]:
             style = str(root / style.lstrip("/"))
         pdf = root / "briefkit.pdf"
         options = replace(parcel.options, style=style, output=pdf)
-        with _styles_found_in([str(root / place.lstrip("/")) for place in parcel.places]):
+        places = os.pathsep.join(str(root / place.lstrip("/")) for place in parcel.places)
+        with environment("BRIEFKIT_STYLES", places):  # style names found as on the client
             outcome = build_one(root / parcel.home.lstrip("/"), options)
         data = pdf.read_bytes() if outcome.pdf else None
         here = str(root / parcel.home.lstrip("/"))  # errors name the client's paths, as a local build does
         error = outcome.error and outcome.error.replace(here, str(parcel.folder)).replace(str(root), "")
         return replace(outcome, folder=parcel.folder, pdf=None, error=error), data
-
-
-@contextmanager
-def _styles_found_in(places: list[str]):
-    """BRIEFKIT_STYLES set to the client's style places for one build, then restored."""
-    previous = os.environ.get("BRIEFKIT_STYLES")
-    os.environ["BRIEFKIT_STYLES"] = os.pathsep.join(places)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("BRIEFKIT_STYLES", None)
-        else:
-            os.environ["BRIEFKIT_STYLES"] = previous
 
 
 def dask_setup(worker) -> None:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import cache, logger
+from .. import cache, environment, logger
 from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
 from ..models import Variant
@@ -81,7 +81,10 @@ def render(document: Document, settings: Settings) -> Rendered:
             names = [item.name for item in settings.attachments]
             xmp.extend(laid_out.metadata, document.html.encode(), names,
                        MANIFEST if MANIFEST in names else None, variant)
-            with _source_date(settings.epoch), tagging.notes_tagged():
+            # fontTools stamps SOURCE_DATE_EPOCH into font subsets: the build's epoch, not whatever
+            # this process's environment holds, so a cluster worker stamps what the client would.
+            epoch = None if settings.epoch is None else str(settings.epoch)
+            with environment("SOURCE_DATE_EPOCH", epoch), tagging.notes_tagged():
                 pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant),
                                          **_variant_options(variant, settings.attachments, settings.epoch))
     except fetcher.refused as exc:
@@ -158,24 +161,6 @@ def _font_configuration(faces: tuple[str, ...], base_url: str | None, stamps: tu
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
-
-
-@contextmanager
-def _source_date(epoch: int | None):
-    """Fix the time fontTools stamps into font subsets, so equal inputs give equal bytes.
-
-    The epoch is the build's (Options.source_date_epoch, else the brief's date), not whatever this
-    process's environment holds: a cluster worker must stamp what the client would."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 class _Expired(BaseException):
