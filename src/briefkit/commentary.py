@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from markdown_it import MarkdownIt
-from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import Markup, escape
-from mdit_py_plugins.attrs import attrs_block_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.footnote.index import footnote_ref
 
-from . import logger
+from . import links, logger, rawhtml
 from .errors import Problems
+from .parsing import visible
+from .syntax import KEYS, normal_key, parser
 from .typography import ENGLISH, smarten
 
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
 BLOCK_OPTIONS = {"from", "to", "groups", "caption", "alt", "zoom"}
-
-# A Pandoc citation item: optional prefix, @key, optional ", locator".
-_CITE_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)-?@(?P<key>[\w][\w:.#$%&\-+?<>~/]*)"
-                        r"(?:\s*,\s*(?P<locator>.+?))?\s*$", re.S)
-_CITE_BRACKET = re.compile(r"\[([^\[\]]*@[^\[\]]*)\]")
-
 
 @dataclass
 class Block:
@@ -56,6 +45,11 @@ class Body:
     cite_sources: list[str] = field(default_factory=list)
     #: Lines of images without alt text: a warning, and an error where tagged PDF needs one.
     unlabelled: list[int] = field(default_factory=list)
+    #: (line, url) of relative links: errors unless brief.yaml allows them (validation.py).
+    local_links: list[tuple[int, str]] = field(default_factory=list)
+    #: (problem, key) for each unknown citation key, so that validation can withdraw the ones
+    #: that only follow from a sources file that could not be read.
+    unknown: list[tuple[object, str]] = field(default_factory=list)
 
 
 def cite_marker(index: int, role: str = "inline") -> str:
@@ -66,57 +60,15 @@ def cite_marker(index: int, role: str = "inline") -> str:
     return f'<span data-cites="{index}" data-role="{role}"></span>'
 
 
-def _citation_rule(state: StateInline, silent: bool) -> bool:
-    """Inline rule for `[@key]`, `[@key, p. 20]` and `[@a; @b]` (Pandoc's bracketed citations)."""
-    if state.src[state.pos] != "[":
-        return False
-    match = _CITE_BRACKET.match(state.src, state.pos)
-    if not match or state.src[match.end():match.end() + 1] in ("(", "["):
-        return False  # a link such as [@handle](url) stays a link
-    items = [_CITE_ITEM.match(part) for part in match.group(1).split(";")]
-    if not all(items):
-        return False
-    if not silent:
-        token = state.push("citation", "", 0)
-        token.meta = {
-            "cites": [(m["key"], m["locator"] or "") for m in items],
-            "line_offset": state.src.count("\n", 0, state.pos),
-        }
-    state.pos = match.end()
-    return True
-
-
-_NOTE_CALL = re.compile(r"\[\^[^\[\]\s]+\]")
-
-
-def _note_call(state: StateInline, silent: bool) -> bool:
-    """The plugin's `[^label]` rule, tried only where a label closes before the next bracket:
-    its own scan runs to the end of the paragraph from every `[^`, quadratic on `[^[^[^...`."""
-    if not _NOTE_CALL.match(state.src, state.pos, state.posMax):
-        return False
-    return footnote_ref(state, silent, always_match=True)
-
-
-def parser(allow_html: bool, quotes: tuple[str, ...] = ENGLISH) -> MarkdownIt:
-    # maxNesting bounds how deep quotes and lists may nest: deeper input stays flat text.
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "maxNesting": 20,
-                                   "quotes": list(quotes)})
-    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
-    md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
-    md.inline.ruler.at("footnote_ref", _note_call)
-    md.use(attrs_block_plugin)  # `{.pull-quote}` on the line before a block gives it a class
-    md.inline.ruler.before("link", "citation", _citation_rule)
-    return md
-
-
 def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems,
           folder: Path | None = None, allow_remote: bool = False, quotes: tuple[str, ...] = ENGLISH) -> Body:
     """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as placeholders.
 
-    Links and images are checked against `folder` (the brief's): see `_check_url`."""
+    Links and images are checked against `folder` (the brief's): see `links.check_url`."""
     md = parser(allow_html, quotes)
-    md.validateLink = lambda url: True  # every URL is judged by _check_url, with its line
-    env: dict[str, Any] = {}
+    md.validateLink = lambda url: True  # every URL is judged by links.check_url, with its line
+    known_keys = {normal_key(key) for key in known_keys}
+    env: dict[str, Any] = {KEYS: known_keys}
     try:
         tokens = md.parse(text, env)
     except RecursionError:
@@ -125,16 +77,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
     tokens, definitions = _take_definitions(tokens, path, problems)
     _set_lines(tokens)
     body = Body(Markup(""))
-    for token in _inline_children(tokens, definitions):
-        if token.type == "image" and not token.content.strip():
-            body.unlabelled.append(token.meta.get("line", 0))
-            logger.warning("%s:%d: an image has no alt text; write ![what it shows](%s)",
-                           path, body.unlabelled[-1], token.attrGet("src"))
-        if token.type in ("link_open", "image"):
-            url = str(token.attrGet("href" if token.type == "link_open" else "src") or "")
-            if error := _check_url(url, token.type == "image", folder or path.parent, allow_remote):
-                problems.add(path, token.meta.get("line", 0), error)
-                token.attrSet("href" if token.type == "link_open" else "src", "")
+    _screen(tokens, definitions, path, folder or path.parent, allow_remote, body, problems)
     seen_labels: set[str] = set()
 
     def note(html: str, line: int) -> str:
@@ -144,8 +87,8 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         token = tokens[idx]
         missing = [key for key, _ in token.meta["cites"] if key not in known_keys]
         for key in missing:
-            close = _closest(key, known_keys)
-            problems.add(path, token.meta["line"], f"unknown source @{key}{close}")
+            problems.add(path, token.meta["line"], f"unknown source @{key}{_closest(key, known_keys)}")
+            body.unknown.append((problems.items[-1], key))
         if missing:
             return ""
         body.cites.append(token.meta["cites"])
@@ -202,10 +145,13 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
             body.headings.append(tokens[idx + 1].content)
         return default_render(tokens, idx, options, env)
 
+    def literal(tokens, idx, options, env) -> str:  # the build fails: the reason is recorded
+        return str(escape(tokens[idx].content))
+
     rules = md.renderer.rules
     default_fence, default_render = rules["fence"], md.renderer.renderToken
     rules.update(citation=citation, footnote_ref=footnote_ref, fence=fence, heading_open=heading_open,
-                 paragraph_open=paragraph_open)
+                 paragraph_open=paragraph_open, citation_error=literal, comment_unclosed=literal)
     try:
         html = md.renderer.render(tokens, md.options, env)
     except RecursionError:
@@ -215,7 +161,55 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         if label not in seen_labels:
             problems.add(path, line, f"footnote [^{label}] is defined but never called")
     body.html = Markup(html)
+    if visible(text) and not (body.blocks or body.cites or "<img" in html or visible(_text_of(html))):
+        problems.add(path, 1, "the commentary prints nothing (only comments, empty headings or "
+                     "rules); write the brief's text")
     return body
+
+
+def _screen(tokens: list[Token], definitions: dict, path: Path, folder: Path, allow_remote: bool,
+            body: Body, problems: Problems) -> None:
+    """What the tokens hold that cannot be printed, each reported once at its line: URLs that
+    may not be used, raw HTML that spells briefkit's own markup, brackets that look like
+    citations but are not, unclosed comments; images with no alt text are noted."""
+    for token in _all_tokens(tokens, definitions):
+        line = token.meta.get("line") or (token.map[0] + 1 if token.map else 0)
+        if token.type == "image" and not token.content.strip():
+            body.unlabelled.append(line)
+            logger.warning("%s:%d: an image has no alt text; write ![what it shows](%s)",
+                           path, line, token.attrGet("src"))
+        if token.type in ("link_open", "image"):
+            attribute = "href" if token.type == "link_open" else "src"
+            url = str(token.attrGet(attribute) or "")
+            if error := links.check_url(url, token.type == "image", folder, allow_remote):
+                problems.add(path, line, error)
+                token.attrSet(attribute, "")
+            elif token.type == "link_open" and links.is_local(url):
+                body.local_links.append((line, url))
+        elif token.type == "citation_error":
+            problems.add(path, line, f"{token.content} is not a citation: {token.meta['why']}")
+        elif token.type == "comment_unclosed":
+            token.content = "<!--"
+            problems.add(path, line, "<!-- opens a comment that is never closed; end it with --> "
+                         "(in the same paragraph), or put it in `backticks` to print it")
+        elif token.type in ("html_block", "html_inline"):
+            token.content, errors, hrefs = rawhtml.screen(token.content)
+            for message in errors + [e for url in hrefs if (e := links.check_url(url, False, folder, allow_remote))]:
+                problems.add(path, line, message)
+            body.local_links += [(line, url) for url in hrefs if links.is_local(url)]
+
+
+def _all_tokens(tokens: list[Token], definitions: dict):
+    """Every token, block and inline, of the text and of the note definitions."""
+    for token in [*tokens, *(t for _, inner in definitions.values() for t in inner)]:
+        yield token
+        yield from token.children or []
+
+
+def _text_of(html: str) -> str:
+    import html as entities
+
+    return entities.unescape(re.sub(r"<[^>]+>", "", html))
 
 
 def _take_definitions(tokens: list[Token], path: Path,
@@ -228,7 +222,7 @@ def _take_definitions(tokens: list[Token], path: Path,
             open_.append((token.meta["label"], token.map[0] + 1 if token.map else 0, []))
         elif token.type == "footnote_reference_close" and open_:
             label, line, current = open_.pop()
-            if not any(t.content.strip() for t in current if t.type in ("inline", "fence", "code_block")):
+            if not any(visible(t.content) for t in current if t.type in ("inline", "fence", "code_block")):
                 problems.add(path, line, f"footnote [^{label}] is empty; write its text after `[^{label}]:`")
             if label in definitions:  # the author's first note would silently be lost
                 problems.add(path, line, f"footnote [^{label}] is defined twice (first on line "
@@ -242,36 +236,6 @@ def _take_definitions(tokens: list[Token], path: Path,
     for _, inner in definitions.values():
         _set_lines(inner)
     return kept, definitions
-
-
-def _inline_children(tokens: list[Token], definitions: dict):
-    for token in [*tokens, *(t for _, inner in definitions.values() for t in inner)]:
-        if token.type == "inline":
-            yield from token.children or []
-
-
-#: Link schemes a reader may follow from the PDF; images may also be data: URLs.
-LINK_SCHEMES = {"http", "https", "mailto"}
-
-
-def _check_url(url: str, image: bool, folder: Path, allow_remote: bool) -> str | None:
-    """Why a link or image may not be used, or None. Images are read at build time, so they
-    must be files inside the brief (or remote with --allow-remote); links are only printed."""
-    scheme = urlsplit(url).scheme.lower()
-    if url.startswith("#") or (scheme in LINK_SCHEMES and not image):
-        return None
-    if image and scheme in ("http", "https"):
-        return None if allow_remote else f"remote image {url}: build with --allow-remote to fetch it"
-    if image and scheme == "data":
-        return None
-    if scheme:
-        return f"{scheme}: URLs are not allowed here ({url[:60]}); use http(s) links and local images"
-    target = (folder / unquote(urlsplit(url).path)).resolve()
-    if not target.is_relative_to(folder.resolve()):
-        return f"{url} is outside the brief folder; copy it into the folder (e.g. images/)"
-    if image and not target.is_file():
-        return f"image {url} not found in the brief folder"
-    return None
 
 
 def _set_lines(tokens: list[Token]) -> None:
@@ -316,26 +280,6 @@ def _closest(key: str, known: set[str]) -> str:
 
     close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
     return f"; nearest: {', '.join('@' + c for c in close)}" if close else "; check sources.yaml"
-
-
-def link_problems(text: str | None, folder: Path, allow_remote: bool) -> list[str]:
-    """Why the links and images of a short Markdown field (summary, bio, an event's text) may
-    not be used: the same rules as the commentary's."""
-    found = []
-    for token in _link_parser().parseInline(text or ""):
-        for child in token.children or []:
-            if child.type in ("link_open", "image"):
-                url = str(child.attrGet("href" if child.type == "link_open" else "src") or "")
-                if error := _check_url(url, child.type == "image", folder, allow_remote):
-                    found.append(error)
-    return found
-
-
-@functools.cache
-def _link_parser() -> MarkdownIt:
-    md = parser(False)
-    md.validateLink = lambda url: True  # every URL is judged by _check_url
-    return md
 
 
 def inline(text: str | None, allow_html: bool = False, quotes: tuple[str, ...] = ENGLISH) -> Markup:

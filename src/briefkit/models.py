@@ -154,6 +154,9 @@ class Brief(_Model):
     disclaimer: str | None = None
     copyright: str | None = None
     allow_html: bool = False
+    #: Relative links ([annex](annex.pdf)) kept as written; by default they are errors, since a
+    #: PDF cannot say what they are relative to and WeasyPrint would make them build-machine paths.
+    allow_local_links: bool = False
     #: Page budget checked by `briefkit check --layout` (the style may set one too).
     max_pages: int | None = Field(None, gt=0)
     #: native: dates, page, note and figure numbers in the language's digits (۱۴۰۴, १२३); default: the style's
@@ -210,3 +213,9 @@ class Material:
     events_file: Any = None
     #: The line of every key and item of brief.yaml, for messages about its values.
     brief_lines: dict = field(default_factory=dict)
+    #: "brief", "events", "sources": files that had problems of their own. Checks across files
+    #: skip what follows only from them (no "unknown source" when sources.yaml did not parse).
+    incomplete: frozenset = frozenset()
+    #: Every id the sources file lists, valid items or not; None when that cannot be known
+    #: (the file did not parse, or an item has no usable id).
+    listed_ids: frozenset | None = frozenset()

@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import yaml_errors
 from .errors import Problems, did_you_mean
 
 #: Bigger input files are refused: a brief is text, not a data dump.
@@ -64,8 +65,8 @@ def parse_yaml(path: Path, text: str, problems: Problems) -> tuple[Any, Lines]:
         builder = _Builder(loader, path, problems)
         return builder.build(root), builder.lines
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problems.add(path, mark.line + 1 if mark else 0, f"not valid YAML: {exc.problem}")
+        line, message = yaml_errors.explain(exc, text)
+        problems.add(path, line, f"not valid YAML: {message}")
     except yaml.reader.ReaderError as exc:  # a control character, before any parsing
         line = text.count("\n", 0, exc.position) + 1
         problems.add(path, line, f"character #x{exc.character:04x} is not allowed in YAML; remove it")
@@ -95,6 +96,18 @@ def control_characters(value: str) -> str | None:
     """A description of the control characters in `value` (tabs and line breaks are text)."""
     found = sorted({c for c in value if _control(c)})
     return ", ".join(f"U+{ord(c):04X}" for c in found) or None
+
+
+def visible(text: str) -> bool:
+    """Whether text has anything a reader can see: not only spaces, joiners, format marks
+    (ZWSP, BOM, soft hyphen), combining marks with no letter, or blank "filler" letters."""
+    return any(unicodedata.category(c) not in INVISIBLE and c not in BLANK_LETTERS for c in text)
+
+
+#: Categories that print nothing on their own: spaces, controls, format marks, lone combining marks.
+INVISIBLE = {"Zs", "Zl", "Zp", "Cc", "Cf", "Mn", "Me", "Cn"}
+#: Letters and symbols drawn as blanks (Hangul fillers, the blank Braille pattern).
+BLANK_LETTERS = set("\u115f\u1160\u3164\uffa0\u2800")
 
 
 def _control(char: str) -> bool:

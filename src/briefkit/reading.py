@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from . import csl, translations
 from .errors import Problems, StyleError
 from .events import read_events
 from .models import Brief, Material, Source, Timeline
-from .parsing import Unreadable, parse_yaml, read_text, validate
+from .parsing import Unreadable, parse_yaml, read_text, validate, visible
+from .syntax import normal_key
 
 #: The names tried, in order, when brief.yaml does not name the events or sources file.
 EVENT_FILES = ("events.yaml", "events.yml", "events.csv", "events.json")
@@ -53,16 +55,24 @@ def load(folder: Path, problems: Problems,
         brief = brief.model_copy(update={"series": translations.words(brief.language).gettext("Issue Brief")})
     brief = brief or _salvage(data or {})
 
+    # "brief": brief.yaml could not be read, so the files and settings it names are unknown;
+    # "links": allow_local_links is not true or false (its own problem says so).
+    incomplete = {"brief"} if data is None else \
+        set() if isinstance(data.get("allow_local_links", False), bool) else {"links"}
     commentary_file = folder / brief.commentary
     commentary = None
     if _inside(folder, commentary_file, brief_file, lines.get(("commentary",), 0), problems):
-        commentary = _required_text(commentary_file, problems)
-    if commentary is not None and not commentary.strip():
-        problems.add(commentary_file, 1, "the commentary is empty; write the brief's text here")
-    timeline, sources, sources_file = Timeline(), {}, None
+        # With brief.yaml unreadable, a missing commentary.md may only be the default name.
+        if data is not None or commentary_file.is_file():
+            commentary = _required_text(commentary_file, problems)
+    if commentary is not None and not visible(commentary):
+        problems.add(commentary_file, 1, "the commentary is empty" + _invisible(commentary)
+                     + "; write the brief's text here")
+    timeline, sources, sources_file, listed = Timeline(), {}, None, frozenset()
     events_file = _pick(folder, brief.events, EVENT_FILES, brief_file, lines.get(("events",), 0), problems)
     if events_file:
-        timeline = _load_events(events_file, problems)
+        with _watch(problems, "events", incomplete):
+            timeline = _load_events(events_file, problems)
         groups = {event.group for event in timeline.events if event.group}
         if len(groups) > MAX_GROUPS:
             problems.add(events_file, 0, f"{len(groups)} groups; a chart shows at most {MAX_GROUPS} "
@@ -70,13 +80,54 @@ def load(folder: Path, problems: Problems,
     sources_file = _pick(folder, brief.sources, SOURCE_FILES, brief_file, lines.get(("sources",), 0),
                          problems)
     if sources_file:
-        sources = _load_sources(sources_file, problems)
+        with _watch(problems, "sources", incomplete):
+            sources, listed = _load_sources(sources_file, problems)
+    timeline = _normal_event_keys(timeline)
     for event in timeline.events:
         for key in event.sources:
-            if key not in sources:
+            if key not in sources and not unsure(key, incomplete, listed, sources_file):
                 problems.add(events_file, event.line, f"event {event.title!r} cites unknown source {key!r}")
     return Material(folder, brief, commentary or "", commentary_file, timeline, sources,
-                    sources_file, events_file, lines)
+                    sources_file, events_file, lines, frozenset(incomplete), listed)
+
+
+def unsure(key: str, incomplete, listed: frozenset | None, sources_file) -> bool:
+    """Whether an unknown citation key may only be a knock-on of a file with problems: the item
+    is there but broken (its own error says so), the sources file could not be read, or
+    brief.yaml, which may name another sources file, could not."""
+    if "sources" in incomplete:
+        return listed is None or key in listed
+    return "brief" in incomplete and sources_file is None
+
+
+def _invisible(text: str) -> str:
+    found = sorted(set(text) - set(" \t\r\n"))
+    if not found:
+        return ""
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in found[:4])
+    return f" (it holds only invisible characters: {names}{' ...' if len(found) > 4 else ''})"
+
+
+class _watch:
+    """Marks `role` incomplete when reading its file added a problem."""
+
+    def __init__(self, problems: Problems, role: str, incomplete: set):
+        self.problems, self.role, self.incomplete = problems, role, incomplete
+
+    def __enter__(self):
+        self.before = len(self.problems.items)
+
+    def __exit__(self, *exc):
+        if len(self.problems.items) > self.before:
+            self.incomplete.add(self.role)
+
+
+def _normal_event_keys(timeline: Timeline) -> Timeline:
+    """Event source keys in NFC, as source ids are: `müller` typed either way is one key."""
+    events = tuple(event.model_copy(update={"sources": [normal_key(k) for k in event.sources]})
+                   if any(k != normal_key(k) for k in event.sources) else event
+                   for event in timeline.events)
+    return Timeline(events, timeline.eras)
 
 
 def _salvage(data: dict) -> Brief:
@@ -86,6 +137,7 @@ def _salvage(data: dict) -> Brief:
 
     names = {key: data[key] for key in ("commentary", "events", "sources", "style", "language")
              if isinstance(data.get(key), str)}
+    names.update({key: data[key] for key in ("allow_html", "allow_local_links") if isinstance(data.get(key), bool)})
     return Brief.model_construct(title="", date=dt.date(1, 1, 1), **names)
 
 
@@ -130,18 +182,25 @@ def _load_events(path: Path, problems: Problems) -> Timeline:
         return Timeline()
 
 
-def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
+def _load_sources(path: Path, problems: Problems) -> tuple[dict[str, Source], frozenset | None]:
+    """The valid sources by id (NFC), and every id the file lists (see Material.listed_ids)."""
     try:
         data, lines = parse_yaml(path, read_text(path, problems), problems)
     except Unreadable:
-        return {}
+        return {}, None
     if isinstance(data, dict) and "references" in data:  # Pandoc's YAML bibliography
         data, lines = data["references"], {k[1:]: v for k, v in lines.items() if k[:1] == ("references",)}
     if not isinstance(data, list):
         problems.add(path, 1, "sources must be a list of CSL items (as Zotero exports CSL-JSON)")
-        return {}
+        return {}, None
     sources: dict[str, Source] = {}
+    listed: set[str] | None = set()
     for index, item in enumerate(data):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            item = {**item, "id": normal_key(item["id"])}
+            listed = listed if listed is None else listed | {item["id"]}
+        else:
+            listed = None  # an item without an id: any citation may have meant it
         source = validate(Source, item, path, lines, problems, prefix=(index,), line=lines.get((index,), 0))
         if source is None:
             continue
@@ -150,4 +209,5 @@ def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
         if source.id in sources:
             problems.add(path, lines.get((index,), 0), f"duplicate source id {source.id!r}")
         sources[source.id] = source
-    return sources
+    return sources, None if listed is None else frozenset(listed)
+

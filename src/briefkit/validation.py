@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
-from . import blocks, commentary, coverage, logger
+from . import blocks, coverage, links, logger
 from .commentary import Body
 from .errors import Problems
 from .models import TAGGED, Material
+from .reading import unsure
 from .styles import Style
 
 
 def check_material(material: Material, body: Body, problems: Problems, allow_remote: bool) -> None:
     """What the files say to each other: links of the short Markdown fields (by the commentary's
-    rules), what each block selects from the events, and sources no text cites (a warning)."""
+    rules), relative links against brief.yaml's `allow_local_links`, what each block selects
+    from the events, and sources no text cites (a warning).
+
+    What follows only from a file that could not be read is not reported: its own problem is,
+    and the rest is checked once it is fixed (`material.incomplete`)."""
+    unread = material.incomplete
+    local_ok = material.brief.allow_local_links or bool({"brief", "links"} & unread)
     for file, line, field_name, text in coverage.texts(material):
         if field_name in coverage.MARKDOWN and text:
-            for message in commentary.link_problems(text, material.folder, allow_remote):
+            for message in links.problems(text, material.folder, allow_remote, local_ok):
                 problems.add(file, line, message)
+    if not local_ok:
+        for line, url in body.local_links:
+            problems.add(material.commentary_file, line, links.local_link_error(url))
+    knock_ons = [problem for problem, key in body.unknown
+                 if unsure(key, unread, material.listed_ids, material.sources_file)]
+    problems.items = [problem for problem in problems.items if problem not in knock_ons]
     cited = {key for group in body.cites for key, _ in group}
+    events_unknown = "events" in unread or ("brief" in unread and material.events_file is None)
     for block in body.blocks:
+        if events_unknown:
+            break
         for key, message in blocks.check_selection(block.kind, material.timeline, block.options,
                                                    material.events_file):
             problems.add(material.commentary_file, block.line_of(key), message)

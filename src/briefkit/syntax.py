@@ -1,0 +1,165 @@
+"""briefkit's Markdown syntax on top of CommonMark: citations, note calls, HTML comments.
+
+The rules only recognise; commentary.py renders the tokens and reports what they found."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.attrs import attrs_block_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_ref
+
+from .errors import did_you_mean
+from .typography import ENGLISH
+
+_BRACKET = re.compile(r"\[([^\[\]]*)\]")
+#: An @ that starts a citation item: first in the bracket, or after a space, `;` or Pandoc's `-`
+#: (author suppressed). `me@example.org` is not one.
+_LOOKS_CITED = re.compile(r"(?:^|[\s;\-])@[^\s\]]")
+_ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)-?@(?P<rest>.*)$", re.S)
+#: Pandoc's citation key: a letter, digit or _, then those and internal :.#$%&-+?<>~/
+_KEY = re.compile(r"[\w][\w:.#$%&\-+?<>~/]*")
+#: The env entry holding the source ids, so the rule can accept an id that Pandoc's grammar would not.
+KEYS = "briefkit_keys"
+
+
+def normal_key(key: str) -> str:
+    """A citation key or source id in one Unicode form (NFC), outer spaces removed: `müller`
+    typed as u + combining diaeresis (macOS, some editors) is the same key."""
+    return unicodedata.normalize("NFC", key.strip())
+
+
+def parse_citation(inner: str, known: set[str]) -> tuple[list[tuple[str, str]] | None, str]:
+    """The (key, locator) items of a bracket's text, or None and why it is not a citation."""
+    cites = []
+    for part in inner.split(";"):
+        match = _ITEM.match(part)
+        if not match:
+            return None, f"each item of a citation needs an @key ({part.strip()!r} has none)"
+        rest = match["rest"]
+        if rest.startswith("{") and "}" in rest:  # Pandoc's @{any key}
+            key, _, after = rest[1:].partition("}")
+            locator = after.strip().removeprefix(",").strip()
+        else:
+            key, _, locator = rest.partition(",")
+        key, locator = normal_key(key), locator.strip()
+        if key not in known and not _KEY.fullmatch(key):
+            return None, _bad_key(key, known)
+        cites.append((key, locator))
+    return cites, ""
+
+
+def _bad_key(key: str, known: set[str]) -> str:
+    head = key.split()[0] if key.split() else ""
+    if head in known:
+        return f"put a comma after the key: [@{head}, {key[len(head):].strip()}]"
+    hint = did_you_mean(key, known) or did_you_mean(re.sub(r"[\s'’]+", "-", key), known)
+    return (f"a key has no spaces or quotes (an id that has them is written @{{{key}}})"
+            f"{hint or '; check the ids in sources.yaml'}")
+
+
+def _citation_rule(state: StateInline, silent: bool) -> bool:
+    """`[@key]`, `[@key, p. 20]`, `[@a; @b]` (Pandoc's bracketed citations). A bracket that looks
+    like one but cannot be read becomes a `citation_error` token: never literal text, silently."""
+    if state.src[state.pos] != "[":
+        return False
+    match = _BRACKET.match(state.src, state.pos, state.posMax)
+    if not match or not _LOOKS_CITED.search(match.group(1)):
+        return False
+    follows = state.src[match.end():match.end() + 2]
+    references = state.env.get("references", {})
+    if follows[:1] == "(" or normalizeReference(match.group(0)) in references or (
+            follows[:1] == "[" and follows[1:] not in ("^", "@")):
+        return False  # a link such as [@handle](url), or a reference link: a note may follow
+    cites, why = parse_citation(match.group(1), state.env.get(KEYS, set()))
+    if not silent:
+        token = state.push("citation" if cites else "citation_error", "", 0)
+        token.content = match.group(0)
+        token.meta = {"cites": cites, "why": why, "line_offset": state.src.count("\n", 0, state.pos)}
+    state.pos = match.end()
+    return True
+
+
+_NOTE_CALL = re.compile(r"\[\^[^\[\]\s]+\]")
+
+
+def _note_call(state: StateInline, silent: bool) -> bool:
+    """The plugin's `[^label]` rule, tried only where a label closes before the next bracket:
+    its own scan runs to the end of the paragraph from every `[^`, quadratic on `[^[^[^...`."""
+    if not _NOTE_CALL.match(state.src, state.pos, state.posMax):
+        return False
+    return footnote_ref(state, silent, always_match=True)
+
+
+def comment_end(text: str, start: int) -> int:
+    """The index after the HTML comment opening at `start`, or -1 if it is never closed.
+    `<!-->` and `<!--->` are empty comments (HTML and CommonMark alike)."""
+    for empty in ("<!-->", "<!--->"):
+        if text.startswith(empty, start):
+            return start + len(empty)
+    end = text.find("-->", start + 4)
+    return -1 if end < 0 else end + 3
+
+
+_COMMENTS = re.compile(r"<!--(?:>|->|[\s\S]*?-->|[\s\S]*$)")
+
+
+def drop_comments(html: str) -> str:
+    """Raw HTML without its comments (an unclosed one runs to the end, as in a browser)."""
+    return _COMMENTS.sub("", html)
+
+
+def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A comment that stands on its own lines is dropped, whatever `allow_html` says: comments
+    are the author's notes to themselves (brief-format.md). Text after `-->` on its last line
+    makes it part of a paragraph instead (the inline rule drops the comment, keeps the text)."""
+    if state.sCount[start] - state.blkIndent >= 4:
+        return False
+    pos = state.bMarks[start] + state.tShift[start]
+    if not state.src.startswith("<!--", pos):
+        return False
+    stop = comment_end(state.src, pos)
+    if stop < 0:
+        return False
+    last = start
+    while last < end and state.eMarks[last] < stop:
+        last += 1
+    if last >= end or state.src[stop:state.eMarks[last]].strip():
+        return False
+    if not silent:
+        token = state.push("comment", "", 0)
+        token.map = [start, last + 1]
+    state.line = last + 1
+    return True
+
+
+def _comment_inline(state: StateInline, silent: bool) -> bool:
+    if not state.src.startswith("<!--", state.pos):
+        return False
+    stop = comment_end(state.src, state.pos)
+    if not silent:
+        token = state.push("comment" if 0 <= stop <= state.posMax else "comment_unclosed", "", 0)
+        token.meta = {"line_offset": state.src.count("\n", 0, state.pos)}
+    state.pos = stop if 0 <= stop <= state.posMax else state.pos + 4
+    return True
+
+
+def parser(allow_html: bool, quotes: tuple[str, ...] = ENGLISH) -> MarkdownIt:
+    # maxNesting bounds how deep quotes and lists may nest: deeper input stays flat text.
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "maxNesting": 20,
+                                   "quotes": list(quotes)})
+    md.enable(["replacements", "smartquotes", "table", "strikethrough"])
+    md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    md.inline.ruler.at("footnote_ref", _note_call)
+    md.use(attrs_block_plugin)  # `{.pull-quote}` on the line before a block gives it a class
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.block.ruler.before("html_block", "comment", _comment_block)
+    md.inline.ruler.before("html_inline", "comment", _comment_inline)
+    md.add_render_rule("comment", lambda *args: "")
+    return md
