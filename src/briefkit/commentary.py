@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
     tokens, definitions = _take_definitions(tokens, path, problems)
     _set_lines(tokens)
     body = Body(Markup(""))
+    before = len(problems.items)
     _screen(tokens, definitions, path, folder or path.parent, allow_remote, body, problems)
     seen_labels: set[str] = set()
 
@@ -161,7 +163,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         if label not in seen_labels:
             problems.add(path, line, f"footnote [^{label}] is defined but never called")
     body.html = Markup(html)
-    if visible(text) and not (body.blocks or body.cites or "<img" in html or visible(_text_of(html))):
+    if len(problems.items) == before and visible(text) and not (body.blocks or body.cites or "<img" in html or visible(_text_of(html))):
         problems.add(path, 1, "the commentary prints nothing (only comments, empty headings or "
                      "rules); write the brief's text")
     return body
@@ -172,6 +174,13 @@ def _screen(tokens: list[Token], definitions: dict, path: Path, folder: Path, al
     """What the tokens hold that cannot be printed, each reported once at its line: URLs that
     may not be used, raw HTML that spells briefkit's own markup, brackets that look like
     citations but are not, unclosed comments; images with no alt text are noted."""
+    reported: set[tuple[int, str]] = set()
+
+    def report(line: int, message: str) -> None:  # an element's opening and closing tags: once
+        if (line, message) not in reported:
+            reported.add((line, message))
+            problems.add(path, line, message)
+
     for token in _all_tokens(tokens, definitions):
         line = token.meta.get("line") or (token.map[0] + 1 if token.map else 0)
         if token.type == "image" and not token.content.strip():
@@ -182,20 +191,20 @@ def _screen(tokens: list[Token], definitions: dict, path: Path, folder: Path, al
             attribute = "href" if token.type == "link_open" else "src"
             url = str(token.attrGet(attribute) or "")
             if error := links.check_url(url, token.type == "image", folder, allow_remote):
-                problems.add(path, line, error)
+                report(line, error)
                 token.attrSet(attribute, "")
             elif token.type == "link_open" and links.is_local(url):
                 body.local_links.append((line, url))
         elif token.type == "citation_error":
-            problems.add(path, line, f"{token.content} is not a citation: {token.meta['why']}")
+            report(line, f"{token.content} is not a citation: {token.meta['why']}")
         elif token.type == "comment_unclosed":
-            token.content = "<!--"
-            problems.add(path, line, "<!-- opens a comment that is never closed; end it with --> "
+            report(line, "<!-- opens a comment that is never closed; end it with --> "
                          "(in the same paragraph), or put it in `backticks` to print it")
         elif token.type in ("html_block", "html_inline"):
             token.content, errors, hrefs = rawhtml.screen(token.content)
-            for message in errors + [e for url in hrefs if (e := links.check_url(url, False, folder, allow_remote))]:
-                problems.add(path, line, message)
+            for message in errors + [e for url in hrefs if (e := links.check_url(url, False, folder,
+                                                                                 allow_remote))]:
+                report(line, message)
             body.local_links += [(line, url) for url in hrefs if links.is_local(url)]
 
 
@@ -282,11 +291,45 @@ def _closest(key: str, known: set[str]) -> str:
     return f"; nearest: {', '.join('@' + c for c in close)}" if close else "; check sources.yaml"
 
 
+def field_problems(text: str | None, folder: Path, allow_remote: bool,
+                   allow_local_links: bool = False) -> list[str]:
+    """Why a short Markdown field (summary, bio, disclaimer, an event's text) cannot be printed
+    as written: its links and images by the commentary's rules; citations, which only the
+    commentary and its notes can make; an unclosed comment."""
+    found = []
+    for token in _field_parser().parseInline(text or ""):
+        for child in token.children or []:
+            image = child.type == "image"
+            if child.type in ("link_open", "image"):
+                url = str(child.attrGet("src" if image else "href") or "")
+                if error := links.check_url(url, image, folder, allow_remote):
+                    found.append(error)
+                elif not image and not allow_local_links and links.is_local(url):
+                    found.append(links.local_link_error(url))
+            elif child.type in ("citation", "citation_error"):
+                found.append(f"{child.content}: citations are made in the commentary and its notes "
+                             "(an event cites with `sources:`); move it there")
+            elif child.type == "comment_unclosed":
+                found.append("<!-- opens a comment that is never closed; end it with -->")
+    return found
+
+
+@functools.cache
+def _field_parser():
+    md = parser(False)
+    md.validateLink = lambda url: True  # every URL is judged by links.check_url
+    return md
+
+
 def inline(text: str | None, allow_html: bool = False, quotes: tuple[str, ...] = ENGLISH) -> Markup:
-    """A short Markdown field (summary, bio, disclaimer) to HTML."""
+    """A short Markdown field (summary, bio, disclaimer) to HTML; what field_problems refuses is
+    printed as typed (the build has failed by then)."""
     if not text:
         return Markup("")
-    return Markup(parser(allow_html, quotes).render(text))
+    md = parser(allow_html, quotes)
+    for name in ("citation", "citation_error", "comment_unclosed"):
+        md.add_render_rule(name, lambda self, tokens, idx, *args: str(escape(tokens[idx].content)))
+    return Markup(md.render(text))
 
 
 __all__ = ["Block", "Body", "parse", "inline", "escape"]

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
-
-from markdown_it import MarkdownIt
 
 #: Link schemes a reader may follow from the PDF; images may also be data: URLs.
 LINK_SCHEMES = {"http", "https", "mailto"}
@@ -47,31 +44,6 @@ def is_local(url: str) -> bool:
 def local_link_error(url: str) -> str:
     return (f"relative link {url[:60]!r}: a PDF would point into this machine's folders; give a full "
             "https:// URL, or set `allow_local_links: true` in brief.yaml to keep it relative as written")
-
-
-def problems(text: str | None, folder: Path, allow_remote: bool, allow_local_links: bool = False) -> list[str]:
-    """Why the links and images of a short Markdown field (summary, bio, an event's text) may
-    not be used: the same rules as the commentary's."""
-    found = []
-    for token in _link_parser().parseInline(text or ""):
-        for child in token.children or []:
-            if child.type in ("link_open", "image"):
-                image = child.type == "image"
-                url = str(child.attrGet("src" if image else "href") or "")
-                if error := check_url(url, image, folder, allow_remote):
-                    found.append(error)
-                elif not image and not allow_local_links and is_local(url):
-                    found.append(local_link_error(url))
-    return found
-
-
-@functools.cache
-def _link_parser() -> MarkdownIt:
-    from .syntax import parser
-
-    md = parser(False)
-    md.validateLink = lambda url: True  # every URL is judged by check_url
-    return md
 
 
 def keep_relative(pages) -> None:

@@ -12,7 +12,6 @@ import re
 from html.parser import HTMLParser
 
 from .syntax import drop_comments
-
 #: What briefkit's own markup is made of; a brief's HTML may not use it.
 RESERVED = re.compile(r"bk-note|data-(?:cites|role|row|source|n)\b|briefkit-block"
                       r"""|\bid\s*=\s*["']?(?:note|call)-\d""", re.I)
@@ -21,10 +20,12 @@ RESERVED = re.compile(r"bk-note|data-(?:cites|role|row|source|n)\b|briefkit-bloc
 def screen(html: str) -> tuple[str, list[str], list[str]]:
     """The HTML with comments dropped, why it may not be used, and the link targets it holds
     (`href` of any element), for the same checks as Markdown links."""
-    html = drop_comments(html)
+    html, unclosed = drop_comments(html)
     found = sorted({match.group(0).lower() for match in RESERVED.finditer(html)})
     errors = [f"raw HTML uses {', '.join(found)}, which briefkit keeps for its own notes and figures; "
               "remove it"] if found else []
+    if unclosed:  # a browser would hide everything after it
+        errors.append("<!-- opens a comment that is never closed; end it with -->")
     reader = _Hrefs()
     reader.feed(html)
     reader.close()

@@ -21,7 +21,7 @@ from .typography import ENGLISH
 _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 #: An @ that starts a citation item: first in the bracket, or after a space, `;` or Pandoc's `-`
 #: (author suppressed). `me@example.org` is not one.
-_LOOKS_CITED = re.compile(r"(?:^|[\s;\-])@[^\s\]]")
+_LOOKS_CITED = re.compile(r"^\s*-?@|(?:^|[\s;\-])@[^\s\]]")
 _ITEM = re.compile(r"^\s*(?P<prefix>[^@]*?)-?@(?P<rest>.*)$", re.S)
 #: Pandoc's citation key: a letter, digit or _, then those and internal :.#$%&-+?<>~/
 _KEY = re.compile(r"[\w][\w:.#$%&\-+?<>~/]*")
@@ -49,6 +49,8 @@ def parse_citation(inner: str, known: set[str]) -> tuple[list[tuple[str, str]] |
         else:
             key, _, locator = rest.partition(",")
         key, locator = normal_key(key), locator.strip()
+        if not key:
+            return None, "an @ with no key after it; write [@key] with a key of sources.yaml"
         if key not in known and not _KEY.fullmatch(key):
             return None, _bad_key(key, known)
         cites.append((key, locator))
@@ -107,12 +109,14 @@ def comment_end(text: str, start: int) -> int:
     return -1 if end < 0 else end + 3
 
 
-_COMMENTS = re.compile(r"<!--(?:>|->|[\s\S]*?-->|[\s\S]*$)")
+_COMMENTS = re.compile(r"<!--(?:>|->|[\s\S]*?-->)")
 
 
-def drop_comments(html: str) -> str:
-    """Raw HTML without its comments (an unclosed one runs to the end, as in a browser)."""
-    return _COMMENTS.sub("", html)
+def drop_comments(html: str) -> tuple[str, bool]:
+    """Raw HTML without its comments, and whether one is left open (it runs to the end, as in
+    a browser, and is dropped with what follows it)."""
+    html = _COMMENTS.sub("", html)
+    return html.partition("<!--")[0], "<!--" in html
 
 
 def _comment_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -145,6 +149,7 @@ def _comment_inline(state: StateInline, silent: bool) -> bool:
     stop = comment_end(state.src, state.pos)
     if not silent:
         token = state.push("comment" if 0 <= stop <= state.posMax else "comment_unclosed", "", 0)
+        token.content = "<!--"
         token.meta = {"line_offset": state.src.count("\n", 0, state.pos)}
     state.pos = stop if 0 <= stop <= state.posMax else state.pos + 4
     return True
@@ -159,7 +164,9 @@ def parser(allow_html: bool, quotes: tuple[str, ...] = ENGLISH) -> MarkdownIt:
     md.inline.ruler.at("footnote_ref", _note_call)
     md.use(attrs_block_plugin)  # `{.pull-quote}` on the line before a block gives it a class
     md.inline.ruler.before("link", "citation", _citation_rule)
-    md.block.ruler.before("html_block", "comment", _comment_block)
+    # Like an HTML block, a comment may interrupt a paragraph, so it can follow a line of text.
+    md.block.ruler.before("html_block", "comment", _comment_block,
+                          {"alt": ["paragraph", "reference", "blockquote"]})
     md.inline.ruler.before("html_inline", "comment", _comment_inline)
     md.add_render_rule("comment", lambda *args: "")
     return md

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import blocks, coverage, links, logger
+from . import blocks, commentary, coverage, links, logger
 from .commentary import Body
 from .errors import Problems
 from .models import TAGGED, Material
@@ -11,8 +11,8 @@ from .styles import Style
 
 
 def check_material(material: Material, body: Body, problems: Problems, allow_remote: bool) -> None:
-    """What the files say to each other: links of the short Markdown fields (by the commentary's
-    rules), relative links against brief.yaml's `allow_local_links`, what each block selects
+    """What the files say to each other: the short Markdown fields (links by the commentary's
+    rules, no citations), relative links against brief.yaml's `allow_local_links`, what each block selects
     from the events, and sources no text cites (a warning).
 
     What follows only from a file that could not be read is not reported: its own problem is,
@@ -21,7 +21,7 @@ def check_material(material: Material, body: Body, problems: Problems, allow_rem
     local_ok = material.brief.allow_local_links or bool({"brief", "links"} & unread)
     for file, line, field_name, text in coverage.texts(material):
         if field_name in coverage.MARKDOWN and text:
-            for message in links.problems(text, material.folder, allow_remote, local_ok):
+            for message in commentary.field_problems(text, material.folder, allow_remote, local_ok):
                 problems.add(file, line, message)
     if not local_ok:
         for line, url in body.local_links:
