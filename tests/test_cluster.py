@@ -119,11 +119,9 @@ def test_a_brief_whose_worker_dies_is_retried_elsewhere(runner, scheduler, archi
     assert {entry["status"] for entry in _report(report).values()} == {"built"}
 
 
-def test_no_scheduler_there_is_a_usage_error(runner, archive, monkeypatch):
-    from briefkit import cluster
-
-    monkeypatch.setattr(cluster, "CONNECT_SECONDS", 1)
-    result = run(runner, "build", str(archive[0]), "--scheduler", "tcp://127.0.0.1:9")
+def test_no_scheduler_there_is_a_usage_error(runner, archive):
+    result = run(runner, "build", str(archive[0]), "--scheduler", "tcp://127.0.0.1:9",
+                 "--connect-timeout", "1")
     assert result.exit_code == 2 and "no Dask scheduler answered" in result.output
     assert "Traceback" not in result.output
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .scheduler import CONNECT_SECONDS  # Dask itself loads only when a command connects
 
 FOLDER = click.Path(exists=True, file_okay=False, path_type=Path)
 #: events.FORMATS, here without importing the readers for --help (a test keeps them equal).
@@ -68,6 +69,74 @@ def build_options(function):
     return function
 
 
+def scheduler_options(function):
+    """--scheduler and --connect-timeout, for the commands that can build on a Dask cluster."""
+    function = click.option("--connect-timeout", type=click.FloatRange(min=0.1), default=CONNECT_SECONDS,
+                            show_default=True, metavar="SECONDS",
+                            help="How long the scheduler has to answer, and a lost one to come back."
+                            )(function)
+    return click.option("--scheduler", metavar="tcp://HOST:PORT",
+                        help='Build on this Dask cluster instead of here (pip install "briefkit[dask]").'
+                        )(function)
+
+
+def _scheduler(address: str | None, seconds: float):
+    """The --scheduler address checked (a UsageError now, not after the batch has begun)."""
+    if address is None:
+        return None
+    from .scheduler import Scheduler
+
+    return Scheduler.parse(address, seconds)
+
+
+def _lost(scheduler, outcomes, report: Path | None) -> None:
+    """One line for a batch whose scheduler went away: what was built, and that a re-run builds
+    the rest (the built briefs are up to date by then, and skipped)."""
+    from .scheduler import SchedulerLost
+
+    counts = {status: sum(outcome.status == status for outcome in outcomes)
+              for status in ("built", "skipped", "failed", "not built")}
+    if not counts["not built"]:
+        return
+    done = ", ".join(f"{counts[status]} {said}" for status, said in
+                     (("skipped", "up to date"), ("failed", "failed")) if counts[status])
+    where = f" (each listed in {report})" if report else ""
+    raise SchedulerLost(f"the Dask scheduler at {scheduler} went away: {counts['built']} of {len(outcomes)} "
+                        f"briefs built{', ' + done if done else ''}, {counts['not built']} not built{where}; "
+                        "run the same command again to build the rest (what was built is skipped)")
+
+
+def _check_style(style: str | None, folders) -> None:
+    """A --style that cannot be found is the option's mistake: name the option, not the
+    brief.yaml line a build would otherwise blame."""
+    if not style:
+        return
+    from .errors import StyleError, UsageError, did_you_mean
+    from .styles import available, find
+
+    if "/" in style or style.startswith((".", "~")):  # a folder: the same style for every brief
+        if not (Path(style).expanduser() / "style.yaml").is_file():
+            raise UsageError(f"--style {style}: no style there (a style folder holds a style.yaml); "
+                             "give a style's folder or the name of one")
+        own = list(folders[:1])
+    else:
+        known = {folder: [name for name, *_ in available(folder)] for folder in folders}
+        missing = [folder for folder, names in known.items() if style not in names]
+        if missing:
+            names = known[missing[0]]
+            which = "" if len(missing) == len(folders) else \
+                f" for {', '.join(map(str, missing[:3]))}{', ...' if len(missing) > 3 else ''}"
+            raise UsageError(f"--style {style}: no such style{which}{did_you_mean(style, names) or ';'} "
+                             f"styles here: {', '.join(names)}")
+        # A brief's own styles/ may hold a style of that name; every other brief gets the same one.
+        own = list(folders[:1]) + [folder for folder in folders[1:] if (folder / "styles" / style).is_dir()]
+    for folder in own:
+        try:
+            find(style, folder)
+        except StyleError as error:  # it exists but is broken: the message names its file and line
+            raise StyleError(f"--style {style}: {error.message}") from None
+
+
 def _options(output=None, html=None, **kwargs):
     from .build import Options
 
@@ -84,8 +153,7 @@ def _options(output=None, html=None, **kwargs):
               help="Briefs built at once, in worker processes.")
 @click.option("--pdf-variant", type=_Variants(),
               help="Archival PDF/A-3 (with the data attached), accessible tagged PDF/UA-1, or both.")
-@click.option("--scheduler", metavar="tcp://HOST:PORT",
-              help='Build on this Dask cluster instead of here (pip install "briefkit[dask]").')
+@scheduler_options
 @click.option("--force", is_flag=True, help="Build every brief, even one whose PDF is up to date.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a JSON report: folder, status (built, skipped, failed), pdf, pages, "
@@ -93,7 +161,8 @@ def _options(output=None, html=None, **kwargs):
 @build_options
 @click.pass_context
 def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, html: Path | None,
-          jobs: int, scheduler: str | None, force: bool, report: Path | None, **kwargs) -> None:
+          jobs: int, scheduler: str | None, connect_timeout: float, force: bool, report: Path | None,
+          **kwargs) -> None:
     """Build the brief in each FOLDER into a PDF.
 
     With several FOLDERs (or --report, or --scheduler), a brief whose PDF is up to date with
@@ -103,6 +172,8 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
     if batch and (output or html):
         raise click.UsageError("-o and --html name one file: give one FOLDER and no --report or "
                                "--scheduler, or leave them out")
+    scheduler = _scheduler(scheduler, connect_timeout)
+    _check_style(kwargs["style"], folders)
     options = _options(output, html, **kwargs)
     if not batch:
         from .build import build as run_build
@@ -124,6 +195,7 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
         except OSError as error:
             raise OutputError(f"{report}: cannot write the report ({error.strerror}); "
                               "choose a writable path") from None
+    _lost(scheduler, outcomes, report)
     if any(outcome.error for outcome in outcomes):
         ctx.exit(1)
 
@@ -141,6 +213,7 @@ def check(ctx: click.Context, folders: tuple[Path, ...], layout: bool, as_json: 
     foot, no overfull line, alt text for every chart."""
     from .preflight import check as run_check
 
+    _check_style(kwargs["style"], folders)
     reports = _guarded(ctx, lambda: [run_check(folder, _options(**kwargs), layout) for folder in folders])
     if as_json:
         click.echo(json.dumps([report.as_dict() for report in reports], indent=2))
@@ -166,6 +239,7 @@ def watch(folder: Path, output: Path | None, **kwargs) -> None:
     """Rebuild FOLDER's PDF on every save of an input or style file (Ctrl-C stops)."""
     from .watch import watch as run_watch
 
+    _check_style(kwargs["style"], [folder])
     try:
         run_watch(folder, _options(output, **kwargs), click.echo)
     except KeyboardInterrupt:
@@ -236,17 +310,19 @@ def new(folder: Path, style: str) -> None:
 @click.option("--pdf-variant", type=_Variants())
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Briefs built at once, in worker processes.")
-@click.option("--scheduler", metavar="tcp://HOST:PORT",
-              help='Build on this Dask cluster instead of here (pip install "briefkit[dask]").')
+@scheduler_options
 @click.option("--force", is_flag=True, help="Build every brief, even one whose PDF is up to date.")
 @build_options
 @click.pass_context
 def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: str, base_url: str | None,
-            jobs: int, scheduler: str | None, force: bool, **kwargs) -> None:
+            jobs: int, scheduler: str | None, connect_timeout: float, force: bool, **kwargs) -> None:
     """Build a series of briefs into a site folder ready for the web: only the briefs that
     changed are built; the catalogue, feed and checksums are written anew."""
     from .progress import batch_progress
     from .publish import publish as run_publish
+
+    scheduler = _scheduler(scheduler, connect_timeout)
+    _check_style(kwargs["style"], folders)
 
     with batch_progress(len(folders)) as advance:
         entries, rebuilt = _guarded(ctx, lambda: run_publish(list(folders), site, _options(**kwargs), title,

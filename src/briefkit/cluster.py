@@ -21,13 +21,12 @@ from pathlib import Path
 from . import __version__, environment, freshness, logger, output, styles
 from .batch import Outcome, build_one
 from .build import Options
-from .errors import BriefError, UsageError
+from .errors import BriefError
+from .scheduler import Scheduler, SchedulerLost, close, connect, gone, quiet, workers
 
 #: Parcels in flight per worker thread: enough to keep every worker busy, few enough that an
 #: archive's files never all sit in memory at once.
 IN_FLIGHT = 2
-CONNECT_SECONDS = 10
-WORKERS_SECONDS = 30  # how long to wait for a first worker to join the scheduler
 
 # One build at a time in a worker process: a build sets process-wide state (the style search
 # path, SOURCE_DATE_EPOCH, the fonts Matplotlib knows).
@@ -126,69 +125,70 @@ def dask_setup(worker) -> None:
 
 def build_on(scheduler: str, todo: list[tuple[Path, Options]], finished) -> list[Outcome]:
     """Build each (folder, options) on the Dask cluster at `scheduler`; write each PDF here, at
-    its options' output, as it returns."""
+    its options' output, as it returns. A lost scheduler ends the batch: what came back is kept
+    and recorded, the rest comes back as NotBuilt."""
     if not todo:
         return []
-    client = _connect(scheduler)
+    scheduler = scheduler if isinstance(scheduler, Scheduler) else Scheduler.parse(scheduler)
     from distributed import KilledWorker, as_completed
 
-    try:
-        threads = _threads(client, scheduler)
+    with quiet():
+        client = connect(scheduler)
         waiting = list(reversed(todo))
         sent: dict[object, tuple[Path, Options]] = {}
+        outcomes: list[Outcome] = []
 
         def send():
-            folder, options = waiting.pop()
-            future = client.submit(build_parcel, pack(folder, options), pure=False,
-                                   key=f"briefkit-{output.slug(folder.resolve().name)}-{uuid.uuid4().hex[:12]}")
-            sent[future] = folder, options
+            folder, options = waiting[-1]  # taken off only once sent: a brief is never lost
+            key = f"briefkit-{output.slug(folder.resolve().name)}-{uuid.uuid4().hex[:12]}"
+            future = client.submit(build_parcel, pack(folder, options), pure=False, key=key)
+            sent[future] = waiting.pop()
             return future
 
-        first = [send() for _ in range(min(len(waiting), IN_FLIGHT * threads))]
-        running = as_completed(first, loop=client.loop)
-        outcomes = []
-        for future in running:
-            folder, options = sent.pop(future)
-            try:
-                outcome, data = future.result()
-                if data is not None:
-                    outcome = replace(outcome, pdf=output.write(options.output.resolve(), data))
-            except BriefError as error:  # the PDF cannot be written here
-                outcome = Outcome(folder, None, 0, 0.0, error.message)
-            except KilledWorker as error:
-                outcome = Outcome(folder, None, 0, 0.0, f"the workers building it died, each retry: {error}")
-            except Exception as error:  # the cluster's failures are this brief's, not the batch's
-                outcome = Outcome(folder, None, 0, 0.0, f"{type(error).__name__} on the cluster: {error}")
-            outcomes.append(finished(outcome))
-            if waiting:
-                running.add(send())
-        return outcomes
-    finally:
-        client.close()
+        try:
+            threads = workers(client, scheduler)
+            running = as_completed([send() for _ in range(min(len(waiting), IN_FLIGHT * threads))],
+                                   loop=client.loop)
+            for future in running:
+                if gone(client, future):
+                    break
+                folder, options = sent.pop(future)
+                try:
+                    outcome, data = future.result()
+                    if data is not None:
+                        outcome = replace(outcome, pdf=output.write(options.output.resolve(), data))
+                except BriefError as error:  # the PDF cannot be written here
+                    outcome = Outcome(folder, None, 0, 0.0, error.message)
+                except KilledWorker as error:
+                    outcome = Outcome(folder, None, 0, 0.0,
+                                      f"the workers building it died, each retry: {error}")
+                except Exception as error:  # the cluster's failures are this brief's, not the batch's
+                    if gone(client, future):
+                        sent[future] = folder, options
+                        break
+                    outcome = Outcome(folder, None, 0, 0.0, f"{type(error).__name__} on the cluster: {error}")
+                outcomes.append(finished(outcome))
+                if waiting:
+                    running.add(send())
+        except SchedulerLost:
+            pass
+        except Exception:  # what Dask raises once its scheduler is gone (ClosedClientError, ...)
+            if not gone(client):
+                raise
+        finally:
+            close(client)
+        # Every brief appears in the report: those that never came back say so, and why.
+        reason = (f"not built: the Dask scheduler at {scheduler} went away before it came back; "
+                  "run the same command again to build it")
+        left = [*sent.values(), *reversed(waiting)]
+        return outcomes + [finished(NotBuilt(folder, None, 0, 0.0, reason)) for folder, _ in left]
 
 
-def _connect(scheduler: str):
-    try:
-        from distributed import Client
-    except ImportError:
-        raise UsageError('--scheduler needs Dask: pip install "briefkit[dask]"') from None
-    try:
-        return Client(scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise UsageError(f"--scheduler {scheduler}: no Dask scheduler answered ({error}); start one with "
-                         "`dask scheduler` and give the address it prints (tcp://HOST:8786)") from None
+@dataclass(frozen=True)
+class NotBuilt(Outcome):
+    """A brief the cluster never gave back because its scheduler went away: not failed (nothing
+    is known to be wrong with it); a re-run builds it and skips the built ones."""
 
-
-def _threads(client, scheduler: str) -> int:
-    """Worker threads on the cluster, after waiting for a first worker to join."""
-    try:
-        client.wait_for_workers(1, timeout=WORKERS_SECONDS)
-    except TimeoutError:
-        client.close()
-        raise UsageError(f"--scheduler {scheduler}: no worker joined in {WORKERS_SECONDS} s; start some with "
-                         f"`dask worker {scheduler} --nthreads 1 --nworkers N`") from None
-    threads = client.nthreads().values()
-    if any(count > 1 for count in threads):
-        logger.warning("--scheduler: a briefkit worker process builds one brief at a time; start workers "
-                       "with --nthreads 1 and --nworkers N for N at once")
-    return sum(threads)
+    @property
+    def status(self) -> str:
+        return "not built"

@@ -24,7 +24,7 @@ def batch_progress(total: int):
 
         yield advance
     counts = {status: sum(outcome.status == status for outcome in outcomes)
-              for status in ("built", "skipped", "failed")}
+              for status in ("built", "skipped", "failed", "not built")}
     title = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
     table = Table(title=f"{title} of {total} briefs")
     for column in ("brief", "result", "pages", "seconds"):
@@ -33,11 +33,13 @@ def batch_progress(total: int):
     for outcome in outcomes:
         if outcome.status == "failed":
             result = "[red]failed[/red]"
+        elif outcome.status == "not built":  # a lost cluster's: the line after the table says why
+            result = "[yellow]not built[/yellow]"
         else:
             result = outcome.pdf.name + (" (up to date)" if outcome.skipped else "")
         table.add_row(str(outcome.folder), result, str(outcome.pages or ""), f"{outcome.seconds:.1f}")
     out = Console()
     out.print(table)
     for outcome in outcomes:  # in full, unwrapped: messages name file:line to copy
-        if outcome.error:
+        if outcome.status == "failed":
             out.print(f"{outcome.folder}: {outcome.error}", soft_wrap=True, markup=False, highlight=False)
