@@ -10,6 +10,7 @@ import stress
 
 from briefkit.build import Options, build
 from briefkit.pdf import pagination
+from briefkit.pdf.findings import LostText
 
 pytestmark = pytest.mark.slow  # stress texts: full builds of 16-25 page briefs
 
@@ -47,7 +48,11 @@ def fixed(stress_briefs, shared):
 @pytest.mark.parametrize("seed", PROVOKING_SEEDS)
 def test_weasyprint_alone_moves_notes_on_the_stress_text(stress_briefs, seed, monkeypatch, tmp_path):
     monkeypatch.setattr(pagination, "NOTE_FIXES", ())
-    pdf = build(stress_briefs[seed], Options(output=tmp_path / "raw.pdf")).pdf
+    try:
+        pdf = build(stress_briefs[seed], Options(output=tmp_path / "raw.pdf")).pdf
+    except LostText as error:  # WeasyPrint alone even lost a note: briefkit writes no such PDF
+        assert "printed on no page" in error.message
+        return
     assert readback.notes(pdf).off_page(), "the stress text no longer provokes the case"
 
 

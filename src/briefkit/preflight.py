@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .build import Options, prepare
 from .errors import BriefError, InputError, Problem
+from .pdf.findings import LostText
 
 
 @dataclass
@@ -43,6 +44,8 @@ def check(folder: Path, options: Options | None = None, layout: bool = False) ->
                 from .document import compose
 
                 compose(prepared.material, prepared.body, stand_ins(prepared.body), prepared.style)
+        except LostText as error:  # its problems name files inside the brief folder
+            report.problems += [Problem(folder / p.file, p.line, p.message) for p in error.problems]
         except InputError as error:
             report.problems += error.problems
         except BriefError as error:
@@ -92,12 +95,39 @@ def _layout(prepared, options: Options, report: Report) -> None:
                                        f"page {page} holds one row of a chronology split over pages"))
     for page, heading in rendered.findings.stranded_headings:
         report.problems.append(Problem(where, 0, f"page {page} ends with the heading {heading!r}"))
-    for page, points, text in rendered.findings.overfull_lines:
-        report.problems.append(Problem(where, 0, f"page {page}: a line overflows by {points} pt: {text!r}"))
+    for item in rendered.findings.overflow:
+        report.problems.append(Problem(*_overflow_source(prepared, item, written), item.message))
+        # The same words were logged as a warning for `build`: here they are a problem.
+        report.warnings = [w for w in report.warnings if w != item.message]
     for index, chart in charts.items():
         if not chart.alt.strip():
             line = prepared.body.blocks[index].line
             report.problems.append(Problem(prepared.material.commentary_file, line, "chart has no alt text"))
+
+
+def _overflow_source(prepared, item, written) -> tuple[Path, int]:
+    """Where to look for text outside its box: the note's line, the title's line in brief.yaml
+    for a running head that holds it, else the commentary line holding the text, if one does."""
+    brief = prepared.folder / "brief.yaml"
+    if item.source:
+        name, _, line = item.source.rpartition(":")
+        return (prepared.folder / name, int(line)) if line.isdigit() else (brief, 0)
+    if item.title:
+        key = "short_title:" if prepared.material.brief.short_title else "title:"
+        return brief, _line_of(brief, lambda text: text.startswith(key))
+    probe = item.text.removesuffix("...")[:24]
+    commentary = prepared.material.commentary_file
+    line = _line_of(commentary, lambda text: probe in text) if commentary and len(probe) > 8 else 0
+    return (commentary, line) if line else (brief, 0)
+
+
+def _line_of(path: Path, wanted) -> int:
+    """The first line of `path` (1-based) that `wanted` accepts, else 0."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
+    except OSError:
+        return 0
+    return next((number for number, text in enumerate(lines, start=1) if wanted(text)), 0)
 
 
 class _warnings:

@@ -1,11 +1,20 @@
-"""What the preflight reads off the final pages: headings left at a page foot, overfull lines,
-chronologies that still leave one row alone on a page."""
+"""What the preflight reads off the final pages: headings left at a page foot, text outside the
+page or outside its box, notes whose text did not all reach the page, chronologies that still
+leave one row alone on a page."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
+from .. import logger
+from ..errors import InputError, Problem
 from . import tables
+from .boxwalk import Lost, Overflow, walk
+
+#: WeasyPrint's logger: under --strict the engine fails the build on any warning it receives
+#: (engine._errors_fail), so text outside its box is reported there too, as the layout's own.
+_STRICT = logging.getLogger("weasyprint").getChild("briefkit-layout")
 
 
 @dataclass
@@ -13,27 +22,40 @@ class Findings:
     """What a preflight reads off the final layout."""
 
     stranded_headings: list[tuple[int, str]] = field(default_factory=list)  # (page, heading)
-    overfull_lines: list[tuple[int, float, str]] = field(default_factory=list)  # (page, points, text)
+    overflow: list[Overflow] = field(default_factory=list)  # text outside the page or its box
     lone_rows: list[tuple[int, int]] = field(default_factory=list)  # (page, chronology index)
 
 
+class LostText(InputError):
+    """A note whose text is not all on the pages: never written, whatever the options. Its
+    problems name the note's file relative to the brief folder ("commentary.md")."""
+
+
 def read_findings(document) -> Findings:
-    """Headings left at the foot of a page, and lines wider than their column."""
+    """Read the final layout; raise LostText when a note's text did not all reach the pages.
+
+    Text outside the page or its box is logged as a warning (and, through WeasyPrint's logger,
+    fails a --strict build); `check --layout` reports it as a problem."""
     findings = Findings()
+    root = document.pages[0]._page_box.children[0].element if document.pages else None
+    notes = [el for el in (root.iter() if root is not None else ())
+             if "footnote" in (el.get("class") or "").split()]
+    running = next((" ".join("".join(el.itertext()).split()) for el in (root.iter() if root is not None else ())
+                    if "running-title" in (el.get("class") or "").split()), "")
+    walked = walk(document, notes, running)
+    lost = walked.lost
+    if lost:
+        raise LostText([_lost_problem(item) for item in lost])
+    findings.overflow = walked.overflow
+    for item in findings.overflow:
+        logger.warning("%s", item.message)
+        _STRICT.warning("%s", item.message)
     for number, page in enumerate(document.pages, start=1):
         root_box = page._page_box.children[0]
         blocks = [box for box in root_box.descendants() if box.element is not None
                   and box.element_tag in ("h2", "h3", "p", "li", "table", "figure")]
         if blocks and blocks[-1].element_tag in ("h2", "h3") and number < len(document.pages):
             findings.stranded_headings.append((number, _text(blocks[-1])))
-        for block in root_box.descendants():
-            for line in getattr(block, "children", ()):
-                if type(line).__name__ != "LineBox":
-                    continue
-                excess = line.position_x + line.width - (block.content_box_x() + block.width)
-                if excess > 1.5:  # CSS px; a hair of rounding is not an overfull line
-                    findings.overfull_lines.append((number, round(excess * 0.75, 1), _text(line)[:60]))
-    root = document.pages[0]._page_box.children[0].element if document.pages else None
     chronologies = [el for el in (root.iter() if root is not None else ())
                     if el.tag == "table" and "chronology" in (el.get("class") or "")]
     for index, table in enumerate(chronologies):
@@ -42,6 +64,24 @@ def read_findings(document) -> Findings:
             findings.lone_rows += [(page, index) for page, rows in pages.items()
                                    if len(rows) < tables.MIN_ROWS]
     return findings
+
+
+def _lost_problem(item: Lost) -> Problem:
+    name, _, line = (item.source or "").rpartition(":")
+    where = (name, int(line)) if name and line.isdigit() else ("brief", 0)
+    printed = f"only {item.printed} of its {item.total} characters are" if item.printed else "none of it is"
+    if item.wide:
+        side, points, text = item.wide
+        return Problem(*where, f"note {item.number} has a line that runs {points:g} pt past the {side} "
+                               f"edge of the page ({text!r}): {printed} on the page; put spaces into "
+                               f"the long word (URLs break by themselves)")
+    if not item.printed and not item.margin:  # a foot note WeasyPrint moved on and then lost
+        return Problem(*where, f"note {item.number} is printed on no page (WeasyPrint moved it off "
+                               f"its call's page and lost it); shorten it or the notes near it")
+    place = "the margin or the foot of its page" if item.margin else "the foot of its page"
+    return Problem(*where, f"note {item.number} is too long for {place}: {printed} on the page "
+                           f"(WeasyPrint cannot continue a note on the next page); shorten it, or "
+                           f"move part of it into the text")
 
 
 def _text(box) -> str:

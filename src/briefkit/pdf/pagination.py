@@ -9,7 +9,7 @@ beside their calls, or sent to the foot (margin.py)."""
 from __future__ import annotations
 
 from .. import logger
-from . import margin, tables
+from . import breaks, margin, tables
 from .placement import Placement, gap, page_of, read, starts_page
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
@@ -35,13 +35,16 @@ _BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "figcaption"}
 def rules() -> str:
     """The settings above: remembered corrections hold only for the rules that made them."""
     return repr((NOTE_FIXES, FOLLOWING_BLOCKS, FIGURE_GAP, FIGURE_MOVES, tables.MIN_ROWS, TABLE_FIXES,
-                 MAX_PASSES))
+                 MAX_PASSES, breaks.AFTER))
 
 
 class Corrector:
     """Holds the element tree of one document and the corrections made to it so far."""
 
     def __init__(self, root) -> None:
+        # The engine hands every tree to a Corrector before its first layout: URLs get their
+        # break opportunities here, so that no layout (nor --html) sees an unbreakable address.
+        breaks.urls(root)
         self.notes = [el for el in root.iter() if "footnote" in (el.get("class") or "").split()]
         self.figures = [el for el in root.iter() if el.tag == "figure"]
         self.tables = [el for el in root.iter() if el.tag == "table"]

@@ -1,0 +1,205 @@
+"""Every piece of text on the laid-out pages, checked against the page and against its box.
+
+Two questions, answered in one walk over every page's boxes (the text, the notes at the foot,
+the margin notes' area, the running heads and page numbers in the margin boxes):
+
+- Is any text outside the page, or outside the box that holds its line (a URL running past a
+  note's right edge, a right-to-left line past its left one, a running head of many lines
+  above the page)? Each is an Overflow, named by page, place and text.
+- Did each note's whole text reach a page? A note's characters, as the HTML holds them, are
+  compared with the characters of its laid-out boxes that lie on the page: WeasyPrint drops a
+  margin note its note area cannot hold, and a note at the foot taller than the page runs off
+  the top of it. Characters are compared as a multiset (right-to-left lines reorder boxes)
+  with spaces, hyphens and invisible characters left out (breaking and hyphenation change
+  those)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+#: CSS px a glyph may stand out of its box before it counts (rounding, italic overhang).
+TOLERANCE = 1.5
+#: What breaking a line may add or remove: spaces, hyphens, soft hyphens, zero-width marks.
+_IGNORED = set("-\u2010\u2011\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff")
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """Text outside the page or outside its box."""
+
+    pages: tuple[int, ...]
+    place: str  # "the text", "note 3", "margin note 3", "the running head (@top-right)"
+    side: str  # "right", "left", "top", "bottom"
+    points: float
+    outside: str  # "the page" or "its box"
+    text: str
+    source: str | None = None  # "commentary.md:12", for a note
+    title: bool = False  # the running head holds the brief's (short) title
+
+    @property
+    def message(self) -> str:
+        pages = f"page {self.pages[0]}" if len(self.pages) == 1 else \
+            f"pages {', '.join(map(str, self.pages[:-1]))} and {self.pages[-1]}"
+        where = f"{pages}, {self.place}" + (f" ({self.source})" if self.source else "")
+        edge = {"right": "past the right edge of", "left": "past the left edge of",
+                "top": "above", "bottom": "below"}[self.side]
+        advice = ("; the title is too long for the running head: give brief.yaml a `short_title:` "
+                  "that fits on one line" if self.title else "")
+        return f"{where}: a line overflows by {self.points:g} pt {edge} {self.outside}: {self.text!r}{advice}"
+
+
+@dataclass(frozen=True)
+class Lost:
+    """A note whose text did not all reach a page."""
+
+    number: int
+    source: str | None
+    printed: int  # characters of the note on the pages
+    total: int  # characters of the note
+    margin: bool  # a margin note (notes: margin)
+    #: When all that is missing runs past the page's side: (side, points, text) of that line.
+    wide: tuple[str, float, str] | None = None
+
+
+@dataclass
+class Walked:
+    overflow: list[Overflow] = field(default_factory=list)
+    lost: list[Lost] = field(default_factory=list)
+
+
+def walk(document, notes: list, running: str = "") -> Walked:
+    """Walk every page of `document`; `notes` are the note elements in number order, `running`
+    the text of the running title's source (to tell a running head that holds it)."""
+    number = {id(el): index + 1 for index, el in enumerate(notes)}
+    printed: dict[int, Counter] = {n: Counter() for n in number.values()}
+    seen: set[int] = set()  # notes with a box anywhere (a call or the note): laid out at all
+    in_margin: set[int] = set()  # notes called as margin notes
+    wide: dict[int, tuple] = {}  # {note: (its characters past a side of the page, first such line)}
+    worst: dict[tuple, Overflow] = {}
+    for page_number, page in enumerate(document.pages, start=1):
+        state = _Page(page_number, page.width, page.height, number, printed, seen, worst, running,
+                      in_margin, wide)
+        for child in page._page_box.children:
+            state.visit(child, _place(child), None, None, False)
+    walked = Walked(overflow=_merged(worst.values()))
+    for element, n in ((el, number[id(el)]) for el in notes):
+        if n not in seen:
+            continue  # never laid out (display: none): nothing of it was meant to print
+        expected = _characters("".join(element.itertext()))
+        missing = expected - printed[n]
+        if missing:
+            total = sum(expected.values())
+            margin = n in in_margin or "float: footnote" in (element.get("style") or "")
+            side = wide.get(n)
+            walked.lost.append(Lost(n, element.get("data-source"), total - sum(missing.values()), total,
+                                    margin, side[1] if side and not missing - side[0] else None))
+    return walked
+
+
+class _Page:
+    def __init__(self, number, width, height, notes, printed, seen, worst, running, in_margin, wide):
+        self.number, self.width, self.height = number, width, height
+        self.notes, self.printed, self.seen, self.worst = notes, printed, seen, worst
+        self.running, self.in_margin, self.wide = running, in_margin, wide
+
+    def visit(self, box, place: str, block, note: int | None, clipped: bool) -> None:
+        tag = getattr(box, "element_tag", "") or ""
+        element = getattr(box, "element", None)
+        if element is not None and id(element) in self.notes:
+            self.seen.add(self.notes[id(element)])
+            if tag.endswith("::note-call"):
+                self.in_margin.add(self.notes[id(element)])
+            if "::" not in tag:  # the note itself, not its call or marker
+                note = self.notes[id(element)]
+                place = self._note_place(place, note, element)
+        elif "::" in tag:
+            note = None  # generated text (a marker, a quote mark) is not the note's own
+        if type(box).__name__ == "TextBox":
+            self._text(box, place, block, note, clipped)
+            return
+        holder = box if type(box).__name__ != "LineBox" else block
+        clipped = clipped or (getattr(box, "style", None) is not None and box.style["overflow"] != "visible")
+        for child in getattr(box, "children", ()) or ():
+            self.visit(child, place, holder, note, clipped)
+
+    def _note_place(self, place: str, note: int, element) -> str:
+        kind = "margin note" if place == "the margin notes" else "note"
+        return f"{kind} {element.get('data-n') or note}|{element.get('data-source') or ''}"
+
+    def _text(self, box, place: str, block, note: int | None, clipped: bool) -> None:
+        if box.style["visibility"] != "visible" or not box.text.strip():
+            return
+        x0, y0 = box.position_x, box.position_y
+        x1, y1 = x0 + box.width, y0 + box.height
+        on_page = x0 >= -TOLERANCE and y0 >= -TOLERANCE and x1 <= self.width + TOLERANCE \
+            and y1 <= self.height + TOLERANCE
+        if note is not None and on_page:
+            self.printed[note] += _characters(box.text)
+        elif note is not None and y0 >= -TOLERANCE and y1 <= self.height + TOLERANCE:
+            side = "left" if x0 < -TOLERANCE else "right"
+            points = round((-x0 if side == "left" else x1 - self.width) * 0.75, 1)
+            past, line = self.wide.get(note, (Counter(), None))
+            self.wide[note] = (past + _characters(box.text), line or (side, points, _short(box.text)))
+        if clipped:
+            return  # cut off on purpose (overflow: hidden), as the running title's source is
+        self._record(box, place, "the page", (-x0, x1 - self.width, -y0, y1 - self.height))
+        if block is not None:
+            left = block.content_box_x()
+            top = block.content_box_y()
+            vertical = type(block).__name__ == "MarginBox"  # its height is fixed; others grow
+            self._record(box, place, "its box", (left - x0, x1 - left - block.width,
+                                                 top - y0 if vertical else 0,
+                                                 y1 - top - block.height if vertical else 0))
+
+    def _record(self, box, place: str, outside: str, excess: tuple) -> None:
+        amount, side = max(zip(excess, ("left", "right", "top", "bottom"), strict=True))
+        if amount <= TOLERANCE:
+            return
+        label, _, source = place.partition("|")
+        key = (self.number, label, side)  # one finding a side: off the page says it all
+        previous = self.worst.get(key)
+        rank = (outside == "the page", round(amount * 0.75, 1))
+        if previous is None or rank > (previous.outside == "the page", previous.points):
+            title = label.startswith("the running head") and bool(self.running) \
+                and " ".join(box.text.split()) in self.running
+            self.worst[key] = Overflow((self.number,), label, side, round(amount * 0.75, 1), outside,
+                                       _short(box.text), source or None,
+                                       title or (previous.title if previous else False))
+
+
+def _merged(found) -> list[Overflow]:
+    """One finding for the same overflow on many pages (a running head on every page)."""
+    groups: dict[tuple, Overflow] = {}
+    for item in sorted(found, key=lambda o: (o.pages, o.place, o.side)):
+        key = (item.place, item.side, item.outside, item.text, item.source)
+        if key in groups:
+            first = groups[key]
+            item = Overflow(first.pages + item.pages, item.place, item.side, max(first.points, item.points),
+                            item.outside, item.text, item.source, item.title)
+        groups[key] = item
+    return list(groups.values())
+
+
+def _place(child) -> str:
+    """What a child of the page box is, for messages."""
+    kind = type(child).__name__
+    tag = getattr(child, "at_keyword", None) or getattr(child, "element_tag", "") or ""
+    if kind == "FootnoteAreaBox":
+        return "the notes"
+    if tag == "@note-area":
+        return "the margin notes"
+    if kind == "MarginBox" or tag.startswith("@"):
+        return f"the running head ({tag})" if tag.startswith("@top") else f"the page margin ({tag})"
+    return "the text"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _characters(text: str) -> Counter:
+    text = unicodedata.normalize("NFC", text).casefold()
+    return Counter(char for char in text if not char.isspace() and char not in _IGNORED)
