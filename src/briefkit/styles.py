@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.resources
+import functools
+import importlib.util
 import json
 import os
 import re
@@ -12,8 +13,8 @@ from typing import Any
 
 import click
 
+from . import stylefile
 from .errors import StyleError, did_you_mean
-from .models import VARIANTS
 
 _HERE = Path(__file__).resolve().parent
 #: Built-in templates and styles: inside the wheel, or at the top of a source checkout.
@@ -26,7 +27,8 @@ MECHANICS = BUILTIN_TEMPLATES / "mechanics.css"
 #: The mechanics of notes in the outer margin (`notes: margin`), layered after MECHANICS.
 MARGIN_NOTES = BUILTIN_TEMPLATES / "margin-notes.css"
 
-#: style.yaml keys and their defaults; a child inherits any key it does not set.
+#: style.yaml keys and their defaults; a child inherits any key it does not set. Their types
+#: and the values each takes: stylefile.StyleFile, which checks every style.yaml.
 STYLE_DEFAULTS: dict[str, Any] = {
     "name": None,
     "description": "",
@@ -66,6 +68,7 @@ class Style:
     fonts: list[Font] = field(default_factory=list)
     own: list[dict[str, Any]] = field(default_factory=list)  # each folder's style.yaml, in chain order
     logo: Path | None = None
+    sheets: list[str] = field(default_factory=list)  # each folder's style.css, read and checked
 
     def css(self, mirrored: bool = False) -> str:
         """The CSS layers: briefkit's mechanics, then from the root style down each folder's
@@ -76,14 +79,8 @@ class Style:
         layers = [MECHANICS.read_text(encoding="utf-8")]
         if self.settings["notes"] == "margin":
             layers.append(MARGIN_NOTES.read_text(encoding="utf-8"))
-        for folder, data in zip(reversed(self.chain), reversed(self.own), strict=True):
-            layers.append(_knobs(data))
-            if (folder / "style.css").is_file():
-                text = (folder / "style.css").read_text(encoding="utf-8")
-                if "@import" in text:  # layers are inlined, where @import would be ignored
-                    raise StyleError(f"{folder / 'style.css'}: @import is not supported; put the "
-                                     "rules in style.css, or share them through `extends`")
-                layers.append(text)
+        for data, sheet in zip(reversed(self.own), reversed(self.sheets), strict=True):
+            layers += [_knobs(data), sheet]
         css = "\n".join(layer for layer in layers if layer)
         return _MARGIN_BOX.sub(lambda m: m[1] + _OTHER_SIDE[m[2]] + (m[3] or ""), css) if mirrored else css
 
@@ -106,12 +103,15 @@ class Style:
     @property
     def chart_styles(self) -> list[Path]:
         name = self.settings["chart_style"]
-        return [folder / name for folder in reversed(self.chain) if (folder / name).is_file()]
+        # Only a sheet inside its own folder: `chart_style: ../../x` reads nothing outside.
+        return [folder / name for folder in reversed(self.chain)
+                if (folder / name).is_file() and (folder / name).resolve().is_relative_to(folder)]
 
     @property
     def roots(self) -> list[Path]:
-        """Folders whose files a build may read for this style."""
-        return self.chain + [BUILTIN_TEMPLATES] + sorted({font.path.parent for font in self.fonts})
+        """Folders and files a build may read for this style: the fonts themselves, never the
+        folders they are in (a package's folder holds more than its fonts)."""
+        return self.chain + [BUILTIN_TEMPLATES] + sorted({font.path for font in self.fonts})
 
     @property
     def brief_keys(self) -> list[str]:
@@ -137,23 +137,28 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
     settings: dict[str, Any] = {}
     fonts: list[Font] = []
     logo: Path | None = None
+    sheets: list[str] = []
     target: str | None = name_or_path
     while target:
         folder = _locate(target, brief_folder, chain)
-        data = _read(folder / "style.yaml")
+        data, lines = stylefile.read(folder / "style.yaml")
         chain.append(folder)
         own.append(data)
         for key, value in data.items():
             settings.setdefault(key, value)
         # labels merge down the chain: a child changes one word and keeps its parent's others
         settings["labels"] = {**(data.get("labels") or {}), **settings.get("labels", {})}
-        fonts = [_font(folder, spec) for spec in data.get("fonts", [])] + fonts
+        where = functools.partial(_where, folder / "style.yaml", lines)
+        fonts = [_font(folder, spec, where("fonts", n, "file")) for n, spec in enumerate(data.get("fonts", []))] + fonts
         if logo is None and data.get("logo"):
-            logo = _inside(folder, data["logo"], "logo")
+            logo = _inside(folder, data["logo"], "logo", where("logo"))
+        if data.get("chart_style"):
+            _inside(folder, data["chart_style"], "chart_style", where("chart_style"), must_exist=False)
+        sheets.append(_sheet(folder))
         target = data.get("extends")
     merged = {**STYLE_DEFAULTS, **settings, "name": own[0].get("name") or chain[0].name}
     _check_chart_font(merged["chart_font"], fonts, chain, own)
-    return Style(merged["name"], chain, merged, _dedupe(fonts), own, logo)
+    return Style(merged["name"], chain, merged, _dedupe(fonts), own, logo, sheets)
 
 
 def search_path(brief_folder: Path | None = None) -> list[tuple[str, Path]]:
@@ -173,7 +178,7 @@ def available(brief_folder: Path | None = None) -> list[tuple[str, str, Path, st
         for folder in sorted(place.iterdir()) if place.is_dir() else []:
             if (folder / "style.yaml").is_file() and folder.name not in found:
                 try:
-                    description = _read(folder / "style.yaml").get("description", "")
+                    description = stylefile.read(folder / "style.yaml")[0].get("description", "")
                 except StyleError as exc:
                     description = f"(broken: {exc})"
                 found[folder.name] = (folder.name, origin, folder, description)
@@ -191,16 +196,28 @@ def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
         # A style may extend one of the same name further down the path (a brief's own
         # think-tank extending the built-in one): it never finds itself.
         candidates = [c for c in candidates if not chain or c.resolve() != chain[-1]]
+        if chain and not any((c / "style.yaml").is_file() for c in candidates) and chain[-1].name == target:
+            raise StyleError(f"{_extends_line(chain[-1])}: extends: {target} names this style itself; "
+                             "name the style it builds on (e.g. think-tank), or remove the line")
     for candidate in candidates:
         if (candidate / "style.yaml").is_file():
             folder = candidate.resolve()
             if folder in chain:
                 cycle = " -> ".join(p.name for p in chain + [folder])
-                raise StyleError(f"{chain[-1] / 'style.yaml'}: extends makes a cycle: {cycle}")
+                raise StyleError(f"{_extends_line(chain[-1])}: extends makes a cycle: {cycle}")
             return folder
-    known = ", ".join(name for name, *_ in available(brief_folder))
-    raise StyleError(f"style {target!r} not found (looked in {', '.join(map(str, candidates))}); "
-                     f"styles here: {known}")
+    known = [name for name, *_ in available(brief_folder)]
+    where = f"{_extends_line(chain[-1])}: extends: " if chain else ""
+    raise StyleError(f"{where}style {target!r} not found{did_you_mean(target, known)} (looked in "
+                     f"{', '.join(map(str, candidates))}); styles here: {', '.join(known)}")
+
+
+def _extends_line(folder: Path) -> str:
+    """style.yaml:LINE of a style's `extends:`, for the mistakes found in following it."""
+    try:
+        return _where(folder / "style.yaml", stylefile.read(folder / "style.yaml")[1], "extends")
+    except StyleError:
+        return str(folder / "style.yaml")
 
 
 def _check_chart_font(family: str | None, fonts: list[Font], chain: list[Path], own: list[dict]) -> None:
@@ -223,35 +240,6 @@ def _located(name: str, brief_folder: Path | None) -> Path | None:
         return None
 
 
-def _read(path: Path) -> dict[str, Any]:
-    """A style.yaml, by the rules of every YAML file a brief reads (no tags or aliases, lines)."""
-    from .errors import Problems
-    from .parsing import Unreadable, parse_yaml, read_text
-
-    problems = Problems()
-    try:
-        data, lines = parse_yaml(path, read_text(path, problems), problems)
-    except Unreadable:
-        data, lines = None, {}
-    if problems:
-        raise StyleError("\n".join(map(str, problems.items)))
-    data = {} if data is None else data
-    if not isinstance(data, dict):
-        raise StyleError(f"{path}:1: a style.yaml must be a mapping of keys")
-    unknown = sorted(set(data) - set(STYLE_DEFAULTS), key=lambda key: lines.get((key,), 0))
-    if unknown:
-        hint = did_you_mean(unknown[0], STYLE_DEFAULTS) or f"; known: {', '.join(STYLE_DEFAULTS)}"
-        raise StyleError(f"{path}:{lines.get((unknown[0],), 0)}: unknown key {unknown[0]!r}{hint}")
-    for key, choices in (("digits", ("latin", "native")), ("notes", ("foot", "margin"))):
-        if data.get(key) not in (None, *choices):
-            raise StyleError(f"{path}:{lines.get((key,), 0)}: {key} {data[key]!r} is not "
-                             f"{' or '.join(choices)}")
-    if data.get("pdf_variant") not in (None, *VARIANTS):
-        raise StyleError(f"{path}:{lines.get(('pdf_variant',), 0)}: pdf_variant {data['pdf_variant']!r} "
-                         f"is not one of {', '.join(VARIANTS)}")
-    return data
-
-
 #: Page margin boxes named by a physical side: @top-left(-corner), @left-top...
 _MARGIN_BOX = re.compile(r"(@(?:top-|bottom-)?)(left|right)(-corner|-top|-middle|-bottom)?\b")
 _OTHER_SIDE = {"left": "right", "right": "left"}
@@ -268,26 +256,107 @@ def _knobs(data: dict[str, Any]) -> str:
     return "\n".join(rules)
 
 
-def _inside(folder: Path, name: str, what: str) -> Path:
+def _where(path: Path, lines: dict, *loc) -> str:
+    return f"{path}:{stylefile.line(lines, *loc)}"
+
+
+def _inside(folder: Path, name: str, what: str, where: str, must_exist: bool = True,
+            place: str = "the style folder") -> Path:
+    """`name` resolved (links followed) inside `folder`; a style reads nothing outside itself."""
     path = (folder / name).resolve()
-    if not path.is_relative_to(folder) or not path.is_file():
-        raise StyleError(f"{folder / 'style.yaml'}: {what} {name!r} is not a file in the style folder")
+    if not path.is_relative_to(folder):
+        raise StyleError(f"{where}: {what} {name!r} lies outside {place} {folder}; "
+                         "copy the file into the style folder and name it from there")
+    if must_exist and not path.is_file():
+        raise StyleError(f"{where}: {what} {name!r} is not a file in {place} {folder}")
     return path
 
 
-def _font(folder: Path, spec: dict[str, Any]) -> Font:
-    file = str(spec.get("file", ""))
+#: What a font file may be: WeasyPrint and Matplotlib read these.
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2", ".ttc")
+
+
+def _font(folder: Path, spec: dict[str, Any], where: str) -> Font:
+    """A font file in the style folder, or `pkg:PACKAGE/PATH` inside an installed package's own
+    folder (briefkit's Noto faces, the Source fonts), never a path that leaves either."""
+    file = spec["file"]
     if file.startswith("pkg:"):
         module, _, inner = file[4:].partition("/")
-        try:
-            path = Path(str(importlib.resources.files(module).joinpath(inner)))
-        except ModuleNotFoundError:
-            raise StyleError(f"{folder / 'style.yaml'}: font package {module!r} is not installed") from None
-    else:  # inside the style folder, like a logo: a style reads nothing outside itself
-        path = _inside(folder, file, "font file")
+        # find_spec, not import: naming a package must not run its code.
+        found = importlib.util.find_spec(module) if module.isidentifier() else None
+        places = list(found.submodule_search_locations or []) if found else []
+        if not places:
+            raise StyleError(f"{where}: font package {module!r} is not an installed package; "
+                             "install it, or put the font file in the style folder")
+        path = _inside(Path(places[0]).resolve(), inner, f"font file {file!r}: file", where,
+                       place=f"the package {module!r}")
+    else:
+        path = _inside(folder, file, "font file", where)
+    if path.suffix.lower() not in FONT_SUFFIXES:
+        raise StyleError(f"{where}: font file {file!r} is not a font ({', '.join(FONT_SUFFIXES)})")
+    _readable_font(path, where, file)
+    return Font(spec["family"], path, spec.get("weight", 400), spec.get("style", "normal"))
+
+
+@functools.lru_cache(maxsize=256)
+def _font_ok(path: Path, size: int, mtime: int) -> str | None:
+    """Why fontTools cannot read a font file, or None (kept per file size and time)."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(str(path), lazy=True, fontNumber=0) as font:
+            font["head"], font["maxp"], font["name"]  # noqa: B018 (reading them checks them)
+            font.getBestCmap()
+    except Exception as exc:  # noqa: BLE001: fontTools raises many kinds for a damaged file
+        return f"{type(exc).__name__}: {exc}"[:160]
+    return None
+
+
+def _readable_font(path: Path, where: str, file: str) -> None:
+    stat = path.stat()
+    problem = _font_ok(path, stat.st_size, stat.st_mtime_ns)
+    if problem:
+        raise StyleError(f"{where}: font file {file!r} cannot be read as a font ({problem}); "
+                         "replace it with an intact .ttf or .otf file")
+
+
+def _sheet(folder: Path) -> str:
+    """A style folder's style.css, read by the brief's rules (UTF-8, a BOM dropped), its url()s
+    made absolute inside the style folder (a style's images and fonts are its own)."""
+    from .errors import Problems
+    from .parsing import Unreadable, read_text
+
+    path = folder / "style.css"
     if not path.is_file():
-        raise StyleError(f"{folder / 'style.yaml'}: font file {file!r} not found")
-    return Font(spec["family"], path.resolve(), int(spec.get("weight", 400)), spec.get("style", "normal"))
+        return ""
+    problems = Problems()
+    try:
+        text = read_text(path, problems)
+    except Unreadable:
+        raise StyleError("\n".join(map(str, problems.items))) from None
+    if "@import" in text:  # layers are inlined, where @import would be ignored
+        raise StyleError(f"{path}: @import is not supported; put the rules in style.css, or share "
+                         "them through `extends`")
+    return _URL.sub(lambda match: _url(folder, path, text, match), text)
+
+
+#: url(...) in a style sheet, quoted or not.
+_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)""", re.IGNORECASE)
+
+
+def _url(folder: Path, path: Path, text: str, match: re.Match) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    url = next(group for group in match.groups() if group is not None)
+    scheme = urlsplit(url).scheme.lower()
+    if scheme in ("data", "http", "https") or url.startswith("#"):
+        return match[0]  # the resource gate decides on remote ones
+    line = text.count("\n", 0, match.start()) + 1
+    if scheme or url.startswith(("/", "\\")):
+        raise StyleError(f"{path}:{line}: url({url}) names a file by an absolute path; name it relative "
+                         "to the style folder (e.g. url(images/rule.svg))")
+    target = _inside(folder, unquote(url.split("#")[0].split("?")[0]), "url()", f"{path}:{line}")
+    return f'url("{target.as_uri()}")'
 
 
 def _dedupe(fonts: list[Font]) -> list[Font]:

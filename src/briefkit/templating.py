@@ -36,12 +36,7 @@ class ChainLoader(jinja2.BaseLoader):
         self.loaders = [jinja2.FileSystemLoader(str(folder), followlinks=False) for folder in folders]
 
     def get_source(self, environment, template):
-        index, (source, filename, uptodate) = self._find(environment, template)
-        # A template that is a link to a file outside its folder would let a style read any file.
-        folder = self.folders[index].resolve()
-        if not Path(filename).resolve().is_relative_to(folder):
-            raise StyleError(f"{filename}: a template must be a file inside {folder}, not a link out of it")
-        return source, filename, uptodate
+        return self._find(environment, template)[1]
 
     def level(self, environment, template: str) -> int:
         """The index of the folder `template` is read from."""
@@ -50,10 +45,17 @@ class ChainLoader(jinja2.BaseLoader):
     def _find(self, environment, template: str):
         start, name = _split(template, len(self.loaders) - 1)
         for index in range(start, len(self.loaders)):
+            path = self.folders[index] / name
+            # A template that is a link to a file outside its folder would let a style read any file.
+            if path.is_file() and not path.resolve().is_relative_to(self.folders[index].resolve()):
+                raise StyleError(f"{path}: a template must be a file inside {self.folders[index]}, "
+                                 "not a link out of it")
             try:
                 return index, self.loaders[index].get_source(environment, name)
             except jinja2.TemplateNotFound:
                 continue
+            except UnicodeDecodeError as error:
+                raise StyleError(f"{path}: not UTF-8 text ({error.reason}); save it as UTF-8") from None
         if start:
             raise jinja2.TemplateNotFound(template, f"base/{name} not found: no style below "
                                                     f"{self.folders[start - 1]} has {name}")
@@ -69,8 +71,11 @@ class _Environment(ImmutableSandboxedEnvironment):
                 and super().is_safe_attribute(obj, attr, value))
 
     def is_safe_callable(self, obj) -> bool:
-        return (not isinstance(obj, _CLOSED) and getattr(obj, "__name__", None) not in FORBIDDEN
-                and super().is_safe_callable(obj))
+        # Calling a class is how `namespace()` and `dict()` work; a module, a file or a path,
+        # or a method of one, is never called.
+        closed = (types.ModuleType, io.IOBase, os.PathLike)
+        return (not isinstance(obj, closed) and not isinstance(getattr(obj, "__self__", None), closed)
+                and getattr(obj, "__name__", None) not in FORBIDDEN and super().is_safe_callable(obj))
 
     #: `"x" * 10**9` would fill the memory before any time limit: products and powers are capped.
     intercepted_binops = frozenset({"*", "**"})
