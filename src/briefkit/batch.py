@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import freshness
+from . import children, freshness, output
 from .build import Options, build
 from .errors import BriefError
 
@@ -59,20 +59,29 @@ def build_one(folder: Path, options: Options) -> Outcome:
 
 def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
                done: Callable[[Outcome], None] = lambda outcome: None, force: bool = False,
-               scheduler: str | None = None, into: Path = Path("dist")) -> list[Outcome]:
+               scheduler: str | None = None, into: Path = Path("dist"),
+               report: Path | None = None) -> list[Outcome]:
     """Build each folder into its file in `into` (dist/<date>-<slug>.pdf), `jobs` at a time or on
-    the Dask cluster at `scheduler`; skip those whose PDF is up to date unless `force`."""
+    the Dask cluster at `scheduler`; skip those whose PDF is up to date unless `force`. A
+    `report` path that is or lies among what a brief's build reads is refused before any build."""
     folders = list(folders)
     options = replace(options, html=None)
-    targets = {folder: freshness.expected_pdf(folder, into) for folder in folders}
+    if report:
+        refuse_among_inputs(report, folders, options, "the report")
+    targets = {folder: _quietly(freshness.expected_pdf, folder, into) for folder in folders}
     clashes = _clashes(targets)
     failed = [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
     outcomes, todo = [], {}
     for folder in (folder for folder in folders if folder not in clashes):
         started = time.perf_counter()
-        print_ = freshness.fingerprint(folder, options)  # the inputs as the build starts to read them
-        pdf = targets[folder]
-        record = None if force or pdf is None else freshness.fresh(pdf, print_)
+        try:
+            print_ = freshness.fingerprint(folder, options)  # the inputs as the build starts to read them
+            pdf = targets[folder]
+            record = None if force or pdf is None else freshness.fresh(pdf, print_)
+        except Exception as error:  # one brief's unreadable folder never stops the others
+            failed.append(Outcome(folder, None, 0, time.perf_counter() - started,
+                                  f"{folder}: cannot read the folder: {error}"))
+            continue
         if record is None:
             todo[folder] = print_
             continue
@@ -98,6 +107,31 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
     return outcomes + built + failed
 
 
+def reads(folder: Path, options: Options) -> output.Reads:
+    """What a build of `folder` reads (its folder, style chain, templates, fonts), as far as that
+    can be known without building: a brief whose style cannot be found fails on its own."""
+    try:
+        roots, fonts = freshness.read_by(folder, options)
+    except Exception:
+        roots, fonts = [folder], []
+    return output.Reads.of([*roots, *fonts])
+
+
+def refuse_among_inputs(path: Path, folders: list[Path], options: Options, what: str) -> None:
+    """A UsageError, before anything is built, when `path` would overwrite or land among what
+    the build of any of `folders` reads (output.refuse_inputs)."""
+    resolved = output.resolve(path)
+    for folder in folders:
+        output.refuse_inputs(path, resolved, reads(folder, options), what)
+
+
+def _quietly(function, *args):
+    try:
+        return function(*args)
+    except Exception:  # the brief's own build says what is wrong, on its line of the report
+        return None
+
+
 def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished) -> list[Outcome]:
     if jobs <= 1 and len(todo) <= BUILDS_PER_WORKER or not todo:
         return [finished(build_one(folder, options)) for folder, options in todo]
@@ -112,7 +146,8 @@ def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished) -> list[O
     # BUILDS_PER_WORKER briefs, then exits and gives its memory back.
     step = jobs * BUILDS_PER_WORKER
     for stretch in (todo[start:start + step] for start in range(0, len(todo), step)):
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Workers die with this process: a batch killed outright leaves none running.
+        with ProcessPoolExecutor(max_workers=jobs, **children.pool_options()) as pool:
             futures = [pool.submit(build_one, folder, options) for folder, options in stretch]
             outcomes += [finished(future.result()) for future in as_completed(futures)]
     return outcomes

@@ -77,6 +77,13 @@ def prepare(folder: Path, options: Options) -> Prepared:
     return Prepared(folder, material, body, style, variant, [p for p in inputs if p])
 
 
+def read_by(prepared: Prepared) -> output.Reads:
+    """Every file and folder the build reads, which no output may overwrite or land in: the
+    brief folder, its style chain, briefkit's templates, the fonts and the inputs named."""
+    style = prepared.style
+    return output.Reads.of([prepared.folder, *style.roots, style.logo, *prepared.inputs])
+
+
 def _labels(style_of, name: str) -> dict:
     """The style's own words, or none when the style cannot be read (reading reported why)."""
     try:
@@ -90,8 +97,11 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
     options = options or Options()
     clock = _Clock()
     prepared = prepared or prepare(folder, options)
-    target = output.target(options.output or output.default_path(prepared.material.brief), prepared.inputs)
-    html_target = output.target(options.html, prepared.inputs) if options.html else None
+    reads = read_by(prepared)
+    target = output.target(options.output or output.default_path(prepared.material.brief), reads)
+    html_target = output.target(options.html, reads) if options.html else None
+    if html_target == target:
+        raise UsageError(f"{options.html}: --html names the PDF's own file; give the HTML another name")
     clock.lap("prepare")
     rendered = typeset(prepared, options)
     clock.lap("render")
@@ -115,8 +125,8 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     document = compose(prepared.material, prepared.body, charts, prepared.style)
     # The rows an earlier build of the same page gave notes of their own: one layout, not two.
     memory = cache.key(document.html, pagination.rules()) if options.cache else None
-    known = cache.get("rows", memory) if memory else None
-    own = frozenset(row for row in known if isinstance(row, int)) if isinstance(known, list) else frozenset()
+    known = cache.get("rows", memory, _row_numbers) if memory else None
+    own = frozenset(known or ())
     while True:
         if own:
             document = compose(prepared.material, prepared.body, charts, prepared.style, own)
@@ -130,11 +140,17 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
         own |= stray
 
 
+def _row_numbers(value) -> bool:
+    return isinstance(value, list) and all(type(row) is int and row >= 0 for row in value)
+
+
 def settings(prepared: Prepared, options: Options) -> engine.Settings:
     """The engine's settings for this brief: the options, its dates, what a variant attaches."""
     brief = prepared.material.brief
     epoch = options.source_date_epoch
-    if epoch is None:
+    if epoch is not None:  # set in code (a cluster's Options), not read from the environment
+        _epoch(str(epoch))
+    else:
         epoch = int(dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
@@ -143,12 +159,22 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
                            options.cache)
 
 
+#: The latest time a PDF date can say: 9999-12-31T23:59:59Z (PDF dates have four-digit years).
+_LAST_EPOCH = 253402300799
+
+
 def _epoch(value: str | None) -> int | None:
+    """SOURCE_DATE_EPOCH as seconds, refused when it is not a time the PDF can carry."""
+    fix = "give seconds since 1970 (e.g. $(git log -1 --format=%ct)) or unset it"
     try:
-        return int(value) if value else None
+        seconds = int(value) if value else None
     except ValueError:
-        raise UsageError(f"SOURCE_DATE_EPOCH={value!r}: give seconds since 1970 "
-                         "(e.g. $(git log -1 --format=%ct)) or unset it") from None
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r}: {fix}") from None
+    if seconds is not None and not 0 <= seconds <= _LAST_EPOCH:
+        unit = " (milliseconds? divide by 1000)" if _LAST_EPOCH < seconds <= _LAST_EPOCH * 1000 else ""
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is out of range{unit}: {fix}; "
+                         f"it must lie between 0 (1970) and {_LAST_EPOCH} (9999-12-31)")
+    return seconds
 
 
 class _Clock:

@@ -4,7 +4,8 @@ Like LaTeX's .aux file, it lets a second build skip work the first one did: the 
 laid out once with the corrections it needed last time, and an unchanged chart is not drawn
 (Matplotlib is not even imported). Entries are keyed by a hash of everything they depend on,
 so they never go stale; a result with or without the cache is the same, byte for byte. Entries
-are JSON, read defensively: a broken or foreign one is ignored, never trusted."""
+are JSON, read defensively: a broken or foreign one (any shape, under any name) is ignored,
+never trusted, and written anew by the build that missed it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,8 @@ from . import __version__, logger
 CACHE_ENV = "BRIEFKIT_CACHE_DIR"
 #: Entries kept per kind; the least recently written go first.
 MAX_ENTRIES = 200
+#: A temporary file this old was left by a build killed while writing (a write takes milliseconds).
+STALE_TEMP_SECONDS = 10 * 60
 
 
 def directory() -> Path | None:
@@ -43,13 +48,23 @@ def key(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def get(kind: str, entry: str) -> Any | None:
+def get(kind: str, entry: str, valid: Callable[[Any], bool] = lambda value: True) -> Any | None:
+    """The value stored under `entry`, or None when there is none or it is damaged: unreadable,
+    not JSON, stored under another name, or of a shape `valid` refuses. The build then works it
+    out again and `put` writes it anew."""
     root = directory()
     if root is None:
         return None
     try:
-        return json.loads((root / kind / f"{entry}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stored = json.loads((root / kind / f"{entry}.json").read_text(encoding="utf-8"))
+        # An entry names its key: a file copied or renamed under another key is not trusted.
+        if not isinstance(stored, dict) or set(stored) != {"key", "value"} or stored["key"] != entry:
+            return None
+        return stored["value"] if valid(stored["value"]) else None
+    except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
+        return None
+    except Exception as error:  # a shape `valid` did not foresee: still only a cache miss
+        logger.debug("cache entry %s/%s ignored: %s", kind, entry, error)
         return None
 
 
@@ -63,7 +78,7 @@ def put(kind: str, entry: str, value: Any) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", dir=folder, suffix=".tmp", delete=False,
                                          encoding="utf-8") as handle:
-            json.dump(value, handle)
+            json.dump({"key": entry, "value": value}, handle)
         os.replace(handle.name, folder / f"{entry}.json")
         _prune(folder)
     except OSError as error:
@@ -71,6 +86,17 @@ def put(kind: str, entry: str, value: Any) -> None:
 
 
 def _prune(folder: Path) -> None:
-    entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    """Keep MAX_ENTRIES entries, and drop temporary files a killed build left behind."""
+    def when(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:  # removed by another build meanwhile
+            return 0
+
+    entries = sorted(folder.glob("*.json"), key=when)
     for old in entries[:-MAX_ENTRIES]:
         old.unlink(missing_ok=True)
+    stale = time.time_ns() - STALE_TEMP_SECONDS * 10**9
+    for temp in folder.glob("*.tmp"):
+        if when(temp) < stale:
+            temp.unlink(missing_ok=True)

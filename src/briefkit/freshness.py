@@ -16,9 +16,10 @@ import re
 from pathlib import Path
 
 from . import __version__
+from .output import NOT_INPUTS
 
-#: Folders of a brief that are outputs or tools' state, not inputs.
-_NOT_INPUTS = {"dist", "__pycache__", "node_modules"}
+#: Folders of a brief that are outputs or tools' state, not inputs (output.py refuses outputs elsewhere).
+_NOT_INPUTS = NOT_INPUTS
 #: Files a desktop leaves beside the inputs (hidden files are inputs otherwise: a brief may use one).
 _LITTER = re.compile(r"\.DS_Store|\._.*|\..*\.sw[a-p]|~\$.*|\.~lock\..*#")
 
@@ -63,26 +64,41 @@ def read_by(folder: Path, options) -> tuple[list[Path], list[Path]]:
 
 def expected_pdf(folder: Path, into: Path = Path("dist")) -> Path | None:
     """Where a batch build writes the brief (output.default_path's name in `into`), read from
-    brief.yaml without validating it."""
-    import yaml
-
+    brief.yaml without validating it; None when brief.yaml cannot tell (its build says why)."""
     from .output import slug
 
-    try:
-        data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
-        date = data["date"].date() if isinstance(data["date"], dt.datetime) else data["date"]
-        return into / f"{date}-{slug(str(data['title']))}.pdf"
-    except Exception:  # a broken brief.yaml is reported by its own build
+    data = _brief_yaml(folder)
+    title, date = data.get("title"), data.get("date")
+    if isinstance(date, str):  # as models.Brief reads a quoted date
+        try:
+            date = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            return None
+    if isinstance(date, dt.datetime):
+        date = date.date()
+    if not isinstance(title, str) or not title.strip() or not isinstance(date, dt.date):
         return None
+    return into / f"{date.isoformat()}-{slug(title)}.pdf"
 
 
 def _style_of(folder: Path) -> str:
-    import yaml
-
     from .models import Brief
 
-    data = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8")) or {}
-    return str(data.get("style") or Brief.model_fields["style"].default)
+    return str(_brief_yaml(folder).get("style") or Brief.model_fields["style"].default)
+
+
+def _brief_yaml(folder: Path) -> dict:
+    """brief.yaml as the build reads it (parsing.py: size limit, no aliases, no tags), so that an
+    alias bomb is refused here as fast as by the build; {} when it cannot be read."""
+    from .errors import Problems
+    from .parsing import Unreadable, parse_yaml, read_text
+
+    path = folder / "brief.yaml"
+    try:
+        data, _lines = parse_yaml(path, read_text(path, Problems()), Problems())
+    except Unreadable:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def files(root: Path) -> list[Path]:
@@ -97,7 +113,11 @@ def _walk(root: Path):
         for path in (Path(directory) / name for name in names if not _LITTER.fullmatch(name)):
             # A link out of the folder is no input (a build refuses it) and never travels; a
             # pipe or device file is not a file to read.
-            if path.resolve().is_relative_to(inside) and path.is_file():
+            try:
+                inside_file = path.resolve().is_relative_to(inside) and path.is_file()
+            except (OSError, RuntimeError):  # a link loop (RuntimeError before Python 3.13): no file
+                continue
+            if inside_file:
                 yield path
 
 

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import socket
 import tempfile
+import time
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, UsageError
+
+#: Folders of a brief or style folder whose files are outputs or tools' state, never inputs
+#: (freshness.py fingerprints, and cluster.py ships, everything else).
+NOT_INPUTS = frozenset({"dist", "__pycache__", "node_modules"})
+#: A `.part` file this old is left over from a killed build even if its writer's pid is alive
+#: again (pids are reused): writing bytes already in memory takes seconds, not minutes.
+STALE_PART_SECONDS = 10 * 60
+#: Names this machine's temporary files, so a build never judges another machine's writer
+#: (on a shared folder) by a pid of its own.
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -26,14 +41,95 @@ def default_path(brief) -> Path:
     return Path("dist") / f"{brief.date.isoformat()}-{slug(brief.title)}.pdf"
 
 
-def target(path: Path, inputs: list[Path | None]) -> Path:
-    """The resolved output path, refused before any work if it would overwrite an input."""
-    target = path.resolve()
-    if any(input_ and target == input_.resolve() for input_ in inputs):
-        raise UsageError(f"{path}: this is one of the brief's inputs; choose another output path")
-    if target.is_dir():
-        raise UsageError(f"{path}: is a folder; give a file name such as {path / 'brief.pdf'}")
-    return target
+@dataclass(frozen=True)
+class Reads:
+    """What a build reads: folders whose every file is an input (the brief folder, each folder
+    of its style chain, briefkit's templates) and single files (fonts, and any input named)."""
+
+    folders: tuple[Path, ...] = ()
+    files: frozenset[Path] = frozenset()
+
+    @classmethod
+    def of(cls, paths: Iterable[Path | None]) -> Reads:
+        folders, files = [], set()
+        for path in filter(None, paths):
+            resolved = resolve(path)
+            (folders.append(resolved) if resolved.is_dir() else files.add(resolved))
+        return cls(tuple(dict.fromkeys(folders)), frozenset(files))
+
+
+def resolve(path: Path) -> Path:
+    """`path` made absolute with its links followed; a link loop is the user's to fix."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: Python before 3.13 on a link loop
+        raise UsageError(f"{path}: cannot follow its links ({exc}); remove the link loop") from None
+
+
+def target(path: Path, inputs: Reads | Iterable[Path | None]) -> Path:
+    """The resolved output path, refused before any work if it would overwrite or land among
+    what the build reads, or cannot be a file: outputs of a folder's build go to its `dist/`."""
+    reads = inputs if isinstance(inputs, Reads) else Reads.of(inputs)
+    resolved = resolve(path)
+    refuse_inputs(path, resolved, reads)
+    if resolved.is_dir():
+        raise UsageError(f"{path}: is a folder, not a file; remove or rename it, or give a file name "
+                         f"(e.g. {path / 'brief.pdf'})")
+    _parents_are_folders(path, resolved)
+    return resolved
+
+
+def refuse_inputs(path: Path, resolved: Path, reads: Reads, what: str = "the output") -> None:
+    """Raise a UsageError when `resolved` is a file the build reads, lies below one, or lies in
+    a folder the build reads other than in that folder's output places (dist/, hidden folders)."""
+    if resolved in reads.files or any(_same(resolved, file) for file in reads.files):
+        raise UsageError(f"{path}: this is one of the brief's inputs; choose another path for {what}")
+    for folder in reads.folders:
+        if not resolved.is_relative_to(folder):
+            continue
+        parts = resolved.relative_to(folder).parts
+        if any(part in NOT_INPUTS or part.startswith(".") for part in parts[:-1]):
+            continue  # an output place of that folder, such as the default dist/
+        if resolved.is_file():
+            raise UsageError(f"{path}: this is one of the brief's inputs; choose another path for {what}")
+        raise UsageError(f"{path}: inside {folder}, whose files the build reads; write {what} "
+                         f"outside it or into its dist/ folder ({folder / 'dist' / resolved.name})")
+
+
+def refuse_site(site: Path, reads: list[Reads], package: Path) -> Path:
+    """A folder of outputs (a publish site) that is, lies in or holds a folder the build reads is
+    refused: its files would overwrite inputs or become ones. Folders inside `package`
+    (briefkit's own templates and styles) are left out: a site's few names cannot reach them."""
+    resolved = resolve(site)
+    for folder in dict.fromkeys(folder for each in reads for folder in each.folders):
+        if resolved.is_relative_to(folder):
+            parts = resolved.relative_to(folder).parts
+            if not any(part in NOT_INPUTS or part.startswith(".") for part in parts):
+                raise UsageError(f"{site}: inside {folder}, whose files the build reads; publish into a "
+                                 f"folder outside it (or into {folder / 'dist' / 'site'})")
+        elif folder.is_relative_to(resolved) and not folder.is_relative_to(package):
+            raise UsageError(f"{site}: holds {folder}, whose files the build reads; publish into a "
+                             "folder of its own, such as site/")
+    if resolved.exists() and not resolved.is_dir():
+        raise UsageError(f"{site}: is a file; give a folder for the site")
+    _parents_are_folders(site, resolved / "index.html")
+    return resolved
+
+
+def _same(one: Path, other: Path) -> bool:
+    """The same file under another name (a case-insensitive disk, a hard link)."""
+    try:
+        return one.exists() and os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _parents_are_folders(path: Path, resolved: Path) -> None:
+    for parent in resolved.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise UsageError(f"{path}: {parent} is a file, not a folder; give a path in a folder")
+            return
 
 
 def write(target: Path, data: bytes) -> Path:
@@ -41,9 +137,12 @@ def write(target: Path, data: bytes) -> Path:
     the new one, never half of one, and a failure leaves the old file as it was."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        remove_stale_parts(target)
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}@{_HOST}.",
+                                        suffix=".part")
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write here: {exc.strerror}") from None
+        raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}; choose another path "
+                          "or make its folder writable") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -53,5 +152,43 @@ def write(target: Path, data: bytes) -> Path:
         os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise OutputError(f"{target}: cannot write: {exc.strerror}") from None
+        what = "a folder is in the way" if target.is_dir() else exc.strerror or str(exc)
+        raise OutputError(f"{target}: cannot write: {what}; remove it or choose another path") from None
     return target
+
+
+def remove_stale_parts(target: Path) -> list[Path]:
+    """Remove the temporary files earlier writes of `target` left (a build killed while writing):
+    only `.NAME.*.part` files of this very target, and only when the process that wrote them
+    is gone (same machine) or they are older than STALE_PART_SECONDS."""
+    removed = []
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)@([0-9a-f]{{6}})\.)?[^.]*\.part")
+    for part in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+        found = pattern.fullmatch(part.name)
+        if not found:
+            continue
+        try:
+            old = time.time() - part.lstat().st_mtime > STALE_PART_SECONDS
+            gone = found[1] is not None and found[2] == _HOST and not _alive(int(found[1]))
+            if old or gone:
+                part.unlink()
+                removed.append(part)
+        except OSError:  # removed by another build meanwhile, or not ours to remove
+            continue
+    return removed
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):  # another user's process: alive
+        return True
+    return True

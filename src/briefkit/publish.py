@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import __version__, logger, output
 from .build import Options, prepare
 from .citations import human_date
-from .errors import BriefError
+from .errors import BriefError, OutputError, UsageError
 
 STATE = ".briefkit-publish.json"  # the catalogue entries of earlier runs (freshness.py skips the builds)
 THUMB_WIDTH = 300  # pixels
@@ -45,8 +46,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     then write index.html, feed.xml and SHA256SUMS; return the entries and the folders built."""
     from .batch import build_many
 
-    site.mkdir(parents=True, exist_ok=True)
-    (site / "thumbs").mkdir(exist_ok=True)
+    _prepare_site(site, folders, options)
     state_file = site / STATE
     state = _read_state(state_file)
     outcomes = build_many(folders, options, jobs, done, force, scheduler, into=site)
@@ -67,13 +67,17 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
         if outcome.skipped and kept and kept["pdf"] == outcome.pdf.name and key in state["styles"]:
             entry = Entry(**kept)
         else:
-            prepared = prepare(outcome.folder, options)
-            entry = _entry(prepared.material.brief, outcome.pdf, site, fresh=not outcome.skipped)
+            try:
+                prepared = prepare(outcome.folder, options)
+                entry = _entry(prepared.material.brief, outcome.pdf, site, fresh=not outcome.skipped)
+            except BriefError as error:  # its thumbnail could not be written: this brief's failure
+                failed.append(replace(outcome, error=error.message))
+                continue
             state["styles"][key] = [str(folder) for folder in prepared.style.template_dirs]
         state["entries"][key] = asdict(entry)
         entries.append(entry)
         chains.add(tuple(map(Path, state["styles"][key])))
-    state_file.write_text(json.dumps(state, indent=1, sort_keys=True))
+    output.write(state_file.resolve(), json.dumps(state, indent=1, sort_keys=True).encode())
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
     _write_index(site, entries, title, _catalogue_templates(chains))
     _write_feed(site, entries, title, base_url)
@@ -86,13 +90,41 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     return entries, [outcome.folder for outcome in outcomes if outcome.status == "built"]
 
 
+def _prepare_site(site: Path, folders: list[Path], options: Options) -> None:
+    """Refuse, before any build, a site folder among the briefs' inputs or one whose fixed names
+    are taken by the wrong kind of file; then make its folders. Each problem names its path."""
+    from .batch import reads
+    from .styles import BUILTIN_ROOT
+
+    output.refuse_site(site, [reads(folder, options) for folder in folders], BUILTIN_ROOT)
+    for name in (STATE, "index.html", "feed.xml", "SHA256SUMS"):
+        if (site / name).is_dir():
+            raise UsageError(f"{site / name}: a folder is where the site's file goes; remove or rename it")
+    if (site / "thumbs").exists() and not (site / "thumbs").is_dir():
+        raise UsageError(f"{site / 'thumbs'}: a file is where the site's thumbnail folder goes; "
+                         "remove or rename it")
+    try:
+        (site / "thumbs").mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"{site}: cannot make the site folder here ({error.strerror or error}); "
+                          "choose a writable folder") from None
+
+
 def _entry(brief, pdf_path: Path, site: Path, fresh: bool) -> Entry:
     """The catalogue's entry for a brief and its PDF in the site, with a thumbnail of page 1."""
     thumbnail = site / "thumbs" / (pdf_path.stem + ".png")
-    if fresh or not thumbnail.is_file():
-        _thumbnail(pdf_path, thumbnail)
-    width, height = _png_size(thumbnail)
-    data = pdf_path.read_bytes()
+    size = None if fresh else _png_size(thumbnail)  # an old thumbnail, if it is still a PNG
+    try:
+        if size is None:
+            _thumbnail(pdf_path, thumbnail)
+            size = _png_size(thumbnail)
+        data = pdf_path.read_bytes()
+    except OSError as error:
+        raise OutputError(f"{pdf_path}: cannot read it back for the catalogue ({error.strerror or error})") \
+            from None
+    if size is None:
+        raise OutputError(f"{thumbnail}: the thumbnail written cannot be read back; remove it and publish again")
+    width, height = size
     return Entry(
         slug=pdf_path.stem, title=brief.title, date=brief.date.isoformat(),
         human_date=human_date(brief.date, brief.language), series=brief.series or "",
@@ -104,14 +136,29 @@ def _entry(brief, pdf_path: Path, site: Path, fresh: bool) -> Entry:
 
 
 def _read_state(path: Path) -> dict:
-    """What earlier runs published: {folder: entry} and {folder: its style's template folders}."""
+    """What earlier runs published: {folder: entry} and {folder: its style's template folders}.
+    A damaged state (any shape) only costs work: entries of the wrong shape are dropped."""
     try:
-        state = json.loads(path.read_text()) if path.is_file() else {}
-    except (OSError, ValueError):
+        state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError, RecursionError):
         state = {}  # rebuilt from scratch: the state only saves work
-    if not isinstance(state, dict) or set(state) != {"styles", "entries"}:
+    if not isinstance(state, dict) or set(state) != {"styles", "entries"} \
+            or not all(isinstance(part, dict) for part in state.values()):
         return {"styles": {}, "entries": {}}
-    return state
+    fields = Entry.__annotations__  # names and types, as text (annotations are postponed)
+    entries = {key: entry for key, entry in state["entries"].items()
+               if isinstance(entry, dict) and set(entry) == set(fields)
+               and all(isinstance(entry[name], int if kind == "int" else str) for name, kind in fields.items())
+               and _plain_name(entry["pdf"]) and entry["thumbnail"].startswith("thumbs/")
+               and _plain_name(entry["thumbnail"].removeprefix("thumbs/"))}
+    styles = {key: dirs for key, dirs in state["styles"].items()
+              if isinstance(dirs, list) and all(isinstance(folder, str) for folder in dirs)}
+    return {"styles": styles, "entries": entries}
+
+
+def _plain_name(name) -> bool:
+    """A file name inside the site, not a path out of it (a state file is not trusted)."""
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
 
 
 def _thumbnail(pdf_path: Path, target: Path) -> None:
@@ -121,16 +168,22 @@ def _thumbnail(pdf_path: Path, target: Path) -> None:
     try:
         page = document[0]
         image = page.render(scale=THUMB_WIDTH / page.get_width()).to_pil()
-        image.save(target, format="PNG", optimize=True)
+        png = io.BytesIO()
+        image.save(png, format="PNG", optimize=True)
     finally:
         document.close()
+    output.write(target.resolve(), png.getvalue())  # atomic, and an error names the path
 
 
-def _png_size(path: Path) -> tuple[int, int]:
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """A PNG's size; None when the file is missing or not a readable image."""
     from PIL import Image
 
-    with Image.open(path) as image:
-        return image.size
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except (OSError, ValueError):  # PIL's UnidentifiedImageError is an OSError
+        return None
 
 
 def _pages(pdf_path: Path) -> int:

@@ -26,8 +26,8 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
         key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
                               style.chart_face, material.brief.language, labels, native,
                               version("matplotlib"))))
-        known = cache.get("charts", key) if remember else None
-        if isinstance(known, dict) and set(known) == {"svg", "alt", "caption"}:
+        known = cache.get("charts", key, _chart_shape) if remember else None
+        if known:
             drawn[index] = Chart(**known)
             continue
         keys[index] = key
@@ -39,6 +39,13 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
         if remember:
             cache.put("charts", keys[index], vars(chart))
     return drawn
+
+
+def _chart_shape(value) -> bool:
+    """A cached chart is {svg, alt, caption}: text, text, text or nothing."""
+    return (isinstance(value, dict) and set(value) == {"svg", "alt", "caption"}
+            and isinstance(value["svg"], str) and isinstance(value["alt"], str)
+            and isinstance(value["caption"], str | None))
 
 
 def stand_ins(body: Body) -> dict[int, Chart]:
@@ -63,7 +70,10 @@ def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
     if wanted and fresh and sys.platform.startswith("linux"):
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+        from ..children import pool_options
+
+        # The child dies with this process: a build killed outright leaves no drawing process.
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), **pool_options()) as pool:
             future = pool.submit(_draw_here, wanted)
             preload()
             try:

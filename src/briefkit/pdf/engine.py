@@ -65,7 +65,7 @@ def render(document: Document, settings: Settings) -> Rendered:
     corrector = Corrector(source.etree_element)
     memory = cache.key(document.html, rules()) if settings.remember else None
     if memory:
-        corrector.replay(cache.get("layout", memory))
+        corrector.replay(cache.get("layout", memory, _corrections))
     variant, level = settings.variant, logging.WARNING if settings.strict else logging.ERROR
     try:
         with _time_limit(settings.timeout), _errors_fail(level):
@@ -93,6 +93,13 @@ def render(document: Document, settings: Settings) -> Rendered:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
     _opens(pdf)
     return Rendered(pdf, len(laid_out.pages), placement, corrector.passes, findings, source.etree_element)
+
+
+def _corrections(log) -> bool:
+    """A cached correction log is a list of [kind, number] pairs (Corrector.log as JSON)."""
+    return isinstance(log, list) and all(
+        isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+        and type(entry[1]) is int for entry in log)
 
 
 def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> dict:
