@@ -87,7 +87,7 @@ def test_styles_are_found_through_the_environment(tmp_path, monkeypatch):
     (lambda root: write_style(root, "typo", "extends: think-tank\ncitation_fromat: x\n"), "typo",
      "style.yaml:2: unknown key 'citation_fromat'; did you mean 'citation_format'?"),
     (lambda root: write_style(root, "nologo", "logo: missing.svg\n"), "nologo", "is not a file"),
-    (lambda root: write_style(root, "pdfa1", "pdf_variant: pdf/a-1b\n"), "pdfa1", "is not one of pdf/a-3b"),
+    (lambda root: write_style(root, "pdfa1", "pdf_variant: pdf/a-1b\n"), "pdfa1", "pdf_variant: Input should be 'pdf/a-3b'"),
 ])
 def test_style_errors_name_the_file(tmp_path, monkeypatch, setup, target, says):
     monkeypatch.setenv("BRIEFKIT_STYLES", str(tmp_path))
@@ -97,9 +97,9 @@ def test_style_errors_name_the_file(tmp_path, monkeypatch, setup, target, says):
     assert says in str(error.value)
 
 
-def test_a_missing_style_fails_the_build_with_exit_1(runner, brief, tmp_path):
+def test_a_missing_style_is_a_usage_error_naming_the_option(runner, brief, tmp_path):
     result = run(runner, "build", str(brief), "--style", "nowhere", "-o", str(tmp_path / "x.pdf"))
-    assert result.exit_code == 1 and "style 'nowhere' not found" in result.output
+    assert result.exit_code == 2 and "--style nowhere: no such style" in result.output
 
 
 def test_an_author_date_format_cites_in_the_text_with_a_reference_list(brief, tmp_path):
@@ -236,5 +236,5 @@ def test_a_font_file_outside_the_style_folder_is_refused(tmp_path):
     (tmp_path / "elsewhere.ttf").write_bytes(b"not read")
     style = write_style(tmp_path / "styles", "leaky",
                         "extends: think-tank\nfonts:\n  - {family: Leak, file: ../../elsewhere.ttf}\n")
-    with pytest.raises(StyleError, match=r"font file '../../elsewhere.ttf' is not a file in the style"):
+    with pytest.raises(StyleError, match=r"font file '../../elsewhere.ttf' lies outside the style folder"):
         styles.find(str(style))
