@@ -15,8 +15,6 @@ Variant = Literal["pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1
 VARIANTS: tuple[str, ...] = get_args(Variant)
 #: Variants tagged for assistive technology, so every image needs alt text.
 TAGGED = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
-#: Languages written right to left (ISO 639 codes; the primary subtag of a BCP 47 tag).
-RTL_LANGUAGES = {"ar", "fa", "prs", "ps", "ur", "he", "yi", "dv", "ckb", "sd", "ug", "syr", "arc"}
 _PARTIAL = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
 
@@ -71,8 +69,11 @@ class PartialDate:
 
 
 def _nonblank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty")
+    from .parsing import visible
+
+    if not visible(value):  # zero-width spaces, joiners, soft hyphens print nothing either
+        raise ValueError("must not be empty" if not value.strip() else
+                         "must not be empty (it holds only invisible characters)")
     return value
 
 
@@ -142,7 +143,7 @@ class Brief(_Model):
     publisher: str | None = None
     date: dt.date
     language: str = "en"
-    #: ltr or rtl; by default the language's (Arabic, Persian, Dari, Pashto, Urdu... read rtl).
+    #: ltr or rtl; by default the language's, from its script (translations.direction).
     direction: Literal["ltr", "rtl"] | None = None
     authors: list[Author] = Field(default_factory=list)
     summary: str | None = None
@@ -187,8 +188,9 @@ class Brief(_Model):
 
     @property
     def text_direction(self) -> str:
-        primary = self.language.replace("_", "-").split("-")[0].lower()
-        return self.direction or ("rtl" if primary in RTL_LANGUAGES else "ltr")
+        from .translations import direction
+
+        return self.direction or direction(self.language)
 
 
 @dataclass(frozen=True)

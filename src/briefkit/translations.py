@@ -122,3 +122,25 @@ def counter_style(language: str, native: bool) -> str:
     """The CSS counter style for page, note and figure numbers."""
     system = _native_system(language) if native else None
     return NUMBERING[system][1] if system else "decimal"
+
+
+#: Scripts written right to left (ISO 15924), for a tag CLDR does not know ("xx-Arab").
+RTL_SCRIPTS = {"Arab", "Aran", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"}
+#: Languages CLDR has no data for that are written right to left (Dari, Aramaic).
+RTL_UNKNOWN = {"prs", "arc"}
+
+
+@functools.cache
+def direction(language: str) -> str:
+    """`rtl` or `ltr` as CLDR has it for the tag, script subtag included: `uz-Arab`, `pa-Arab`
+    and `ks` read right to left, `ks-Deva` and `sd-Deva` left to right."""
+    from babel import Locale, UnknownLocaleError
+
+    tag = language.replace("_", "-")
+    try:
+        return Locale.parse(tag, sep="-").text_direction
+    except (UnknownLocaleError, ValueError, TypeError):
+        parts = tag.split("-")
+        scripts = [part.title() for part in parts[1:] if len(part) == 4 and part.isalpha()]
+        rtl = scripts[0] in RTL_SCRIPTS if scripts else parts[0].lower() in RTL_UNKNOWN
+        return "rtl" if rtl else "ltr"

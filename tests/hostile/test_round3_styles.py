@@ -270,3 +270,13 @@ def test_any_template_renders_or_names_its_mistake(tmp_path_factory, pieces):
         html_of(root)
     except BriefError as error:
         assert "unexpected" not in error.message
+
+
+# 8. Direction from the script ----------------------------------------------------------------
+
+@pytest.mark.parametrize("language, direction", [("uz-Arab", "rtl"), ("pa-Arab", "rtl"), ("ks", "rtl"),
+                                                 ("ks-Deva", "ltr"), ("sd-Deva", "ltr"), ("prs", "rtl"),
+                                                 ("fa-AF", "rtl"), ("az-Latn", "ltr"), ("ms-Arab", "rtl")])
+def test_direction_comes_from_the_script(make_brief, language, direction):
+    folder = make_brief({"brief.yaml": textwrap.dedent(MINIMAL["brief.yaml"]) + f"language: {language}\n"})
+    assert f'dir="{direction}"' in html_of(folder).split(">", 2)[1]
