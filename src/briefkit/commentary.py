@@ -183,6 +183,8 @@ def _screen(tokens: list[Token], definitions: dict, path: Path, folder: Path, al
 
     for token in _all_tokens(tokens, definitions):
         line = token.meta.get("line") or (token.map[0] + 1 if token.map else 0)
+        for message in rawhtml.reserved_attributes(token.attrs) if token.attrs else ():
+            report(line, message)
         if token.type == "image" and not token.content.strip():
             body.unlabelled.append(line)
             logger.warning("%s:%d: an image has no alt text; write ![what it shows](%s)",

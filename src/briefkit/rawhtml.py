@@ -12,17 +12,30 @@ import re
 from html.parser import HTMLParser
 
 from .syntax import drop_comments
-#: What briefkit's own markup is made of; a brief's HTML may not use it.
-RESERVED = re.compile(r"bk-note|data-(?:cites|role|row|source|n)\b|briefkit-block"
-                      r"""|\bid\s*=\s*["']?(?:note|call)-\d""", re.I)
+#: What briefkit's own markup is made of; a brief's HTML may not use it. Each alternative
+#: captures the name to report: an element, an attribute, a comment, an id or a class.
+RESERVED = re.compile(r"(bk-note)|(data-(?:cites|role|row|source|n))(?![\w-])|(briefkit-block)"
+                      r"""|\bid\s*=\s*["']?((?:note|call)-\d)"""
+                      r"""|\bclass\s*=\s*["']?[^"'>]*?(?<![\w-])(footnote|note-ref)(?![\w-])""", re.I)
+
+
+def _reserved(html: str) -> str:
+    names = {next(name for name in match.groups() if name).lower() for match in RESERVED.finditer(html)}
+    return ", ".join(sorted(names))
+
+
+def reserved_attributes(attrs: dict) -> list[str]:
+    """The same check for the attributes `{#id .class key=value}` gives a Markdown block."""
+    found = _reserved(" ".join(f'{name}="{value}"' for name, value in attrs.items()))
+    return [f"{found}: kept for briefkit's own notes and figures; use another name"] if found else []
 
 
 def screen(html: str) -> tuple[str, list[str], list[str]]:
     """The HTML with comments dropped, why it may not be used, and the link targets it holds
     (`href` of any element), for the same checks as Markdown links."""
     html, unclosed = drop_comments(html)
-    found = sorted({match.group(0).lower() for match in RESERVED.finditer(html)})
-    errors = [f"raw HTML uses {', '.join(found)}, which briefkit keeps for its own notes and figures; "
+    found = _reserved(html)
+    errors = [f"raw HTML uses {found}, which briefkit keeps for its own notes and figures; "
               "remove it"] if found else []
     if unclosed:  # a browser would hide everything after it
         errors.append("<!-- opens a comment that is never closed; end it with -->")

@@ -81,7 +81,7 @@ def load(folder: Path, problems: Problems,
                          problems)
     if sources_file:
         with _watch(problems, "sources", incomplete):
-            sources, listed = _load_sources(sources_file, problems)
+            sources, listed = _read_sources(sources_file, problems)
     timeline = _normal_event_keys(timeline)
     for event in timeline.events:
         for key in event.sources:
@@ -182,7 +182,11 @@ def _load_events(path: Path, problems: Problems) -> Timeline:
         return Timeline()
 
 
-def _load_sources(path: Path, problems: Problems) -> tuple[dict[str, Source], frozenset | None]:
+def _load_sources(path: Path, problems: Problems) -> dict[str, Source]:
+    return _read_sources(path, problems)[0]
+
+
+def _read_sources(path: Path, problems: Problems) -> tuple[dict[str, Source], frozenset | None]:
     """The valid sources by id (NFC), and every id the file lists (see Material.listed_ids)."""
     try:
         data, lines = parse_yaml(path, read_text(path, problems), problems)

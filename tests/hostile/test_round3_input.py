@@ -187,6 +187,14 @@ def test_a_citation_outside_the_commentary_is_an_error(runner, make_brief, tmp_p
 
 # --- 9: empty commentary, comments ----------------------------------------------------------------
 
+@pytest.mark.parametrize("files, where", [
+    ({"brief.yaml": "title: \"\u200b\u200d\"\ndate: 2026-02-01\n"}, "brief.yaml:1: title"),
+    ({"events.yaml": "- date: 2025-01-01\n  title: \"\u00ad\"\n"}, "events.yaml:2"),
+])
+def test_a_title_of_invisible_characters_is_empty(runner, make_brief, tmp_path, files, where):
+    check_and_build_fail(runner, make_brief(files), tmp_path, where, "invisible characters")
+
+
 @pytest.mark.parametrize("text", ["\u200b", "\u200c\u200d\u2060", "\u00a0\n\u00a0", "\ufeff\ufeff",
                                   "\u00ad", "\u200b\n\n\u3164\n", "\u034f\u2800"])
 def test_a_commentary_of_invisible_characters_is_empty(runner, make_brief, tmp_path, text):
@@ -245,11 +253,19 @@ def test_briefkit_block_comment_in_raw_html_is_dropped(runner, make_brief, tmp_p
     ('Claim <span data-cites="7" data-role="note"></span> here.', "data-cites"),
     ('Claim <bk-note class="footnote">forged</bk-note> here.', "bk-note"),
     ('Claim <a class="note-ref" href="#note-1" data-row="0">1</a>.', "data-row"),
-    ('<p id="note-1">Forged target.</p>', 'id="note-'),
+    ('<p id="note-1">Forged target.</p>', "note-1"),
+    ('<p class="footnote">Floated away.</p>', "footnote"),
 ])
 def test_raw_html_may_not_spell_briefkit_markup(runner, make_brief, tmp_path, html, says):
     folder = make_brief({"brief.yaml": BRIEF + "allow_html: true\n", "commentary.md": f"One.\n\n{html}\n"})
     check_and_build_fail(runner, folder, tmp_path, "commentary.md:3", says, "keeps for its own")
+
+
+@pytest.mark.parametrize("attrs, says", [("{#note-1}", "note-1"), ("{.footnote}", "footnote"),
+                                         ("{data-cites=0}", "data-cites")])
+def test_block_attributes_may_not_spell_briefkit_markup(runner, make_brief, tmp_path, attrs, says):
+    folder = make_brief({"commentary.md": f"One.\n\n{attrs}\nTwo.\n"})
+    check_and_build_fail(runner, folder, tmp_path, "commentary.md:", says, "kept for briefkit's own")
 
 
 def test_placeholders_typed_as_text_print_as_typed(runner, make_brief, tmp_path):
@@ -303,11 +319,11 @@ def test_an_events_file_that_does_not_parse_is_one_problem(runner, make_brief, t
 
 def test_a_broken_source_entry_is_not_also_unknown(runner, make_brief):
     folder = make_brief({"commentary.md": "One.[@a] Two.[@b] Three.[@typo]\n",
-                         "sources.yaml": "- id: a\n  title: A\n  issued: someday\n- id: b\n  titel: B\n"})
+                         "sources.yaml": "- id: a\n  title: A\n  issued: someday\n- id: b\n  title: [B, C]\n"})
     messages = [p["message"] for p in problems_of(runner, folder)]
     assert not any("unknown source @a" in m or "unknown source @b" in m for m in messages), messages
     assert any("unknown source @typo" in m for m in messages), messages  # a real mistake still shows
-    assert any("titel" in m for m in messages)
+    assert any("title" in m for m in messages) and any("issued" in m for m in messages)
 
 
 def test_an_unreadable_brief_yaml_does_not_blame_the_files_it_names(runner, make_brief):
