@@ -72,43 +72,60 @@ class Walked:
 def walk(document, notes: list, running: str = "") -> Walked:
     """Walk every page of `document`; `notes` are the note elements in number order, `running`
     the text of the running title's source (to tell a running head that holds it)."""
-    number = {id(el): index + 1 for index, el in enumerate(notes)}
-    printed: dict[int, Counter] = {n: Counter() for n in number.values()}
-    seen: set[int] = set()  # notes with a box anywhere (a call or the note): laid out at all
-    in_margin: set[int] = set()  # notes called as margin notes
-    wide: dict[int, tuple] = {}  # {note: (its characters past a side of the page, first such line)}
-    worst: dict[tuple, Overflow] = {}
+    state = _Walk(notes, running)
     for page_number, page in enumerate(document.pages, start=1):
-        state = _Page(page_number, page.width, page.height, number, printed, seen, worst, running,
-                      in_margin, wide)
+        state.page, state.width, state.height = page_number, page.width, page.height
         for child in page._page_box.children:
             state.visit(child, _place(child), None, None, False)
-    walked = Walked(overflow=_merged(worst.values()))
-    for element, n in ((el, number[id(el)]) for el in notes):
-        if n not in seen:
+    walked = Walked(overflow=_merged(state.worst.values()))
+    for element, n in ((el, state.notes[id(el)]) for el in notes):
+        if n not in state.called:
             continue  # never laid out (display: none): nothing of it was meant to print
-        expected = _characters("".join(element.itertext()))
-        missing = expected - printed[n]
+        # Parts of a note that has a box but hold none themselves are display: none (a style's
+        # choice); a note with no box at all was dropped, and all of it counts.
+        boxed = state.boxed if id(element) in state.boxed else None
+        expected = _characters(_text_of(element, boxed))
+        missing = expected - state.printed[n]
         if missing:
             total = sum(expected.values())
-            margin = n in in_margin or "float: footnote" in (element.get("style") or "")
-            side = wide.get(n)
+            margin = n in state.in_margin or "float: footnote" in (element.get("style") or "")
+            side = state.wide.get(n)
             walked.lost.append(Lost(n, element.get("data-source"), total - sum(missing.values()), total,
                                     margin, side[1] if side and not missing - side[0] else None))
     return walked
 
 
-class _Page:
-    def __init__(self, number, width, height, notes, printed, seen, worst, running, in_margin, wide):
-        self.number, self.width, self.height = number, width, height
-        self.notes, self.printed, self.seen, self.worst = notes, printed, seen, worst
-        self.running, self.in_margin, self.wide = running, in_margin, wide
+def _text_of(element, boxed: set[int] | None) -> str:
+    """The element's text, leaving out descendants that have no box (when `boxed` is given)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and (boxed is None or id(child) in boxed):
+            parts.append(_text_of(child, boxed))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+class _Walk:
+    """What the walk gathers over all pages; `page`, `width` and `height` are the current page's."""
+
+    def __init__(self, notes: list, running: str) -> None:
+        self.notes = {id(el): index + 1 for index, el in enumerate(notes)}
+        self.running = running
+        self.page, self.width, self.height = 0, 0.0, 0.0
+        self.printed: dict[int, Counter] = {n: Counter() for n in self.notes.values()}
+        self.called: set[int] = set()  # notes with a box anywhere (a call or the note)
+        self.in_margin: set[int] = set()  # notes called as margin notes
+        self.boxed: set[int] = set()  # elements with a box of their own
+        self.wide: dict[int, tuple] = {}  # {note: (characters past a side of the page, that line)}
+        self.worst: dict[tuple, Overflow] = {}
 
     def visit(self, box, place: str, block, note: int | None, clipped: bool) -> None:
         tag = getattr(box, "element_tag", "") or ""
         element = getattr(box, "element", None)
+        if element is not None and "::" not in tag:
+            self.boxed.add(id(element))
         if element is not None and id(element) in self.notes:
-            self.seen.add(self.notes[id(element)])
+            self.called.add(self.notes[id(element)])
             if tag.endswith("::note-call"):
                 self.in_margin.add(self.notes[id(element)])
             if "::" not in tag:  # the note itself, not its call or marker
@@ -158,13 +175,13 @@ class _Page:
         if amount <= TOLERANCE:
             return
         label, _, source = place.partition("|")
-        key = (self.number, label, side)  # one finding a side: off the page says it all
+        key = (self.page, label, side)  # one finding a side: off the page says it all
         previous = self.worst.get(key)
         rank = (outside == "the page", round(amount * 0.75, 1))
         if previous is None or rank > (previous.outside == "the page", previous.points):
             title = label.startswith("the running head") and bool(self.running) \
                 and " ".join(box.text.split()) in self.running
-            self.worst[key] = Overflow((self.number,), label, side, round(amount * 0.75, 1), outside,
+            self.worst[key] = Overflow((self.page,), label, side, round(amount * 0.75, 1), outside,
                                        _short(box.text), source or None,
                                        title or (previous.title if previous else False))
 

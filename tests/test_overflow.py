@@ -1,0 +1,157 @@
+"""Nothing lost off the page (issue 24, points 5 and 6): long URLs break, text outside the page
+or its box is reported with where it is, and a note whose text does not all reach the page
+fails the build at its line. Every case builds a real PDF and reads it back."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+
+import pdfplumber
+import pytest
+from support import run, write_style
+
+#: A 5,000-character URL: path segments, a query, and a stretch of 600 letters with no
+#: character after which a URL may break.
+URL = ("https://archive.example.org/" + "/".join(f"section-{i}.part?id={i}&v=2" for i in range(160))
+       + "/" + "k" * 600)
+URL = URL + "/" + "z" * (5000 - len(URL) - 1)
+PERSIAN = {"brief.yaml": "title: گزارش\ndate: 2026-02-01\nlanguage: fa\nauthors:\n  - name: Test Desk\n"}
+
+
+def _chars(pdf_path):
+    """[(page, char)] of every character pdfplumber finds, on or off the page."""
+    with pdfplumber.open(pdf_path) as pdf:
+        return [(page, char) for page in pdf.pages for char in page.chars]
+
+
+def _outside(pdf_path) -> list[str]:
+    """The characters that lie outside their page, as "page N: c at (x0, top)"."""
+    return [f"page {page.page_number}: {c['text']!r} at ({c['x0']:.0f}, {c['top']:.0f})"
+            for page, c in _chars(pdf_path)
+            if c["x0"] < -0.5 or c["x1"] > page.width + 0.5 or c["top"] < -0.5 or c["bottom"] > page.height + 0.5]
+
+
+def _flat(pdf_path) -> str:
+    """The PDF's text with line breaks (and the spaces around them) taken out."""
+    with pdfplumber.open(pdf_path) as pdf:
+        return re.sub(r"\s*\n\s*", "", "\n".join(page.extract_text() for page in pdf.pages))
+
+
+def _sidenotes(folder):
+    write_style(folder / "styles", "side", "extends: sidenotes\n")
+    (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "style: side\n")
+
+
+def test_a_5000_character_url_in_a_note_breaks_and_stays_on_the_page(make_brief, runner, tmp_path):
+    folder = make_brief({"commentary.md": f"A claim.[^a]\n\n[^a]: The archive: <{URL}>.\n"})
+    out = tmp_path / "out.pdf"
+    assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
+    assert _outside(out) == []
+    assert URL in _flat(out)  # the whole URL, no hyphen added: only line breaks differ
+    with pdfplumber.open(out) as pdf:
+        links = [a["uri"] for page in pdf.pages for a in page.annots if a.get("uri")]
+        lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
+    assert links and set(links) == {URL}  # the link's target is untouched (one area a line)
+    assert sum(1 for line in lines if "section-" in line) > 10  # broken over many lines
+    assert all(line.endswith(tuple("/.-?&")) or "z" in line or "k" in line
+               for line in lines if "section-" in line and not line.endswith(">."))
+    if shutil.which("pdftotext"):  # poppler, where installed
+        text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
+        assert URL in re.sub(r"\s*\n\s*", "", text)
+    report = run(runner, "check", "--layout", str(folder))
+    assert "overflows" not in report.output and "too long" not in report.output, report.output
+
+
+def test_a_long_url_in_a_persian_brief_stays_on_the_page(make_brief, runner, tmp_path):
+    folder = make_brief({**PERSIAN, "commentary.md": f"این یک متن است و نشانی <{URL[:2000]}> در متن.[^a]\n\n"
+                                                     f"[^a]: یادداشت <{URL}>.\n"})
+    out = tmp_path / "out.pdf"
+    assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
+    assert _outside(out) == []
+    printed = Counter(c["text"] for _, c in _chars(out))
+    assert not Counter(URL[:2000] + URL) - printed  # every character of both URLs is printed
+
+
+@pytest.mark.parametrize("language, side", [("en", "right"), ("fa", "left")])
+def test_text_outside_the_page_is_reported_with_its_page_and_side(make_brief, runner, tmp_path,
+                                                                   language, side):
+    word = "0123456789" * 40  # no URL, nor a word hyphenation would break
+    files = ({"commentary.md": f"A paragraph with {word} inside.\n"} if language == "en" else
+             {**PERSIAN, "commentary.md": f"این یک متن است و {word} در متن.\n"})
+    folder = make_brief(files)
+    out = tmp_path / "out.pdf"
+    built = run(runner, "build", str(folder), "-o", str(out))
+    assert built.exit_code == 0 and f"past the {side} edge of the page" in built.output  # a warning
+    assert _outside(out)  # the case is real: the PDF has characters off the page
+    said = f"commentary.md:1: page 1, the text: a line overflows by"
+    report = run(runner, "check", "--layout", str(folder))
+    assert report.exit_code == 1 and said in report.output and f"{side} edge of the page" in report.output
+    strict = run(runner, "build", str(folder), "-o", str(tmp_path / "strict.pdf"), "--strict")
+    assert strict.exit_code != 0 and f"past the {side} edge of the page" in strict.output
+    assert "Traceback" not in strict.output and not (tmp_path / "strict.pdf").exists()
+
+
+def test_a_title_too_long_for_the_running_head_asks_for_a_short_title(make_brief, runner, tmp_path):
+    title = ("A very long title about the talks " * 60)[:2000].strip()
+    folder = make_brief({"brief.yaml": f"title: {title}\ndate: 2026-02-01\nauthors:\n  - name: Desk\n",
+                         "commentary.md": "Body text of the brief. " * 700 + "\n"})
+    out = tmp_path / "out.pdf"
+    assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
+    assert any(c["top"] < 0 for _, c in _chars(out))  # the running head above the page
+    report = run(runner, "check", "--layout", str(folder))
+    assert report.exit_code == 1, report.output
+    assert "brief.yaml:1: pages 2" in report.output and "the running head" in report.output
+    assert "above the page" in report.output and "short_title:" in report.output
+    (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "short_title: The talks\n")
+    assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
+    assert _outside(out) == []
+    assert run(runner, "check", "--layout", str(folder)).exit_code == 0
+
+
+@pytest.mark.parametrize("style", ["sidenotes", "think-tank"])
+def test_a_note_too_long_for_any_page_fails_at_its_line(make_brief, runner, tmp_path, style):
+    sentences = " ".join(f"Sentence {i} explains at some length a further point about the source and "
+                         "what the envoys said about the talks in Moscow that year." for i in range(1, 91))
+    folder = make_brief({"commentary.md": "Opening text. " * 60 + "\n\nA claim.[^a]\n\nMore text.\n\n"
+                                          f"[^a]: {sentences}\n"})
+    if style == "sidenotes":
+        _sidenotes(folder)
+    out = tmp_path / "out.pdf"
+    result = run(runner, "build", str(folder), "-o", str(out))
+    assert result.exit_code == 1, result.output
+    assert "commentary.md:3: note 1 is too long for" in result.output  # the line of its call
+    assert "shorten it" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+    report = run(runner, "check", "--layout", str(folder))
+    assert report.exit_code == 1 and f"{folder / 'commentary.md'}:3: note 1 is too long" in report.output
+
+
+def test_a_note_with_a_line_off_the_page_fails_at_its_line(make_brief, runner, tmp_path):
+    folder = make_brief({"commentary.md": "A claim.[^a]\n\n[^a]: A hash: " + "f0" * 300 + ".\n"})
+    out = tmp_path / "out.pdf"
+    result = run(runner, "build", str(folder), "-o", str(out))
+    assert result.exit_code == 1 and "commentary.md:1: note 1 has a line that runs" in result.output
+    assert "past the right edge of the page" in result.output and not out.exists()
+
+
+def test_every_note_sent_from_the_margin_to_the_foot_is_printed_whole(make_brief, runner, tmp_path):
+    texts = [f"Note {i} says what the source shows about envoy {i} and the talks. " * (2 + i % 5)
+             for i in range(14)]
+    folder = make_brief({"commentary.md": "".join(f"Claim {i}.[^n{i}] " for i in range(14)) + "\n\n"
+                                          + "".join(f"[^n{i}]: {text}\n\n" for i, text in enumerate(texts))})
+    _sidenotes(folder)
+    out = tmp_path / "out.pdf"
+    assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
+    assert _outside(out) == []
+    with pdfplumber.open(out) as pdf:  # the notes (8 pt): in the margin, and at the foot
+        page = pdf.pages[0]
+        right = max(c["x1"] for c in page.chars if c["size"] > 9.5)  # the text column's edge
+        small = page.filter(lambda o: o.get("object_type") != "char" or o["size"] < 9)
+        # the margin notes start 0.8 cm right of the column (a call may stand a little past it)
+        parts = [small.crop((right + 12, 0, page.width, page.height)), small.crop((0, 0, right + 12, page.height))]
+        margin, foot = (re.sub(r"[\s\u00ad\u2010-]", "", part.extract_text()) for part in parts)
+    assert "Note" in margin and "Note" in foot  # both kinds are there
+    assert [n for n, text in enumerate(texts) if re.sub(r"[\s-]", "", text) not in margin + foot] == []
