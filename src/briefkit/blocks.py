@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
-from .errors import did_you_mean
+from .errors import Problems, did_you_mean
 from .models import Event, PartialDate, Timeline
+from .parsing import Unreadable, parse_yaml
+
+#: What a `timeline` or `chronology` fenced block's YAML body may set.
+OPTIONS = {"from", "to", "groups", "caption", "alt", "zoom"}
 
 
 def select(timeline: Timeline, options: dict[str, Any]) -> list[Event]:
@@ -73,3 +78,27 @@ def _is_date(value: Any) -> bool:
     except (ValueError, TypeError):
         return False
     return True
+
+
+def read_options(text: str, path: Path, line: int, problems: Problems) -> tuple[dict[str, Any], dict]:
+    """A fenced block's YAML options and the line of each; problems name the line in the commentary."""
+    if not text.strip():
+        return {}, {}
+    local = Problems()
+    try:
+        options, lines = parse_yaml(path, text, local)
+    except Unreadable:  # the problem is in `local`, with a line inside the block
+        options, lines = None, {}
+    for problem in local.items:
+        problems.add(path, line + problem.line, f"block options: {problem.message}")
+    if local:
+        return {}, {}
+    if not isinstance(options, dict):
+        problems.add(path, line + 1, "block options must be key: value lines, e.g. `from: 2014`")
+        return {}, {}
+    for key in sorted(set(options) - OPTIONS):
+        problems.add(path, line + lines[(key,)],
+                     f"unknown block option {key!r}; options: {', '.join(sorted(OPTIONS))}")
+    for key, message in check_options(options):
+        problems.add(path, line + lines.get((key,), 1), message)
+    return options, {key: line + lines[(key,)] for key in options}

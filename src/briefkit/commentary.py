@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +11,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from . import links, logger, rawhtml
+from .blocks import OPTIONS, read_options
 from .errors import Problems
 from .parsing import visible
 from .syntax import KEYS, normal_key, parser
@@ -19,7 +19,7 @@ from .typography import ENGLISH, smarten
 
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
-BLOCK_OPTIONS = {"from", "to", "groups", "caption", "alt", "zoom"}
+BLOCK_OPTIONS = OPTIONS
 
 @dataclass
 class Block:
@@ -121,7 +121,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         if kind not in BLOCK_KINDS:
             return default_fence(tokens, idx, options, env)
         line = token.map[0] + 1 if token.map else 0
-        options_, option_lines = _block_options(token.content, path, line, problems)
+        options_, option_lines = read_options(token.content, path, line, problems)
         options_.update({key: smarten(options_[key], quotes) for key in ("caption", "alt")
                          if isinstance(options_.get(key), str)})
         body.blocks.append(Block(kind, options_, line, option_lines))
@@ -258,69 +258,11 @@ def _set_lines(tokens: list[Token]) -> None:
                 child.meta = {**(child.meta or {}), "line": token.map[0] + 1 + offset}
 
 
-def _block_options(text: str, path: Path, line: int, problems: Problems) -> tuple[dict[str, Any], dict]:
-    """A fenced block's YAML options and the line of each; problems name the line in the commentary."""
-    from .parsing import Unreadable, parse_yaml
-
-    if not text.strip():
-        return {}, {}
-    local = Problems()
-    try:
-        options, lines = parse_yaml(path, text, local)
-    except Unreadable:  # the problem is in `local`, with a line inside the block
-        options, lines = None, {}
-    for problem in local.items:
-        problems.add(path, line + problem.line, f"block options: {problem.message}")
-    if local:
-        return {}, {}
-    if not isinstance(options, dict):
-        problems.add(path, line + 1, "block options must be key: value lines, e.g. `from: 2014`")
-        return {}, {}
-    for key in sorted(set(options) - BLOCK_OPTIONS):
-        problems.add(path, line + lines[(key,)],
-                     f"unknown block option {key!r}; options: {', '.join(sorted(BLOCK_OPTIONS))}")
-    from .blocks import check_options
-
-    for key, message in check_options(options):
-        problems.add(path, line + lines.get((key,), 1), message)
-    return options, {key: line + lines[(key,)] for key in options}
-
-
 def _closest(key: str, known: set[str]) -> str:
     import difflib
 
     close = difflib.get_close_matches(key, sorted(known), n=3, cutoff=0.5)
     return f"; nearest: {', '.join('@' + c for c in close)}" if close else "; check sources.yaml"
-
-
-def field_problems(text: str | None, folder: Path, allow_remote: bool,
-                   allow_local_links: bool = False) -> list[str]:
-    """Why a short Markdown field (summary, bio, disclaimer, an event's text) cannot be printed
-    as written: its links and images by the commentary's rules; citations, which only the
-    commentary and its notes can make; an unclosed comment."""
-    found = []
-    for token in _field_parser().parseInline(text or ""):
-        for child in token.children or []:
-            image = child.type == "image"
-            if child.type in ("link_open", "image"):
-                url = str(child.attrGet("src" if image else "href") or "")
-                if error := links.check_url(url, image, folder, allow_remote):
-                    found.append(error)
-                elif not image and not allow_local_links and links.is_local(url):
-                    found.append(links.local_link_error(url))
-            elif child.type in ("citation", "citation_error"):
-                found.append(f"{child.content}: citations are made in the commentary and its notes "
-                             "(an event cites with `sources:`); move it there")
-            elif child.type == "comment_unclosed":
-                found.append("<!-- opens a comment that is never closed; end it with -->")
-    return found
-
-
-@functools.cache
-def _field_parser():
-    md = parser(False)
-    md.validateLink = lambda url: True  # every URL is judged by links.check_url
-    return md
 
 
 def inline(text: str | None, allow_html: bool = False, quotes: tuple[str, ...] = ENGLISH) -> Markup:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -44,6 +45,38 @@ def is_local(url: str) -> bool:
 def local_link_error(url: str) -> str:
     return (f"relative link {url[:60]!r}: a PDF would point into this machine's folders; give a full "
             "https:// URL, or set `allow_local_links: true` in brief.yaml to keep it relative as written")
+
+
+def field_problems(text: str | None, folder: Path, allow_remote: bool,
+                   allow_local_links: bool = False) -> list[str]:
+    """Why a short Markdown field (summary, bio, disclaimer, an event's text) cannot be printed
+    as written: its links and images by the commentary's rules; citations, which only the
+    commentary and its notes can make; an unclosed comment."""
+    found = []
+    for token in _field_parser().parseInline(text or ""):
+        for child in token.children or []:
+            image = child.type == "image"
+            if child.type in ("link_open", "image"):
+                url = str(child.attrGet("src" if image else "href") or "")
+                if error := check_url(url, image, folder, allow_remote):
+                    found.append(error)
+                elif not image and not allow_local_links and is_local(url):
+                    found.append(local_link_error(url))
+            elif child.type in ("citation", "citation_error"):
+                found.append(f"{child.content}: citations are made in the commentary and its notes "
+                             "(an event cites with `sources:`); move it there")
+            elif child.type == "comment_unclosed":
+                found.append("<!-- opens a comment that is never closed; end it with -->")
+    return found
+
+
+@functools.cache
+def _field_parser():
+    from .syntax import parser
+
+    md = parser(False)
+    md.validateLink = lambda url: True  # every URL is judged by check_url
+    return md
 
 
 def keep_relative(pages) -> None:

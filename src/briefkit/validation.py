@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import blocks, commentary, coverage, links, logger
+from . import blocks, coverage, links, logger
 from .commentary import Body
 from .errors import Problems
 from .models import TAGGED, Material
@@ -21,7 +21,7 @@ def check_material(material: Material, body: Body, problems: Problems, allow_rem
     local_ok = material.brief.allow_local_links or bool({"brief", "links"} & unread)
     for file, line, field_name, text in coverage.texts(material):
         if field_name in coverage.MARKDOWN and text:
-            for message in commentary.field_problems(text, material.folder, allow_remote, local_ok):
+            for message in links.field_problems(text, material.folder, allow_remote, local_ok):
                 problems.add(file, line, message)
     if not local_ok:
         for line, url in body.local_links:
