@@ -56,31 +56,32 @@ def load(folder: Path, problems: Problems,
     brief = brief or _salvage(data or {})
 
     # "brief": brief.yaml could not be read, so the files and settings it names are unknown;
-    # "links": allow_local_links is not true or false (its own problem says so).
-    incomplete = {"brief"} if data is None else \
-        set() if isinstance(data.get("allow_local_links", False), bool) else {"links"}
+    # "links": allow_local_links is not true or false; "events", "sources": brief.yaml names
+    # that file wrongly (not text, or missing). Their own problems say so.
+    incomplete = {"brief"} if data is None else {
+        role for role, key, kind in _SETTINGS if data.get(key) is not None and not isinstance(data[key], kind)}
     commentary_file = folder / brief.commentary
     commentary = None
     if _inside(folder, commentary_file, brief_file, lines.get(("commentary",), 0), problems):
-        # With brief.yaml unreadable, a missing commentary.md may only be the default name.
-        if data is not None or commentary_file.is_file():
+        # With the commentary's name unknown, a missing commentary.md may only be the default.
+        if not {"brief", "commentary"} & incomplete or commentary_file.is_file():
             commentary = _required_text(commentary_file, problems)
     if commentary is not None and not visible(commentary):
         problems.add(commentary_file, 1, "the commentary is empty" + _invisible(commentary)
                      + "; write the brief's text here")
-    timeline, sources, sources_file, listed = Timeline(), {}, None, frozenset()
-    events_file = _pick(folder, brief.events, EVENT_FILES, brief_file, lines.get(("events",), 0), problems)
-    if events_file:
-        with _watch(problems, "events", incomplete):
-            timeline = _load_events(events_file, problems)
-        groups = {event.group for event in timeline.events if event.group}
-        if len(groups) > MAX_GROUPS:
-            problems.add(events_file, 0, f"{len(groups)} groups; a chart shows at most {MAX_GROUPS} "
-                         "lanes: merge them into broader groups")
-    sources_file = _pick(folder, brief.sources, SOURCE_FILES, brief_file, lines.get(("sources",), 0),
-                         problems)
-    if sources_file:
-        with _watch(problems, "sources", incomplete):
+    timeline, sources, listed = Timeline(), {}, None
+    with _watch(problems, "events", incomplete):
+        events_file = _pick(folder, brief.events, EVENT_FILES, brief_file, lines.get(("events",), 0),
+                            problems)
+        timeline = _load_events(events_file, problems) if events_file else timeline
+    groups = {event.group for event in timeline.events if event.group}
+    if len(groups) > MAX_GROUPS:
+        problems.add(events_file, 0, f"{len(groups)} groups; a chart shows at most {MAX_GROUPS} "
+                     "lanes: merge them into broader groups")
+    with _watch(problems, "sources", incomplete):
+        sources_file = _pick(folder, brief.sources, SOURCE_FILES, brief_file, lines.get(("sources",), 0),
+                             problems)
+        if sources_file:
             sources, listed = _read_sources(sources_file, problems)
     timeline = _normal_event_keys(timeline)
     for event in timeline.events:
@@ -89,6 +90,12 @@ def load(folder: Path, problems: Problems,
                 problems.add(events_file, event.line, f"event {event.title!r} cites unknown source {key!r}")
     return Material(folder, brief, commentary or "", commentary_file, timeline, sources,
                     sources_file, events_file, lines, frozenset(incomplete), listed)
+
+
+#: (role, brief.yaml key, type) of the settings that decide which files are read and how links
+#: are kept: one of the wrong type leaves its role unknown (Material.incomplete).
+_SETTINGS = (("commentary", "commentary", str), ("events", "events", str), ("sources", "sources", str),
+             ("links", "allow_local_links", bool))
 
 
 def unsure(key: str, incomplete, listed: frozenset | None, sources_file) -> bool:

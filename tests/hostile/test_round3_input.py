@@ -333,6 +333,19 @@ def test_an_unreadable_brief_yaml_does_not_blame_the_files_it_names(runner, make
     assert [(p["file"].rsplit("/", 1)[-1], p["line"]) for p in found] == [("brief.yaml", 6)]
 
 
+@pytest.mark.parametrize("settings, where", [
+    ("events: timeline.yaml\nsources: refs.yaml\n", ["brief.yaml:5", "brief.yaml:6"]),
+    ("events: [a]\nsources: {a: b}\n", ["brief.yaml:5", "brief.yaml:6"]),
+    ("commentary: [text.md]\n", ["brief.yaml:5"]),
+])
+def test_files_brief_yaml_names_wrongly_give_one_problem_each(runner, make_brief, settings, where):
+    folder = make_brief({"brief.yaml": BRIEF + settings, "commentary.md": None,
+                         "text.md": "Text.[@a]\n\n```timeline\n```\n"} if "commentary" in settings else
+                        {"brief.yaml": BRIEF + settings, "commentary.md": "Text.[@a]\n\n```timeline\n```\n"})
+    found = problems_of(runner, folder)
+    assert [f"{p['file'].rsplit('/', 1)[-1]}:{p['line']}" for p in found] == where, found
+
+
 # --- 8 (part): byte-order marks in the brief's own files ---------------------------------------------
 
 def test_byte_order_marks_are_stripped_from_every_brief_file(runner, make_brief, tmp_path):
