@@ -65,6 +65,9 @@ def explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, str]:
     if "sequence entries are not allowed" in problem:
         return line, ("a list item ('- ') cannot follow a key on the same line; put the items on "
                       "the lines below, indented, or write [a, b]")
+    if "node content" in problem:
+        return line, ("a value is missing here: two commas in a row, or a dash, key or comma "
+                      "with nothing after it")
     if "block scalar" in context:
         return line, ("after | or > only a line break may follow; put the text on the next lines, "
                       "indented, or put a value that starts with | or > in quotes")
