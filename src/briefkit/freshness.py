@@ -134,12 +134,14 @@ def fresh(pdf: Path, print_: str) -> dict | None:
 
 def remember(pdf: Path, print_: str, pages: int) -> None:
     """Record that `pdf` was built from inputs with fingerprint `print_`."""
-    path = record_path(pdf)
+    from .errors import OutputError
+    from .output import write
+
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({"fingerprint": print_, "sha256": _sha256(pdf), "pages": pages}),
-                        encoding="utf-8")
-    except OSError:  # a record that cannot be written only costs a rebuild next time
+        # Replaced, not written through: a link left at the record's name is never followed.
+        write(record_path(pdf), json.dumps({"fingerprint": print_, "sha256": _sha256(pdf),
+                                            "pages": pages}).encode())
+    except (OSError, OutputError):  # a record that cannot be written only costs a rebuild next time
         pass
 
 

@@ -69,7 +69,12 @@ def resolve(path: Path) -> Path:
 def target(path: Path, inputs: Reads | Iterable[Path | None]) -> Path:
     """The resolved output path, refused before any work if it would overwrite or land among
     what the build reads, or cannot be a file: outputs of a folder's build go to its `dist/`."""
-    reads = inputs if isinstance(inputs, Reads) else Reads.of(inputs)
+    if not isinstance(inputs, Reads):
+        # A caller that names a brief's files (the chart command) means the brief: its brief.yaml
+        # stands for the whole folder, images and brief-local styles included.
+        inputs = [*inputs]
+        inputs = Reads.of([*inputs, *(path.parent for path in inputs if path and path.name == "brief.yaml")])
+    reads = inputs
     resolved = resolve(path)
     refuse_inputs(path, resolved, reads)
     if resolved.is_dir():

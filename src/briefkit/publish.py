@@ -46,7 +46,11 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     then write index.html, feed.xml and SHA256SUMS; return the entries and the folders built."""
     from .batch import build_many
 
-    _prepare_site(site, folders, options)
+    reads = _prepare_site(site, folders, options)
+
+    def put(path: Path, data: bytes) -> None:
+        """Write a site file, never over an input (a link in the site to a brief's file, say)."""
+        output.write(output.target(path, reads), data)
     state_file = site / STATE
     state = _read_state(state_file)
     outcomes = build_many(folders, options, jobs, done, force, scheduler, into=site)
@@ -69,7 +73,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
         else:
             try:
                 prepared = prepare(outcome.folder, options)
-                entry = _entry(prepared.material.brief, outcome.pdf, site, fresh=not outcome.skipped)
+                entry = _entry(prepared.material.brief, outcome.pdf, site, not outcome.skipped, put)
             except BriefError as error:  # its thumbnail could not be written: this brief's failure
                 failed.append(replace(outcome, error=error.message))
                 continue
@@ -77,12 +81,13 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
         state["entries"][key] = asdict(entry)
         entries.append(entry)
         chains.add(tuple(map(Path, state["styles"][key])))
-    output.write(state_file.resolve(), json.dumps(state, indent=1, sort_keys=True).encode())
+    put(state_file, json.dumps(state, indent=1, sort_keys=True).encode())
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
-    _write_index(site, entries, title, _catalogue_templates(chains))
-    _write_feed(site, entries, title, base_url)
-    output.write((site / "SHA256SUMS").resolve(),
-                 "".join(f"{e.digest}  {e.pdf}\n" for e in sorted(entries, key=lambda e: e.pdf)).encode())
+    put(site / "index.html", _index_html(entries, title, _catalogue_templates(chains)))
+    put(site / "feed.xml", _feed_xml(site, entries, title, base_url))
+    logger.info("%s: %d entries", site / "feed.xml", len(entries))
+    put(site / "SHA256SUMS",
+        "".join(f"{e.digest}  {e.pdf}\n" for e in sorted(entries, key=lambda e: e.pdf)).encode())
     if failed:
         lines = [f"  {outcome.folder}:\n" + "\n".join(f"    {line}" for line in outcome.as_dict()["errors"])
                  for outcome in failed]
@@ -90,16 +95,19 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     return entries, [outcome.folder for outcome in outcomes if outcome.status == "built"]
 
 
-def _prepare_site(site: Path, folders: list[Path], options: Options) -> None:
+def _prepare_site(site: Path, folders: list[Path], options: Options) -> output.Reads:
     """Refuse, before any build, a site folder among the briefs' inputs or one whose fixed names
-    are taken by the wrong kind of file; then make its folders. Each problem names its path."""
+    are taken by the wrong kind of file (or a link to an input); then make its folders. Each
+    problem names its path. Returns what the briefs' builds read, all together."""
     from .batch import reads
     from .styles import BUILTIN_ROOT
 
-    output.refuse_site(site, [reads(folder, options) for folder in folders], BUILTIN_ROOT)
+    each = [reads(folder, options) for folder in folders]
+    output.refuse_site(site, each, BUILTIN_ROOT)
+    every = output.Reads(tuple(dict.fromkeys(folder for one in each for folder in one.folders)),
+                         frozenset().union(*(one.files for one in each)))
     for name in (STATE, "index.html", "feed.xml", "SHA256SUMS"):
-        if (site / name).is_dir():
-            raise UsageError(f"{site / name}: a folder is where the site's file goes; remove or rename it")
+        output.target(site / name, every)
     if (site / "thumbs").exists() and not (site / "thumbs").is_dir():
         raise UsageError(f"{site / 'thumbs'}: a file is where the site's thumbnail folder goes; "
                          "remove or rename it")
@@ -108,15 +116,16 @@ def _prepare_site(site: Path, folders: list[Path], options: Options) -> None:
     except OSError as error:
         raise OutputError(f"{site}: cannot make the site folder here ({error.strerror or error}); "
                           "choose a writable folder") from None
+    return every
 
 
-def _entry(brief, pdf_path: Path, site: Path, fresh: bool) -> Entry:
+def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
     """The catalogue's entry for a brief and its PDF in the site, with a thumbnail of page 1."""
     thumbnail = site / "thumbs" / (pdf_path.stem + ".png")
     size = None if fresh else _png_size(thumbnail)  # an old thumbnail, if it is still a PNG
     try:
         if size is None:
-            _thumbnail(pdf_path, thumbnail)
+            put(thumbnail, _thumbnail(pdf_path))
             size = _png_size(thumbnail)
         data = pdf_path.read_bytes()
     except OSError as error:
@@ -161,7 +170,8 @@ def _plain_name(name) -> bool:
     return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
 
 
-def _thumbnail(pdf_path: Path, target: Path) -> None:
+def _thumbnail(pdf_path: Path) -> bytes:
+    """Page 1 as a PNG THUMB_WIDTH pixels wide."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(pdf_path))
@@ -172,7 +182,7 @@ def _thumbnail(pdf_path: Path, target: Path) -> None:
         image.save(png, format="PNG", optimize=True)
     finally:
         document.close()
-    output.write(target.resolve(), png.getvalue())  # atomic, and an error names the path
+    return png.getvalue()
 
 
 def _png_size(path: Path) -> tuple[int, int] | None:
@@ -205,15 +215,15 @@ def _catalogue_templates(chains: set[tuple[Path, ...]]) -> list[Path]:
     return [BUILTIN_TEMPLATES]
 
 
-def _write_index(site: Path, entries: list[Entry], title: str, templates: list[Path]) -> None:
+def _index_html(entries: list[Entry], title: str, templates: list[Path]) -> bytes:
     from .templating import environment, reported
 
     with reported():
         html = environment(templates).get_template("site/index.html.j2").render(title=title, entries=entries)
-    output.write((site / "index.html").resolve(), html.encode())
+    return html.encode()
 
 
-def _write_feed(site: Path, entries: list[Entry], title: str, base_url: str | None) -> None:
+def _feed_xml(site: Path, entries: list[Entry], title: str, base_url: str | None) -> bytes:
     """An Atom feed; with no --base-url, links are relative to where feed.xml is served."""
     from feedgen.feed import FeedGenerator
 
@@ -237,6 +247,5 @@ def _write_feed(site: Path, entries: list[Entry], title: str, base_url: str | No
         item.summary(entry.summary or entry.title)
         for author in filter(None, entry.authors.split(", ")):
             item.author(name=author)
-    output.write((site / "feed.xml").resolve(), feed.atom_str(pretty=True))
-    logger.info("%s: %d entries", site / "feed.xml", len(entries))
+    return feed.atom_str(pretty=True)
 

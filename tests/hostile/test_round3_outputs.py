@@ -340,3 +340,24 @@ def test_the_next_write_removes_stale_part_files_of_its_own_target_only(tmp_path
     assert target.read_bytes() == b"%PDF-1.7 whole"
     assert [part.exists() for part in stale] == [False, False]
     assert all(part.exists() for part in kept)
+
+
+def test_the_chart_command_never_writes_among_the_brief_files(runner, styled):
+    (styled / "events.yaml").write_text(EVENTS)
+    before = _digests(styled)
+    for place in ("images/photo.png", "styles/a/chart.svg"):
+        result = run(runner, "chart", str(styled), "-o", str(styled / place))
+        assert result.exit_code == 2 and place in result.output, result.output
+    assert _digests(styled) == before
+
+
+@pytest.mark.parametrize("name", ["index.html", "thumbs/2026-02-01-brief-1.png"])
+def test_a_link_in_the_site_to_an_input_is_never_written_through(runner, styled, tmp_path, name):
+    site = tmp_path / "site"
+    (site / "thumbs").mkdir(parents=True)
+    (site / name).symlink_to(styled / "images" / "photo.png")
+    before = _digests(styled)
+    result = run(runner, "publish", str(styled), "-o", str(site))
+    assert result.exit_code in (1, 2) and "unexpected error" not in result.output, result.output
+    assert "one of the brief's inputs" in result.output
+    assert _digests(styled) == before
