@@ -51,9 +51,12 @@ def field_problems(text: str | None, folder: Path, allow_remote: bool,
                    allow_local_links: bool = False) -> list[str]:
     """Why a short Markdown field (summary, bio, disclaimer, an event's text) cannot be printed
     as written: its links and images by the commentary's rules; citations, which only the
-    commentary and its notes can make; an unclosed comment."""
+    commentary and its notes can make; an unclosed comment; `{.footnote}`-like attributes."""
+    from .rawhtml import reserved_attributes
+
     found = []
-    for token in _field_parser().parseInline(text or ""):
+    for token in _field_parser().parse(text or ""):  # blocks too: the field is rendered as blocks
+        found += reserved_attributes(token.attrs) if token.attrs else []
         for child in token.children or []:
             image = child.type == "image"
             if child.type in ("link_open", "image"):

@@ -268,6 +268,11 @@ def test_block_attributes_may_not_spell_briefkit_markup(runner, make_brief, tmp_
     check_and_build_fail(runner, folder, tmp_path, "commentary.md:", says, "kept for briefkit's own")
 
 
+def test_short_fields_may_not_spell_briefkit_markup(runner, make_brief, tmp_path):
+    folder = make_brief({"brief.yaml": BRIEF + "summary: |\n  {.footnote}\n  Floated away.\n"})
+    check_and_build_fail(runner, folder, tmp_path, "brief.yaml:5", "footnote: kept for briefkit's own")
+
+
 def test_placeholders_typed_as_text_print_as_typed(runner, make_brief, tmp_path):
     folder = make_brief({"commentary.md": "Literal `<!--briefkit-block-0-->` and "
                                           '`<span data-cites="0" data-role="note"></span>`.\n'})
