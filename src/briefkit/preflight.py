@@ -44,8 +44,9 @@ def check(folder: Path, options: Options | None = None, layout: bool = False) ->
                 from .document import compose
 
                 compose(prepared.material, prepared.body, stand_ins(prepared.body), prepared.style)
-        except LostText as error:  # its problems name files inside the brief folder
-            report.problems += [Problem(folder / p.file, p.line, p.message) for p in error.problems]
+        except LostText as error:  # named as the other problems are: inside the folder as given
+            report.problems += [Problem(_as_given(folder, Path(p.file)), p.line, p.message)
+                                for p in error.problems]
         except InputError as error:
             report.problems += error.problems
         except BriefError as error:
@@ -103,6 +104,14 @@ def _layout(prepared, options: Options, report: Report) -> None:
         if not chart.alt.strip():
             line = prepared.body.blocks[index].line
             report.problems.append(Problem(prepared.material.commentary_file, line, "chart has no alt text"))
+
+
+def _as_given(folder: Path, path: Path) -> Path:
+    """`path` (absolute, inside the brief folder) as a path under `folder` as the user gave it."""
+    try:
+        return folder / path.relative_to(folder.resolve())
+    except ValueError:
+        return path
 
 
 def _overflow_source(prepared, item, written) -> tuple[Path, int]:

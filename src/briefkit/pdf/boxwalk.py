@@ -142,6 +142,7 @@ class _Walk:
             self.visit(child, place, holder, note, clipped)
 
     def _note_place(self, place: str, note: int, element) -> str:
+        """"note 3|commentary.md:12": the place and the note's source travel down the walk as one."""
         kind = "margin note" if place == "the margin notes" else "note"
         return f"{kind} {element.get('data-n') or note}|{element.get('data-source') or ''}"
 
@@ -180,7 +181,7 @@ class _Walk:
         rank = (outside == "the page", round(amount * 0.75, 1))
         if previous is None or rank > (previous.outside == "the page", previous.points):
             title = label.startswith("the running head") and bool(self.running) \
-                and " ".join(box.text.split()) in self.running
+                and _bare(box.text) in _bare(self.running)
             self.worst[key] = Overflow((self.page,), label, side, round(amount * 0.75, 1), outside,
                                        _short(box.text), source or None,
                                        title or (previous.title if previous else False))
@@ -210,6 +211,11 @@ def _place(child) -> str:
     if kind == "MarginBox" or tag.startswith("@"):
         return f"the running head ({tag})" if tag.startswith("@top") else f"the page margin ({tag})"
     return "the text"
+
+
+def _bare(text: str) -> str:
+    """Text without spaces and hyphens, to find a line of a running head in the title."""
+    return "".join(char for char in text if not char.isspace() and char not in _IGNORED)
 
 
 def _short(text: str) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from .. import logger
 from ..errors import InputError, Problem
@@ -27,8 +29,7 @@ class Findings:
 
 
 class LostText(InputError):
-    """A note whose text is not all on the pages: never written, whatever the options. Its
-    problems name the note's file relative to the brief folder ("commentary.md")."""
+    """A note whose text is not all on the pages: never written, whatever the options."""
 
 
 def read_findings(document) -> Findings:
@@ -45,7 +46,8 @@ def read_findings(document) -> Findings:
     walked = walk(document, notes, running)
     lost = walked.lost
     if lost:
-        raise LostText([_lost_problem(item) for item in lost])
+        folder = _folder(document)
+        raise LostText([_lost_problem(item, folder) for item in lost])
     findings.overflow = walked.overflow
     for item in findings.overflow:
         logger.warning("%s", item.message)
@@ -66,9 +68,17 @@ def read_findings(document) -> Findings:
     return findings
 
 
-def _lost_problem(item: Lost) -> Problem:
+def _folder(document) -> Path | None:
+    """The brief folder: the document's base URL (document.py makes it the folder's file: URL)."""
+    base = getattr(document.pages[0]._page_box.style, "base_url", None) if document.pages else None
+    parts = urlsplit(base or "")
+    return Path(unquote(parts.path)) if parts.scheme == "file" else None
+
+
+def _lost_problem(item: Lost, folder: Path | None) -> Problem:
     name, _, line = (item.source or "").rpartition(":")
-    where = (name, int(line)) if name and line.isdigit() else ("brief", 0)
+    where = ((folder / name if folder else name), int(line)) if name and line.isdigit() else \
+        (folder / "brief.yaml" if folder else "brief.yaml", 0)
     printed = f"only {item.printed} of its {item.total} characters are" if item.printed else "none of it is"
     if item.wide:
         side, points, text = item.wide
