@@ -25,6 +25,12 @@ MAX_DEPTH = 50
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: Byte-order marks of the encodings editors offer besides UTF-8 (longest first: UTF-32 LE
+#: starts like UTF-16 LE).
+_WIDE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+              (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 class Unreadable(Exception):
     """A file could not be read or parsed; the problem is already recorded."""
 
@@ -34,9 +40,13 @@ def read_text(path: Path, problems: Problems) -> str:
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.add(path, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
             raise Unreadable
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
+        # utf-8-sig: a byte-order mark (Windows editors write one) is not part of the text
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(path, 0, f"not UTF-8 text ({exc.reason}); save it as UTF-8")
+        wide = next((name for bom, name in _WIDE_BOMS if data.startswith(bom)), None)
+        problems.add(path, 0, f"saved as {wide}; save it as UTF-8" if wide else
+                     f"not UTF-8 text ({exc.reason}); save it as UTF-8")
     except OSError as exc:
         problems.add(path, 0, f"cannot read: {exc.strerror}")
     raise Unreadable

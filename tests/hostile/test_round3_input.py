@@ -364,3 +364,12 @@ def test_byte_order_marks_are_stripped_from_every_brief_file(runner, make_brief,
     assert result.exit_code == 0, result.output
     text = readback.text(out)
     assert "Heading" in text and "Talks" in text and bom not in text
+
+
+@pytest.mark.parametrize("name", ["brief.yaml", "commentary.md", "sources.yaml"])
+def test_a_utf16_file_is_named_with_what_to_do(runner, make_brief, tmp_path, name):
+    folder = make_brief({"sources.yaml": SOURCES, "commentary.md": "Text.[@reuters-2025]\n"})
+    (folder / name).write_bytes((folder / name).read_text(encoding="utf-8").encode("utf-16"))
+    found = problems_of(runner, folder)
+    assert [(p["file"].rsplit("/", 1)[-1], p["message"]) for p in found] == [
+        (name, "saved as UTF-16; save it as UTF-8")]
