@@ -183,8 +183,7 @@ def cluster(tmp_path):
         while not address_file.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
         worker = _start("worker", "--scheduler-file", str(address_file), "--nthreads", "1",
-                        "--nworkers", "1", "--no-dashboard", "--preload", "briefkit.cluster",
-                        "--death-timeout", "20", cwd=tmp_path)
+                        "--nworkers", "1", "--no-dashboard", "--preload", "briefkit.cluster", cwd=tmp_path)
         address = json.loads(address_file.read_text())["address"]
         with distributed.Client(address, set_as_default=False, timeout=30) as client:
             client.wait_for_workers(1, timeout=90)
