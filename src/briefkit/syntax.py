@@ -8,9 +8,9 @@ import re
 import unicodedata
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.link import link
 from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_ref
@@ -74,11 +74,11 @@ def _citation_rule(state: StateInline, silent: bool) -> bool:
     match = _BRACKET.match(state.src, state.pos, state.posMax)
     if not match or not _LOOKS_CITED.search(match.group(1)):
         return False
-    follows = state.src[match.end():match.end() + 2]
-    references = state.env.get("references", {})
-    if follows[:1] == "(" or normalizeReference(match.group(0)) in references or (
-            follows[:1] == "[" and follows[1:] not in ("^", "@")):
-        return False  # a link such as [@handle](url), or a reference link: a note may follow
+    start = state.pos
+    is_link = link(state, True)  # [@handle](url), [@x][ref], or [@x] with `[@x]: url` defined
+    state.pos = start
+    if is_link:
+        return False
     cites, why = parse_citation(match.group(1), state.env.get(KEYS, set()))
     if not silent:
         token = state.push("citation" if cites else "citation_error", "", 0)
