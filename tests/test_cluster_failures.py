@@ -82,26 +82,40 @@ def test_a_malformed_address_is_a_usage_error_at_once(archive, tmp_path, address
     assert seconds < SLACK, f"{seconds:.1f} s for {line}"  # no connection tried, no client left to close
 
 
-class Silent(threading.Thread):
-    """A TCP server that accepts every connection and never says a word."""
+class Listener(threading.Thread):
+    """A TCP server that is not Dask: it accepts every connection and says nothing, or answers
+    whatever comes as a web server answers bytes it cannot read (and maybe hangs up)."""
 
-    def __init__(self):
+    def __init__(self, reply: bytes = b"", hang_up: bool = False):
         super().__init__(daemon=True)
         self.server = socket.create_server(("127.0.0.1", 0))
         self.port = self.server.getsockname()[1]
-        self.held = []
+        self.reply, self.hang_up, self.held = reply, hang_up, []
 
     def run(self):
         with self.server:
             while True:
                 try:
-                    self.held.append(self.server.accept()[0])
+                    connection = self.server.accept()[0]
                 except OSError:  # closed: the test is over
                     return
+                self.held.append(connection)
+                if self.reply:
+                    threading.Thread(target=self.answer, args=(connection,), daemon=True).start()
+
+    def answer(self, connection):
+        with suppress(OSError):
+            connection.recv(65536)
+            connection.sendall(self.reply)
+            if self.hang_up:
+                connection.close()
+
+
+BAD_REQUEST = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
 def test_a_server_that_accepts_and_never_answers_fails_within_the_connect_timeout(archive, tmp_path):
-    silent = Silent()
+    silent = Listener()
     silent.start()
     try:
         address = f"tcp://127.0.0.1:{silent.port}"
@@ -114,6 +128,21 @@ def test_a_server_that_accepts_and_never_answers_fails_within_the_connect_timeou
     assert 2 <= seconds < 2 + SLACK, seconds
     assert silent.held, "nothing connected: the test tested nothing"
     assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("hang_up", [False, True])
+def test_a_server_that_answers_like_a_web_server_is_named_not_dask(archive, tmp_path, hang_up):
+    """Its reply read as Dask's frames once asked Dask for an array of exabytes (MemoryError)."""
+    web = Listener(BAD_REQUEST, hang_up)
+    web.start()
+    try:
+        code, output, seconds = briefkit("build", *archive(1), "--scheduler", f"tcp://127.0.0.1:{web.port}",
+                                         "--connect-timeout", "5", cwd=tmp_path)
+    finally:
+        web.server.close()
+    assert code == 2, output
+    one_clear_line(output, f"--scheduler tcp://127.0.0.1:{web.port}: something there", "Dask")
+    assert seconds < 5 + SLACK, seconds
 
 
 def test_a_web_server_given_as_the_scheduler_fails_within_the_connect_timeout(archive, tmp_path):

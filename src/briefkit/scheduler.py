@@ -62,6 +62,8 @@ def connect(scheduler: Scheduler):
     """A client of the scheduler, or a UsageError within the connect timeout. Dask's own
     handshake waits forever on a socket that accepts and never answers, so a probe asks the
     address what it is under one deadline first."""
+    from distributed.comm import CommClosedError
+
     seconds = scheduler.connect_timeout
     try:
         kind = asyncio.run(_identity(scheduler, seconds))
@@ -69,9 +71,15 @@ def connect(scheduler: Scheduler):
         raise UsageError(f"--scheduler {scheduler}: something accepted the connection but gave no Dask "
                          f"answer in {seconds:g} s (not a Dask scheduler, or one too busy to answer); "
                          f"{_START}, or give a longer --connect-timeout") from None
-    except OSError as error:
+    except CommClosedError as error:  # it took the connection, then hung up on Dask's handshake
+        raise UsageError(f"--scheduler {scheduler}: something there hung up without a Dask answer "
+                         f"({_reason(error)}); {_START}") from None
+    except OSError as error:  # refused, unreachable, unknown host: Dask retried until the timeout
         raise UsageError(f"--scheduler {scheduler}: no Dask scheduler answered ({_reason(error)}); "
                          f"{_START}") from None
+    except Exception:  # a web server's reply read as Dask frames: any error, MemoryError too
+        raise UsageError(f"--scheduler {scheduler}: something there answered, but not as Dask does (a web "
+                         f"server?); {_START}") from None
     if kind != "Scheduler":
         raise UsageError(f"--scheduler {scheduler}: that is a Dask {kind or 'server'}, not the scheduler; "
                          f"{_START}")
