@@ -156,8 +156,8 @@ def _options(output=None, html=None, **kwargs):
 @scheduler_options
 @click.option("--force", is_flag=True, help="Build every brief, even one whose PDF is up to date.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write a JSON report: folder, status (built, skipped, failed), pdf, pages, "
-                   "seconds, errors.")
+              help="Write a JSON report: folder, status (built, skipped, failed; not built: the "
+                   "cluster was lost first), pdf, pages, seconds, errors.")
 @build_options
 @click.pass_context
 def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, html: Path | None,

@@ -4,7 +4,6 @@ and Dask's own log lines kept off the terminal. Light to import: Dask loads only
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from contextlib import contextmanager, suppress
 
@@ -62,6 +61,8 @@ def connect(scheduler: Scheduler):
     """A client of the scheduler, or a UsageError within the connect timeout. Dask's own
     handshake waits forever on a socket that accepts and never answers, so a probe asks the
     address what it is under one deadline first."""
+    import asyncio
+
     from distributed.comm import CommClosedError
 
     seconds = scheduler.connect_timeout
@@ -118,6 +119,8 @@ async def _identity(scheduler: Scheduler, seconds: float) -> str | None:
 
     # A little past Dask's own connect timeout, so that a host that never takes the connection
     # is reported as such (OSError), not as one that took it and said nothing.
+    import asyncio
+
     return await asyncio.wait_for(ask(), seconds + 0.5)
 
 
