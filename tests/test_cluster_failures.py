@@ -1,7 +1,8 @@
 """When --scheduler goes wrong: a malformed address, something listening that is not Dask, a Dask
 worker given for the scheduler, and a real scheduler killed in the middle of a batch. Each ends
 in one clear line, the documented exit code, no traceback, no Dask log line and no stall: the
-command runs as a user runs it, in its own process, timed. Also --style naming the option."""
+command runs as a user runs it, in its own process, timed. Also: a --style that does not exist
+is the option's mistake, in every command that takes one."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from contextlib import suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from support import run
 
 distributed = pytest.importorskip("distributed")
 # A dashboard of Dask's own finding its default port taken: harmless.
@@ -276,3 +278,24 @@ def test_style_option_that_does_not_exist_names_the_option(archive, tmp_path):
     code, output, _ = briefkit("check", folders[0], "--style", "./no-such-folder", cwd=tmp_path)
     assert code == 2, output
     assert "brief.yaml" not in one_clear_line(output, "--style ./no-such-folder: no style there")
+
+
+@pytest.mark.parametrize("command", [["check"], ["publish", "-o", "site"], ["chart", "-o", "chart.svg"],
+                                     ["watch"]])
+def test_every_command_blames_the_style_option_not_the_brief(runner, archive, tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    folder = archive(1)[0]
+    name, *rest = command
+    result = run(runner, name, folder, *rest, "--style", "think-tnak")
+    assert result.exit_code == 2, result.output
+    line = one_clear_line(result.output, "--style think-tnak: no such style; did you mean 'think-tank'?")
+    assert "brief.yaml" not in line
+
+
+def test_a_new_brief_gets_only_a_style_that_exists(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, "new", "desk-brief", "--style", "polcy-memo")
+    assert result.exit_code == 2, result.output
+    one_clear_line(result.output, "--style polcy-memo: no such style; did you mean 'policy-memo'?")
+    assert not (tmp_path / "desk-brief").exists()
+    assert run(runner, "new", "desk-brief", "--style", "policy-memo").exit_code == 0

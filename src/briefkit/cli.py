@@ -266,6 +266,7 @@ def chart(ctx: click.Context, source: Path, output: Path, start: str | None, end
     """Draw the timeline chart of SOURCE, a brief folder or an events file, into OUTPUT."""
     from .charts.export import draw
 
+    _check_style(style, [source if source.is_dir() else None])
     options = _chart_options(start, end, groups, zoom)
     target, count = _guarded(ctx, lambda: draw(source, output, options, style, format_))
     click.echo(f"{target} ({count} events)")
@@ -297,6 +298,8 @@ def new(folder: Path, style: str) -> None:
 
     from .starter import create
 
+    if not ("/" in style or style.startswith((".", "~"))):  # a folder is the brief.yaml's to resolve
+        _check_style(style, [folder])  # the starter brief builds at once: only with a style that exists
     create(folder, style)
     click.echo(f"{folder}: created. Next: briefkit build {shlex.quote(str(folder))}")
 
