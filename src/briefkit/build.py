@@ -102,6 +102,8 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
     html_target = output.target(options.html, reads) if options.html else None
     if html_target == target:
         raise UsageError(f"{options.html}: --html names the PDF's own file; give the HTML another name")
+    for path in filter(None, (target, html_target)):  # what a killed build of them left behind
+        output.remove_stale_parts(path)
     clock.lap("prepare")
     rendered = typeset(prepared, options)
     clock.lap("render")

@@ -24,6 +24,8 @@ from . import __version__, logger
 CACHE_ENV = "BRIEFKIT_CACHE_DIR"
 #: Entries kept per kind; the least recently written go first.
 MAX_ENTRIES = 200
+#: Bigger entries are not read (a chart's SVG is well under a megabyte).
+MAX_ENTRY_BYTES = 64 * 2**20
 #: A temporary file this old was left by a build killed while writing (a write takes milliseconds).
 STALE_TEMP_SECONDS = 10 * 60
 
@@ -55,8 +57,12 @@ def get(kind: str, entry: str, valid: Callable[[Any], bool] = lambda value: True
     root = directory()
     if root is None:
         return None
+    path = root / kind / f"{entry}.json"
     try:
-        stored = json.loads((root / kind / f"{entry}.json").read_text(encoding="utf-8"))
+        # Only a plain file of a sane size is read: a pipe would block, a device never end.
+        if not path.is_file() or path.stat().st_size > MAX_ENTRY_BYTES:
+            return None
+        stored = json.loads(path.read_text(encoding="utf-8"))
         # An entry names its key: a file copied or renamed under another key is not trusted.
         if not isinstance(stored, dict) or set(stored) != {"key", "value"} or stored["key"] != entry:
             return None

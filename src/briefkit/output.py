@@ -74,13 +74,15 @@ def target(path: Path, inputs: Reads | Iterable[Path | None]) -> Path:
         # stands for the whole folder, images and brief-local styles included.
         inputs = [*inputs]
         inputs = Reads.of([*inputs, *(path.parent for path in inputs if path and path.name == "brief.yaml")])
-    reads = inputs
     resolved = resolve(path)
-    refuse_inputs(path, resolved, reads)
-    if resolved.is_dir():
-        raise UsageError(f"{path}: is a folder, not a file; remove or rename it, or give a file name "
-                         f"(e.g. {path / 'brief.pdf'})")
-    _parents_are_folders(path, resolved)
+    try:
+        refuse_inputs(path, resolved, inputs)
+        if resolved.is_dir():
+            raise UsageError(f"{path}: is a folder, not a file; remove or rename it, or give a file name "
+                             f"(e.g. {path / 'brief.pdf'})")
+        _parents_are_folders(path, resolved)
+    except OSError as exc:  # a folder on the way that may not be looked into, a name too long
+        raise UsageError(f"{path}: cannot write here ({exc.strerror or exc}); choose another path") from None
     return resolved
 
 
@@ -141,6 +143,12 @@ def write(target: Path, data: bytes) -> Path:
     """Write `data` through a temporary file and os.replace, so a reader sees the old file or
     the new one, never half of one, and a failure leaves the old file as it was."""
     try:
+        special = target.exists() and not target.is_file() and not target.is_dir()
+    except OSError:
+        special = False  # the write below says why the path cannot be used
+    if special:
+        return _write_special(target, data)
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(target)
         handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}@{_HOST}.",
@@ -162,13 +170,27 @@ def write(target: Path, data: bytes) -> Path:
     return target
 
 
+def _write_special(target: Path, data: bytes) -> Path:
+    """A device or a pipe (`-o /dev/null`) is written into: replacing it with a file would be wrong."""
+    try:
+        with open(target, "wb") as stream:
+            stream.write(data)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}; choose another path") from None
+    return target
+
+
 def remove_stale_parts(target: Path) -> list[Path]:
     """Remove the temporary files earlier writes of `target` left (a build killed while writing):
     only `.NAME.*.part` files of this very target, and only when the process that wrote them
     is gone (same machine) or they are older than STALE_PART_SECONDS."""
     removed = []
     pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)@([0-9a-f]{{6}})\.)?[^.]*\.part")
-    for part in target.parent.glob(f".{glob_escape(target.name)}.*.part"):
+    try:
+        parts = list(target.parent.glob(f".{glob_escape(target.name)}.*.part"))
+    except OSError:  # a folder that cannot be listed: nothing of ours to clean
+        return removed
+    for part in parts:
         found = pattern.fullmatch(part.name)
         if not found:
             continue

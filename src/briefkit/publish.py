@@ -9,10 +9,10 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import __version__, logger, output
+from . import __version__, logger, output, sitefolder
 from .build import Options, prepare
 from .citations import human_date
-from .errors import BriefError, OutputError, UsageError
+from .errors import BriefError, OutputError
 
 STATE = ".briefkit-publish.json"  # the catalogue entries of earlier runs (freshness.py skips the builds)
 THUMB_WIDTH = 300  # pixels
@@ -46,13 +46,13 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     then write index.html, feed.xml and SHA256SUMS; return the entries and the folders built."""
     from .batch import build_many
 
-    reads = _prepare_site(site, folders, options)
+    reads = sitefolder.prepare(site, folders, options, (STATE, "index.html", "feed.xml", "SHA256SUMS"))
 
     def put(path: Path, data: bytes) -> None:
         """Write a site file, never over an input (a link in the site to a brief's file, say)."""
         output.write(output.target(path, reads), data)
     state_file = site / STATE
-    state = _read_state(state_file)
+    state = sitefolder.read_state(state_file, Entry.__annotations__)
     outcomes = build_many(folders, options, jobs, done, force, scheduler, into=site)
     entries, chains, failed = [], set(), []
     order = {folder: n for n, folder in enumerate(folders)}
@@ -95,30 +95,6 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     return entries, [outcome.folder for outcome in outcomes if outcome.status == "built"]
 
 
-def _prepare_site(site: Path, folders: list[Path], options: Options) -> output.Reads:
-    """Refuse, before any build, a site folder among the briefs' inputs or one whose fixed names
-    are taken by the wrong kind of file (or a link to an input); then make its folders. Each
-    problem names its path. Returns what the briefs' builds read, all together."""
-    from .batch import reads
-    from .styles import BUILTIN_ROOT
-
-    each = [reads(folder, options) for folder in folders]
-    output.refuse_site(site, each, BUILTIN_ROOT)
-    every = output.Reads(tuple(dict.fromkeys(folder for one in each for folder in one.folders)),
-                         frozenset().union(*(one.files for one in each)))
-    for name in (STATE, "index.html", "feed.xml", "SHA256SUMS"):
-        output.target(site / name, every)
-    if (site / "thumbs").exists() and not (site / "thumbs").is_dir():
-        raise UsageError(f"{site / 'thumbs'}: a file is where the site's thumbnail folder goes; "
-                         "remove or rename it")
-    try:
-        (site / "thumbs").mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"{site}: cannot make the site folder here ({error.strerror or error}); "
-                          "choose a writable folder") from None
-    return every
-
-
 def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
     """The catalogue's entry for a brief and its PDF in the site, with a thumbnail of page 1."""
     thumbnail = site / "thumbs" / (pdf_path.stem + ".png")
@@ -132,7 +108,8 @@ def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
         raise OutputError(f"{pdf_path}: cannot read it back for the catalogue ({error.strerror or error})") \
             from None
     if size is None:
-        raise OutputError(f"{thumbnail}: the thumbnail written cannot be read back; remove it and publish again")
+        raise OutputError(f"{thumbnail}: the thumbnail written cannot be read back; remove it and "
+                          "publish again")
     width, height = size
     return Entry(
         slug=pdf_path.stem, title=brief.title, date=brief.date.isoformat(),
@@ -142,32 +119,6 @@ def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
         thumbnail=f"thumbs/{thumbnail.name}", thumb_width=width, thumb_height=height,
         pages=_pages(pdf_path), size=f"{len(data) / 1024:.0f} KB", digest=hashlib.sha256(data).hexdigest(),
     )
-
-
-def _read_state(path: Path) -> dict:
-    """What earlier runs published: {folder: entry} and {folder: its style's template folders}.
-    A damaged state (any shape) only costs work: entries of the wrong shape are dropped."""
-    try:
-        state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, ValueError, RecursionError):
-        state = {}  # rebuilt from scratch: the state only saves work
-    if not isinstance(state, dict) or set(state) != {"styles", "entries"} \
-            or not all(isinstance(part, dict) for part in state.values()):
-        return {"styles": {}, "entries": {}}
-    fields = Entry.__annotations__  # names and types, as text (annotations are postponed)
-    entries = {key: entry for key, entry in state["entries"].items()
-               if isinstance(entry, dict) and set(entry) == set(fields)
-               and all(isinstance(entry[name], int if kind == "int" else str) for name, kind in fields.items())
-               and _plain_name(entry["pdf"]) and entry["thumbnail"].startswith("thumbs/")
-               and _plain_name(entry["thumbnail"].removeprefix("thumbs/"))}
-    styles = {key: dirs for key, dirs in state["styles"].items()
-              if isinstance(dirs, list) and all(isinstance(folder, str) for folder in dirs)}
-    return {"styles": styles, "entries": entries}
-
-
-def _plain_name(name) -> bool:
-    """A file name inside the site, not a path out of it (a state file is not trusted)."""
-    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name
 
 
 def _thumbnail(pdf_path: Path) -> bytes:

@@ -173,7 +173,7 @@ def test_a_folder_where_one_briefs_file_goes_fails_that_brief_alone(runner, tmp_
     folders = [_brief(tmp_path, "a", 1), _brief(tmp_path, "b", 2)]
     site = tmp_path / "site"
     (site / "thumbs").mkdir(parents=True)
-    blocked = site / "2026-02-01-brief-1.pdf" if blocker == "pdf" else site / "thumbs" / "2026-02-01-brief-1.png"
+    blocked = site / ("2026-02-01-brief-1.pdf" if blocker == "pdf" else "thumbs/2026-02-01-brief-1.png")
     blocked.mkdir()
     result = run(runner, "publish", *map(str, folders), "-o", str(site))
     assert result.exit_code == 1 and "unexpected error" not in result.output, result.output
@@ -293,7 +293,7 @@ def _dead(pid: int) -> bool:
 @pytest.mark.parametrize("how", ["chart", "batch"])
 def test_a_build_killed_outright_takes_its_child_processes_with_it(tmp_path, how):
     # Long enough that a worker left alone would still be building when the test looks.
-    long = "".join(f"Paragraph {n}, with words enough to fill a line or two of the page.\n\n" for n in range(1200))
+    long = "".join(f"Paragraph {n}, with words enough to fill a line or two.\n\n" for n in range(1200))
     folders = [_brief(tmp_path, f"b{n}", n, commentary=TIMELINE + long, **{"events.yaml": EVENTS * 8})
                for n in (1, 2)]
     args = [str(folders[0]), "-o", str(tmp_path / "out.pdf")] if how == "chart" else \
@@ -361,3 +361,25 @@ def test_a_link_in_the_site_to_an_input_is_never_written_through(runner, styled,
     assert result.exit_code in (1, 2) and "unexpected error" not in result.output, result.output
     assert "one of the brief's inputs" in result.output
     assert _digests(styled) == before
+
+
+def test_a_device_is_written_into_and_an_impossible_name_is_a_usage_error(runner, tmp_path):
+    import stat
+
+    assert output.write(Path("/dev/null"), b"%PDF-1.7") == Path("/dev/null")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)  # never replaced by a file
+    folder = _brief(tmp_path, "a")
+    out = tmp_path / ("x" * 300 + ".pdf")
+    fails(run(runner, "build", str(folder), "-o", str(out)), tmp_path / "none.pdf", 2, "cannot write here")
+
+
+def test_a_cache_entry_that_is_a_pipe_or_too_big_is_not_read(tmp_path, monkeypatch):
+    from briefkit import cache
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    (tmp_path / "rows").mkdir()
+    os.mkfifo(tmp_path / "rows" / "pipe.json")  # reading it would wait for ever
+    assert cache.get("rows", "pipe") is None
+    monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", 10)
+    cache.put("rows", "big", list(range(100)))
+    assert cache.get("rows", "big") is None
