@@ -96,7 +96,7 @@ def test_whole_builds_end_in_a_pdf_or_a_clean_error(tmp_path_factory, items, tex
     (folder / "events.yaml").write_text(events_yaml(items), encoding="utf-8")
     (folder / "sources.yaml").write_text("- {id: a, title: A}\n- {id: b, title: B}\n")
     (folder / "commentary.md").write_text(text + "\n\n```timeline\n```\n", encoding="utf-8", errors="replace")
-    out = folder / "out.pdf"
+    out = folder / "dist" / "out.pdf"  # outputs inside a brief folder go to its dist/ (issue 24, point 3)
     try:
         result = build(folder, Options(output=out, timeout=60))
         assert result.pages >= 1 and out.read_bytes().startswith(b"%PDF-")
