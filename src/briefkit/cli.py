@@ -89,23 +89,6 @@ def _scheduler(address: str | None, seconds: float):
     return Scheduler.parse(address, seconds)
 
 
-def _lost(scheduler, outcomes, report: Path | None) -> None:
-    """One line for a batch whose scheduler went away: what was built, and that a re-run builds
-    the rest (the built briefs are up to date by then, and skipped)."""
-    from .scheduler import SchedulerLost
-
-    counts = {status: sum(outcome.status == status for outcome in outcomes)
-              for status in ("built", "skipped", "failed", "not built")}
-    if not counts["not built"]:
-        return
-    done = ", ".join(f"{counts[status]} {said}" for status, said in
-                     (("skipped", "up to date"), ("failed", "failed")) if counts[status])
-    where = f" (each listed in {report})" if report else ""
-    raise SchedulerLost(f"the Dask scheduler at {scheduler} went away: {counts['built']} of {len(outcomes)} "
-                        f"briefs built{', ' + done if done else ''}, {counts['not built']} not built{where}; "
-                        "run the same command again to build the rest (what was built is skipped)")
-
-
 def _check_style(style: str | None, folders) -> None:
     """A --style that cannot be found is the option's mistake: name the option, not the
     brief.yaml line a build would otherwise blame."""
@@ -195,7 +178,10 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
         except OSError as error:
             raise OutputError(f"{report}: cannot write the report ({error.strerror}); "
                               "choose a writable path") from None
-    _lost(scheduler, outcomes, report)
+    if scheduler:
+        from .scheduler import raise_if_lost
+
+        raise_if_lost(scheduler, outcomes, report)
     if any(outcome.error for outcome in outcomes):
         ctx.exit(1)
 

@@ -24,6 +24,21 @@ class SchedulerLost(BriefError):
     exit_code = 3  # the README's "rendering or writing failed": the build machinery, not a brief
 
 
+def raise_if_lost(scheduler: str, outcomes, report=None) -> None:
+    """After a batch (and its report): if the scheduler went away, one line saying what was built
+    and that a re-run builds the rest (the built briefs are up to date by then, and skipped)."""
+    counts = {status: sum(outcome.status == status for outcome in outcomes)
+              for status in ("built", "skipped", "failed", "not built")}
+    if not counts["not built"]:
+        return
+    done = "".join(f", {counts[status]} {said}" for status, said in
+                   (("skipped", "up to date"), ("failed", "failed")) if counts[status])
+    where = f" (each listed in {report})" if report else ""
+    raise SchedulerLost(f"the Dask scheduler at {scheduler} went away: {counts['built']} of {len(outcomes)} "
+                        f"briefs built{done}, {counts['not built']} not built{where}; run the same command "
+                        "again to build the rest (what was built is skipped)")
+
+
 class Scheduler(str):
     """A checked scheduler address and how long to wait for it. A str, so that batch and publish
     pass it along as the address they take."""
