@@ -21,7 +21,7 @@ from pathlib import Path
 from . import __version__, environment, freshness, logger, output, styles
 from .batch import Outcome, build_one
 from .build import Options
-from .errors import BriefError
+from .errors import BriefError, UsageError
 from .scheduler import Scheduler, SchedulerLost, close, connect, gone, quiet, workers
 
 #: Parcels in flight per worker thread: enough to keep every worker busy, few enough that an
@@ -130,7 +130,10 @@ def build_on(scheduler: str, todo: list[tuple[Path, Options]], finished) -> list
     if not todo:
         return []
     scheduler = scheduler if isinstance(scheduler, Scheduler) else Scheduler.parse(scheduler)
-    from distributed import KilledWorker, as_completed
+    try:
+        from distributed import KilledWorker, as_completed
+    except ImportError:
+        raise UsageError('--scheduler needs Dask: pip install "briefkit[dask]"') from None
 
     with quiet():
         client = connect(scheduler)
