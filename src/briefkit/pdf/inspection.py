@@ -56,6 +56,35 @@ def inspect(pdf_path: Path, extract: Path | None = None) -> dict:
                             for name, data in files.items()}}
 
 
+def text_outside(pdf_path: Path) -> list[str]:
+    """Pages with characters outside the page's media box (a line run off the edge, a running
+    head above the page): printed nowhere, though still in the PDF's text."""
+    import pypdfium2
+
+    problems = []
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    try:
+        for number, page in enumerate(document, start=1):
+            bounds = page.get_mediabox()
+            text = page.get_textpage()
+            off = [char for index in range(text.count_chars())
+                   if (char := text.get_text_range(index, 1)).strip() and char not in "\u200b\u2060\ufffe"
+                   and _beyond(text.get_charbox(index), bounds)]
+            if off:
+                problems.append(f"page {number}: {len(off)} characters lie outside the page, such as "
+                                f"{''.join(off[:40])!r}")
+    finally:
+        document.close()
+    return problems
+
+
+def _beyond(box, page, tolerance: float = 1.0) -> bool:
+    """Whether a character's box (left, bottom, right, top) reaches out of the page's."""
+    x0, y0, x1, y1 = box
+    left, bottom, right, top = page
+    return x0 < left - tolerance or y0 < bottom - tolerance or x1 > right + tolerance or y1 > top + tolerance
+
+
 def verify(pdf_path: Path) -> list[str]:
     """A publisher's self-check; an empty list means the PDF passed. Whatever conformance the
     file claims is checked by an independent validator, not by reading the claim back."""
@@ -86,6 +115,7 @@ def verify(pdf_path: Path) -> list[str]:
         if facts["info"].get(info_key) != facts["xmp"][key]:
             problems.append(f"the Info dictionary and XMP disagree on the {key}: "
                             f"{facts['info'].get(info_key)!r} and {facts['xmp'][key]!r}")
+    problems += text_outside(pdf_path)
     files = attachments_in(pdf_path)
     if MANIFEST in files:
         listed = json.loads(files[MANIFEST]).get("attachments", {})
