@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 #: Link schemes a reader may follow from the PDF; images may also be data: URLs.
 LINK_SCHEMES = {"http", "https", "mailto"}
@@ -83,14 +83,13 @@ def _field_parser():
 
 
 def keep_relative(pages) -> None:
-    """Give relative links back the href the author wrote, on laid-out WeasyPrint pages.
+    """Give relative links back the href the author wrote, on laid-out pages (WeasyPrint's
+    `Page.links`: (kind, target, rectangle, box) tuples; called by pdf/engine.py before writing).
 
     WeasyPrint resolves every href against the document's base URL (the brief folder), so
     `annex.pdf` would reach the PDF as file:///home/.../annex.pdf: a path of the build machine.
     A relative link gets this far only with `allow_local_links: true` (validation reports it
     otherwise), and then it is kept as written; a file: target with no href is dropped."""
-    from weasyprint.urls import iri_to_uri
-
     for page in pages:
         kept = []
         for kind, target, rectangle, box in page.links:
@@ -99,6 +98,7 @@ def keep_relative(pages) -> None:
                 href = (element.get("href") or "").strip() if element is not None else ""
                 if not is_local(href):
                     continue
-                target = iri_to_uri(href)
+                # a PDF URI is ASCII: percent-encode the rest, as WeasyPrint does for absolute URLs
+                target = quote(href, safe="/:?#[]@!$&'()*+,;=~%")
             kept.append((kind, target, rectangle, box))
         page.links[:] = kept
