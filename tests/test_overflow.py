@@ -51,6 +51,7 @@ def test_a_5000_character_url_in_a_note_breaks_and_stays_on_the_page(make_brief,
     assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
     assert _outside(out) == []
     assert URL in _flat(out)  # the whole URL, no hyphen added: only line breaks differ
+    assert "\u200b" not in _flat(out)  # <wbr> leaves no character behind
     with pdfplumber.open(out) as pdf:
         links = [a["uri"] for page in pdf.pages for a in page.annots if a.get("uri")]
         lines = [line for page in pdf.pages for line in page.extract_text().splitlines()]
