@@ -7,12 +7,20 @@ from __future__ import annotations
 
 import inspect
 import json
+import os
+import re
 import unicodedata
+from pathlib import Path
 
 import pikepdf
 import pytest
 import readback
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from support import build, check_finds, fails, run
+
+from briefkit.commentary import parse
+from briefkit.errors import Problems
 
 BRIEF = """\
 title: A Brief
@@ -155,6 +163,29 @@ def test_keys_in_decomposed_unicode_are_the_same_key(runner, make_brief, tmp_pat
 def test_a_bracket_that_looks_like_a_citation_is_one_or_an_error(runner, make_brief, tmp_path, cite, hint):
     folder = make_brief({"commentary.md": f"One.\n\nAs reported {cite}.\n", "sources.yaml": SOURCES})
     check_and_build_fail(runner, folder, tmp_path, "commentary.md:3", "is not a citation", hint)
+
+
+_PIECES = st.sampled_from(["[", "]", "@", "a", "b", "reuters-2025", " ", ";", ",", "p. 3", "'", "-", "(",
+                           ")", "[^n]", "\n", "`", "<!--", "-->", "{", "}", "\u200b", "https://e.org", "*"])
+
+
+@pytest.mark.slow
+@settings(max_examples=int(os.environ.get("BRIEFKIT_FUZZ", 2000)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_PIECES, max_size=25).map("".join))
+def test_no_bracket_that_looks_like_a_citation_is_printed_silently(text):
+    """Whatever the brackets, @, quotes and spaces: a citation, a link, or an error; never a
+    `[@...]` printed as text with no problem reported (code spans print as typed)."""
+    text += "\n\n[^n]: A note.\n" if "[^n]" in text else ""
+    problems = Problems()
+    html = str(parse(text, Path("commentary.md"), {"a", "b", "reuters-2025"}, False, problems).html)
+    if problems:
+        return
+    # code prints as typed and links keep their text; a bracket around other markup ([*@*],
+    # [@[^n]]) was not typed as a citation: a NUL stands for each element, so none matches
+    printed = re.sub(r"<code>.*?</code>|<a href[^>]*>.*?</a>", "", html, flags=re.S)
+    printed = re.sub(r"<[^>]+>", "\0", re.sub(r"<bk-note.*?</bk-note>", "\0", printed, flags=re.S))
+    assert not re.search(r"\[\s*-?@[^\[\]\0]*\]|\[[^\[\]\0]*[\s;-]@[^\s\]\0][^\[\]\0]*\]", printed), html
 
 
 def test_an_id_with_other_characters_is_cited_in_braces(runner, make_brief, tmp_path):
