@@ -79,4 +79,6 @@ def test_notes_is_foot_or_margin(make_brief, runner):
     folder = make_brief()
     write_style(folder / "styles", "odd", "extends: think-tank\nnotes: sideways\n")
     result = run(runner, "check", str(folder), "--style", "odd")
-    assert result.exit_code == 1 and "style.yaml:2: notes 'sideways' is not foot or margin" in result.output
+    # the wording is the style validator's (issue 24, point 10); the line and both choices are ours
+    assert result.exit_code == 1 and "style.yaml:2: notes" in result.output, result.output
+    assert "foot" in result.output and "margin" in result.output
