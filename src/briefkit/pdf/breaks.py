@@ -1,8 +1,8 @@
 """Break opportunities in URLs, so that a long address wraps instead of running off the page.
 
 Line breaking (UAX #14) finds almost no place to break a URL: a 5,000-character address in a
-note ran 4,855 points past the right edge of the page, and in a right-to-left brief past the
-left one. Each URL in the laid-out tree is wrapped in `<span class="bk-url">` with a `<wbr>`
+note ran 4,855 of its characters past the right edge of the page, and in a right-to-left brief
+past the left one. Each URL in the laid-out tree is wrapped in `<span class="bk-url">` with a `<wbr>`
 after every `/`, `.`, `-`, `?` and `&` (not inside the `://` of its scheme). `<wbr>` adds no
 character to the PDF's text, so copying the URL, or pdftotext, gives it back whole but for
 line breaks, and the link's `href` is not touched. A stretch of more than STRETCH characters
