@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -43,7 +44,7 @@ def load(folder: Path, problems: Problems,
     try:
         own = set(style_keys(str((data or {}).get("style") or Brief.model_fields["style"].default)))
     except StyleError as error:
-        problems.add(brief_file, lines.get(("style",), 0), error.message)
+        _style_problems(error, brief_file, lines.get(("style",), 0), problems)
         own = set()
     # With brief.yaml wrong, the other files are still read with what can be used of it, so that
     # one run reports every problem.
@@ -135,6 +136,21 @@ def _normal_event_keys(timeline: Timeline) -> Timeline:
                    if any(k != normal_key(k) for k in event.sources) else event
                    for event in timeline.events)
     return Timeline(events, timeline.eras)
+
+
+#: "path:line: message", as a style's own mistakes are told.
+_LOCATED = re.compile(r"^(/[^:\n]+|[^:\n]+\.(?:yaml|css|j2|ttf|otf))(?::(\d+))?: (.*)$")
+
+
+def _style_problems(error: StyleError, brief_file: Path, line: int, problems: Problems) -> None:
+    """A style's mistake where it is (`styles/a/style.yaml:2: extends: a ...`); one without a
+    place of its own (a style not found) at brief.yaml's `style:` line."""
+    for text in error.message.splitlines():
+        found = _LOCATED.match(text)
+        if found:
+            problems.add(found[1], int(found[2] or 0), found[3])
+        else:
+            problems.add(brief_file, line, text)
 
 
 def _salvage(data: dict) -> Brief:

@@ -175,7 +175,8 @@ def test_a_bom_does_not_drop_the_first_rule(brief, tmp_path):
 def test_a_utf16_style_sheet_names_its_file(brief, tmp_path):
     folder = style_a(brief)
     (folder / "style.css").write_bytes(".title { color: red }\n".encode("utf-16"))
-    fails(build(CliRunner(), brief, tmp_path)[0], tmp_path / "out.pdf", 1, "style.css", "not UTF-8")
+    output = fails(build(CliRunner(), brief, tmp_path)[0], tmp_path / "out.pdf", 1, "style.css: ", "UTF-16")
+    assert "brief.yaml" not in output
 
 
 @pytest.mark.parametrize("yaml_text, line, says", [
@@ -197,7 +198,8 @@ def test_a_utf16_style_sheet_names_its_file(brief, tmp_path):
 def test_style_yaml_mistakes_name_their_line(brief, tmp_path, yaml_text, line, says):
     style_a(brief, yaml_text)
     result, out = build(CliRunner(), brief, tmp_path)
-    fails(result, out, 1, f"styles/a/style.yaml:{line}:", says)
+    output = fails(result, out, 1, f"styles/a/style.yaml:{line}:", says)
+    assert "brief.yaml" not in output  # the mistake is the style's, not the brief's
 
 
 def test_a_damaged_font_names_its_line(brief, tmp_path):
