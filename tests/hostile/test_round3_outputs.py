@@ -378,8 +378,22 @@ def test_a_cache_entry_that_is_a_pipe_or_too_big_is_not_read(tmp_path, monkeypat
 
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     (tmp_path / "rows").mkdir()
-    os.mkfifo(tmp_path / "rows" / "pipe.json")  # reading it would wait for ever
+    pipe = tmp_path / "rows" / "pipe.json"
+    os.mkfifo(pipe)  # reading it waits for a writer: one comes after 3 s, so a failure cannot hang
+    import threading
+
+    def unblock():
+        try:  # a reader waiting (the bug): give it an end of file
+            os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:  # no reader: nothing to unblock
+            pass
+
+    timer = threading.Timer(3, unblock)
+    timer.daemon = True
+    timer.start()
+    started = time.monotonic()
     assert cache.get("rows", "pipe") is None
+    assert time.monotonic() - started < 2
     monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", 10)
     cache.put("rows", "big", list(range(100)))
     assert cache.get("rows", "big") is None
