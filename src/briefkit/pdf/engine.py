@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import cache, environment, logger
+from .. import cache, environment, links, logger
 from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
 from ..models import Variant
@@ -78,6 +78,7 @@ def render(document: Document, settings: Settings) -> Rendered:
                 cache.put("layout", memory, corrector.log)
             placement = corrector.placement(laid_out)
             findings = read_findings(laid_out)
+            links.keep_relative(laid_out.pages)  # no file:// path of this machine in the PDF
             names = [item.name for item in settings.attachments]
             xmp.extend(laid_out.metadata, document.html.encode(), names,
                        MANIFEST if MANIFEST in names else None, variant)
