@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -146,11 +147,32 @@ def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished) -> list[O
     # BUILDS_PER_WORKER briefs, then exits and gives its memory back.
     step = jobs * BUILDS_PER_WORKER
     for stretch in (todo[start:start + step] for start in range(0, len(todo), step)):
-        # Workers die with this process: a batch killed outright leaves none running.
-        with ProcessPoolExecutor(max_workers=jobs, **children.pool_options()) as pool:
-            futures = [pool.submit(build_one, folder, options) for folder, options in stretch]
-            outcomes += [finished(future.result()) for future in as_completed(futures)]
+        built, lost = _in_pool(stretch, jobs, finished)
+        outcomes += built
+        # A worker that died (killed, out of memory) breaks the pool and every brief in flight:
+        # each is built again alone, so only the one that kills its worker is reported failed.
+        for item in lost:
+            built, again = _in_pool([item], 1, finished)
+            outcomes += built + [finished(Outcome(folder, None, 0, 0.0, WORKER_DIED)) for folder, _ in again]
     return outcomes
+
+
+WORKER_DIED = ("the worker process building it died (killed, or out of memory?); "
+               "build this brief alone to see why")
+
+
+def _in_pool(todo: list[tuple[Path, Options]], jobs: int, finished) -> tuple[list[Outcome], list]:
+    """Build `todo` in a pool of `jobs` workers: the outcomes, and the briefs a dead worker lost."""
+    outcomes, lost = [], []
+    # Workers die with this process: a batch killed outright leaves none running.
+    with ProcessPoolExecutor(max_workers=jobs, **children.pool_options()) as pool:
+        futures = {pool.submit(build_one, folder, options): (folder, options) for folder, options in todo}
+        for future in as_completed(futures):
+            try:
+                outcomes.append(finished(future.result()))
+            except BrokenProcessPool:
+                lost.append(futures[future])
+    return outcomes, lost
 
 
 def _process() -> dict:

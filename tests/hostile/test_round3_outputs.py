@@ -397,3 +397,24 @@ def test_a_cache_entry_that_is_a_pipe_or_too_big_is_not_read(tmp_path, monkeypat
     monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", 10)
     cache.put("rows", "big", list(range(100)))
     assert cache.get("rows", "big") is None
+
+
+def _dies_on_b(folder, options):
+    """build_one for the test below: the worker building `b` dies as if killed."""
+    from briefkit.batch import Outcome
+
+    if folder.name == "b":
+        os._exit(9)
+    return Outcome(folder, folder / "x.pdf", 1, 0.0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers see the stand-in")
+def test_a_worker_that_dies_fails_its_brief_alone(monkeypatch, tmp_path):
+    from briefkit import batch
+
+    monkeypatch.setattr(batch, "build_one", _dies_on_b)
+    todo = [(tmp_path / name, Options()) for name in "abcd"]
+    outcomes = batch._build_here(todo, 2, lambda outcome: outcome)
+    assert sorted((o.folder.name, o.status) for o in outcomes) == \
+        [("a", "built"), ("b", "failed"), ("c", "built"), ("d", "built")]
+    assert "worker process building it died" in next(o.error for o in outcomes if o.error)
