@@ -84,6 +84,12 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
                                   f"{folder}: cannot read the folder: {error}"))
             continue
         if record is None:
+            try:  # checked here as well as by the build: a cluster's PDF is written by this process
+                if pdf is not None:
+                    output.target(pdf, reads(folder, options))
+            except BriefError as error:
+                failed.append(Outcome(folder, None, 0, time.perf_counter() - started, error.message))
+                continue
             todo[folder] = print_
             continue
         outcomes.append(Outcome(folder, pdf.resolve(), record.get("pages", 0), time.perf_counter() - started,

@@ -418,3 +418,15 @@ def test_a_worker_that_dies_fails_its_brief_alone(monkeypatch, tmp_path):
     assert sorted((o.folder.name, o.status) for o in outcomes) == \
         [("a", "built"), ("b", "failed"), ("c", "built"), ("d", "built")]
     assert "worker process building it died" in next(o.error for o in outcomes if o.error)
+
+
+def test_a_link_in_the_batch_output_folder_to_an_input_fails_that_brief_before_it_is_sent(styled, tmp_path):
+    from briefkit.batch import build_many
+
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "dist" / "2026-02-01-brief-1.pdf").symlink_to(styled / "images" / "photo.png")
+    before = _digests(styled)
+    [outcome] = build_many([styled], Options(), into=tmp_path / "dist",
+                           scheduler="tcp://127.0.0.1:9")  # never reached: refused before sending
+    assert outcome.status == "failed" and "one of the brief's inputs" in outcome.error
+    assert _digests(styled) == before
