@@ -107,9 +107,10 @@ def test_skipping_imports_no_rendering_library_nor_dask(archive, runner):
     assert done.stdout.strip().endswith("[]"), done.stdout
 
 
-def test_a_report_that_cannot_be_written_is_an_error_naming_it(runner, archive):
-    result = run(runner, "build", str(archive[0]), "--report", str(archive[0] / "no" / "such" / "r.json"))
-    assert result.exit_code == 3 and "cannot write the report" in result.output
+def test_a_report_that_cannot_be_written_is_an_error_naming_it(runner, archive, tmp_path):
+    (tmp_path / "file").write_text("a file, not a folder")
+    result = run(runner, "build", str(archive[0]), "--report", str(tmp_path / "file" / "r.json"))
+    assert result.exit_code == 3 and "r.json: cannot write" in result.output, result.output
 
 
 def test_a_long_batch_renews_its_worker_processes(runner, archive, monkeypatch):

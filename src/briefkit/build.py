@@ -13,7 +13,7 @@ from . import cache, commentary, logger, output, reading, styles, translations, 
 from .charts import figures
 from .charts.timeline import Chart
 from .document import compose
-from .errors import Problems, StyleError, UsageError
+from .errors import InputError, Problems, StyleError, UsageError
 from .models import Material, Variant
 from .pdf import attachments, engine, pagination
 
@@ -107,6 +107,10 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
     clock.lap("prepare")
     rendered = typeset(prepared, options)
     clock.lap("render")
+    if options.strict and rendered.findings.overflow:  # text outside the page: never written
+        from .preflight import overflow_problems
+
+        raise InputError(overflow_problems(prepared, rendered))
     if html_target:
         output.write(html_target, pagination.serialize(rendered.tree).encode())
     written = output.write(target, rendered.pdf)

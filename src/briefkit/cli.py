@@ -168,16 +168,13 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
     from .progress import batch_progress
 
     with batch_progress(len(folders)) as advance:
-        outcomes = _guarded(ctx, lambda: build_many(folders, options, jobs, advance, force, scheduler))
-    if report:
-        from .errors import OutputError
+        outcomes = _guarded(ctx, lambda: build_many(folders, options, jobs, advance, force, scheduler,
+                                                   report=report))
+    if report:  # checked against the inputs before any build (build_many); written whole or not at all
+        from .output import write
 
-        try:
-            report.write_text(json.dumps([outcome.as_dict() for outcome in outcomes], indent=2),
-                              encoding="utf-8")
-        except OSError as error:
-            raise OutputError(f"{report}: cannot write the report ({error.strerror}); "
-                              "choose a writable path") from None
+        _guarded(ctx, lambda: write(report.absolute(), json.dumps(
+            [outcome.as_dict() for outcome in outcomes], indent=2).encode()))
     if scheduler:
         from .scheduler import raise_if_lost
 

@@ -96,10 +96,9 @@ def _layout(prepared, options: Options, report: Report) -> None:
                                        f"page {page} holds one row of a chronology split over pages"))
     for page, heading in rendered.findings.stranded_headings:
         report.problems.append(Problem(where, 0, f"page {page} ends with the heading {heading!r}"))
-    for item in rendered.findings.overflow:
-        report.problems.append(Problem(*_overflow_source(prepared, item, written), item.message))
-        # The same words were logged as a warning for `build`: here they are a problem.
-        report.warnings = [w for w in report.warnings if w != item.message]
+    report.problems += overflow_problems(prepared, rendered)
+    # The same words were logged as warnings for `build`: here they are problems.
+    report.warnings = [w for w in report.warnings if w not in {i.message for i in rendered.findings.overflow}]
     for index, chart in charts.items():
         if not chart.alt.strip():
             line = prepared.body.blocks[index].line
@@ -114,7 +113,13 @@ def _as_given(folder: Path, path: Path) -> Path:
         return path
 
 
-def _overflow_source(prepared, item, written) -> tuple[Path, int]:
+def overflow_problems(prepared, rendered) -> list[Problem]:
+    """Text outside the page or its box, each at the file and line it came from: problems for
+    `check --layout` and for `build --strict` alike."""
+    return [Problem(*_overflow_source(prepared, item), item.message) for item in rendered.findings.overflow]
+
+
+def _overflow_source(prepared, item) -> tuple[Path, int]:
     """Where to look for text outside its box: the note's line, the title's line in brief.yaml
     for a running head that holds it, else the commentary line holding the text, if one does."""
     brief = prepared.folder / "brief.yaml"

@@ -3,7 +3,7 @@
 Line breaking (UAX #14) finds almost no place to break a URL: a 5,000-character address in a
 note ran 4,855 of its characters past the right edge of the page, and in a right-to-left brief
 past the left one. Each URL in the laid-out tree is wrapped in `<span class="bk-url">` with a `<wbr>`
-after every `/`, `.`, `-`, `?` and `&` (not inside the `://` of its scheme). `<wbr>` adds no
+after every `/`, `.`, `?` and `&` and before every `-` (not inside the `://` of its scheme). `<wbr>` adds no
 character to the PDF's text, so copying the URL, or pdftotext, gives it back whole but for
 line breaks, and the link's `href` is not touched. A stretch of more than STRETCH characters
 with none of those gets a `<wbr>` every STRETCH characters too (`overflow-wrap: anywhere` would
@@ -19,8 +19,11 @@ from xml.etree.ElementTree import Element
 #: punctuation that ends a sentence or closes a bracket is not part of it.
 URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|doi|urn):)[^\s<>\"]*[^\s<>\".,;:!?)\]}'’”]",
                  re.IGNORECASE)
-#: After these a URL may break (Chicago Manual of Style practice, no hyphen added).
-AFTER = "/.-?&"
+#: After these a URL may break, no hyphen added; before a hyphen rather than after it (as the
+#: Chicago Manual has it), so no line ends in what readers and pdftotext take for a word's
+#: hyphenation ("section-" + "112" would be copied as "section112").
+AFTER = "/.?&"
+BEFORE = "-"
 #: The longest stretch of a URL left without a break opportunity.
 STRETCH = 16
 #: Elements whose text is not laid out as running text, or must stay as typed.
@@ -83,6 +86,9 @@ def _span(url: str) -> Element:
     parts = [url[:head]] if head else []
     current = ""
     for char in url[head:]:
+        if char in BEFORE and current:
+            parts.append(current)
+            current = ""
         current += char
         if char in AFTER or len(current) >= STRETCH:
             parts.append(current)

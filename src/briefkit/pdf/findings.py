@@ -4,7 +4,6 @@ leave one row alone on a page."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -14,9 +13,6 @@ from ..errors import InputError, Problem
 from . import tables
 from .boxwalk import Lost, Overflow, walk
 
-#: WeasyPrint's logger: under --strict the engine fails the build on any warning it receives
-#: (engine._errors_fail), so text outside its box is reported there too, as the layout's own.
-_STRICT = logging.getLogger("weasyprint").getChild("briefkit-layout")
 
 
 @dataclass
@@ -35,8 +31,8 @@ class LostText(InputError):
 def read_findings(document) -> Findings:
     """Read the final layout; raise LostText when a note's text did not all reach the pages.
 
-    Text outside the page or its box is logged as a warning (and, through WeasyPrint's logger,
-    fails a --strict build); `check --layout` reports it as a problem."""
+    Text outside the page or its box is logged as a warning; `build --strict` and
+    `check --layout` report it as a problem at its file and line (preflight.overflow_problems)."""
     findings = Findings()
     root = document.pages[0]._page_box.children[0].element if document.pages else None
     notes = [el for el in (root.iter() if root is not None else ())
@@ -51,7 +47,6 @@ def read_findings(document) -> Findings:
     findings.overflow = walked.overflow
     for item in findings.overflow:
         logger.warning("%s", item.message)
-        _STRICT.warning("%s", item.message)
     for number, page in enumerate(document.pages, start=1):
         root_box = page._page_box.children[0]
         blocks = [box for box in root_box.descendants() if box.element is not None
