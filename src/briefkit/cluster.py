@@ -159,7 +159,7 @@ def build_on(scheduler: str, todo: list[tuple[Path, Options]], finished) -> list
                 try:
                     outcome, data = future.result()
                     if data is not None:
-                        outcome = replace(outcome, pdf=output.write(options.output.resolve(), data))
+                        outcome = replace(outcome, pdf=output.write(output.resolve(options.output), data))
                 except BriefError as error:  # the PDF cannot be written here
                     outcome = Outcome(folder, None, 0, 0.0, error.message)
                 except KilledWorker as error:

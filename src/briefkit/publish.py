@@ -88,6 +88,10 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     logger.info("%s: %d entries", site / "feed.xml", len(entries))
     put(site / "SHA256SUMS",
         "".join(f"{e.digest}  {e.pdf}\n" for e in sorted(entries, key=lambda e: e.pdf)).encode())
+    if scheduler:  # a lost scheduler is one line, as for `build`: what was built, and run again
+        from .scheduler import raise_if_lost
+
+        raise_if_lost(scheduler, outcomes)
     if failed:
         lines = [f"  {outcome.folder}:\n" + "\n".join(f"    {line}" for line in outcome.as_dict()["errors"])
                  for outcome in failed]
