@@ -131,7 +131,7 @@ def test_the_briefs_digits_win_over_the_styles(make_brief):
     (folder / "brief.yaml").write_text(BRIEFS["fa-AF"]["brief.yaml"])
     assert ">۲۹ جنوری ۲۰۲۶<" in html_of(folder, style="native")
     (style / "style.yaml").write_text("extends: think-tank\ndigits: arabic\n")
-    with pytest.raises(Exception, match="digits 'arabic' is not latin or native"):
+    with pytest.raises(Exception, match="digits: Input should be 'latin' or 'native'"):
         html_of(folder, style="native")
 
 

@@ -118,6 +118,7 @@ class _Walk:
         self.boxed: set[int] = set()  # elements with a box of their own
         self.wide: dict[int, tuple] = {}  # {note: (characters past a side of the page, that line)}
         self.worst: dict[tuple, Overflow] = {}
+        self.hang = 0.0  # how far the current line may start before its box (a hanging indent)
 
     def visit(self, box, place: str, block, note: int | None, clipped: bool) -> None:
         tag = getattr(box, "element_tag", "") or ""
@@ -136,10 +137,15 @@ class _Walk:
         if type(box).__name__ == "TextBox":
             self._text(box, place, block, note, clipped)
             return
-        holder = box if type(box).__name__ != "LineBox" else block
+        line = type(box).__name__ == "LineBox"
+        holder = block if line else box
         clipped = clipped or (getattr(box, "style", None) is not None and box.style["overflow"] != "visible")
+        if line:  # a negative text-indent (a hanging indent) puts the line's start out on purpose
+            hang, self.hang = self.hang, max(0, -(getattr(box, "text_indent", 0) or 0))
         for child in getattr(box, "children", ()) or ():
             self.visit(child, place, holder, note, clipped)
+        if line:
+            self.hang = hang
 
     def _note_place(self, place: str, note: int, element) -> str:
         """"note 3|commentary.md:12": the place and the note's source travel down the walk as one."""
@@ -167,7 +173,9 @@ class _Walk:
             left = block.content_box_x()
             top = block.content_box_y()
             vertical = type(block).__name__ == "MarginBox"  # its height is fixed; others grow
-            self._record(box, place, "its box", (left - x0, x1 - left - block.width,
+            rtl = block.style["direction"] == "rtl"
+            start, end = (0, self.hang) if rtl else (self.hang, 0)
+            self._record(box, place, "its box", (left - x0 - start, x1 - left - block.width - end,
                                                  top - y0 if vertical else 0,
                                                  y1 - top - block.height if vertical else 0))
 
