@@ -14,6 +14,7 @@ from markupsafe import Markup
 from . import __version__, commentary, templating, translations, typography
 from .blocks import select
 from .charts.timeline import Chart
+from . import citations
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker
 from .models import Material
@@ -21,6 +22,8 @@ from .styles import Style
 
 #: The entry template; a style overrides any template by giving one of the same name.
 ENTRY_TEMPLATE = "brief.html.j2"
+#: Seconds the templates may take to fill before the build fails.
+TEMPLATE_SECONDS = 60
 #: Words a minute, for the "N min read" an article style prints.
 READING_SPEED = 230
 _BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
@@ -69,9 +72,9 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
                            for n in sorted({note_of[key] for key in keys}))
         if role == "inline" and not in_text:  # a citation inside a note: part of its sentence
             before, after = page[match.start() - 1: match.start()], page[match.end(): match.end() + 1]
-            text = citer.note(group, terminate=after not in _PUNCTUATION)  # no "p. 16.;"
+            text = citer.note(group, terminate=after not in _PUNCTUATION, at=number, inline=True)  # no "p. 16.;"
             return (" " if before.isalnum() or before in _CLOSING else "") + str(text)
-        text = citer.note(group)
+        text = citer.note(group, at=0 if in_text else number + 1)
         if in_text:  # the leading space is collapsed by HTML when the author already typed one
             return f' <span class="citation">{text}</span>'
         number += 1
@@ -82,7 +85,7 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
 
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         page = _CITED_AFTER_STOP.sub(r"\2\1", page)
-    return _NOTES.sub(replace, page)
+    return citer.finish(_NOTES.sub(replace, page))
 
 
 def _open_note(number: int, number_text, source: str | None = None) -> str:
@@ -149,7 +152,12 @@ def compose(material: Material, body: Body, charts: dict[int, Chart], style: Sty
             own: frozenset[int] = frozenset()) -> Document:
     """Fill the templates; figures and chronologies go where their fenced blocks stood. `own`:
     chronology rows that get a note of their own (see _number_notes)."""
-    with templating.reported():
+    from .pdf.engine import time_limit
+
+    # Loops in a contributor's template (range() in range()) can run for hours: a brief's
+    # templates fill in well under a second, so a minute is a bound that only a loop reaches.
+    with time_limit(TEMPLATE_SECONDS, "filling the templates", "a template loops too long: "
+                    "look for nested loops in the style's templates"), templating.reported():
         return _compose(material, body, charts, style, own)
 
 
@@ -159,8 +167,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
     native = native_digits(brief, style)
-    citer = Citer(material.sources, env.get_template(f"citations/{style.settings['citation_format']}.html.j2")
-                  .module, brief.language, words.gettext("and"), native)
+    citer = citations.citer(material, style, env, words.gettext("and"), native)
     cites, sources = list(body.cites), list(body.cite_sources)
 
     def block(match: re.Match) -> str:

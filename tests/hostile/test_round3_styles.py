@@ -282,3 +282,13 @@ def test_any_template_renders_or_names_its_mistake(tmp_path_factory, pieces):
 def test_direction_comes_from_the_script(make_brief, language, direction):
     folder = make_brief({"brief.yaml": textwrap.dedent(MINIMAL["brief.yaml"]) + f"language: {language}\n"})
     assert f'dir="{direction}"' in html_of(folder).split(">", 2)[1]
+
+
+def test_a_template_that_loops_for_ever_is_stopped(brief, tmp_path, monkeypatch):
+    from briefkit import document
+
+    monkeypatch.setattr(document, "TEMPLATE_SECONDS", 2)
+    style_a(brief, templates=cover("{% for i in range(100000) %}{% for j in range(100000) %}"
+                                   "{% endfor %}{% endfor %}"))
+    result, out = build(CliRunner(), brief, tmp_path)
+    fails(result, out, 3, "filling the templates took longer than 2 s", "nested loops")

@@ -176,10 +176,10 @@ class _Expired(BaseException):
 
 
 @contextmanager
-def _time_limit(seconds: float):
-    """Fail the build with a RenderError when the layout takes longer than `seconds`."""
+def _time_limit(seconds: float, what: str = "the layout", fix: str = "raise --timeout"):
+    """Fail the build with a RenderError when `what` takes longer than `seconds`."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        with _thread_time_limit(seconds):  # a cluster worker builds in a thread: no signals there
+        with _thread_time_limit(seconds, what, fix):  # a cluster worker builds in a thread: no signals there
             yield
         return
     expired = []
@@ -200,11 +200,15 @@ def _time_limit(seconds: float):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     if expired:
-        raise RenderError(f"the layout took longer than {seconds:g} s (raise --timeout)")
+        raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
+
+
+#: The public name: document.py holds template filling to a limit too (a template's loops).
+time_limit = _time_limit
 
 
 @contextmanager
-def _thread_time_limit(seconds: float):
+def _thread_time_limit(seconds: float, what: str, fix: str):
     """The limit for a build in a thread: a timer thread raises _Expired in it, again every half
     second until it lands (as the signal does), and a pending one is withdrawn on the way out."""
     import ctypes
@@ -240,7 +244,7 @@ def _thread_time_limit(seconds: float):
             except _Expired:
                 continue
     if expired:
-        raise RenderError(f"the layout took longer than {seconds:g} s (raise --timeout)")
+        raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
 
 
 def _opens(pdf: bytes) -> None:
