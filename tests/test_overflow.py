@@ -160,3 +160,12 @@ def test_every_note_sent_from_the_margin_to_the_foot_is_printed_whole(make_brief
         margin, foot = (re.sub(r"[\s\u00ad\u2010-]", "", part.extract_text()) for part in parts)
     assert "Note" in margin and "Note" in foot  # both kinds are there
     assert [n for n, text in enumerate(texts) if re.sub(r"[\s-]", "", text) not in margin + foot] == []
+
+
+def test_a_justified_right_to_left_brief_has_no_false_overflow(make_brief, runner):
+    """WeasyPrint's justified Arabic lines stand ~2 pt into the margin: not text outside its box."""
+    from test_scripts import READING
+
+    folder = make_brief(READING["ar"])
+    result = run(runner, "check", str(folder), "--layout")
+    assert result.exit_code == 0 and "overflows" not in result.output, result.output
