@@ -135,9 +135,11 @@ class Citer:
         self.language, self.conjunction, self.native = language, conjunction, native
         self.cited: list[str] = []
 
-    def note(self, cites: list[tuple[str, str]], terminate: bool = True) -> Markup:
+    def note(self, cites: list[tuple[str, str]], terminate: bool = True, at: int = 0,
+             inline: bool = False) -> Markup:
         """One footnote for a group of (key, locator) cites, e.g. from `[@a, p. 2; @b]`;
-        without its closing mark (a note's full stop) when the author's punctuation follows."""
+        without its closing mark (a note's full stop) when the author's punctuation follows.
+        `at` (the note's number) and `inline` (inside a note's text) matter to CSL styles only."""
         parts = []
         for key, locator in cites:
             first = key not in self.cited
@@ -158,3 +160,32 @@ class Citer:
                        key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0,
                                          _sort_key(str(item["title"]))))
         return [Markup(self.macros.reference(item)).strip() for item in items]
+
+    def finish(self, page: str) -> str:
+        """The page as it is: templates format each citation when it is met (cslnotes formats here)."""
+        return page
+
+
+def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool) -> Any:
+    """The Citer of the brief's citation format: brief.yaml's `citation_format`, else the style's;
+    a template of templates/citations/, or a CSL style that cslnotes formats."""
+    from . import cslstyles
+
+    value, where = citation_format(material, style)
+    folders = [material.folder] if material.brief.citation_format is not None else list(style.chain)
+    csl = cslstyles.find(value, folders, cslstyles.templates(style.template_dirs), where)
+    if csl is None:
+        return Citer(material.sources, env.get_template(f"citations/{value}.html.j2").module,
+                     material.brief.language, conjunction, native)
+    from .cslnotes import CslCiter
+
+    return CslCiter(material.sources, csl, material.brief.language)
+
+
+def citation_format(material: Any, style: Any) -> tuple[str, str]:
+    """The citation format a brief uses and where it is set (file:line, for messages)."""
+    if material.brief.citation_format is not None:
+        lines = material.brief_lines or {}
+        return (material.brief.citation_format,
+                f"{material.folder / 'brief.yaml'}:{lines.get(('citation_format',), 0)}")
+    return style.settings["citation_format"], style.citation_where

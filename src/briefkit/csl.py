@@ -28,14 +28,16 @@ DATE_PARTS = {"date-parts", "season", "circa", "literal", "raw"}
 
 @functools.cache
 def schema() -> dict[str, frozenset[str]]:
-    """The schema's value lists by kind: types, dates, names, numbers, titles, strings, and all
+    """The schema's value lists by kind: types, dates, names, numbers, titles, strings, locator
+    labels, and all
     the keys an item may have. Read from
     the copy of the official CSL schema citeproc-py ships (not imported: only its data)."""
     spec = importlib.util.find_spec("citeproc")
     folder = Path(next(iter(spec.submodule_search_locations)))
     root = ElementTree.parse(folder / "data" / "schema" / "schemas" / "styles" / "csl.rng").getroot()
     wanted = {"item-types": "types", "variables.dates": "dates", "variables.names": "names",
-              "variables.numbers": "numbers", "variables.titles": "titles", "variables.strings": "strings"}
+              "variables.numbers": "numbers", "variables.titles": "titles", "variables.strings": "strings",
+              "terms.locator": "locators", "terms.locator-number-variables": "locator-numbers"}
     kinds = {wanted[define.get("name")]: frozenset(v.text.strip() for v in define.iter(f"{RNG}value"))
              for define in root.iter(f"{RNG}define") if define.get("name") in wanted}
     kinds["keys"] = ITEM_KEYS.union(*(kinds[k] for k in ("dates", "names", "numbers", "titles", "strings")))

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, commentary, templating, translations, typography
+from . import __version__, citations, commentary, templating, translations, typography
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
@@ -71,9 +71,10 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
                            for n in sorted({note_of[key] for key in keys}))
         if role == "inline" and not in_text:  # a citation inside a note: part of its sentence
             before, after = page[match.start() - 1: match.start()], page[match.end(): match.end() + 1]
-            text = citer.note(group, terminate=after not in _PUNCTUATION)  # no "p. 16.;"
+            # no "p. 16.;"
+            text = citer.note(group, terminate=after not in _PUNCTUATION, at=number, inline=True)
             return (" " if before.isalnum() or before in _CLOSING else "") + str(text)
-        text = citer.note(group)
+        text = citer.note(group, at=0 if in_text else number + 1)
         if in_text:  # the leading space is collapsed by HTML when the author already typed one
             return f' <span class="citation">{text}</span>'
         number += 1
@@ -84,7 +85,7 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
 
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         page = _CITED_AFTER_STOP.sub(r"\2\1", page)
-    return _NOTES.sub(replace, page)
+    return citer.finish(_NOTES.sub(replace, page))
 
 
 def _open_note(number: int, number_text, source: str | None = None) -> str:
@@ -166,8 +167,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
     native = native_digits(brief, style)
-    citer = Citer(material.sources, env.get_template(f"citations/{style.settings['citation_format']}.html.j2")
-                  .module, brief.language, words.gettext("and"), native)
+    citer = citations.citer(material, style, env, words.gettext("and"), native)
     cites, sources = list(body.cites), list(body.cite_sources)
 
     def block(match: re.Match) -> str:

@@ -164,6 +164,8 @@ class Brief(_Model):
     digits: Literal["latin", "native"] | None = None
     #: `--pdf-variant` wins; the style may set one too.
     pdf_variant: Variant | None = None
+    #: The style's citation_format, overridden: a citation template or a CSL style (id or .csl file).
+    citation_format: str | None = None
     #: Keys declared by the house style for its own templates.
     extra: dict[str, Any] = Field(default_factory=dict)
 

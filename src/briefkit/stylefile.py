@@ -13,8 +13,10 @@ from .models import Variant
 
 #: A CSS identifier: a colour's custom-property name, a brief key a template reads.
 _IDENT = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
-#: A citation format names a template in templates/citations/, never a path.
+#: A citation format names a template in templates/citations/ or a CSL style id, never a path...
 _TEMPLATE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+#: ...or a .csl file of the style folder (where it really is gets checked on loading: cslstyles).
+_CSL_FILE = re.compile(r"^[^\0]+\.csl$", re.IGNORECASE)
 #: The @page descriptors style.yaml's `page:` may set.
 PAGE_KEYS = ("size", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
              "margin-inside", "margin-outside", "bleed", "marks")
@@ -50,8 +52,9 @@ def _weight(value: Any) -> Any:
 
 
 def _template_name(value: str) -> str:
-    if not _TEMPLATE_NAME.match(value):
-        raise ValueError(f"{value!r} is not a template name (letters, digits, '-' and '_'; no path)")
+    if not (_TEMPLATE_NAME.match(value) or _CSL_FILE.match(value)):
+        raise ValueError(f"{value!r} is not a template name (letters, digits, '-' and '_'; no path), "
+                         "a CSL style id, nor a .csl file of the style folder")
     return value
 
 

@@ -69,6 +69,7 @@ class Style:
     own: list[dict[str, Any]] = field(default_factory=list)  # each folder's style.yaml, in chain order
     logo: Path | None = None
     sheets: list[str] = field(default_factory=list)  # each folder's style.css, read and checked
+    citation_where: str = "the built-in default"  # style.yaml:line that sets citation_format
 
     def css(self, mirrored: bool = False) -> str:
         """The CSS layers: briefkit's mechanics, then from the root style down each folder's
@@ -139,6 +140,7 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
     logo: Path | None = None
     sheets: list[str] = []
     target: str | None = name_or_path
+    citation_where = ""  # the style.yaml:line nearest the child that sets citation_format
     while target:
         folder = _locate(target, brief_folder, chain)
         data, lines = stylefile.read(folder / "style.yaml")
@@ -155,10 +157,23 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
         if data.get("chart_style"):
             _inside(folder, data["chart_style"], "chart_style", where("chart_style"), must_exist=False)
         sheets.append(_sheet(folder))
+        if "citation_format" in data and not citation_where:
+            citation_where = where("citation_format")
         target = data.get("extends")
     merged = {**STYLE_DEFAULTS, **settings, "name": own[0].get("name") or chain[0].name}
     _check_chart_font(merged["chart_font"], fonts, chain, own)
-    return Style(merged["name"], chain, merged, _dedupe(fonts), own, logo, sheets)
+    style = Style(merged["name"], chain, merged, _dedupe(fonts), own, logo, sheets,
+                  citation_where or "the built-in default")
+    _check_citation_format(style)
+    return style
+
+
+def _check_citation_format(style: Style) -> None:
+    """A citation_format that names no template is a CSL style: found and checked now (cslstyles)."""
+    from . import cslstyles
+
+    cslstyles.find(style.settings["citation_format"], style.chain, cslstyles.templates(style.template_dirs),
+                   style.citation_where)
 
 
 def search_path(brief_folder: Path | None = None) -> list[tuple[str, Path]]:

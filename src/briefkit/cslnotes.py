@@ -1,0 +1,202 @@
+"""Citations formatted by a CSL processor (Pandoc's citeproc), all of a brief's at once, in reading order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .cslstyles import INSTALL, CslStyle, locator_in
+from .errors import RenderError, StyleError
+from .models import PartialDate, Source
+
+#: Stand-ins the page holds until the processor has formatted every citation (private-use
+#: characters: no brief text contains them after commentary.py).
+_MARK = re.compile("\ue000(\\d+|bib)\ue001")
+#: A note's closing full stop: after a number, a letter or a closing quotation mark or bracket,
+#: not the stop of an abbreviation such as "ibid." or "ed." (a short lowercase word).
+_OWN_STOP = re.compile(r"(?:\d|[”’)\]]|\w{5,}|[A-Z]\w*)\.$")
+#: Seconds a formatting run may take before it counts as stuck.
+TIMEOUT = 120
+
+
+def csl_json(source: Source) -> dict[str, Any]:
+    """A source as CSL-JSON: dates as date-parts, numbers as text, `short_title` as title-short."""
+    item = {key: value for key, value in source.csl().items() if key != "short_title"}
+    for key, value in item.items():
+        if isinstance(value, (dt.date, str, int)) and key in _date_keys():
+            try:
+                date = PartialDate.parse(value)
+                item[key] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
+            except (ValueError, TypeError):
+                item[key] = {"literal": str(value)}
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            item[key] = str(value)
+    short = source.csl().get("short_title") or item.pop("shortTitle", None)
+    if short and "title-short" not in item:
+        item["title-short"] = short
+    return item
+
+
+def _date_keys() -> frozenset[str]:
+    from .csl import schema
+
+    return schema()["dates"]
+
+
+class CslCiter:
+    """The Citer of a CSL style: `note()` hands out stand-ins and records each citation with its
+    note number; `finish()` has the processor format them all, so that first, subsequent and
+    ibid forms follow the order the reader meets them in, and puts the texts in."""
+
+    def __init__(self, sources: dict[str, Source], style: CslStyle, language: str):
+        self.sources, self.style, self.language = sources, style, language
+        self.in_text = not style.note
+        self.calls: list[tuple[list[tuple[str, str]], str, int]] = []  # (cites, role, note number)
+        self.cited: list[str] = []
+        self.bibliography_keys: set[str] = set()
+
+    def note(self, cites: list[tuple[str, str]], terminate: bool = True, at: int = 0,
+             inline: bool = False) -> Markup:
+        """A stand-in for one citation group; `inline`: inside the text of note `at`."""
+        self.calls.append((cites, "inline" if inline else ("text" if self.in_text else "note"), at))
+        self.cited += [key for key, _ in cites]
+        return Markup(f"\ue000{len(self.calls) - 1}\ue001")
+
+    def references(self, keys: set[str]) -> list[Markup]:
+        """The bibliography of an in-text style (one stand-in, filled by finish()); none for notes."""
+        if not self.in_text or not keys:
+            return []
+        self.bibliography_keys = set(keys)
+        return [Markup("\ue000bib\ue001")]
+
+    def finish(self, page: str) -> str:
+        """The page with every citation and the bibliography formatted."""
+        if not self.calls and not self.bibliography_keys:
+            return page
+        texts, entries = self.format()
+
+        def put(match: re.Match) -> str:
+            if match[1] == "bib":
+                return "\n".join(entries)
+            index = int(match[1])
+            text = texts[index]
+            # A citation inside a note's sentence loses the style's closing full stop, unless it
+            # ends the note (Pandoc's citeproc does the same).
+            if self.calls[index][1] == "inline" and page[match.end():match.end() + 1] != "<" \
+                    and _OWN_STOP.search(text):
+                text = text[:-1]
+            return text
+
+        return _MARK.sub(put, page)
+
+    def format(self) -> tuple[list[str], list[str]]:
+        """(each call's HTML, the bibliography's <li> entries), from one run of the processor."""
+        keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
+        html = run(json.dumps(self.document()), [csl_json(self.sources[k]) for k in keys], self.style,
+                   self.style.locale(self.language), bibliography=self.in_text)
+        return _read(html, self.calls, self.style.note)
+
+    def document(self) -> dict[str, Any]:
+        """The citations as a Pandoc document (its JSON AST, so no text is read as Markdown).
+
+        In a note style each citation is a note of its own, the citation first in it (Pandoc then
+        neither parenthesises nor capitalises it), numbered as briefkit numbers its notes: the
+        processor reads those numbers for ibid and near-note. In an in-text style each is a
+        paragraph in a division named after it."""
+        blocks = []
+        for index, (cites, role, at) in enumerate(self.calls):
+            locale = self.style.locale(self.language)
+            items = [_citation(key, locator_in(locator, locale), at) for key, locator in cites]
+            cite = {"t": "Cite", "c": [items, [_str("x")]]}
+            if self.style.note:
+                blocks.append(_para([_str("x"), {"t": "Note", "c": [_para([cite])]}]))
+            else:
+                blocks.append({"t": "Div", "c": [[f"c{index}", [], []], [_para([cite])]]})
+        return {"pandoc-api-version": list(PANDOC_API), "meta": {}, "blocks": blocks}
+
+
+#: The version of Pandoc's document model the JSON is written in (pandoc-types 1.23).
+PANDOC_API = (1, 23, 1, 1)
+
+
+def _str(text: str) -> dict:
+    return {"t": "Str", "c": text}
+
+
+def _para(inlines: list) -> dict:
+    return {"t": "Para", "c": inlines}
+
+
+def _citation(key: str, locator: str, note: int) -> dict:
+    """One cite; the locator as its suffix, ", p. 3", which the processor reads with the locale's
+    terms (p., pp., chap., a bare number for a page)."""
+    suffix = []
+    for word in locator.split():
+        suffix += [{"t": "Space"}, _str(word)]
+    suffix = [_str(",")] + suffix if suffix else []
+    return {"citationId": key, "citationPrefix": [], "citationSuffix": suffix,
+            "citationMode": {"t": "NormalCitation"}, "citationNoteNum": note, "citationHash": 0}
+
+
+def run(document: str, items: list[dict], style: CslStyle, locale: str, bibliography: bool) -> str:
+    """Pandoc's HTML for a document (Pandoc's JSON) whose citations `style` formats."""
+    try:
+        import pypandoc
+        pandoc = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as error:
+        raise StyleError(f"citation_format {style.name!r} is a CSL style, formatted by Pandoc's citeproc, "
+                         f"which is not installed ({error}): {INSTALL}") from None
+    with tempfile.TemporaryDirectory(prefix="briefkit-csl-") as tmp:
+        refs = Path(tmp) / "references.json"
+        refs.write_text(json.dumps(items, ensure_ascii=False, default=str), encoding="utf-8")
+        args = [pandoc, "--from=json", "--to=html", "--wrap=none", "--citeproc", f"--bibliography={refs}",
+                f"--csl={style.path}", f"--metadata=lang:{locale}", "--metadata=link-citations:false",
+                "--metadata=suppress-bibliography:" + ("false" if bibliography else "true")]
+        try:
+            done = subprocess.run(args, input=document, capture_output=True, text=True, encoding="utf-8",
+                                  timeout=TIMEOUT, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise RenderError(f"the CSL processor (Pandoc) failed on {style.path}: {error}") from None
+    if done.returncode:
+        raise RenderError(f"the CSL processor (Pandoc) failed on {style.path}: {done.stderr.strip()[:500]}")
+    return done.stdout
+
+
+def _read(html: str, calls: list[tuple[list, str, int]], note: bool) -> tuple[list[str], list[str]]:
+    """Each call's text: the note the processor made of it (fn1, fn2... in call order), or its
+    division's paragraph; and the bibliography's entries."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    texts = []
+    for index, (_, role, _) in enumerate(calls):
+        holder = root.get_element_by_id(f"fn{index + 1}" if note else f"c{index}")
+        text = _inner(holder.find("p") if holder.find("p") is not None else holder)
+        texts.append(text)
+    entries = [_inner(div.find("p") if div.find("p") is not None else div)
+               for div in root.iter("div") if "csl-entry" in (div.get("class") or "")]
+    # An item the style prints nothing for (a treaty in Chicago author-date) leaves no entry.
+    return texts, [f'<li class="reference">{entry}</li>' for entry in entries if entry]
+
+
+def _inner(element) -> str:
+    """An element's content as HTML, without Pandoc's back-links; emphasis as the templates write it."""
+    from lxml import html as lxml_html
+
+    for back in [a for a in element.iter("a") if "footnote-back" in (a.get("class") or "")]:
+        back.drop_tree()
+    for span in list(element.iter("span")):
+        if span.get("class") == "smallcaps":
+            span.set("style", "font-variant: small-caps")
+        elif span is not element and (not span.attrib or span.get("class") == "citation"):
+            span.drop_tag()  # Pandoc's wrappers: nothing to show, and .citation is briefkit's own class
+    text = str(escape(element.text or "")) + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in element)
+    return text.strip()
