@@ -453,3 +453,17 @@ def test_output_over_an_input_is_refused(runner, make_brief):
     assert "commentary.md: this is one of the brief's inputs" in result.output
     assert commentary.read_bytes() == before
     assert list(folder.glob(".*.part")) == []
+
+
+def test_strict_fails_on_the_brief_not_on_the_machine():
+    """WeasyPrint's notice that this machine lacks HarfBuzz-Subset is no fault of the brief."""
+    import logging
+
+    from briefkit.errors import RenderError
+    from briefkit.pdf.engine import _errors_fail
+
+    with _errors_fail(logging.WARNING):
+        logging.getLogger("weasyprint").warning("Using fontTools instead of HarfBuzz-Subset for font X")
+    with pytest.raises(RenderError, match="Ignored `colr: red`"):
+        with _errors_fail(logging.WARNING):
+            logging.getLogger("weasyprint").warning("Ignored `colr: red` at 1:1, unknown property.")
