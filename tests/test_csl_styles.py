@@ -376,3 +376,23 @@ def test_without_the_csl_extra_a_csl_style_says_what_to_install(make_brief, monk
     with pytest.raises(StyleError, match=r"brief.yaml:4: citation_format 'oscola' is neither a citation "
                                          r'template .* pip install "briefkit\[csl\]"'):
         _notes(folder)
+
+
+def test_the_sample_in_a_csl_note_style_keeps_every_note_on_its_call_s_page(tmp_path, runner):
+    """The chronology's own notes (rows whose earlier note is on another page) are the style's too:
+    every note is Chicago's ("Title," inside the quotation marks), none the template's ("Title",)."""
+    import readback
+    from support import SAMPLE, SAMPLE_NOTES, run
+
+    folder = tmp_path / "sample"
+    shutil.copytree(SAMPLE, folder)
+    with (folder / "brief.yaml").open("a", encoding="utf-8") as brief:
+        brief.write("citation_format: chicago-notes-bibliography\n")
+    result = run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf"))
+    assert result.exit_code == 0, result.output
+    assert readback.notes(tmp_path / "out.pdf").off_page() == []
+    notes = read_pdf(tmp_path / "out.pdf")["notes"]
+    assert sorted(notes) == list(range(1, SAMPLE_NOTES + 1))
+    quoted = [n for n, note in notes.items() if "”" in note["text"]]
+    assert len(quoted) > SAMPLE_NOTES // 2
+    assert [n for n in quoted if "”," in notes[n]["text"]] == []
