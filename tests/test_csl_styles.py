@@ -396,3 +396,22 @@ def test_the_sample_in_a_csl_note_style_keeps_every_note_on_its_call_s_page(tmp_
     quoted = [n for n, note in notes.items() if "”" in note["text"]]
     assert len(quoted) > SAMPLE_NOTES // 2
     assert [n for n in quoted if "”," in notes[n]["text"]] == []
+
+
+def test_a_short_title_given_is_the_one_subsequent_notes_use(make_brief):
+    folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: chicago-notes-bibliography\n")
+    sources = folder / "sources.yaml"
+    sources.write_text(sources.read_text().replace("  container-title: Jacobin\n",
+                                                   "  container-title: Jacobin\n  short_title: Saur\n"))
+    assert _notes(folder)[1] == "Neale, “Saur,” 3."
+
+
+def test_a_numeric_style_numbers_the_text_and_the_reference_list(make_brief):
+    from support import html_of, text_of
+
+    folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: ieee\n")
+    page = html_of(folder)
+    text = " ".join(text_of(page).split())
+    assert "A claim [1]. Again [1, p. 3]." in text
+    entry = re.search(r'<li class="reference">(.*?)</li>', page, re.S)[1]
+    assert "<div" not in entry and text_of(entry).startswith("[1] J. Neale, “Remembering the Saur Revolution,”")

@@ -88,7 +88,8 @@ def prepare(source: Source, language: str, conjunction: str = "and", native: boo
         # Who a reference is filed under: the authors, else the outlet that published it.
         "sort_name": inverted_authors or csl.get("container-title") or csl.get("publisher") or title,
         "title": title,
-        "short_title": csl.get("title-short") or csl.get("shortTitle") or _shorten(title),
+        "short_title": csl.get("title-short") or csl.get("short_title") or csl.get("shortTitle")
+        or _shorten(title),
         "container": csl.get("container-title"),
         "collection": " ".join(str(csl[k]) for k in ("collection-title", "number") if csl.get(k)),
         "date": human_date(issued, language, native=native) if issued else None,

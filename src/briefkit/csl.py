@@ -16,9 +16,10 @@ from .models import PartialDate
 #: What a text or number variable may hold as YAML reads it (an unquoted date is a date).
 TEXT = (str, int, float, dt.date)
 RNG = "{http://relaxng.org/ns/structure/1.0}"
-#: Keys of a CSL-JSON item that are not variables (csl-data.json), and the legacy names Zotero
-#: still exports.
-ITEM_KEYS = {"id", "type", "categories", "custom", "citation-key", "journalAbbreviation", "shortTitle"}
+#: Keys of a CSL-JSON item that are not variables (csl-data.json), the legacy names Zotero
+#: still exports, and briefkit's `short_title` (a short title the notes use: CSL's title-short).
+ITEM_KEYS = {"id", "type", "categories", "custom", "citation-key", "journalAbbreviation", "shortTitle",
+             "short_title"}
 #: The parts of a name (csl-data.json's name-variable).
 NAME_PARTS = {"family", "given", "dropping-particle", "non-dropping-particle", "suffix", "comma-suffix",
               "static-ordering", "literal", "parse-names"}

@@ -192,6 +192,9 @@ def _inner(element) -> str:
 
     for back in [a for a in element.iter("a") if "footnote-back" in (a.get("class") or "")]:
         back.drop_tree()
+    for div in element.iter("div"):  # a numeric style's "[1]" and entry: one line, as the list item
+        if div is not element:
+            div.tag = "span"
     for span in list(element.iter("span")):
         if span.get("class") == "smallcaps":
             span.set("style", "font-variant: small-caps")
