@@ -415,3 +415,13 @@ def test_a_numeric_style_numbers_the_text_and_the_reference_list(make_brief):
     assert "A claim [1]. Again [1, p. 3]." in text
     entry = re.search(r'<li class="reference">(.*?)</li>', page, re.S)[1]
     assert "<div" not in entry and text_of(entry).startswith("[1] J. Neale, “Remembering the Saur Revolution,”")
+
+
+def test_a_language_without_a_csl_locale_is_told_and_gets_us_english(caplog):
+    from briefkit.cslstyles import csl_locale
+
+    assert csl_locale("prs") == "fa-AF"  # Dari: the Afghan variety of Persian, as for dates
+    assert csl_locale("ru") == "ru" and csl_locale("en-GB") == "en-GB"
+    with caplog.at_level("WARNING", logger="briefkit"):
+        assert csl_locale("xx-test") == "en-US"
+    assert "'xx-test' has no CSL locale" in caplog.text

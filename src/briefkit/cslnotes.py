@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from . import logger
 from .cslstyles import INSTALL, CslStyle, locator_in
 from .errors import RenderError, StyleError
 from .models import PartialDate, Source
@@ -166,6 +167,8 @@ def run(document: str, items: list[dict], style: CslStyle, locale: str, bibliogr
             raise RenderError(f"the CSL processor (Pandoc) failed on {style.path}: {error}") from None
     if done.returncode:
         raise RenderError(f"the CSL processor (Pandoc) failed on {style.path}: {done.stderr.strip()[:500]}")
+    if done.stderr.strip():  # about Pandoc's own words (its "Abstract"), never the citations' text
+        logger.debug("Pandoc: %s", done.stderr.strip())
     return done.stdout
 
 

@@ -30,7 +30,28 @@ class CslStyle:
         variety (Harvard's en-GB), as it does not say which English it wants."""
         if self.default_locale and "-" not in language and self.default_locale.split("-")[0] == language:
             return self.default_locale
-        return language
+        return csl_locale(language)
+
+
+@functools.cache
+def csl_locale(language: str) -> str:
+    """The CSL locale of a BCP 47 tag (Dari, prs, is fa-AF, as for dates); US English, with a
+    warning, for a language the CSL locales lack (the processor would fall back to it silently)."""
+    from . import logger
+    from .translations import ALIASES
+
+    tag = ALIASES.get(language.replace("-", "_"), language).replace("_", "-")
+    folder = _locales()
+    if (folder / f"locales-{tag}.xml").is_file() or tag.split("-")[0] in _primary_dialects(folder):
+        return tag
+    logger.warning("language %r has no CSL locale; citations use US English terms and dates", language)
+    return "en-US"
+
+
+def _locales() -> Path:
+    """The CSL locales citeproc-py ships (the CSL locales repository)."""
+    spec = importlib.util.find_spec("citeproc")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "locales"
 
 
 def templates(template_dirs: list[Path]) -> list[str]:
@@ -171,8 +192,7 @@ def _terms(locale: str) -> dict[str, str]:
 
     from .csl import schema
 
-    spec = importlib.util.find_spec("citeproc")
-    folder = Path(next(iter(spec.submodule_search_locations))) / "data" / "locales"
+    folder = _locales()
     dialects = _primary_dialects(folder)
     for name in (locale, dialects.get(locale.split("-")[0], ""), "en-US"):
         if (folder / f"locales-{name}.xml").is_file():
@@ -189,6 +209,7 @@ def _terms(locale: str) -> dict[str, str]:
     return found
 
 
+@functools.cache
 def _primary_dialects(folder: Path) -> dict[str, str]:
     import json
 
