@@ -346,7 +346,7 @@ def test_a_csl_file_outside_the_style_folder_is_refused(make_brief, runner):
     folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: ../../house.csl\n")
     (folder / "house.csl").write_text(_repository_style("apa"), encoding="utf-8")
     check_finds(runner, folder,
-                "style.yaml:2: citation_format '../../house.csl' lies outside the style folder")
+                "style.yaml:2: citation_format '../../house.csl' lies outside ", "styles/house, the only place")
 
 
 def test_a_chronology_row_s_own_note_is_in_the_brief_s_style(make_brief):
@@ -425,3 +425,27 @@ def test_a_language_without_a_csl_locale_is_told_and_gets_us_english(caplog):
     with caplog.at_level("WARNING", logger="briefkit"):
         assert csl_locale("xx-test") == "en-US"
     assert "'xx-test' has no CSL locale" in caplog.text
+
+
+def test_native_digits_reach_the_csl_notes_but_not_their_addresses(make_brief):
+    from support import html_of
+
+    folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: chicago-notes-bibliography\n",
+                        brief_extra="language: fa\ndigits: native\n")
+    sources = folder / "sources.yaml"
+    sources.write_text(sources.read_text().replace(
+        "  container-title: Jacobin\n", "  container-title: Jacobin\n  URL: https://example.org/saur-2018\n"))
+    first = _notes(folder)[0]
+    assert "۲۰۱۸" in first and "2018" not in first.replace("saur-2018", "")
+    assert 'href="https://example.org/saur-2018">https://example.org/saur-2018</a>' in html_of(folder)
+
+
+def test_a_brief_s_own_csl_file_is_read_from_the_brief_folder_only(make_brief, runner):
+    from support import check_finds
+
+    folder, _ = _styled(make_brief, "extends: think-tank\n", brief_extra="citation_format: house.csl\n")
+    (folder / "house.csl").write_text(_repository_style("oscola"), encoding="utf-8")
+    assert _notes(folder)[1] == "ibid 3."
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text().replace("citation_format: house.csl", "citation_format: ../house.csl"))
+    check_finds(runner, folder, "brief.yaml:4: citation_format '../house.csl' lies outside")

@@ -180,7 +180,7 @@ def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool) -
                      material.brief.language, conjunction, native)
     from .cslnotes import CslCiter
 
-    return CslCiter(material.sources, csl, material.brief.language)
+    return CslCiter(material.sources, csl, material.brief.language, native)
 
 
 def citation_format(material: Any, style: Any) -> tuple[str, str]:

@@ -16,6 +16,7 @@ from . import logger
 from .cslstyles import INSTALL, CslStyle, locator_in
 from .errors import RenderError, StyleError
 from .models import PartialDate, Source
+from .translations import digits
 
 #: Stand-ins the page holds until the processor has formatted every citation (private-use
 #: characters: no brief text contains them after commentary.py).
@@ -23,6 +24,8 @@ _MARK = re.compile("\ue000(\\d+|bib)\ue001")
 #: A note's closing full stop: after a number, a letter or a closing quotation mark or bracket,
 #: not the stop of an abbreviation such as "ibid." or "ed." (a short lowercase word).
 _OWN_STOP = re.compile(r"(?:\d|[”’)\]]|\w{5,}|[A-Z]\w*)\.$")
+#: An element's tags and a link whole (its text is an address), or the text between them.
+_DIGITS = re.compile(r"(<a\b.*?</a>|<[^>]*>)|([^<]+)", re.S)
 #: Seconds a formatting run may take before it counts as stuck.
 TIMEOUT = 120
 
@@ -56,8 +59,8 @@ class CslCiter:
     note number; `finish()` has the processor format them all, so that first, subsequent and
     ibid forms follow the order the reader meets them in, and puts the texts in."""
 
-    def __init__(self, sources: dict[str, Source], style: CslStyle, language: str):
-        self.sources, self.style, self.language = sources, style, language
+    def __init__(self, sources: dict[str, Source], style: CslStyle, language: str, native: bool = False):
+        self.sources, self.style, self.language, self.native = sources, style, language, native
         self.in_text = not style.note
         self.calls: list[tuple[list[tuple[str, str]], str, int]] = []  # (cites, role, note number)
         self.cited: list[str] = []
@@ -102,7 +105,11 @@ class CslCiter:
         keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
         html = run(json.dumps(self.document()), [csl_json(self.sources[k]) for k in keys], self.style,
                    self.style.locale(self.language), bibliography=self.in_text)
-        return _read(html, self.calls, self.style.note)
+        texts, entries = _read(html, self.calls, self.style.note)
+        if self.native:  # the brief's digits: dates, pages, volumes; never an address's
+            texts, entries = ([_DIGITS.sub(lambda m: m[1] or digits(m[2], self.language, True), t) for t in part]
+                              for part in (texts, entries))
+        return texts, entries
 
     def document(self) -> dict[str, Any]:
         """The citations as a Pandoc document (its JSON AST, so no text is read as Markdown).
