@@ -346,7 +346,8 @@ def test_a_csl_file_outside_the_style_folder_is_refused(make_brief, runner):
     folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: ../../house.csl\n")
     (folder / "house.csl").write_text(_repository_style("apa"), encoding="utf-8")
     check_finds(runner, folder,
-                "style.yaml:2: citation_format '../../house.csl' lies outside ", "styles/house, the only place")
+                "style.yaml:2: citation_format '../../house.csl' lies outside the folders it is read from",
+                "copy the .csl file into " + str(folder / "styles" / "house"))
 
 
 def test_a_chronology_row_s_own_note_is_in_the_brief_s_style(make_brief):

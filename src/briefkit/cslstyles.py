@@ -96,8 +96,8 @@ def find(value: str, folders: list[Path], templates: list[str], where: str) -> C
         outside = any(not (f / value).resolve().is_relative_to(f.resolve()) for f in folders)
         places = ", ".join(str(f) for f in folders)
         raise StyleError(f"{where}: citation_format {value!r} "
-                         + (f"lies outside {places}, the only place it is read from; copy the .csl file "
-                            "there" if outside else
+                         + (f"lies outside the folders it is read from ({places}); copy the .csl file "
+                            f"into {folders[0]}" if outside else
                             f"is not a file in {places}; put the .csl file there"))
     if value in templates:
         return None
