@@ -186,8 +186,11 @@ def _read(html: str, calls: list[tuple[list, str, int]], note: bool) -> tuple[li
 
     root = lxml_html.fragment_fromstring(html, create_parent="div")
     texts = []
-    for index, (_, role, _) in enumerate(calls):
-        holder = root.get_element_by_id(f"fn{index + 1}" if note else f"c{index}")
+    for index, (cites, _, _) in enumerate(calls):
+        holder = root.get_element_by_id(f"fn{index + 1}" if note else f"c{index}", None)
+        if holder is None:  # never seen: Pandoc makes a note or paragraph of every citation
+            raise RenderError(f"the CSL processor (Pandoc) returned no text for the citation of "
+                              f"{', '.join('@' + key for key, _ in cites)}")
         text = _inner(holder.find("p") if holder.find("p") is not None else holder)
         texts.append(text)
     entries = [_inner(div.find("p") if div.find("p") is not None else div)
