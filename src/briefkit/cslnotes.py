@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import secrets
 import subprocess
 import tempfile
 from pathlib import Path
@@ -18,9 +19,9 @@ from .errors import RenderError, StyleError
 from .models import PartialDate, Source
 from .translations import digits
 
-#: Stand-ins the page holds until the processor has formatted every citation (private-use
-#: characters: no brief text contains them after commentary.py).
-_MARK = re.compile("\ue000(\\d+|bib)\ue001")
+#: Stand-ins the page holds until the processor has formatted every citation: private-use
+#: characters around a token drawn for each brief (a text cannot forge one) and the call's number.
+_MARK = "\ue000{token}:(\\d+|bib)\ue001"
 #: A note's closing full stop: after a number, a letter or a closing quotation mark or bracket,
 #: not the stop of an abbreviation such as "ibid." or "ed." (a short lowercase word).
 _OWN_STOP = re.compile(r"(?:\d|[”’)\]]|\w{5,}|[A-Z]\w*)\.$")
@@ -65,20 +66,21 @@ class CslCiter:
         self.calls: list[tuple[list[tuple[str, str]], str, int]] = []  # (cites, role, note number)
         self.cited: list[str] = []
         self.bibliography_keys: set[str] = set()
+        self.token = secrets.token_hex(8)
 
     def note(self, cites: list[tuple[str, str]], terminate: bool = True, at: int = 0,
              inline: bool = False) -> Markup:
         """A stand-in for one citation group; `inline`: inside the text of note `at`."""
         self.calls.append((cites, "inline" if inline else ("text" if self.in_text else "note"), at))
         self.cited += [key for key, _ in cites]
-        return Markup(f"\ue000{len(self.calls) - 1}\ue001")
+        return Markup(f"\ue000{self.token}:{len(self.calls) - 1}\ue001")
 
     def references(self, keys: set[str]) -> list[Markup]:
         """The bibliography of an in-text style (one stand-in, filled by finish()); none for notes."""
         if not self.in_text or not keys:
             return []
         self.bibliography_keys = set(keys)
-        return [Markup("\ue000bib\ue001")]
+        return [Markup(f"\ue000{self.token}:bib\ue001")]
 
     def finish(self, page: str) -> str:
         """The page with every citation and the bibliography formatted."""
@@ -98,7 +100,7 @@ class CslCiter:
                 text = text[:-1]
             return text
 
-        return _MARK.sub(put, page)
+        return re.sub(_MARK.format(token=self.token), put, page)
 
     def format(self) -> tuple[list[str], list[str]]:
         """(each call's HTML, the bibliography's <li> entries), from one run of the processor."""
