@@ -18,7 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, environment, freshness, logger, output, styles
+from . import __version__, environment, freshness, output, styles
 from .batch import Outcome, build_one
 from .build import Options
 from .errors import BriefError, UsageError
