@@ -192,13 +192,28 @@ def _process() -> dict:
 
 
 def _clashes(targets: dict[Path, Path | None]) -> dict[Path, str]:
-    """Briefs whose title and date would give the same file as an earlier one."""
-    first: dict[Path, Path] = {}
+    """Briefs that would write the same file as an earlier one (output.file_name): the same
+    date and title, or the same `slug:`. Names are compared case-folded, as a Mac or Windows
+    disk does; the message names both folders, so either can be given a `slug:` of its own."""
+    first: dict[str, Path] = {}
     clashes = {}
     for folder, pdf in targets.items():
         if pdf is None:  # a broken brief.yaml is reported by its own build
             continue
-        if pdf in first:
-            clashes[folder] = f"same date and title as {first[pdf]}: both would write {pdf}"
-        first.setdefault(pdf, folder)
+        key = str(pdf).casefold()
+        if key in first:
+            clashes[folder] = (f"{folder} and {first[key]} both write {pdf}: {_same(folder, first[key])}; "
+                               f"give one of them another slug: in its brief.yaml")
+        first.setdefault(key, folder)
     return clashes
+
+
+def _same(one: Path, other: Path) -> str:
+    """What two clashing briefs have in common, as their brief.yaml files say."""
+    import unicodedata
+
+    a, b = (freshness._brief_yaml(folder) for folder in (one, other))
+    if a.get("slug") and b.get("slug"):
+        return "the same date and slug:"
+    titles = [unicodedata.normalize("NFC", str(data.get("title", "")).strip()) for data in (a, b)]
+    return "the same date and title" if titles[0] == titles[1] else "the same date, and titles spelled alike"

@@ -65,7 +65,7 @@ def read_by(folder: Path, options) -> tuple[list[Path], list[Path]]:
 def expected_pdf(folder: Path, into: Path = Path("dist")) -> Path | None:
     """Where a batch build writes the brief (output.default_path's name in `into`), read from
     brief.yaml without validating it; None when brief.yaml cannot tell (its build says why)."""
-    from .output import slug
+    from .output import file_name, slug_problem
 
     data = _brief_yaml(folder)
     title, date = data.get("title"), data.get("date")
@@ -78,7 +78,12 @@ def expected_pdf(folder: Path, into: Path = Path("dist")) -> Path | None:
         date = date.date()
     if not isinstance(title, str) or not title.strip() or not isinstance(date, dt.date):
         return None
-    return into / f"{date.isoformat()}-{slug(title)}.pdf"
+    override = data.get("slug")
+    if isinstance(override, int) and not isinstance(override, bool):
+        override = str(override)  # as models.Brief reads slug: 2026
+    if override is not None and (not isinstance(override, str) or slug_problem(override)):
+        return None
+    return into / file_name(title, date, override)
 
 
 def _style_of(folder: Path) -> str:

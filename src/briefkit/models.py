@@ -166,6 +166,8 @@ class Brief(_Model):
     pdf_variant: Variant | None = None
     #: The style's citation_format, overridden: a citation template or a CSL style (id or .csl file).
     citation_format: str | None = None
+    #: The file name's slug (`dist/<date>-<slug>.pdf`) instead of the one spelled from the title.
+    slug: str | None = None
     #: Keys declared by the house style for its own templates.
     extra: dict[str, Any] = Field(default_factory=dict)
 
@@ -173,6 +175,17 @@ class Brief(_Model):
     @classmethod
     def _number_as_text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("slug", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> Any:
+        from .output import slug_problem
+
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)  # slug: 2026 is a slug, though YAML reads a number
+        if isinstance(value, str) and (problem := slug_problem(value)):
+            raise ValueError(problem)
+        return value
 
     @field_validator("date", mode="before")
     @classmethod

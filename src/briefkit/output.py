@@ -8,12 +8,14 @@ import re
 import socket
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputError, UsageError
+
+# The one rule for file names, here where outputs are named (batch, publish and freshness use it).
+from .filenames import file_name, slug, slug_problem  # noqa: F401, I001
 
 #: Folders of a brief or style folder whose files are outputs or tools' state, never inputs
 #: (freshness.py fingerprints, and cluster.py ships, everything else).
@@ -26,19 +28,9 @@ STALE_PART_SECONDS = 10 * 60
 _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 
 
-def slug(text: str, limit: int = 60) -> str:
-    """A file-name-safe slug: 'The Taliban-Russia Re-Connect' -> 'the-taliban-russia-re-connect'."""
-    # Apostrophes join their word, straight or curly (the title is typeset with curly ones), so
-    # a batch can tell the file name from brief.yaml as written: "Kabul's" -> kabuls either way.
-    text = re.sub(r"(?<=\w)['’ʼ](?=\w)", "", text)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return words[:limit].rstrip("-") or "brief"
-
-
 def default_path(brief) -> Path:
     """The default output, like other build tools' `dist/`: `dist/<date>-<slug>.pdf` here."""
-    return Path("dist") / f"{brief.date.isoformat()}-{slug(brief.title)}.pdf"
+    return Path("dist") / file_name(brief.title, brief.date, brief.slug)
 
 
 @dataclass(frozen=True)
