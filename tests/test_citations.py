@@ -123,3 +123,87 @@ def test_a_row_links_to_an_earlier_note_only_on_that_notes_page(make_brief, runn
         found = readback.notes(out)
         assert found.off_page() == [] and sorted(found.notes) == list(range(1, notes + 1))
     assert "“Russia Recognises the Taliban”." in readback.text(out)  # the short form
+
+
+# --- Pandoc's citation syntax in the citation templates ------------------------------------------
+
+def _cite(key, locator="", prefix="", suffix="", suppress=False, narrative=False):
+    from briefkit.syntax import Cite
+
+    return Cite(key, locator, prefix, suffix, suppress, narrative)
+
+
+def test_a_prefix_and_suffix_stand_around_the_cite_and_a_note_begins_with_a_capital(citer):
+    text = html.unescape(str(citer.note([_cite("crs", "p. 3", "see", ", for details")])))
+    assert text == "See “Russia's Chechnya Conflict”, CRS, 16 April 2003, p. 3, for details."
+
+
+def test_a_suppressed_author_is_left_out_of_the_note(citer):
+    assert str(citer.note([_cite("cicek", "515", suppress=True)])).startswith("“The Quicksand of Afghanistan")
+
+
+def test_a_page_range_takes_an_en_dash(citer):
+    assert str(citer.note([_cite("cicek", "pp. 3-5")])).endswith("pp. 3–5.")
+    assert str(citer.note([_cite("cicek", "xii-xv")])).endswith("xii–xv.")
+
+
+def _author_date():
+    env = document.environment(styles.find("think-tank"))
+    return Citer(ITEMS, env.get_template("citations/author-date.html.j2").module, "en")
+
+
+def test_author_date_prints_a_narrative_cite_as_author_then_year_and_locator():
+    citer = _author_date()
+    assert str(citer.note([_cite("cicek", "p. 3", narrative=True)])) == "Çiçek (2015, p. 3)"
+    assert str(citer.note([_cite("cicek", "515", suppress=True)])) == "(2015, 515)"
+    assert html.unescape(str(citer.note([_cite("cicek", "p. 3", "see", ", for details")]))) == \
+        "(see Çiçek 2015, p. 3, for details)"
+
+
+SYNTAX_SOURCES = """\
+- id: neale
+  type: article-magazine
+  title: Remembering the Saur Revolution
+  author: [{family: Neale, given: Jonathan}]
+  container-title: Jacobin
+  issued: 2018-05-15
+"""
+
+SYNTAX_TEXT = ("As @neale [p. 3] argues, the revolution failed; write to me@example.org or @nytimes.\n\n"
+               "It failed.[see @neale, pp. 4-6, for details]\n\nAgain.[-@neale, 515]\n")
+
+
+def test_a_narrative_cite_prints_the_author_in_the_text_and_the_note_as_usual_in_the_pdf(
+        make_brief, runner, tmp_path):
+    import readback
+    from support import run
+
+    folder = make_brief({"sources.yaml": SYNTAX_SOURCES, "commentary.md": SYNTAX_TEXT})
+    out = tmp_path / "out.pdf"
+    result = run(runner, "build", str(folder), "-o", str(out))
+    assert result.exit_code == 0 and "3 footnotes" in result.output, result.output
+    text = " ".join(readback.text(out).split())
+    assert "As Neale1 argues" in text.replace("\u2060", "")
+    assert "write to me@example.org or @nytimes." in text
+    assert "“Remembering the Saur Revolution”, Jacobin, 15 May 2018, p. 3." in text  # author in the text
+    assert "See Neale, “Remembering the Saur Revolution”, pp. 4–6, for details." in text
+    assert "3. “Remembering the Saur Revolution”, 515." in text
+
+
+def test_an_author_date_brief_prints_narrative_suppressed_and_prefixed_cites(make_brief):
+    from support import html_of, text_of
+
+    folder = make_brief({"sources.yaml": SYNTAX_SOURCES, "commentary.md": SYNTAX_TEXT,
+                         "brief.yaml": _with_format("author-date")})
+    text = " ".join(text_of(html_of(folder)).split())
+    assert "As Neale (2018, p. 3) argues" in text
+    assert "It failed (see Neale 2018, pp. 4–6, for details)." in text
+    assert "Again (2018, 515)." in text
+
+
+def _with_format(name: str) -> str:
+    import textwrap
+
+    from support import MINIMAL
+
+    return textwrap.dedent(MINIMAL["brief.yaml"]).replace("authors:", f"citation_format: {name}\nauthors:")

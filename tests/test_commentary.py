@@ -72,3 +72,52 @@ def test_unknown_key_names_line_and_nearest_keys():
     parse("Line one.\n\nLine three cites [@crs-2030].\n", Path("c.md"), KEYS, False, problems)
     [problem] = problems.items
     assert problem.line == 3 and "@crs-2003" in problem.message
+
+
+# --- Pandoc's citation syntax: prefixes, suffixes, suppressed authors, narrative citations ------
+
+def _extras(cite) -> tuple:
+    return (*cite, cite.prefix, cite.suffix, cite.suppress, cite.narrative)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Text.[see @a, p. 3, for details]", ("a", "p. 3", "see", ", for details", False, False)),
+    ("Text.[@a, 515]", ("a", "515", "", "", False, False)),
+    ("Text.[-@a, p. 3]", ("a", "p. 3", "", "", True, False)),
+    ("Text.[compare -@a]", ("a", "", "compare", "", True, False)),
+    ("Text.[@a, chap. 4, and passim]", ("a", "chap. 4", "", ", and passim", False, False)),
+    ("Text.[@a, pp. 3-5]", ("a", "pp. 3-5", "", "", False, False)),
+    ("As @a [p. 3] says.", ("a", "p. 3", "", "", False, True)),
+    ("As @a[p. 3, for details] says.", ("a", "p. 3", "", ", for details", False, True)),
+    ("As @a says.", ("a", "", "", "", False, True)),
+    ("(@crs-2003).", ("crs-2003", "", "", "", False, True)),
+])
+def test_pandoc_s_prefixes_suffixes_suppressed_authors_and_narrative_citations_are_read(text, expected):
+    result = body(text)
+    assert [_extras(cite) for group in result.cites for cite in group] == [expected]
+
+
+@pytest.mark.parametrize("text", [
+    "Mail me@example.org or desk_1@example.org.",
+    "Follow @nytimes and @un_news for updates.",  # handles that are no source stay text
+    "Ask [@a](https://example.org).",
+    "Write \\@a to print the key.",
+    "Code `@a` is code.",
+])
+def test_an_at_sign_that_is_no_source_stays_text(text):
+    result = body(text)
+    assert result.cites == []
+    assert "@" in str(result.html)
+
+
+def test_a_narrative_citation_s_bracket_that_is_a_note_call_or_a_link_is_not_its_locator():
+    result = body("As @a [^n] says.\n\n[^n]: A note.\n")
+    assert [list(group) for group in result.cites] == [[("a", "")]]
+    assert 'class="footnote"' in str(result.html)
+
+
+def test_a_narrative_key_close_to_a_source_s_is_an_error_with_did_you_mean():
+    problems = Problems()
+    parse("As @crs-2030 says.", Path("commentary.md"), KEYS, False, problems)
+    assert [str(p) for p in problems.items] and "did you mean 'crs-2003'" in str(problems.items[0])
+    assert "commentary.md" in str(problems.items[0]) and ":1" in str(problems.items[0])

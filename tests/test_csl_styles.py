@@ -450,3 +450,36 @@ def test_a_brief_s_own_csl_file_is_read_from_the_brief_folder_only(make_brief, r
     brief = folder / "brief.yaml"
     brief.write_text(brief.read_text().replace("citation_format: house.csl", "citation_format: ../house.csl"))
     check_finds(runner, folder, "brief.yaml:4: citation_format '../house.csl' lies outside")
+
+
+# --- Pandoc's citation syntax: prefixes, suffixes, suppressed authors, narrative citations -------
+
+SYNTAX = ("As @gaulle [p. 3] writes, France fell.[@gaulle, p. 4]\n\n"
+          "It did.[see @neale, pp. 4-6, for details]\n\nAgain.[-@gaulle, 515]\n\n"
+          "Mail me@example.org or @nytimes.\n")
+
+
+def test_a_note_style_takes_prefixes_suffixes_suppressed_and_narrative_cites(make_brief):
+    from support import html_of, text_of
+
+    folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: chicago-notes-bibliography\n",
+                        commentary=SYNTAX)
+    assert _notes(folder) == [
+        "The Complete War Memoirs, trans. Jonathan Griffin (Simon & Schuster, 1998), 3.",
+        "de Gaulle, The Complete War Memoirs, 4.",  # Chicago 18 drops ibid; Pandoc gives the same
+        "See Jonathan Neale, “Remembering the Saur Revolution,” Jacobin, May 15, 2018, 4–6, for details.",
+        "The Complete War Memoirs, 515."]
+    page = re.sub(r"<bk-note.*?</bk-note>", "", html_of(folder), flags=re.S)  # the text without its notes
+    text = " ".join(text_of(page).split()).replace("\u2060", "")
+    assert "As Charles de Gaulle writes" in text
+    assert "Mail me@example.org or @nytimes." in text
+
+
+def test_an_in_text_style_takes_prefixes_suffixes_suppressed_and_narrative_cites(make_brief):
+    from support import html_of, text_of
+
+    folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: apa\n", commentary=SYNTAX)
+    text = " ".join(text_of(html_of(folder)).split())
+    assert "As de Gaulle (1998, p. 3) writes, France fell (de Gaulle, 1998, p. 4)." in text
+    assert "It did (see Neale, 2018, pp. 4–6, for details)." in text
+    assert "Again (1998, p. 515)." in text  # a bare number is a page

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import logger
 from .models import PartialDate, Source
@@ -122,6 +123,23 @@ def _shorten(title: str, words: int = 4) -> str:
     return " ".join(kept).rstrip(_TRAILING + " ")
 
 
+#: A range in a locator, "3-5" or "xii-xv": printed with an en dash, as CSL processors do.
+_RANGE = re.compile(r"\b(\d+|[ivxlcdm]+|[IVXLCDM]+)\s*[-‐]\s*(?=(?:\d+|[ivxlcdm]+|[IVXLCDM]+)\b)")
+
+
+def extras(cite: Any) -> tuple[str, str, bool, bool]:
+    """A cite's (prefix, suffix, suppress-author, narrative); none for a plain (key, locator)."""
+    return (getattr(cite, "prefix", ""), getattr(cite, "suffix", ""), getattr(cite, "suppress", False),
+            getattr(cite, "narrative", False))
+
+
+def _without_author(item: dict[str, Any]) -> dict[str, Any]:
+    """The item with its author left out (`[-@a]`, or a narrative cite's author already in the text)."""
+    item = defaultdict(lambda: None, item)
+    item.update(authors="", short_authors="", inverted_authors="", suppress_author=True)
+    return item
+
+
 class Citer:
     """Formats citations with one style's macros and remembers which sources were cited."""
 
@@ -141,15 +159,33 @@ class Citer:
         """One footnote for a group of (key, locator) cites, e.g. from `[@a, p. 2; @b]`;
         without its closing mark (a note's full stop) when the author's punctuation follows.
         `at` (the note's number) and `inline` (inside a note's text) matter to CSL styles only."""
-        parts = []
-        for key, locator in cites:
+        parts, author = [], Markup("")
+        for index, cite in enumerate(cites):
+            key, locator = cite
+            prefix, suffix, suppress, narrative = extras(cite)
             first = key not in self.cited
             self.cited.append(key)
             item = prepare(self.sources[key], self.language, self.conjunction, self.native)
-            parts.append(Markup(self.macros.note(item, locator.strip(), first)).strip())
+            if narrative and self.in_text and not inline:  # "Neale (2018, 3)"
+                author = self.author([cite]) + " "
+            # Pandoc's notes: a narrative cite's author is in the text, so not in its note.
+            if suppress or (narrative and not inline):
+                item = _without_author(item)
+            text = Markup(self.macros.note(item, _RANGE.sub(r"\1–", locator.strip()), first)).strip()
+            if prefix and index == 0 and not inline and not self.in_text:  # a note begins a sentence
+                prefix = prefix[:1].upper() + prefix[1:]
+            parts.append((escape(prefix) + " " if prefix else Markup("")) + text + escape(suffix))
         opening = Markup(self.macros.opening()) if hasattr(self.macros, "opening") else Markup("")
         closing = Markup(self.macros.terminator()) if terminate else Markup("")
-        return opening + Markup(self.macros.separator()).join(parts) + closing
+        return author + opening + Markup(self.macros.separator()).join(parts) + closing
+
+    def author(self, cites: list) -> Markup:
+        """The author a narrative cite (`@a says`) prints in the text: the format's `author(item)`
+        macro, else the short form of the names."""
+        item = prepare(self.sources[cites[0][0]], self.language, self.conjunction, self.native)
+        if hasattr(self.macros, "author"):
+            return Markup(self.macros.author(item)).strip()
+        return escape(item["short_authors"] or item["short_title"])
 
     def references(self, keys: set[str]) -> list[Markup]:
         """The reference list of an author-date format, by author and year; empty for notes."""

@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import logger
+from .citations import extras
 from .cslstyles import INSTALL, CslStyle, locator_in
 from .errors import RenderError, StyleError
 from .models import PartialDate, Source
@@ -21,7 +22,7 @@ from .translations import digits
 
 #: Stand-ins the page holds until the processor has formatted every citation: private-use
 #: characters around a token drawn for each brief (a text cannot forge one) and the call's number.
-_MARK = "\ue000{token}:(\\d+|bib)\ue001"
+_MARK = "\ue000{token}:(a?\\d+|bib)\ue001"
 #: A note's closing full stop: after a number, a letter or a closing quotation mark or bracket,
 #: not the stop of an abbreviation such as "ibid." or "ed." (a short lowercase word).
 _OWN_STOP = re.compile(r"(?:\d|[”’)\]]|\w{5,}|[A-Z]\w*)\.$")
@@ -75,6 +76,11 @@ class CslCiter:
         self.cited += [key for key, _ in cites]
         return Markup(f"\ue000{self.token}:{len(self.calls) - 1}\ue001")
 
+    def author(self, cites: list) -> Markup:
+        """A stand-in for the author a narrative cite prints in the text (`@a says`): that of the
+        last call, which note() recorded; the processor writes it beside the note it makes."""
+        return Markup(f"\ue000{self.token}:a{len(self.calls) - 1}\ue001")
+
     def references(self, keys: set[str]) -> list[Markup]:
         """The bibliography of an in-text style (one stand-in, filled by finish()); none for notes."""
         if not self.in_text or not keys:
@@ -86,11 +92,13 @@ class CslCiter:
         """The page with every citation and the bibliography formatted."""
         if not self.calls and not self.bibliography_keys:
             return page
-        texts, entries = self.format()
+        texts, entries, authors = self.format()
 
         def put(match: re.Match) -> str:
             if match[1] == "bib":
                 return "\n".join(entries)
+            if match[1].startswith("a"):
+                return authors.get(int(match[1][1:]), "")
             index = int(match[1])
             text = texts[index]
             # A citation inside a note's sentence loses the style's closing full stop, unless it
@@ -102,16 +110,17 @@ class CslCiter:
 
         return re.sub(_MARK.format(token=self.token), put, page)
 
-    def format(self) -> tuple[list[str], list[str]]:
-        """(each call's HTML, the bibliography's <li> entries), from one run of the processor."""
+    def format(self) -> tuple[list[str], list[str], dict[int, str]]:
+        """(each call's HTML, the bibliography's <li> entries, the author in the text of each
+        narrative call of a note style), from one run of the processor."""
         keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
         html = run(json.dumps(self.document()), [csl_json(self.sources[k]) for k in keys], self.style,
                    self.style.locale(self.language), bibliography=self.in_text)
-        texts, entries = _read(html, self.calls, self.style.note)
+        texts, entries, authors = _read(html, self.calls, self.style.note)
         if self.native:  # the brief's digits: dates, pages, volumes; never an address's
             texts, entries = ([_DIGITS.sub(lambda m: m[1] or digits(m[2], self.language, True), t) for t in part]
                               for part in (texts, entries))
-        return texts, entries
+        return texts, entries, authors
 
     def document(self) -> dict[str, Any]:
         """The citations as a Pandoc document (its JSON AST, so no text is read as Markdown).
@@ -123,9 +132,12 @@ class CslCiter:
         blocks = []
         for index, (cites, role, at) in enumerate(self.calls):
             locale = self.style.locale(self.language)
-            items = [_citation(key, locator_in(locator, locale), at) for key, locator in cites]
+            items = [_citation(cite, locator_in(cite[1], locale), at, self.style.note and role == "note"
+                               and n == 0) for n, cite in enumerate(cites)]
             cite = {"t": "Cite", "c": [items, [_str("x")]]}
-            if self.style.note:
+            # A narrative cite in the text of a note style: Pandoc prints the author there and
+            # makes the note (author left out) itself, numbered in order with the others.
+            if self.style.note and not (role == "note" and _narrative(cites)):
                 blocks.append(_para([_str("x"), {"t": "Note", "c": [_para([cite])]}]))
             else:
                 blocks.append({"t": "Div", "c": [[f"c{index}", [], []], [_para([cite])]]})
@@ -144,15 +156,30 @@ def _para(inlines: list) -> dict:
     return {"t": "Para", "c": inlines}
 
 
-def _citation(key: str, locator: str, note: int) -> dict:
-    """One cite; the locator as its suffix, ", p. 3", which the processor reads with the locale's
-    terms (p., pp., chap., a bare number for a page)."""
-    suffix = []
-    for word in locator.split():
-        suffix += [{"t": "Space"}, _str(word)]
-    suffix = [_str(",")] + suffix if suffix else []
-    return {"citationId": key, "citationPrefix": [], "citationSuffix": suffix,
-            "citationMode": {"t": "NormalCitation"}, "citationNoteNum": note, "citationHash": 0}
+def _narrative(cites: list) -> bool:
+    return bool(cites) and extras(cites[0])[3]
+
+
+def _words(text: str) -> list[dict]:
+    inlines = []
+    for word in text.split():
+        inlines += [{"t": "Space"}, _str(word)]
+    return inlines
+
+
+def _citation(cite: Any, locator: str, note: int, capital: bool = False) -> dict:
+    """One cite: Pandoc's prefix, mode (`-@a`, `@a`) and suffix, the locator first in the suffix
+    (", p. 3, for details"), which the processor reads with the locale's terms (p., pp., chap.,
+    a bare number for a page)."""
+    prefix, suffix, suppress, narrative = extras(cite)
+    mode = "SuppressAuthor" if suppress else "AuthorInText" if narrative else "NormalCitation"
+    if suffix and not suffix.startswith(","):
+        suffix = f" {suffix}"
+    after = _words((f", {locator}" if locator else "") + suffix)[1:]
+    if capital and prefix:  # as Pandoc does when it makes a note of a citation in the text
+        prefix = prefix[:1].upper() + prefix[1:]
+    return {"citationId": cite[0], "citationPrefix": _words(prefix)[1:], "citationSuffix": after,
+            "citationMode": {"t": mode}, "citationNoteNum": note, "citationHash": 0}
 
 
 def run(document: str, items: list[dict], style: CslStyle, locale: str, bibliography: bool) -> str:
@@ -181,14 +208,19 @@ def run(document: str, items: list[dict], style: CslStyle, locale: str, bibliogr
     return done.stdout
 
 
-def _read(html: str, calls: list[tuple[list, str, int]], note: bool) -> tuple[list[str], list[str]]:
+def _read(html: str, calls: list[tuple[list, str, int]],
+          note: bool) -> tuple[list[str], list[str], dict[int, str]]:
     """Each call's text: the note the processor made of it (fn1, fn2... in call order), or its
-    division's paragraph; and the bibliography's entries."""
+    division's paragraph; the bibliography's entries; the author a narrative call of a note
+    style prints in the text (its division's paragraph, without the note's call)."""
     from lxml import html as lxml_html
 
     root = lxml_html.fragment_fromstring(html, create_parent="div")
-    texts = []
-    for index, (cites, _, _) in enumerate(calls):
+    texts, authors = [], {}
+    for index, (cites, role, _) in enumerate(calls):
+        if note and role == "note" and _narrative(cites):
+            holder = root.get_element_by_id(f"c{index}", None)
+            authors[index] = _inner(holder.find("p")) if holder is not None else ""
         holder = root.get_element_by_id(f"fn{index + 1}" if note else f"c{index}", None)
         if holder is None:  # never seen: Pandoc makes a note or paragraph of every citation
             raise RenderError(f"the CSL processor (Pandoc) returned no text for the citation of "
@@ -198,14 +230,14 @@ def _read(html: str, calls: list[tuple[list, str, int]], note: bool) -> tuple[li
     entries = [_inner(div.find("p") if div.find("p") is not None else div)
                for div in root.iter("div") if "csl-entry" in (div.get("class") or "")]
     # An item the style prints nothing for (a treaty in Chicago author-date) leaves no entry.
-    return texts, [f'<li class="reference">{entry}</li>' for entry in entries if entry]
+    return texts, [f'<li class="reference">{entry}</li>' for entry in entries if entry], authors
 
 
 def _inner(element) -> str:
     """An element's content as HTML, without Pandoc's back-links; emphasis as the templates write it."""
     from lxml import html as lxml_html
 
-    for back in [a for a in element.iter("a") if "footnote-back" in (a.get("class") or "")]:
+    for back in [a for a in element.iter("a") if {"footnote-back", "footnote-ref"} & set((a.get("class") or "").split())]:
         back.drop_tree()
     for div in element.iter("div"):  # a numeric style's "[1]" and entry: one line, as the list item
         if div is not element:

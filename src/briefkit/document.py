@@ -75,13 +75,15 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
             text = citer.note(group, terminate=after not in _PUNCTUATION, at=number, inline=True)
             return (" " if before.isalnum() or before in _CLOSING else "") + str(text)
         text = citer.note(group, at=0 if in_text else number + 1)
+        narrative = getattr(group[0], "narrative", False)  # `@a says`: the author is in the text
         if in_text:  # the leading space is collapsed by HTML when the author already typed one
-            return f' <span class="citation">{text}</span>'
+            return f'{"" if narrative else " "}<span class="citation">{text}</span>'
+        author = f'<span class="citation">{citer.author(group)}</span>' if narrative else ""
         number += 1
         for key in keys:
             note_of.setdefault(key, number)
         source = sources[int(row)] if sources and int(row) < len(sources) else None
-        return f'{_JOIN}{_open_note(number, number_text, source)}{text}</bk-note>'
+        return f'{author}{_JOIN}{_open_note(number, number_text, source)}{text}</bk-note>'
 
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         page = _CITED_AFTER_STOP.sub(r"\2\1", page)
