@@ -106,6 +106,8 @@ def test_a_batch_of_two_hindi_briefs_of_one_date_builds_both(runner, make_brief,
     assert pdfs[0].startswith("2026-01-29-bhart-aur-aphganistan-") and pdfs[1].startswith(
         "2026-01-29-bhart-aur-pakistan-"), pdfs
     assert all(pdf.isascii() for pdf in pdfs) and all((tmp_path / "dist" / pdf).is_file() for pdf in pdfs)
+    # The single build's name (output.default_path) is the batch's (freshness.expected_pdf).
+    assert sorted(expected_pdf(folder).name for folder in folders) == pdfs
 
 
 def test_publish_of_a_russian_and_a_persian_brief_of_one_date(runner, make_brief, tmp_path):
@@ -124,6 +126,19 @@ def test_publish_of_a_russian_and_a_persian_brief_of_one_date(runner, make_brief
     links = sorted(entry.link for entry in feed.entries)
     # ASCII letters, digits and hyphens: the URL is the file name as it is, nothing to escape.
     assert links == [f"https://example.org/briefs/{pdf}" for pdf in pdfs]
+
+
+def test_a_brief_renamed_by_slug_leaves_no_stale_pdf_in_the_site(runner, make_brief, tmp_path):
+    folder = make_brief({"brief.yaml": "title: Россия и талибы\ndate: 2026-01-29\n"})
+    site = tmp_path / "site"
+    assert run(runner, "publish", str(folder), "-o", str(site)).exit_code == 0
+    (old,) = [path.name for path in site.glob("*.pdf")]
+    (folder / "brief.yaml").write_text("title: Россия и талибы\ndate: 2026-01-29\nslug: russia\n")
+    result = run(runner, "publish", str(folder), "-o", str(site))
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in site.glob("*.pdf")] == ["2026-01-29-russia.pdf"], old
+    assert [path.name for path in (site / "thumbs").iterdir()] == ["2026-01-29-russia.png"]
+    assert (site / "SHA256SUMS").read_text().endswith("  2026-01-29-russia.pdf\n")
 
 
 @pytest.mark.parametrize("same", ["title", "slug"])

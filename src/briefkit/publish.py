@@ -54,7 +54,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     state_file = site / STATE
     state = sitefolder.read_state(state_file, Entry.__annotations__)
     outcomes = build_many(folders, options, jobs, done, force, scheduler, into=site)
-    entries, chains, failed = [], set(), []
+    entries, chains, failed, renamed = [], set(), [], []
     order = {folder: n for n, folder in enumerate(folders)}
     for outcome in sorted(outcomes, key=lambda outcome: order[outcome.folder]):
         key = str(outcome.folder.resolve())
@@ -78,9 +78,13 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
                 failed.append(replace(outcome, error=error.message))
                 continue
             state["styles"][key] = [str(folder) for folder in prepared.style.template_dirs]
+            if kept and kept["pdf"] != entry.pdf:
+                renamed.append(kept)
         state["entries"][key] = asdict(entry)
         entries.append(entry)
         chains.add(tuple(map(Path, state["styles"][key])))
+    # Every name an entry holds, of this run's briefs or of others the site keeps from earlier runs.
+    _remove_renamed(site, renamed, {entry["pdf"] for entry in state["entries"].values()})
     put(state_file, json.dumps(state, indent=1, sort_keys=True).encode())
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
     put(site / "index.html", _index_html(entries, title, _catalogue_templates(chains)))
@@ -97,6 +101,21 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
                  for outcome in failed]
         raise BriefError(f"{len(failed)} of {len(outcomes)} briefs not published:\n" + "\n".join(lines))
     return entries, [outcome.folder for outcome in outcomes if outcome.status == "built"]
+
+
+def _remove_renamed(site: Path, renamed: list[dict], in_use: set[str]) -> None:
+    """A brief published under another name before (its title, date or `slug:` changed, or a
+    non-Latin title that used to be `<date>-brief.pdf`) takes its old PDF and thumbnail out of
+    the site, so no stale copy stays served; a name another entry now uses is left alone."""
+    for kept in renamed:  # names read_state checked are plain names inside the site
+        if kept["pdf"] in in_use:
+            continue
+        record = f".briefkit/{Path(kept['pdf']).stem}.json"  # freshness.record_path's
+        for name in (kept["pdf"], kept["thumbnail"], record):  # the thumbnail is named after the PDF
+            try:
+                (site / name).unlink(missing_ok=True)
+            except OSError as error:  # a stale file that stays costs nothing but its space
+                logger.warning("%s: not removed (%s)", site / name, error.strerror or error)
 
 
 def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
