@@ -483,3 +483,51 @@ def test_an_in_text_style_takes_prefixes_suffixes_suppressed_and_narrative_cites
     assert "As de Gaulle (1998, p. 3) writes, France fell (de Gaulle, 1998, p. 4)." in text
     assert "It did (see Neale, 2018, pp. 4–6, for details)." in text
     assert "Again (1998, p. 515)." in text  # a bare number is a page
+
+
+# --- check: an item the style cannot format fully -------------------------------------------------
+
+INCOMPLETE = NEALE + """\
+- id: memoir
+  type: book
+  title: A Memoir Without a Publisher
+  author: [{family: Smith, given: Ann}]
+  issued: 2001
+- id: paper
+  type: article-journal
+  title: An Article Without a Journal
+  author: [{family: Jones, given: Bo}]
+  issued: 2019
+"""
+
+
+def test_an_item_the_style_cannot_format_fully_is_a_warning_at_its_line_in_check_and_build(
+        make_brief, runner, tmp_path):
+    from support import run
+
+    folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: chicago-notes-bibliography\n",
+                        commentary="A.[@neale]\n\nB.[@gaulle]\n\nC.[@memoir]\n\nD.[@paper]\n")
+    (folder / "sources.yaml").write_text(INCOMPLETE, encoding="utf-8")
+    lines = INCOMPLETE.splitlines()
+    memoir, paper = lines.index("- id: memoir") + 1, lines.index("- id: paper") + 1
+    result = run(runner, "check", str(folder))
+    assert result.exit_code == 0, result.output
+    assert f"warning: {folder / 'sources.yaml'}:{memoir}: source 'memoir' (book) has no publisher, " \
+           "which chicago-notes-bibliography prints" in result.output
+    assert f"sources.yaml:{paper}: source 'paper' (article-journal) has no container-title" in result.output
+    assert "'neale'" not in result.output and "'gaulle'" not in result.output  # complete items
+    built = run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf"))
+    assert built.exit_code == 0 and f"sources.yaml:{memoir}: source 'memoir' (book) has no publisher" \
+        in built.output, built.output
+
+
+def test_a_style_that_never_prints_a_variable_does_not_ask_for_it(make_brief, runner):
+    from support import run
+
+    style = re.sub(r'variable="[^"]*"', lambda m: re.sub(r"(?<![-\w])publisher(?![-\w])", "note", m[0]),
+                   _repository_style("chicago-notes-bibliography"))  # prints no publisher at all
+    folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: house.csl\n",
+                        commentary="C.[@memoir]\n", files={"house.csl": style})
+    (folder / "sources.yaml").write_text(INCOMPLETE, encoding="utf-8")
+    result = run(runner, "check", str(folder))
+    assert result.exit_code == 0 and "has no publisher" not in result.output, result.output

@@ -203,9 +203,10 @@ class Citer:
         return page
 
 
-def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool) -> Any:
+def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, warn: bool = True) -> Any:
     """The Citer of the brief's citation format: brief.yaml's `citation_format`, else the style's;
-    a template of templates/citations/, or a CSL style that cslnotes formats."""
+    a template of templates/citations/, or a CSL style that cslnotes formats. `warn`: about the
+    items a CSL style cannot format fully (once a build: not when it composes its pages again)."""
     from . import cslstyles
 
     value, where = citation_format(material, style)
@@ -216,7 +217,7 @@ def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool) -
                      material.brief.language, conjunction, native)
     from .cslnotes import CslCiter
 
-    return CslCiter(material.sources, csl, material.brief.language, native)
+    return CslCiter(material.sources, csl, material.brief.language, native, material.sources_file, warn)
 
 
 def citation_format(material: Any, style: Any) -> tuple[str, str]:

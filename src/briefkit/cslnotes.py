@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from . import logger
+from . import cslrequired, logger
 from .citations import extras
 from .cslstyles import INSTALL, CslStyle, locator_in
 from .errors import RenderError, StyleError
@@ -61,8 +61,10 @@ class CslCiter:
     note number; `finish()` has the processor format them all, so that first, subsequent and
     ibid forms follow the order the reader meets them in, and puts the texts in."""
 
-    def __init__(self, sources: dict[str, Source], style: CslStyle, language: str, native: bool = False):
+    def __init__(self, sources: dict[str, Source], style: CslStyle, language: str, native: bool = False,
+                 sources_file: Path | None = None, warn: bool = True):
         self.sources, self.style, self.language, self.native = sources, style, language, native
+        self.sources_file, self.warn = sources_file, warn
         self.in_text = not style.note
         self.calls: list[tuple[list[tuple[str, str]], str, int]] = []  # (cites, role, note number)
         self.cited: list[str] = []
@@ -114,13 +116,23 @@ class CslCiter:
         """(each call's HTML, the bibliography's <li> entries, the author in the text of each
         narrative call of a note style), from one run of the processor."""
         keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
-        html = run(json.dumps(self.document()), [csl_json(self.sources[k]) for k in keys], self.style,
+        items = [csl_json(self.sources[k]) for k in keys]
+        if self.warn:
+            self._warn_incomplete(keys, items)
+        html = run(json.dumps(self.document()), items, self.style,
                    self.style.locale(self.language), bibliography=self.in_text)
         texts, entries, authors = _read(html, self.calls, self.style.note)
         if self.native:  # the brief's digits: dates, pages, volumes; never an address's
             texts, entries = ([_DIGITS.sub(lambda m: m[1] or digits(m[2], self.language, True), t) for t in part]
                               for part in (texts, entries))
         return texts, entries, authors
+
+    def _warn_incomplete(self, keys: list[str], items: list[dict]) -> None:
+        """A warning at its sources.yaml line for each item the style cannot format fully."""
+        for key, item in zip(keys, items):
+            if names := cslrequired.missing(item, self.style.path):
+                logger.warning("%s:%d: %s", self.sources_file or "sources.yaml", self.sources[key].line,
+                               cslrequired.message(key, item, names, self.style.name))
 
     def document(self) -> dict[str, Any]:
         """The citations as a Pandoc document (its JSON AST, so no text is read as Markdown).

@@ -169,7 +169,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
     native = native_digits(brief, style)
-    citer = citations.citer(material, style, env, words.gettext("and"), native)
+    citer = citations.citer(material, style, env, words.gettext("and"), native, warn=not own)
     cites, sources = list(body.cites), list(body.cite_sources)
 
     def block(match: re.Match) -> str:
