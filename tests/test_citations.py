@@ -128,7 +128,7 @@ def test_a_row_links_to_an_earlier_note_only_on_that_notes_page(make_brief, runn
 # --- Pandoc's citation syntax in the citation templates ------------------------------------------
 
 def _cite(key, locator="", prefix="", suffix="", suppress=False, narrative=False):
-    from briefkit.syntax import Cite
+    from briefkit.citesyntax import Cite
 
     return Cite(key, locator, prefix, suffix, suppress, narrative)
 

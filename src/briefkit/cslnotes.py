@@ -129,7 +129,7 @@ class CslCiter:
 
     def _warn_incomplete(self, keys: list[str], items: list[dict]) -> None:
         """A warning at its sources.yaml line for each item the style cannot format fully."""
-        for key, item in zip(keys, items):
+        for key, item in zip(keys, items, strict=True):
             if names := cslrequired.missing(item, self.style.path):
                 logger.warning("%s:%d: %s", self.sources_file or "sources.yaml", self.sources[key].line,
                                cslrequired.message(key, item, names, self.style.name))
@@ -249,7 +249,9 @@ def _inner(element) -> str:
     """An element's content as HTML, without Pandoc's back-links; emphasis as the templates write it."""
     from lxml import html as lxml_html
 
-    for back in [a for a in element.iter("a") if {"footnote-back", "footnote-ref"} & set((a.get("class") or "").split())]:
+    # A note's back-link, and the call of the note Pandoc made of a narrative cite.
+    for back in [a for a in element.iter("a")
+                 if {"footnote-back", "footnote-ref"} & set((a.get("class") or "").split())]:
         back.drop_tree()
     for div in element.iter("div"):  # a numeric style's "[1]" and entry: one line, as the list item
         if div is not element:

@@ -36,8 +36,8 @@ ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "issued": ("issued", "original-date", "status"),
 }
 #: What a variable is called in a message, and how it is written in sources.yaml.
-_WORDS = {"issued": "date (issued)", "container-title": "container-title (the journal, paper or book it is in)",
-          "URL": "URL (or DOI)"}
+_WORDS = {"issued": "date (issued)", "URL": "URL (or DOI)",
+          "container-title": "container-title (the journal, paper or book it is in)"}
 
 
 def missing(item: dict[str, Any], style_path: Path) -> list[str]:
@@ -51,8 +51,9 @@ def missing(item: dict[str, Any], style_path: Path) -> list[str]:
 def message(key: str, item: dict[str, Any], names: list[str], style: str) -> str:
     """The warning for a source that lacks `names`, to follow its sources.yaml:line."""
     words = ", ".join(_WORDS.get(name, name) for name in names)
+    fields = ", ".join(f"`{name}:`" for name in names)
     return (f"source {key!r} ({item.get('type', 'no type')}) has no {words}, which {style} prints for "
-            f"this type: its citations will lack it; add {', '.join(f'`{n}:`' for n in names)} or check `type:`")
+            f"this type: its citations will lack it; add {fields} or check `type:`")
 
 
 def _given(value: Any) -> bool:
