@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 
@@ -207,3 +208,15 @@ def _with_format(name: str) -> str:
     from support import MINIMAL
 
     return textwrap.dedent(MINIMAL["brief.yaml"]).replace("authors:", f"citation_format: {name}\nauthors:")
+
+
+def test_a_cite_inside_a_note_s_sentence_has_no_full_stop_of_its_own(make_brief):
+    from support import html_of, text_of
+
+    folder = make_brief({"sources.yaml": SYNTAX_SOURCES, "commentary.md":
+                         "A claim.[^n] Another.[^m]\n\n[^n]: As @neale [p. 3] says, it failed.\n"
+                         "[^m]: See [@neale, p. 4] for more; also [@neale, p. 5]\n"})
+    notes = [" ".join(text_of(n).split()) for n in re.findall(r"<bk-note[^>]*>(.*?)</bk-note>", html_of(folder))]
+    assert notes == ["As Jonathan Neale, “Remembering the Saur Revolution”, Jacobin, 15 May 2018, p. 3 says, "
+                     "it failed.", "See Neale, “Remembering the Saur Revolution”, p. 4 for more; also Neale, "
+                     "“Remembering the Saur Revolution”, p. 5."]

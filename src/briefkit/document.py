@@ -71,8 +71,9 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
                            for n in sorted({note_of[key] for key in keys}))
         if role == "inline" and not in_text:  # a citation inside a note: part of its sentence
             before, after = page[match.start() - 1: match.start()], page[match.end(): match.end() + 1]
-            # no "p. 16.;"
-            text = citer.note(group, terminate=after not in _PUNCTUATION, at=number, inline=True)
+            # Its full stop only where it ends the note: no "p. 16.;", no "p. 16. for the memoirs".
+            ends = page.startswith("</bk-note>", match.end())
+            text = citer.note(group, terminate=ends and after not in _PUNCTUATION, at=number, inline=True)
             return (" " if before.isalnum() or before in _CLOSING else "") + str(text)
         text = citer.note(group, at=0 if in_text else number + 1)
         narrative = getattr(group[0], "narrative", False)  # `@a says`: the author is in the text
