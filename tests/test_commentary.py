@@ -103,6 +103,7 @@ def test_pandoc_s_prefixes_suffixes_suppressed_authors_and_narrative_citations_a
     "Ask [@a](https://example.org).",
     "Write \\@a to print the key.",
     "Code `@a` is code.",
+    "Read https://medium.com/@a/post and x=@a.",
 ])
 def test_an_at_sign_that_is_no_source_stays_text(text):
     result = body(text)

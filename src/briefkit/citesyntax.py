@@ -119,7 +119,8 @@ def narrative_rule(state: StateInline, silent: bool) -> bool:
     pos = state.pos
     if state.src[pos] != "@" or state.linkLevel > 0:
         return False
-    if pos > 0 and (state.src[pos - 1].isalnum() or state.src[pos - 1] == "_"):
+    # After a letter or digit (an e-mail address) or inside an address (medium.com/@desk): text.
+    if pos > 0 and (state.src[pos - 1].isalnum() or state.src[pos - 1] in "_/:.=+%&~-"):
         return False
     known = state.env.get(KEYS, set())
     if state.src.startswith("{", pos + 1) and "}" in state.src[pos + 2:state.posMax]:  # @{any key}
