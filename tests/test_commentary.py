@@ -122,3 +122,11 @@ def test_a_narrative_key_close_to_a_source_s_is_an_error_with_did_you_mean():
     parse("As @crs-2030 says.", Path("commentary.md"), KEYS, False, problems)
     assert [str(p) for p in problems.items] and "did you mean 'crs-2003'" in str(problems.items[0])
     assert "commentary.md" in str(problems.items[0]) and ":1" in str(problems.items[0])
+
+
+@pytest.mark.parametrize("text", ["[@`[`]", "[@a; [@b]]"])
+def test_a_citation_s_bracket_holding_another_bracket_is_an_error_not_text(text):
+    """Found by the fuzz test (tests/hostile): `[@`[`]` printed as typed with no problem."""
+    problems = Problems()
+    parse(text, Path("commentary.md"), KEYS, False, problems)
+    assert "is not a citation: a citation's brackets hold its items only" in str(problems.items[0])

@@ -14,6 +14,8 @@ _BRACKET = re.compile(r"\[([^\[\]]*)\]")
 #: An @ that starts a citation item: first in the bracket, or after a space, `;` or Pandoc's `-`
 #: (author suppressed). `me@example.org` is not one.
 _LOOKS_CITED = re.compile(r"^\s*-?@|(?:^|[\s;\-])@[^\s\]]")
+#: A bracket that opens as a citation does: `[@`, `[ -@`.
+_OPENING = re.compile(r"\[\s*-?@")
 #: An item: Pandoc's prefix (text ending in a space), `-` to suppress the author, `@`, the rest.
 _ITEM = re.compile(r"^\s*(?P<prefix>(?:.*?\s)?)(?P<minus>-?)@(?P<rest>.*)$", re.S)
 #: Pandoc's citation key: a letter, digit or _, then those and internal :.#$%&-+?<>~/
@@ -96,13 +98,27 @@ def citation_rule(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != "[":
         return False
     match = _BRACKET.match(state.src, state.pos, state.posMax)
-    if not match or not _LOOKS_CITED.search(match.group(1)):
+    # `[@ ... [ ... ]`: an opening that reads as a citation's, with a bracket (a code span's,
+    # a note call's) before it closes: an error, as the reader typed a citation.
+    nested = not match and _OPENING.match(state.src, state.pos, state.posMax) \
+        and 0 <= state.src.find("]", state.pos, state.posMax)
+    if not nested and (not match or not _LOOKS_CITED.search(match.group(1))):
         return False
     start = state.pos
     is_link = link(state, True)  # [@handle](url), [@x][ref], or [@x] with `[@x]: url` defined
     state.pos = start
     if is_link:
         return False
+    if nested:
+        end = state.src.find("]", state.pos, state.posMax) + 1
+        if not silent:
+            token = state.push("citation_error", "", 0)
+            token.content = state.src[state.pos:end]
+            token.meta = {"cites": None, "line_offset": state.src.count("\n", 0, state.pos),
+                          "why": "a citation's brackets hold its items only, no other brackets, code or "
+                                 "notes; write [@key, p. 3] and put the rest outside it"}
+        state.pos = end
+        return True
     cites, why = parse_citation(match.group(1), state.env.get(KEYS, set()))
     if not silent:
         token = state.push("citation" if cites else "citation_error", "", 0)
