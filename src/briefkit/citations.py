@@ -133,6 +133,11 @@ def extras(cite: Any) -> tuple[str, str, bool, bool]:
             getattr(cite, "narrative", False))
 
 
+def narrative(cites: list) -> bool:
+    """Whether a citation group is a narrative cite (`@a says`)."""
+    return bool(cites) and extras(cites[0])[3]
+
+
 def _without_author(item: dict[str, Any]) -> dict[str, Any]:
     """The item with its author left out (`[-@a]`, or a narrative cite's author already in the text)."""
     item = defaultdict(lambda: None, item)

@@ -11,10 +11,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from . import cslrequired, logger
-from .citations import extras
+from . import cslhtml, cslrequired, logger
+from .citations import extras, narrative
 from .cslstyles import INSTALL, CslStyle, locator_in
 from .errors import RenderError, StyleError
 from .models import PartialDate, Source
@@ -121,10 +121,12 @@ class CslCiter:
             self._warn_incomplete(keys, items)
         html = run(json.dumps(self.document()), items, self.style,
                    self.style.locale(self.language), bibliography=self.in_text)
-        texts, entries, authors = _read(html, self.calls, self.style.note)
+        texts, entries, authors = cslhtml.read(html, self.calls, self.style.note)
         if self.native:  # the brief's digits: dates, pages, volumes; never an address's
-            texts, entries = ([_DIGITS.sub(lambda m: m[1] or digits(m[2], self.language, True), t) for t in part]
-                              for part in (texts, entries))
+            def native(text: str) -> str:
+                return _DIGITS.sub(lambda m: m[1] or digits(m[2], self.language, True), text)
+
+            texts, entries = [native(t) for t in texts], [native(e) for e in entries]
         return texts, entries, authors
 
     def _warn_incomplete(self, keys: list[str], items: list[dict]) -> None:
@@ -149,7 +151,7 @@ class CslCiter:
             cite = {"t": "Cite", "c": [items, [_str("x")]]}
             # A narrative cite in the text of a note style: Pandoc prints the author there and
             # makes the note (author left out) itself, numbered in order with the others.
-            if self.style.note and not (role == "note" and _narrative(cites)):
+            if self.style.note and not (role == "note" and narrative(cites)):
                 blocks.append(_para([_str("x"), {"t": "Note", "c": [_para([cite])]}]))
             else:
                 blocks.append({"t": "Div", "c": [[f"c{index}", [], []], [_para([cite])]]})
@@ -166,10 +168,6 @@ def _str(text: str) -> dict:
 
 def _para(inlines: list) -> dict:
     return {"t": "Para", "c": inlines}
-
-
-def _narrative(cites: list) -> bool:
-    return bool(cites) and extras(cites[0])[3]
 
 
 def _words(text: str) -> list[dict]:
@@ -218,49 +216,3 @@ def run(document: str, items: list[dict], style: CslStyle, locale: str, bibliogr
     if done.stderr.strip():  # about Pandoc's own words (its "Abstract"), never the citations' text
         logger.debug("Pandoc: %s", done.stderr.strip())
     return done.stdout
-
-
-def _read(html: str, calls: list[tuple[list, str, int]],
-          note: bool) -> tuple[list[str], list[str], dict[int, str]]:
-    """Each call's text: the note the processor made of it (fn1, fn2... in call order), or its
-    division's paragraph; the bibliography's entries; the author a narrative call of a note
-    style prints in the text (its division's paragraph, without the note's call)."""
-    from lxml import html as lxml_html
-
-    root = lxml_html.fragment_fromstring(html, create_parent="div")
-    texts, authors = [], {}
-    for index, (cites, role, _) in enumerate(calls):
-        if note and role == "note" and _narrative(cites):
-            holder = root.get_element_by_id(f"c{index}", None)
-            authors[index] = _inner(holder.find("p")) if holder is not None else ""
-        holder = root.get_element_by_id(f"fn{index + 1}" if note else f"c{index}", None)
-        if holder is None:  # never seen: Pandoc makes a note or paragraph of every citation
-            raise RenderError(f"the CSL processor (Pandoc) returned no text for the citation of "
-                              f"{', '.join('@' + key for key, _ in cites)}")
-        text = _inner(holder.find("p") if holder.find("p") is not None else holder)
-        texts.append(text)
-    entries = [_inner(div.find("p") if div.find("p") is not None else div)
-               for div in root.iter("div") if "csl-entry" in (div.get("class") or "")]
-    # An item the style prints nothing for (a treaty in Chicago author-date) leaves no entry.
-    return texts, [f'<li class="reference">{entry}</li>' for entry in entries if entry], authors
-
-
-def _inner(element) -> str:
-    """An element's content as HTML, without Pandoc's back-links; emphasis as the templates write it."""
-    from lxml import html as lxml_html
-
-    # A note's back-link, and the call of the note Pandoc made of a narrative cite.
-    for back in [a for a in element.iter("a")
-                 if {"footnote-back", "footnote-ref"} & set((a.get("class") or "").split())]:
-        back.drop_tree()
-    for div in element.iter("div"):  # a numeric style's "[1]" and entry: one line, as the list item
-        if div is not element:
-            div.tag = "span"
-    for span in list(element.iter("span")):
-        if span.get("class") == "smallcaps":
-            span.set("style", "font-variant: small-caps")
-        elif span is not element and (not span.attrib or span.get("class") == "citation"):
-            span.drop_tag()  # Pandoc's wrappers: nothing to show, and .citation is briefkit's own class
-    text = str(escape(element.text or "")) + "".join(
-        lxml_html.tostring(child, encoding="unicode") for child in element)
-    return text.strip()

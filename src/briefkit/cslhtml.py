@@ -1,0 +1,54 @@
+"""Pandoc's HTML read back: each citation's text, the author a narrative cite prints, the bibliography."""
+
+from __future__ import annotations
+
+from markupsafe import escape
+
+from .citations import narrative
+from .errors import RenderError
+
+
+def read(html: str, calls: list[tuple[list, str, int]],
+          note: bool) -> tuple[list[str], list[str], dict[int, str]]:
+    """Each call's text: the note the processor made of it (fn1, fn2... in call order), or its
+    division's paragraph; the bibliography's entries; the author a narrative call of a note
+    style prints in the text (its division's paragraph, without the note's call)."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fragment_fromstring(html, create_parent="div")
+    texts, authors = [], {}
+    for index, (cites, role, _) in enumerate(calls):
+        if note and role == "note" and narrative(cites):
+            holder = root.get_element_by_id(f"c{index}", None)
+            authors[index] = _inner(holder.find("p")) if holder is not None else ""
+        holder = root.get_element_by_id(f"fn{index + 1}" if note else f"c{index}", None)
+        if holder is None:  # never seen: Pandoc makes a note or paragraph of every citation
+            raise RenderError(f"the CSL processor (Pandoc) returned no text for the citation of "
+                              f"{', '.join('@' + key for key, _ in cites)}")
+        text = _inner(holder.find("p") if holder.find("p") is not None else holder)
+        texts.append(text)
+    entries = [_inner(div.find("p") if div.find("p") is not None else div)
+               for div in root.iter("div") if "csl-entry" in (div.get("class") or "")]
+    # An item the style prints nothing for (a treaty in Chicago author-date) leaves no entry.
+    return texts, [f'<li class="reference">{entry}</li>' for entry in entries if entry], authors
+
+
+def _inner(element) -> str:
+    """An element's content as HTML, without Pandoc's back-links; emphasis as the templates write it."""
+    from lxml import html as lxml_html
+
+    # A note's back-link, and the call of the note Pandoc made of a narrative cite.
+    for back in [a for a in element.iter("a")
+                 if {"footnote-back", "footnote-ref"} & set((a.get("class") or "").split())]:
+        back.drop_tree()
+    for div in element.iter("div"):  # a numeric style's "[1]" and entry: one line, as the list item
+        if div is not element:
+            div.tag = "span"
+    for span in list(element.iter("span")):
+        if span.get("class") == "smallcaps":
+            span.set("style", "font-variant: small-caps")
+        elif span is not element and (not span.attrib or span.get("class") == "citation"):
+            span.drop_tag()  # Pandoc's wrappers: nothing to show, and .citation is briefkit's own class
+    text = str(escape(element.text or "")) + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in element)
+    return text.strip()
