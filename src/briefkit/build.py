@@ -112,7 +112,8 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
 
         raise InputError(overflow_problems(prepared, rendered))
     if html_target:
-        output.write(html_target, pagination.serialize(rendered.tree).encode())
+        html = output.portable(pagination.serialize(rendered.tree), prepared.folder, html_target)
+        output.write(html_target, html.encode())
     written = output.write(target, rendered.pdf)
     logger.info("%s: %d pages, %d footnotes, layouts: %d", written, rendered.pages,
                 len(rendered.placement.call_pages), rendered.fixes + 1)

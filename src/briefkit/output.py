@@ -211,3 +211,21 @@ def _alive(pid: int) -> bool:
     except (PermissionError, OverflowError, OSError):  # another user's process: alive
         return True
     return True
+
+
+#: A file URI in the laid-out HTML (fonts, the logo, a style's url()s), up to its closing quote.
+_FILE_URI = re.compile(r"file://[^\"'()\s<>]+")
+#: An image named relative to the brief folder (WeasyPrint read it against the brief's base URL).
+_IMAGE_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|#|/)([^"]+)(")')
+
+
+def portable(html: str, folder: Path, into: Path) -> str:
+    """The HTML `--html` writes at `into`, its resources named relative to that file: no path
+    of the build machine in it, and bare `weasyprint FILE` finds the fonts, logo and images."""
+    from urllib.parse import quote, unquote, urlsplit
+
+    def relative(path: Path) -> str:
+        return quote(os.path.relpath(path, into.parent).replace(os.sep, "/"))
+
+    html = _FILE_URI.sub(lambda match: relative(Path(unquote(urlsplit(match[0]).path))), html)
+    return _IMAGE_SRC.sub(lambda match: match[1] + relative(folder.resolve() / unquote(match[2])) + match[3], html)

@@ -232,7 +232,7 @@ def _check_chart_font(family: str | None, fonts: list[Font], chain: list[Path], 
     a system font name would draw differently on every machine, or not at all."""
     if family is None or family == "DejaVu Sans" or family in {font.family for font in fonts}:
         return
-    folder = next(folder for folder, data in zip(chain, own, strict=True) if data.get("chart_font"))
+    folder = next(folder for folder, data in zip(chain, own, strict=True) if "chart_font" in data)
     text = (folder / "style.yaml").read_text(encoding="utf-8").splitlines()
     line = next((n for n, row in enumerate(text, start=1) if row.startswith("chart_font:")), 0)
     known = ", ".join(sorted({font.family for font in fonts})) or "none"

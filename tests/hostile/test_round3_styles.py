@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import textwrap
+from pathlib import Path
 
 import pdfplumber
 import pikepdf
@@ -292,3 +293,39 @@ def test_a_template_that_loops_for_ever_is_stopped(brief, tmp_path, monkeypatch)
                                    "{% endfor %}{% endfor %}"))
     result, out = build(CliRunner(), brief, tmp_path)
     fails(result, out, 3, "filling the templates took longer than 2 s", "nested loops")
+
+
+# 4. No path of the build machine in the HTML -------------------------------------------------
+
+def test_the_html_output_names_its_resources_from_where_it_is(brief, tmp_path, canary):
+    """--html elsewhere: no file:// URI, no absolute path; bare WeasyPrint finds the style's font,
+    its logo and the brief's image from the file's own place and prints the same pages."""
+    import subprocess
+    import sys
+
+    folder = style_a(brief, 'extends: think-tank\nlogo: logo.png\nfonts:\n'
+                            '  - {family: Naskh Test, file: "x.ttf"}\n',
+                     css=".title { font-family: 'Naskh Test' }")
+    import font_source_sans_pro  # a face with Latin letters, copied into the style as its own
+
+    shutil.copy(Path(font_source_sans_pro.__file__).parent / "files" / "SourceSansPro-Bold.ttf", folder / "x.ttf")
+    shutil.copy(canary, folder / "logo.png")
+    (brief / "images").mkdir()
+    shutil.copy(canary, brief / "images" / "photo.png")
+    (brief / "commentary.md").write_text("![A photo](images/photo.png)\n\nA paragraph.[^a]\n\n[^a]: A note.\n")
+    html = tmp_path / "elsewhere" / "brief.html"
+    result, out = build(CliRunner(), brief, tmp_path, "--html", str(html))
+    assert result.exit_code == 0, result.output
+    text = html.read_text()
+    assert "file:" not in text and str(tmp_path) not in text
+    bare = tmp_path / "bare.pdf"
+    subprocess.run([sys.executable, "-m", "weasyprint", str(html), str(bare)], check=True, capture_output=True)
+    with pikepdf.open(out) as built, pikepdf.open(bare) as again:
+        assert len(built.pages) == len(again.pages)
+        images = [len(page.images) for page in again.pages]
+        assert images == [len(page.images) for page in built.pages] and sum(images) >= 2
+    fonts = []
+    for path in (out, bare):
+        with pdfplumber.open(path) as pdf:
+            fonts.append({c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars})
+    assert fonts[0] == fonts[1] and not any("DejaVu" in name for name in fonts[1])  # the style's own
