@@ -176,11 +176,12 @@ def validate(model: type[BaseModel], data: Any, path: Path, lines: Lines, proble
     except ValidationError as exc:
         for error in exc.errors():
             loc = prefix + tuple(error["loc"])
-            problems.add(path, _line_of(lines, loc), _explain(model, error, loc))
+            problems.add(path, line_of(lines, loc), _explain(model, error, loc))
     return None
 
 
-def _line_of(lines: Lines, loc: tuple) -> int:
+def line_of(lines: Lines, loc: tuple) -> int:
+    """The line of a key, or of the nearest key enclosing it (0 when none is known)."""
     while loc not in lines and loc:
         loc = loc[:-1]
     return lines.get(loc, 0)

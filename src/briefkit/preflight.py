@@ -127,8 +127,8 @@ def _overflow_source(prepared, item) -> tuple[Path, int]:
         name, _, line = item.source.rpartition(":")
         return (prepared.folder / name, int(line)) if line.isdigit() else (brief, 0)
     if item.title:
-        key = "short_title:" if prepared.material.brief.short_title else "title:"
-        return brief, _line_of(brief, lambda text: text.startswith(key))
+        key = "short_title" if prepared.material.brief.short_title else "title"
+        return brief, prepared.material.brief_lines.get((key,), 0)
     probe = item.text.removesuffix("...")[:24]
     commentary = prepared.material.commentary_file
     line = _line_of(commentary, lambda text: probe in text) if commentary and len(probe) > 8 else 0

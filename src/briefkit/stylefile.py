@@ -122,10 +122,3 @@ def read(path: Path) -> tuple[dict[str, Any], dict]:
     if problems:
         raise StyleError("\n".join(map(str, problems.items)))
     return model.model_dump(exclude_unset=True), lines
-
-
-def line(lines: dict, *loc) -> int:
-    """The line of a key (or of the nearest enclosing one) in a file read by `read`."""
-    while loc and loc not in lines:
-        loc = loc[:-1]
-    return lines.get(loc, 0)

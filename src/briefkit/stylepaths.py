@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import stylefile
 from .errors import StyleError
 
 
@@ -23,7 +22,9 @@ class Font:
 
 
 def where(path: Path, lines: dict, *loc) -> str:
-    return f"{path}:{stylefile.line(lines, *loc)}"
+    from .parsing import line_of
+
+    return f"{path}:{line_of(lines, loc)}"
 
 
 def inside(folder: Path, name: str, what: str, where: str, must_exist: bool = True,

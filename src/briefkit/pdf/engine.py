@@ -68,7 +68,7 @@ def render(document: Document, settings: Settings) -> Rendered:
         corrector.replay(cache.get("layout", memory, _corrections))
     variant, level = settings.variant, logging.WARNING if settings.strict else logging.ERROR
     try:
-        with _time_limit(settings.timeout), _errors_fail(level):
+        with time_limit(settings.timeout), _errors_fail(level):
             images: dict = {}  # decoded once, not on every layout pass
             fonts = _font_configuration(*_font_faces(document))
             laid_out = source.render(cache=images, font_config=fonts)
@@ -176,7 +176,7 @@ class _Expired(BaseException):
 
 
 @contextmanager
-def _time_limit(seconds: float, what: str = "the layout", fix: str = "raise --timeout"):
+def time_limit(seconds: float, what: str = "the layout", fix: str = "raise --timeout"):
     """Fail the build with a RenderError when `what` takes longer than `seconds`."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
         with _thread_time_limit(seconds, what, fix):  # a cluster worker builds in a thread: no signals there
@@ -201,10 +201,6 @@ def _time_limit(seconds: float, what: str = "the layout", fix: str = "raise --ti
         signal.signal(signal.SIGALRM, previous)
     if expired:
         raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
-
-
-#: The public name: document.py holds template filling to a limit too (a template's loops).
-time_limit = _time_limit
 
 
 @contextmanager

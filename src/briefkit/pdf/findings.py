@@ -14,7 +14,6 @@ from . import tables
 from .boxwalk import Lost, Overflow, walk
 
 
-
 @dataclass
 class Findings:
     """What a preflight reads off the final layout."""
@@ -35,9 +34,9 @@ def read_findings(document) -> Findings:
     `check --layout` report it as a problem at its file and line (preflight.overflow_problems)."""
     findings = Findings()
     root = document.pages[0]._page_box.children[0].element if document.pages else None
-    notes = [el for el in (root.iter() if root is not None else ())
-             if "footnote" in (el.get("class") or "").split()]
-    running = next((" ".join("".join(el.itertext()).split()) for el in (root.iter() if root is not None else ())
+    elements = list(root.iter()) if root is not None else []
+    notes = [el for el in elements if "footnote" in (el.get("class") or "").split()]
+    running = next((" ".join("".join(el.itertext()).split()) for el in elements
                     if "running-title" in (el.get("class") or "").split()), "")
     walked = walk(document, notes, running)
     lost = walked.lost
@@ -53,8 +52,7 @@ def read_findings(document) -> Findings:
                   and box.element_tag in ("h2", "h3", "p", "li", "table", "figure")]
         if blocks and blocks[-1].element_tag in ("h2", "h3") and number < len(document.pages):
             findings.stranded_headings.append((number, _text(blocks[-1])))
-    chronologies = [el for el in (root.iter() if root is not None else ())
-                    if el.tag == "table" and "chronology" in (el.get("class") or "")]
+    chronologies = [el for el in elements if el.tag == "table" and "chronology" in (el.get("class") or "")]
     for index, table in enumerate(chronologies):
         pages = tables.rows_by_page(document, table)
         if tables.stranded(pages):

@@ -35,7 +35,7 @@ _BLOCKS = {"p", "li", "td", "th", "blockquote", "dd", "figcaption"}
 def rules() -> str:
     """The settings above: remembered corrections hold only for the rules that made them."""
     return repr((NOTE_FIXES, FOLLOWING_BLOCKS, FIGURE_GAP, FIGURE_MOVES, tables.MIN_ROWS, TABLE_FIXES,
-                 MAX_PASSES, breaks.AFTER, breaks.STRETCH))
+                 MAX_PASSES, breaks.AFTER, breaks.BEFORE, breaks.STRETCH))
 
 
 class Corrector:
