@@ -215,8 +215,10 @@ def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, w
     from . import cslstyles
 
     value, where = citation_format(material, style)
-    folders = [material.folder] if material.brief.citation_format is not None else list(style.chain)
-    csl = cslstyles.find(value, folders, cslstyles.templates(style.template_dirs), where)
+    if material.brief.citation_format is None:  # the style's: found when the style was read
+        csl = style.csl
+    else:
+        csl = cslstyles.find(value, [material.folder], cslstyles.templates(style.template_dirs), where)
     if csl is None:
         return Citer(material.sources, env.get_template(f"citations/{value}.html.j2").module,
                      material.brief.language, conjunction, native)

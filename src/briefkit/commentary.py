@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 
 from . import links, logger, rawhtml
-from .blocks import OPTIONS, read_options
+from .blocks import read_options
 from .errors import Problems
 from .parsing import visible
 from .syntax import KEYS, normal_key, parser
@@ -19,7 +19,6 @@ from .typography import ENGLISH, smarten
 
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
-BLOCK_OPTIONS = OPTIONS
 
 @dataclass
 class Block:

@@ -28,14 +28,23 @@ DATE_PARTS = {"date-parts", "season", "circa", "literal", "raw"}
 
 
 @functools.cache
+def citeproc_data() -> Path:
+    """The data citeproc-py ships (the CSL schema and locales), found without importing it."""
+    return Path(next(iter(importlib.util.find_spec("citeproc").submodule_search_locations))) / "data"
+
+
+def rng() -> Path:
+    """The official CSL schema (RELAX NG) of styles, as citeproc-py ships it."""
+    return citeproc_data() / "schema" / "schemas" / "styles" / "csl.rng"
+
+
+@functools.cache
 def schema() -> dict[str, frozenset[str]]:
     """The schema's value lists by kind: types, dates, names, numbers, titles, strings, locator
     labels, and all
     the keys an item may have. Read from
     the copy of the official CSL schema citeproc-py ships (not imported: only its data)."""
-    spec = importlib.util.find_spec("citeproc")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    root = ElementTree.parse(folder / "data" / "schema" / "schemas" / "styles" / "csl.rng").getroot()
+    root = ElementTree.parse(rng()).getroot()
     wanted = {"item-types": "types", "variables.dates": "dates", "variables.names": "names",
               "variables.numbers": "numbers", "variables.titles": "titles", "variables.strings": "strings",
               "terms.locator": "locators", "terms.locator-number-variables": "locator-numbers"}

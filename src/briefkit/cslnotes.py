@@ -34,7 +34,8 @@ TIMEOUT = 120
 
 def csl_json(source: Source) -> dict[str, Any]:
     """A source as CSL-JSON: dates as date-parts, numbers as text, `short_title` as title-short."""
-    item = {key: value for key, value in source.csl().items() if key != "short_title"}
+    data = source.csl()
+    item = {key: value for key, value in data.items() if key != "short_title"}
     for key, value in item.items():
         if isinstance(value, (dt.date, str, int)) and key in _date_keys():
             try:
@@ -44,7 +45,7 @@ def csl_json(source: Source) -> dict[str, Any]:
                 item[key] = {"literal": str(value)}
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             item[key] = str(value)
-    short = source.csl().get("short_title") or item.pop("shortTitle", None)
+    short = data.get("short_title") or item.pop("shortTitle", None)
     if short and "title-short" not in item:
         item["title-short"] = short
     return item
@@ -67,7 +68,6 @@ class CslCiter:
         self.sources_file, self.warn = sources_file, warn
         self.in_text = not style.note
         self.calls: list[tuple[list[tuple[str, str]], str, int]] = []  # (cites, role, note number)
-        self.cited: list[str] = []
         self.bibliography_keys: set[str] = set()
         self.token = secrets.token_hex(8)
 
@@ -75,7 +75,6 @@ class CslCiter:
              inline: bool = False) -> Markup:
         """A stand-in for one citation group; `inline`: inside the text of note `at`."""
         self.calls.append((cites, "inline" if inline else ("text" if self.in_text else "note"), at))
-        self.cited += [key for key, _ in cites]
         return Markup(f"\ue000{self.token}:{len(self.calls) - 1}\ue001")
 
     def author(self, cites: list) -> Markup:
@@ -143,9 +142,8 @@ class CslCiter:
         neither parenthesises nor capitalises it), numbered as briefkit numbers its notes: the
         processor reads those numbers for ibid and near-note. In an in-text style each is a
         paragraph in a division named after it."""
-        blocks = []
+        blocks, locale = [], self.style.locale(self.language)
         for index, (cites, role, at) in enumerate(self.calls):
-            locale = self.style.locale(self.language)
             items = [_citation(cite, locator_in(cite[1], locale), at, self.style.note and role == "note"
                                and n == 0) for n, cite in enumerate(cites)]
             cite = {"t": "Cite", "c": [items, [_str("x")]]}

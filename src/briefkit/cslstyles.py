@@ -50,8 +50,9 @@ def csl_locale(language: str) -> str:
 
 def _locales() -> Path:
     """The CSL locales citeproc-py ships (the CSL locales repository)."""
-    spec = importlib.util.find_spec("citeproc")
-    return Path(next(iter(spec.submodule_search_locations))) / "data" / "locales"
+    from .csl import citeproc_data
+
+    return citeproc_data() / "locales"
 
 
 def templates(template_dirs: list[Path]) -> list[str]:
@@ -167,9 +168,9 @@ def _schema():
     """The CSL schema (RELAX NG) that citeproc-py ships: the official one of CSL 1.0.x."""
     from lxml import etree
 
-    spec = importlib.util.find_spec("citeproc")
-    folder = Path(next(iter(spec.submodule_search_locations)))
-    return etree.RelaxNG(file=str(folder / "data" / "schema" / "schemas" / "styles" / "csl.rng"))
+    from .csl import rng
+
+    return etree.RelaxNG(file=str(rng()))
 
 
 def locator_in(locator: str, locale: str) -> str:

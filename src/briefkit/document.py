@@ -76,7 +76,7 @@ def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
             text = citer.note(group, terminate=ends and after not in _PUNCTUATION, at=number, inline=True)
             return (" " if before.isalnum() or before in _CLOSING else "") + str(text)
         text = citer.note(group, at=0 if in_text else number + 1)
-        narrative = getattr(group[0], "narrative", False)  # `@a says`: the author is in the text
+        narrative = citations.narrative(group)  # `@a says`: the author is in the text
         if in_text:  # the leading space is collapsed by HTML when the author already typed one
             return f'{"" if narrative else " "}<span class="citation">{text}</span>'
         author = f'<span class="citation">{citer.author(group)}</span>' if narrative else ""

@@ -62,6 +62,7 @@ class Style:
     logo: Path | None = None
     sheets: list[str] = field(default_factory=list)  # each folder's style.css, read and checked
     citation_where: str = "the built-in default"  # style.yaml:line that sets citation_format
+    csl: Any = None  # the CSL style citation_format names (cslstyles.CslStyle), None for a template
 
     def css(self, mirrored: bool = False) -> str:
         """The CSS layers: briefkit's mechanics, then from the root style down each folder's
@@ -156,16 +157,17 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
     _check_chart_font(merged["chart_font"], fonts, chain, own)
     style = Style(merged["name"], chain, merged, _dedupe(fonts), own, logo, sheets,
                   citation_where or "the built-in default")
-    _check_citation_format(style)
+    style.csl = _csl_style(style)
     return style
 
 
-def _check_citation_format(style: Style) -> None:
-    """A citation_format that names no template is a CSL style: found and checked now (cslstyles)."""
+def _csl_style(style: Style):
+    """A citation_format that names no template is a CSL style: found and checked now (cslstyles),
+    and kept, so that composing the brief does not look for it again."""
     from . import cslstyles
 
-    cslstyles.find(style.settings["citation_format"], style.chain, cslstyles.templates(style.template_dirs),
-                   style.citation_where)
+    return cslstyles.find(style.settings["citation_format"], style.chain,
+                          cslstyles.templates(style.template_dirs), style.citation_where)
 
 
 def search_path(brief_folder: Path | None = None) -> list[tuple[str, Path]]:

@@ -31,9 +31,7 @@ def check_material(material: Material, body: Body, problems: Problems, allow_rem
     problems.items = [problem for problem in problems.items if problem not in knock_ons]
     cited = {key for group in body.cites for key, _ in group}
     events_unknown = "events" in unread or ("brief" in unread and material.events_file is None)
-    for block in body.blocks:
-        if events_unknown:
-            break
+    for block in [] if events_unknown else body.blocks:
         for key, message in blocks.check_selection(block.kind, material.timeline, block.options,
                                                    material.events_file):
             problems.add(material.commentary_file, block.line_of(key), message)
