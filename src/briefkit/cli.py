@@ -95,9 +95,9 @@ def _check_style(style: str | None, folders) -> None:
     if not style:
         return
     from .errors import StyleError, UsageError, did_you_mean
-    from .styles import available, find
+    from .styles import available, find, is_path
 
-    if "/" in style or style.startswith((".", "~")):  # a folder: the same style for every brief
+    if is_path(style):  # a folder: the same style for every brief
         if not (Path(style).expanduser() / "style.yaml").is_file():
             raise UsageError(f"--style {style}: no style there (a style folder holds a style.yaml); "
                              "give a style's folder or the name of one")
@@ -280,8 +280,9 @@ def new(folder: Path, style: str) -> None:
     import shlex
 
     from .starter import create
+    from .styles import is_path
 
-    if not ("/" in style or style.startswith((".", "~"))):  # a folder is the brief.yaml's to resolve
+    if not is_path(style):  # a folder is the brief.yaml's to resolve
         _check_style(style, [folder])  # the starter brief builds at once: only with a style that exists
     create(folder, style)
     click.echo(f"{folder}: created. Next: briefkit build {shlex.quote(str(folder))}")

@@ -60,7 +60,7 @@ def pack(folder: Path, options: Options) -> Parcel:
             with suppress(OSError):
                 files[str(root.resolve() / path.relative_to(root))] = path.read_bytes()
     style = options.style
-    if style and ("/" in style or style.startswith((".", "~"))):  # a path: made absolute on the client
+    if style and styles.is_path(style):  # a path: made absolute on the client
         style = str(Path(style).expanduser().resolve())
     places = tuple(str(place.resolve()) for origin, place in styles.search_path(folder)
                    if origin in ("BRIEFKIT_STYLES", "user"))

@@ -16,10 +16,8 @@ import re
 from pathlib import Path
 
 from . import __version__
-from .output import NOT_INPUTS
+from .output import output_place
 
-#: Folders of a brief that are outputs or tools' state, not inputs (output.py refuses outputs elsewhere).
-_NOT_INPUTS = NOT_INPUTS
 #: Files a desktop leaves beside the inputs (hidden files are inputs otherwise: a brief may use one).
 _LITTER = re.compile(r"\.DS_Store|\._.*|\..*\.sw[a-p]|~\$.*|\.~lock\..*#")
 
@@ -114,7 +112,7 @@ def files(root: Path) -> list[Path]:
 def _walk(root: Path):
     inside = root.resolve()
     for directory, subfolders, names in os.walk(root):
-        subfolders[:] = [name for name in subfolders if name not in _NOT_INPUTS and not name.startswith(".")]
+        subfolders[:] = [name for name in subfolders if not output_place(name)]
         for path in (Path(directory) / name for name in names if not _LITTER.fullmatch(name)):
             # A link out of the folder is no input (a build refuses it) and never travels; a
             # pipe or device file is not a file to read.

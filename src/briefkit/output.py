@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import re
@@ -60,12 +61,10 @@ def resolve(path: Path) -> Path:
 
 def target(path: Path, inputs: Reads | Iterable[Path | None]) -> Path:
     """The resolved output path, refused before any work if it would overwrite or land among
-    what the build reads, or cannot be a file: outputs of a folder's build go to its `dist/`."""
+    what the build reads (a folder named stands for all its files), or cannot be a file:
+    outputs of a folder's build go to its `dist/`."""
     if not isinstance(inputs, Reads):
-        # A caller that names a brief's files (the chart command) means the brief: its brief.yaml
-        # stands for the whole folder, images and brief-local styles included.
-        inputs = [*inputs]
-        inputs = Reads.of([*inputs, *(path.parent for path in inputs if path and path.name == "brief.yaml")])
+        inputs = Reads.of(inputs)
     resolved = resolve(path)
     try:
         refuse_inputs(path, resolved, inputs)
@@ -87,7 +86,7 @@ def refuse_inputs(path: Path, resolved: Path, reads: Reads, what: str = "the out
         if not resolved.is_relative_to(folder):
             continue
         parts = resolved.relative_to(folder).parts
-        if any(part in NOT_INPUTS or part.startswith(".") for part in parts[:-1]):
+        if any(map(output_place, parts[:-1])):
             continue  # an output place of that folder, such as the default dist/
         if resolved.is_file():
             raise UsageError(f"{path}: this is one of the brief's inputs; choose another path for {what}")
@@ -103,7 +102,7 @@ def refuse_site(site: Path, reads: list[Reads], package: Path) -> Path:
     for folder in dict.fromkeys(folder for each in reads for folder in each.folders):
         if resolved.is_relative_to(folder):
             parts = resolved.relative_to(folder).parts
-            if not any(part in NOT_INPUTS or part.startswith(".") for part in parts):
+            if not any(map(output_place, parts)):
                 raise UsageError(f"{site}: inside {folder}, whose files the build reads; publish into a "
                                  f"folder outside it (or into {folder / 'dist' / 'site'})")
         elif folder.is_relative_to(resolved) and not folder.is_relative_to(package):
@@ -172,16 +171,21 @@ def _write_special(target: Path, data: bytes) -> Path:
     return target
 
 
-def remove_stale_parts(target: Path) -> list[Path]:
+def output_place(name: str) -> bool:
+    """Whether a folder of that name, in a brief or style folder, holds outputs or tools' state
+    (dist/, hidden folders...), never inputs."""
+    return name in NOT_INPUTS or name.startswith(".")
+
+
+def remove_stale_parts(target: Path) -> None:
     """Remove the temporary files earlier writes of `target` left (a build killed while writing):
     only `.NAME.*.part` files of this very target, and only when the process that wrote them
     is gone (same machine) or they are older than STALE_PART_SECONDS."""
-    removed = []
     pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)@([0-9a-f]{{6}})\.)?[^.]*\.part")
     try:
-        parts = list(target.parent.glob(f".{glob_escape(target.name)}.*.part"))
+        parts = list(target.parent.glob(f".{glob.escape(target.name)}.*.part"))
     except OSError:  # a folder that cannot be listed: nothing of ours to clean
-        return removed
+        return
     for part in parts:
         found = pattern.fullmatch(part.name)
         if not found:
@@ -191,14 +195,8 @@ def remove_stale_parts(target: Path) -> list[Path]:
             gone = found[1] is not None and found[2] == _HOST and not _alive(int(found[1]))
             if old or gone:
                 part.unlink()
-                removed.append(part)
         except OSError:  # removed by another build meanwhile, or not ours to remove
             continue
-    return removed
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 def _alive(pid: int) -> bool:
@@ -208,8 +206,8 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except (PermissionError, OverflowError, OSError):  # another user's process: alive
-        return True
+    except (OSError, OverflowError):  # another user's process (PermissionError): alive
+        pass
     return True
 
 

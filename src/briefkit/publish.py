@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import __version__, logger, output, sitefolder
+from . import __version__, freshness, logger, output, sitefolder
 from .build import Options, prepare
 from .citations import human_date
 from .errors import BriefError, OutputError
@@ -110,12 +110,12 @@ def _remove_renamed(site: Path, renamed: list[dict], in_use: set[str]) -> None:
     for kept in renamed:  # names read_state checked are plain names inside the site
         if kept["pdf"] in in_use:
             continue
-        record = f".briefkit/{Path(kept['pdf']).stem}.json"  # freshness.record_path's
-        for name in (kept["pdf"], kept["thumbnail"], record):  # the thumbnail is named after the PDF
+        pdf = site / kept["pdf"]
+        for path in (pdf, site / kept["thumbnail"], freshness.record_path(pdf)):
             try:
-                (site / name).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
             except OSError as error:  # a stale file that stays costs nothing but its space
-                logger.warning("%s: not removed (%s)", site / name, error.strerror or error)
+                logger.warning("%s: not removed (%s)", path, error.strerror or error)
 
 
 def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:

@@ -195,7 +195,7 @@ def available(brief_folder: Path | None = None) -> list[tuple[str, str, Path, st
 
 
 def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
-    if "/" in target or target.startswith(".") or target.startswith("~"):
+    if is_path(target):
         # a path in `extends` is relative to the style that writes it, wherever the build runs
         candidates = [chain[-1] / Path(target).expanduser() if chain else Path(target).expanduser()]
     else:
@@ -227,6 +227,11 @@ def _extends_line(folder: Path) -> str:
         return _where(folder / "style.yaml", stylefile.read(folder / "style.yaml")[1], "extends")
     except StyleError:
         return str(folder / "style.yaml")
+
+
+def is_path(name: str) -> bool:
+    """Whether a style is named by its folder's path (`./house`, `~/styles/x`) rather than by name."""
+    return "/" in name or name.startswith((".", "~"))
 
 
 def _check_chart_font(family: str | None, fonts: list[Font], chain: list[Path], own: list[dict]) -> None:

@@ -35,8 +35,7 @@ def draw(source: Path, output: Path, options: dict[str, Any], style: str | None 
         problems.raise_if_any()
         timeline, language, folder = material.timeline, material.brief.language, source
         style_name = style or material.brief.style
-        inputs = [source / "brief.yaml", material.commentary_file, material.sources_file,
-                  material.events_file]
+        inputs = [source]  # the brief folder: its every file is an input
     else:
         try:
             timeline = read_events(source, read_text(source, problems), problems, format=format_)
