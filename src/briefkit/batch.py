@@ -67,8 +67,10 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
     `report` path that is or lies among what a brief's build reads is refused before any build."""
     folders = list(folders)
     options = replace(options, html=None)
+    # What each build reads (its style chain found once): for the fingerprint and the checks.
+    read = {folder: _quietly(freshness.read_by, folder, options) for folder in folders}
     if report:
-        refuse_among_inputs(report, folders, options, "the report")
+        refuse_among_inputs(report, folders, options, "the report", read)
     targets = {folder: _quietly(freshness.expected_pdf, folder, into) for folder in folders}
     clashes = _clashes(targets)
     failed = [Outcome(folder, None, 0, 0.0, message) for folder, message in clashes.items()]
@@ -76,7 +78,7 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
     for folder in (folder for folder in folders if folder not in clashes):
         started = time.perf_counter()
         try:
-            print_ = freshness.fingerprint(folder, options)  # the inputs as the build starts to read them
+            print_ = freshness.fingerprint(folder, options, read[folder])  # as the build starts to read them
             pdf = targets[folder]
             record = None if force or pdf is None else freshness.fresh(pdf, print_)
         except Exception as error:  # one brief's unreadable folder never stops the others
@@ -86,7 +88,7 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
         if record is None:
             try:  # checked here as well as by the build: a cluster's PDF is written by this process
                 if pdf is not None:
-                    output.target(pdf, reads(folder, options))
+                    output.target(pdf, reads(folder, options, read[folder]))
             except BriefError as error:
                 failed.append(Outcome(folder, None, 0, time.perf_counter() - started, error.message))
                 continue
@@ -114,22 +116,21 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
     return outcomes + built + failed
 
 
-def reads(folder: Path, options: Options) -> output.Reads:
+def reads(folder: Path, options: Options, read: tuple | None = None) -> output.Reads:
     """What a build of `folder` reads (its folder, style chain, templates, fonts), as far as that
-    can be known without building: a brief whose style cannot be found fails on its own."""
-    try:
-        roots, fonts = freshness.read_by(folder, options)
-    except Exception:
-        roots, fonts = [folder], []
+    can be known without building: a brief whose style cannot be found fails on its own.
+    `read`: freshness.read_by's answer, when the caller has it already."""
+    roots, fonts = read or _quietly(freshness.read_by, folder, options) or ([folder], [])
     return output.Reads.of([*roots, *fonts])
 
 
-def refuse_among_inputs(path: Path, folders: list[Path], options: Options, what: str) -> None:
+def refuse_among_inputs(path: Path, folders: list[Path], options: Options, what: str,
+                        read: dict | None = None) -> None:
     """A UsageError, before anything is built, when `path` would overwrite or land among what
     the build of any of `folders` reads (output.refuse_inputs)."""
     resolved = output.resolve(path)
     for folder in folders:
-        output.refuse_inputs(path, resolved, reads(folder, options), what)
+        output.refuse_inputs(path, resolved, reads(folder, options, (read or {}).get(folder)), what)
 
 
 def _quietly(function, *args):

@@ -26,14 +26,15 @@ def record_path(pdf: Path) -> Path:
     return pdf.parent / ".briefkit" / f"{pdf.stem}.json"
 
 
-def fingerprint(folder: Path, options) -> str:
-    """A hash of everything a build of `folder` with `options` reads and is."""
+def fingerprint(folder: Path, options, read: tuple[list[Path], list[Path]] | None = None) -> str:
+    """A hash of everything a build of `folder` with `options` reads and is; `read`: read_by's
+    answer, when the caller has it already."""
     digest = hashlib.sha256()
     settings = (__version__, options.style, options.allow_remote, options.strict, options.pdf_variant,
                 options.source_date_epoch)
     digest.update(repr(settings).encode())
     try:
-        roots, fonts = read_by(folder, options)
+        roots, fonts = read or read_by(folder, options)
         for font in fonts:  # files of installed packages: by size and time, not bytes
             digest.update(f"{font}\0{font.stat().st_size}\0{font.stat().st_mtime_ns}".encode())
     except Exception:  # a brief whose style cannot be found is built, and fails with the reason
