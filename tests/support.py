@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
+import shutil
 import textwrap
+import threading
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from briefkit.cli import main
@@ -88,3 +94,44 @@ def write_style(root, name, yaml_text, css=None, templates=None):
         (folder / "templates" / template).write_text(textwrap.dedent(text))
     return folder
 
+
+
+@contextlib.contextmanager
+def served(folder: Path):
+    """`folder` served over HTTP on a free local port, as a published site is: yields its URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}/"
+    finally:
+        httpd.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # a test's output is its own
+        pass
+
+
+#: Marks a test that drives Debian's headless Chromium (which .ci/run installs).
+needs_chromium = pytest.mark.skipif(
+    not shutil.which("chromium") or not shutil.which("chromedriver"),
+    reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)")
+
+
+@contextlib.contextmanager
+def chromium():
+    """A headless Chromium driven by Selenium, quit afterwards."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()

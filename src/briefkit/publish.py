@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import __version__, freshness, logger, output, sitefolder
+from . import __version__, freshness, landing, logger, output, sitefolder
 from .build import Options, prepare
 from .citations import human_date
 from .errors import BriefError, OutputError
@@ -68,6 +68,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
                                kept["pdf"])
                 entries.append(Entry(**kept))
             continue
+        prepared = None
         if outcome.skipped and kept and kept["pdf"] == outcome.pdf.name and key in state["styles"]:
             entry = Entry(**kept)
         else:
@@ -80,11 +81,24 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
             state["styles"][key] = [str(folder) for folder in prepared.style.template_dirs]
             if kept and kept["pdf"] != entry.pdf:
                 renamed.append(kept)
+        # A kept entry keeps its landing page too, unless the page is gone or the site's address changed.
+        if prepared or state.get("base_url") != base_url or not (site / f"{entry.slug}.html").is_file():
+            try:
+                for name, data in landing.files(prepared or prepare(outcome.folder, options), entry,
+                                                base_url).items():
+                    put(site / name, data)
+            except BriefError as error:
+                failed.append(replace(outcome, error=error.message))
+                continue
         state["entries"][key] = asdict(entry)
         entries.append(entry)
         chains.add(tuple(map(Path, state["styles"][key])))
     # Every name an entry holds, of this run's briefs or of others the site keeps from earlier runs.
     _remove_renamed(site, renamed, {entry["pdf"] for entry in state["entries"].values()})
+    if base_url is None and entries:
+        logger.warning("no --base-url: the landing pages lack %s, which need absolute addresses",
+                       ", ".join(landing.NEEDS_BASE_URL))
+    state["base_url"] = base_url
     put(state_file, json.dumps(state, indent=1, sort_keys=True).encode())
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
     put(site / "index.html", _index_html(entries, title, _catalogue_templates(chains)))
@@ -111,7 +125,8 @@ def _remove_renamed(site: Path, renamed: list[dict], in_use: set[str]) -> None:
         if kept["pdf"] in in_use:
             continue
         pdf = site / kept["pdf"]
-        for path in (pdf, site / kept["thumbnail"], freshness.record_path(pdf)):
+        pages = [site / name for name in landing.names(kept["slug"])]
+        for path in (pdf, site / kept["thumbnail"], freshness.record_path(pdf), *pages):
             try:
                 path.unlink(missing_ok=True)
             except OSError as error:  # a stale file that stays costs nothing but its space

@@ -41,18 +41,20 @@ def read_state(path: Path, fields: dict[str, str]) -> dict:
         state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (OSError, ValueError, RecursionError):
         state = {}
-    if not isinstance(state, dict) or set(state) != {"styles", "entries"} \
-            or not all(isinstance(part, dict) for part in state.values()):
+    if not isinstance(state, dict) or not {"styles", "entries"} <= set(state) <= {"styles", "entries", "base_url"} \
+            or not all(isinstance(state[part], dict) for part in ("styles", "entries")):
         return {"styles": {}, "entries": {}}
     entries = {key: entry for key, entry in state["entries"].items()
                if isinstance(entry, dict) and set(entry) == set(fields)
                and all(isinstance(entry[name], int if kind == "int" else str)
                        for name, kind in fields.items())
-               and _plain_name(entry["pdf"]) and entry["thumbnail"].startswith("thumbs/")
+               and _plain_name(entry["pdf"]) and _plain_name(entry["slug"]) and entry["thumbnail"].startswith("thumbs/")
                and _plain_name(entry["thumbnail"].removeprefix("thumbs/"))}
     styles = {key: dirs for key, dirs in state["styles"].items()
               if isinstance(dirs, list) and all(isinstance(folder, str) for folder in dirs)}
-    return {"styles": styles, "entries": entries}
+    # The address the landing pages were written for: another one rewrites them all.
+    base_url = state.get("base_url") if isinstance(state.get("base_url"), str) else None
+    return {"styles": styles, "entries": entries, "base_url": base_url}
 
 
 def _plain_name(name) -> bool:
