@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from . import logger
 from .models import PartialDate, Source
-from .translations import ALIASES
+from .translations import ALIASES, digits_in_html
 
 #: babel patterns per precision, for dates in notes, charts and chronologies. A month alone
 #: takes the standalone form (LLLL): "декабрь 1979", where MMMM would give "декабря 1979".
@@ -182,7 +182,8 @@ class Citer:
             parts.append((escape(prefix) + " " if prefix else Markup("")) + text + escape(suffix))
         opening = Markup(self.macros.opening()) if hasattr(self.macros, "opening") else Markup("")
         closing = Markup(self.macros.terminator()) if terminate else Markup("")
-        return author + opening + Markup(self.macros.separator()).join(parts) + closing
+        note = author + opening + Markup(self.macros.separator()).join(parts) + closing
+        return Markup(digits_in_html(note, self.language, self.native))  # years, pages, volumes
 
     def author(self, cites: list) -> Markup:
         """The author a narrative cite (`@a says`) prints in the text: the format's `author(item)`
@@ -201,7 +202,8 @@ class Citer:
                         for k in sorted(keys) if k in self.sources),
                        key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0,
                                          _sort_key(str(item["title"]))))
-        return [Markup(self.macros.reference(item)).strip() for item in items]
+        return [Markup(digits_in_html(self.macros.reference(item), self.language, self.native)).strip()
+                for item in items]
 
     def finish(self, page: str) -> str:
         """The page as it is: templates format each citation when it is met (cslnotes formats here)."""

@@ -98,16 +98,34 @@ def _open_note(number: int, number_text, source: str | None = None) -> str:
     return f'<bk-note class="footnote" id="note-{number}" data-n="{number_text(number)}"{where}>'
 
 
-def environment(style: Style, language: str = "en") -> jinja2.Environment:
+def environment(style: Style, language: str = "en", native: bool = False) -> jinja2.Environment:
     """Templates from the style chain, then the built-ins (templating.ChainLoader); `_()`,
-    `ngettext()` and `pgettext()` give briefkit's words in `language` (translations.py)."""
+    `ngettext()` and `pgettext()` give briefkit's words in `language` (translations.py), and
+    the numbers they are given in its digits when `native` ("۵ دقیقه مطالعه")."""
     env = templating.environment(style.template_dirs, trim_blocks=True, lstrip_blocks=True,
                                  extensions=["jinja2.ext.i18n"])
     words = translations.words(language, style.settings["labels"])
     env.install_gettext_translations(words, newstyle=True)
+    if native:
+        for name in ("_", "gettext", "ngettext", "pgettext", "npgettext"):
+            env.globals[name] = _numbers_in_digits(env.globals[name], language)
     env.filters["markdown"] = functools.partial(commentary.inline, quotes=typography.quotes(words))
     templating.check_blocks(env)
     return env
+
+
+def _numbers_in_digits(function, language: str):
+    """A template's gettext whose message, when given a number (`%(minutes)d`), is printed in
+    the language's digits: the messages themselves hold none, so only the number changes."""
+    @jinja2.pass_context
+    def translated(context, *args, **variables):
+        text = function(context, *args, **variables)
+        if any(isinstance(v, int) and not isinstance(v, bool) for v in (*args, *variables.values())):
+            converted = translations.digits(str(text), language, True)
+            return Markup(converted) if isinstance(text, Markup) else converted
+        return text
+
+    return translated
 
 
 def words_css(language: str, style: Style, native: bool = False) -> str:
@@ -121,8 +139,11 @@ def words_css(language: str, style: Style, native: bool = False) -> str:
 
 
 def native_digits(brief, style: Style) -> bool:
-    """Whether dates and numbers take the language's own digits: the brief's `digits:`, else the style's."""
-    return (brief.digits or style.settings["digits"]) == "native"
+    """Whether dates and numbers take the language's own digits: the brief's `digits:`, else the
+    style's, else CLDR's default for the language (translations.native_by_default). The one
+    place this is decided: pages, notes, charts and the catalogue all ask here."""
+    choice = brief.digits or style.settings["digits"]
+    return choice == "native" if choice else translations.native_by_default(brief.language)
 
 
 def _css_string(text: str) -> str:
@@ -166,10 +187,10 @@ def compose(material: Material, body: Body, charts: dict[int, Chart], style: Sty
 
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
              own: frozenset[int]) -> Document:
-    brief, env = material.brief, environment(style, material.brief.language)
+    brief, native = material.brief, native_digits(material.brief, style)
+    env = environment(style, brief.language, native)
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
-    native = native_digits(brief, style)
     citer = citations.citer(material, style, env, words.gettext("and"), native, warn=not own)
     cites, sources = list(body.cites), list(body.cite_sources)
 

@@ -160,7 +160,7 @@ class Brief(_Model):
     allow_local_links: bool = False
     #: Page budget checked by `briefkit check --layout` (the style may set one too).
     max_pages: int | None = Field(None, gt=0)
-    #: native: dates, page, note and figure numbers in the language's digits (۱۴۰۴, १२३); default: the style's
+    #: native: every number printed in the language's digits (۱۴۰۴, १२३); default: the style's, else CLDR's
     digits: Literal["latin", "native"] | None = None
     #: `--pdf-variant` wins; the style may set one too.
     pdf_variant: Variant | None = None

@@ -101,6 +101,7 @@ class StyleFile(_Strict):
     pdf_variant: Variant | None = None
     labels: dict[str, str | dict[str, str]] = {}
     digits: Literal["latin", "native"] | None = None
+    timeline_direction: Literal["ltr", "rtl"] | None = None
     notes: Literal["foot", "margin"] | None = None
 
 

@@ -45,7 +45,8 @@ STYLE_DEFAULTS: dict[str, Any] = {
     "summary_words": None,  # the most words the summary box may hold
     "pdf_variant": None,  # one of models.VARIANTS, for every brief in this style
     "labels": {},  # briefkit's own words, e.g. {Summary: At a glance, ru: {Summary: Коротко}}
-    "digits": "latin",  # or native: dates and numbers in the language's digits; a brief's `digits:` wins
+    "digits": None,  # latin or native; unset: CLDR's default for the language; a brief's `digits:` wins
+    "timeline_direction": "ltr",  # or rtl: time runs right to left on the chart (labels follow the brief)
     "notes": "foot",  # or margin: each note in the outer margin beside its line (margin-notes.css)
 }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import re
 from pathlib import Path
 
 from . import logger
@@ -100,12 +101,33 @@ NUMBERING = {"arab": (0x660, "arabic-indic"), "arabext": (0x6F0, "persian"), "de
              "tibt": (0xF20, "tibetan")}
 
 
+#: Where briefkit departs from CLDR's default numbering system: Urdu is printed in ۰-۹ as
+#: Pakistan's press prints it (CLDR 49 gives `ur` Latin digits, `ur-IN` Extended Arabic-Indic).
+DEFAULT_NUMBERING = {"ur": "arabext"}
+
+
 @functools.cache
 def _native_system(language: str) -> str | None:
     from .citations import locale_of
 
-    system = locale_of(language).other_numbering_systems.get("native", "latn")
+    locale = locale_of(language)
+    system = locale.default_numbering_system
+    if system == "latn":
+        system = locale.other_numbering_systems.get("native", "latn")
     return system if system in NUMBERING else None
+
+
+@functools.cache
+def native_by_default(language: str) -> bool:
+    """Whether a brief in `language` that says nothing of `digits:` prints the language's own
+    digits: CLDR's default numbering system for the tag (`fa`, `ar-EG`, `bn`: theirs; `ar`,
+    `ar-MA`, `hi`, `ru`: Latin), but for the DEFAULT_NUMBERING exceptions."""
+    from .citations import locale_of
+
+    for tag in _candidates(language):
+        if tag in DEFAULT_NUMBERING:
+            return DEFAULT_NUMBERING[tag] != "latn" and _native_system(language) is not None
+    return locale_of(language).default_numbering_system != "latn" and _native_system(language) is not None
 
 
 def digits(text: str, language: str, native: bool) -> str:
@@ -116,6 +138,18 @@ def digits(text: str, language: str, native: bool) -> str:
         return text
     zero = NUMBERING[system][0]
     return text.translate({ord("0") + n: zero + n for n in range(10)})
+
+
+#: HTML split into what keeps its digits (a link with its text, a tag) and text whose digits change.
+_MARKUP = re.compile(r"(<a\b.*?</a>|<[^>]*>)|([^<]+)", re.S)
+
+
+def digits_in_html(html: str, language: str, native: bool) -> str:
+    """`digits` for formatted HTML (a note, a reference): its text, never a tag or a link,
+    whose address stays as typed."""
+    if not native or _native_system(language) is None:
+        return html
+    return _MARKUP.sub(lambda m: m[1] or digits(m[2], language, True), html)
 
 
 def counter_style(language: str, native: bool) -> str:

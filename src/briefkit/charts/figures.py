@@ -23,8 +23,9 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
         sheets = [(str(path), path.read_bytes().hex()) for path in style.chart_styles]
         fonts = [(str(font.path), font.path.stat().st_mtime_ns) for font in style.fonts]
         labels, native = style.settings["labels"], native_digits(material.brief, style)
+        rtl, mirrored = directions(material.brief, style)
         key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
-                              style.chart_face, material.brief.language, labels, native,
+                              style.chart_face, material.brief.language, labels, native, rtl, mirrored,
                               version("matplotlib"))))
         known = cache.get("charts", key, _chart_shape) if remember else None
         if known:
@@ -33,12 +34,18 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
         keys[index] = key
         wanted[index] = (material.timeline, block.options, style.chart_styles,
                          [f.path for f in style.fonts], style.chart_face, material.brief.language,
-                         labels, native)
+                         labels, native, rtl, mirrored)
     for index, chart in _draw(wanted).items():
         drawn[index] = chart
         if remember:
             cache.put("charts", keys[index], vars(chart))
     return drawn
+
+
+def directions(brief, style: Style) -> tuple[bool, bool]:
+    """Whether the brief reads right to left (its chart's labels and legend do too), and
+    whether time runs right to left on its chart (the style's `timeline_direction: rtl`)."""
+    return brief.text_direction == "rtl", style.settings["timeline_direction"] == "rtl"
 
 
 def _chart_shape(value) -> bool:

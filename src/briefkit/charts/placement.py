@@ -165,12 +165,16 @@ class Panel:
     labelled: list[Event]  # may get a label
     labels: list[Label] = field(default_factory=list)
     eras: list[tuple] = field(default_factory=list)  # (era, a, b, name's centre or None, shade)
+    mirrored: bool = False  # time runs right to left (`timeline_direction: rtl`)
 
+    # Layout works in points from the panel's left whichever way time runs: only these two
+    # (and the axis limits) know the direction.
     def pt(self, num: float, width: float) -> float:
-        return (num - self.lo) / (self.hi - self.lo) * width
+        return ((self.hi - num) if self.mirrored else (num - self.lo)) / (self.hi - self.lo) * width
 
     def num(self, pt: float, width: float) -> float:
-        return self.lo + pt / width * (self.hi - self.lo)
+        step = pt / width * (self.hi - self.lo)
+        return self.hi - step if self.mirrored else self.lo + step
 
     def rows(self, sign: int) -> int:
         return max([0] + [label.row * sign for label in self.labels])
@@ -214,6 +218,8 @@ class Layout:
     line: float = 0.0  # a label line's height
     pitch: float = 0.0  # a label row's height
     base: float = 0.0  # from the event line to the first row
+    rtl: bool = False  # the brief reads right to left: labels and legend set from the right
+    mirrored: bool = False  # the time axis runs right to left
 
     def __post_init__(self) -> None:
         self.line = self.metrics.line(self.look.label)
@@ -349,13 +355,15 @@ def zoom_window(events: list[Event], options: dict[str, Any], lay: Layout,
     return lay.extent(events[best[1]:best[2] + 1])
 
 def place_legend(groups: list[str], lay: Layout) -> list[tuple[str, float, float]]:
-    """(group, x, y) of each legend entry in points from the top left, wrapped to the width."""
+    """(group, x, y) of each legend entry in points from the top left, wrapped to the width:
+    x is where its dot is, the entry's left edge, or its right edge in a right-to-left brief,
+    whose entries run from the right, each dot to the right of its word."""
     entries, x, y, dot = [], 0.0, 0.0, lay.look.marker * MARK["normal"]
     for group in groups:
         size = dot + 3 + lay.metrics.room(group, lay.look.legend)
         if x and x + size > lay.width:
             x, y = 0.0, y + lay.metrics.line(lay.look.legend) + GAP
-        entries.append((group, x, y))
+        entries.append((group, lay.width - x if lay.rtl else x, y))
         x += size + LEGEND_GAP
     return entries
 

@@ -96,8 +96,9 @@ def describe(events: Sequence[Event], language: str, zoom: Sequence[Event] = (),
 
 def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path],
                  fonts: list[Path], font_family: str, language: str, labels: dict | None = None,
-                 native: bool = False) -> Chart:
-    """Draw the events of one `timeline` block as an SVG string."""
+                 native: bool = False, rtl: bool = False, mirrored: bool = False) -> Chart:
+    """Draw the events of one `timeline` block as an SVG string. `rtl`: the brief reads right
+    to left (labels and legend set from the right); `mirrored`: time runs right to left."""
     import matplotlib
 
     events = select(timeline, options)
@@ -105,7 +106,8 @@ def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list
     # Labels in Arabic, Devanagari... are drawn as outlines Matplotlib has shaped: as SVG text
     # WeasyPrint would print them letter by letter. The alt text then carries every label.
     shaped = any(map(needs_shaping, texts))
-    with figure(timeline, options, style_sheets, fonts, font_family, language, labels, native) as (fig, alt):
+    with figure(timeline, options, style_sheets, fonts, font_family, language, labels, native,
+                rtl, mirrored) as (fig, alt):
         buffer = io.StringIO()
         with matplotlib.rc_context({"svg.fonttype": "path"} if shaped else {}):
             fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -137,7 +139,7 @@ def preload() -> None:
 @contextlib.contextmanager
 def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path], fonts: list[Path],
            font_family: str, language: str, labels: dict | None = None,
-           native: bool = False) -> Iterator[tuple[Any, str]]:
+           native: bool = False, rtl: bool = False, mirrored: bool = False) -> Iterator[tuple[Any, str]]:
     """The chart as a Matplotlib figure inside the style's settings (to save or to measure),
     and its alt text."""
     # A bare Figure on an Agg canvas (it measures text; savefig still writes SVG, PDF or PNG),
@@ -165,21 +167,21 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         fig = Figure(figsize=(WIDTH, 3))
         FigureCanvasAgg(fig)
-        zoomed = _draw(fig, events, timeline, options, language, native)
+        zoomed = _draw(fig, events, timeline, options, language, native, rtl, mirrored)
         yield fig, describe(events, language, zoomed, labels, native)
 
 
 def _draw(fig, events: list[Event], timeline: Timeline, options: dict[str, Any],
-          language: str, native: bool = False) -> list[Event]:
+          language: str, native: bool = False, rtl: bool = False, mirrored: bool = False) -> list[Event]:
     """Lay the chart out in points, size the figure to it and draw; returns the enlarged events."""
     import matplotlib as mpl
     import matplotlib.dates as mdates
 
     lay = Layout(Look(list(mpl.rcParams["font.family"])), Metrics(fig), language, native,
-                  float(mdates.date2num(dt.date(1970, 1, 1))))
+                  float(mdates.date2num(dt.date(1970, 1, 1))), rtl=rtl, mirrored=mirrored)
     lo, hi = lay.extent(events) if events else (lay.num(dt.date(2000, 1, 1)), lay.num(dt.date(2001, 1, 1)))
     hi = max([hi] + [lay.num(e.end.end()) + 1 for e in events if e.end])  # spans end in sight
-    panels = [Panel(lo, hi, events, events)]
+    panels = [Panel(lo, hi, events, events, mirrored=mirrored)]
     window = zoom_window(events, options, lay, place_labels(panels[0], lay))
     inside: list[Event] = []
     if window:
@@ -187,8 +189,8 @@ def _draw(fig, events: list[Event], timeline: Timeline, options: dict[str, Any],
         inside = [e for e in events if a <= lay.anchor(e) <= b]
         ids = {id(e) for e in inside}
         shown = [e for e in events if lay.num(e.date.start()) <= b and lay.num((e.end or e.date).end()) >= a]
-        panels = [Panel(lo, hi, events, [e for e in events if id(e) not in ids]),
-                  Panel(a, b, shown, inside)]
+        panels = [Panel(lo, hi, events, [e for e in events if id(e) not in ids], mirrored=mirrored),
+                  Panel(a, b, shown, inside, mirrored=mirrored)]
         for panel in panels:
             place_labels(panel, lay)
     look, metrics = lay.look, lay.metrics
@@ -235,7 +237,7 @@ def _draw_panel(ax, panel: Panel, up: float, down: float, colour: dict, lay: Lay
     """One panel: eras, the event line, bars and markers by group, labels, date ticks.
     The y axis counts points from the event line, so the layout's points are its data."""
     look = lay.look
-    ax.set_xlim(panel.lo, panel.hi)
+    ax.set_xlim((panel.hi, panel.lo) if panel.mirrored else (panel.lo, panel.hi))
     ax.set_ylim(-down, up)
     ax.yaxis.set_visible(False)
     for side in ("left", "right", "top"):
@@ -275,19 +277,31 @@ def _draw_panel(ax, panel: Panel, up: float, down: float, colour: dict, lay: Lay
 
 def _draw_label(ax, panel: Panel, label: Label, colour: dict, lay: Layout) -> tuple[list, str]:
     """A label's texts, the date in the group's colour and semibold; returns its stem and colour.
-    Its lines are placed at the widths Matplotlib measures, so the date and title never touch."""
+    Its lines are placed at the widths Matplotlib measures, so the date and title never touch.
+    Each line reads in its language's order: the date first, at the left of the first line, or
+    at its right in a right-to-left brief, whose lines end flush right."""
     look, event = lay.look, label.event
     tint = colour[event.group if event.group in colour else None]
     edge = lay.base + (abs(label.row) - 1) * lay.pitch
     top = edge + len(label.lines) * lay.line if label.row > 0 else -edge
     space, style = DATE_GAP * look.label.get_size_in_points(), {"va": "top", "linespacing": LINESPACING}
+    right = label.x - STEM_PAD
+    if lay.rtl and not label.right:  # the text's right end: the widest line's, measured
+        sizes = [lay.metrics.exact(text, look.label) if text else 0.0 for text in label.lines]
+        sizes[0] += lay.metrics.exact(label.date, look.date) + (space if label.lines[0] else 0.0)
+        right = label.x + STEM_PAD + max(sizes)
     for i, text in enumerate(label.lines):
         parts = [(label.date, look.date, tint)] if i == 0 else []
         parts += [(text, look.label, look.text)] if text else []
-        # Aligned at the stem side, whatever renders the SVG; parts follow at measured widths.
-        x, step = (label.x - STEM_PAD, -1) if label.right else (label.x + STEM_PAD, 1)
-        for part, prop, tone in parts[::step]:
-            ax.text(panel.num(x, lay.width), top - i * lay.line, part, ha="right" if label.right else "left",
+        # Aligned at the stem side (right to left: at the right), whatever renders the SVG;
+        # parts follow at measured widths.
+        if lay.rtl:
+            x, step = right, -1
+        else:
+            x, step = (label.x - STEM_PAD, -1) if label.right else (label.x + STEM_PAD, 1)
+            parts = parts[::step]
+        for part, prop, tone in parts:
+            ax.text(panel.num(x, lay.width), top - i * lay.line, part, ha="right" if step < 0 else "left",
                     fontproperties=prop, color=tone, zorder=5, **style)
             x += step * (lay.metrics.exact(part, prop) + space)
     x = lay.anchor(event)
@@ -406,12 +420,14 @@ def _draw_legend(fig, legend: list[tuple[str, float, float]], colour: dict, lay:
 
     look = lay.look
     dot, line = look.marker * MARK["normal"], lay.metrics.line(look.legend)
+    step = -1 if lay.rtl else 1  # right to left: the dot at the entry's right, its word to the left
     for group, x, y in legend:
         middle = (total - GAP - y - line / 2) / 72
-        fig.add_artist(Line2D([(MARGIN + x + dot / 2) / 72], [middle], transform=fig.dpi_scale_trans,
+        fig.add_artist(Line2D([(MARGIN + x + step * dot / 2) / 72], [middle], transform=fig.dpi_scale_trans,
                               marker="o", ms=dot, mew=0, ls="", color=colour[group]))
-        fig.text((MARGIN + x + dot + 3) / 72, middle, group, transform=fig.dpi_scale_trans, va="center",
-                 fontproperties=look.legend, color=look.text, linespacing=LINESPACING)
+        fig.text((MARGIN + x + step * (dot + 3)) / 72, middle, group, transform=fig.dpi_scale_trans,
+                 va="center", ha="right" if lay.rtl else "left", fontproperties=look.legend,
+                 color=look.text, linespacing=LINESPACING)
 
 
 def _draw_bracket(fig, overview: Panel, window: tuple[float, float], boxes: list[tuple[float, float]],
@@ -420,7 +436,7 @@ def _draw_bracket(fig, overview: Panel, window: tuple[float, float], boxes: list
     from matplotlib.patches import Polygon
 
     (bottom, _), (_, top) = boxes
-    a, b = (MARGIN + overview.pt(x, lay.width) for x in window)
+    a, b = sorted(MARGIN + overview.pt(x, lay.width) for x in window)  # either way time runs
     corners = [(a, bottom), (b, bottom), (MARGIN + lay.width, top), (MARGIN, top)]
     fig.add_artist(Polygon([(x / 72, y / 72) for x, y in corners], closed=True, transform=fig.dpi_scale_trans,
                            facecolor=lay.look.line, alpha=ZOOM_TINT, lw=0, zorder=0))
