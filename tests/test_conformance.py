@@ -181,3 +181,97 @@ def test_a_stream_whose_data_ends_with_cr_keeps_its_length_unambiguous(tmp_path)
     with pikepdf.open(out) as pdf:
         assert pdf.Root.Probe.read_raw_bytes() == b"0 0 m 1 1 l S\r"
     assert pydyf.Stream([b"x"]).data.endswith(b"x\nendstream")  # the patch ends with the write
+
+
+def write_pictures(folder) -> None:
+    """A brief with an image of every kind a desk sends: PNG (with alpha too), JPEG in RGB, CMYK
+    and greyscale, and SVG."""
+    from PIL import Image, ImageDraw
+
+    (folder / "images").mkdir(parents=True)
+    alpha = Image.new("RGBA", (120, 80), (200, 30, 30, 0))
+    ImageDraw.Draw(alpha).ellipse((10, 10, 110, 70), fill=(20, 90, 200, 180))
+    alpha.save(folder / "images" / "alpha.png")
+    Image.new("RGB", (120, 80), (40, 160, 60)).save(folder / "images" / "plain.png")
+    Image.new("RGB", (120, 80), (40, 60, 160)).save(folder / "images" / "photo.jpg")
+    Image.new("CMYK", (120, 80), (10, 200, 30, 20)).save(folder / "images" / "cmyk.jpg")
+    Image.new("L", (120, 80), 128).save(folder / "images" / "grey.jpg")
+    (folder / "images" / "shape.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><title>A box</title>'
+        '<rect x="5" y="5" width="110" height="70" fill="#2a6" opacity="0.6"/></svg>')
+    for name, text in MINIMAL.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    with open(folder / "commentary.md", "a", encoding="utf-8") as commentary:
+        for name in ("alpha.png", "plain.png", "photo.jpg", "cmyk.jpg", "grey.jpg", "shape.svg"):
+            commentary.write(f"\n![A {name} picture](images/{name})\n")
+
+
+@pytest.fixture(scope="module")
+def pictures(shared):
+    """The picture brief built in every variant, once a run."""
+
+    def make(root):
+        write_pictures(root / "pictures")
+        for variant in VARIANTS:
+            build(root / "pictures", Options(output=root / _pdf("pictures", variant), pdf_variant=variant))
+
+    root = shared("pictures", make)
+    return {variant: root / _pdf("pictures", variant) for variant in VARIANTS}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_variant_passes_with_png_jpeg_cmyk_and_svg_images(pictures, variant):
+    with pikepdf.open(pictures[variant]) as pdf:
+        images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+        masks = [image for image in images if "/SMask" in image]
+        spaces = {str(image.get("/ColorSpace")) for image in images}
+    assert len(images) >= 6 and masks, "the images (and the PNG's alpha) should be in the PDF"
+    if "pdf/a" in variant:  # PDF/A forbids interpolation; the sRGB intent forbids bare CMYK
+        assert all(not bool(image.get("/Interpolate", False)) for image in images)
+        assert "/DeviceCMYK" not in spaces
+    for profile in PROFILES[variant]:
+        report = page.validate_pdf(str(pictures[variant]), profile=profile)
+        assert report.rules.total > 50 and [f"{f.rule_id}: {f.message}" for f in report.failures] == []
+
+
+def test_the_cmyk_photograph_keeps_its_colour_in_rgb(pictures):
+    """Converted, not dropped or inverted: the magenta CMYK block is still magenta."""
+    with pikepdf.open(pictures["pdf/a-3b"]) as pdf:
+        rgb = [pikepdf.PdfImage(o).as_pil_image() for o in pdf.objects
+               if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image" and o.get("/Width") == 120
+               and str(o.get("/Filter")) == "/DCTDecode" and str(o.get("/ColorSpace")) == "/DeviceRGB"]
+    colours = {image.getpixel((60, 40)) for image in rgb}
+    assert any(r > 180 and g < 100 and b > 160 for r, g, b in colours), colours
+
+
+def test_a_build_that_would_fail_its_profile_exits_1_naming_the_rule(runner, tmp_path):
+    """A letter no font has is drawn as .notdef, which PDF/A forbids: the build refuses to write
+    the file, and the last good one stays."""
+    folder = tmp_path / "tofu"
+    folder.mkdir()
+    for name, text in MINIMAL.items():
+        (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    assert run(runner, "build", str(folder), "-o", str(out), "--pdf-variant", "pdf/a-3b").exit_code == 0
+    good = out.read_bytes()
+    (folder / "commentary.md").write_text("A letter no font has: \U00013000.[^a]\n\n[^a]: The note.\n")
+    result = run(runner, "build", str(folder), "-o", str(out), "--pdf-variant", "pdf/a-3b")
+    assert result.exit_code == 1, result.output
+    assert "PDFA3B-NOTDEF-GLYPH-001" in result.output and "not written" in result.output
+    assert "Traceback" not in result.output and out.read_bytes() == good
+
+
+def test_a_failing_image_is_named_by_its_file(tmp_path):
+    """The gate names the image a rule concerns: here a PDF written by WeasyPrint without the
+    finisher's image pass, judged as PDF/A-3b."""
+    from weasyprint import HTML
+
+    from briefkit.errors import BriefError
+    from briefkit.pdf import gatekeeper
+
+    write_pictures(tmp_path)
+    html = '<img src="images/cmyk.jpg" alt="c">'
+    data = HTML(string=html, base_url=str(tmp_path) + "/").write_pdf(pdf_variant="pdf/a-3b")
+    with pytest.raises(BriefError) as error:
+        gatekeeper.admit(data, "pdf/a-3b", False, (tmp_path,), tmp_path / "out.pdf")
+    assert "PDFA3B-DEVICE-CMYK-001" in str(error.value) and "(image images/cmyk.jpg)" in str(error.value)

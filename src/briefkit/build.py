@@ -15,7 +15,7 @@ from .charts.timeline import Chart
 from .document import compose
 from .errors import InputError, Problems, StyleError, UsageError
 from .models import Material, Variant
-from .pdf import attachments, engine, pagination
+from .pdf import attachments, engine, gatekeeper, pagination
 
 
 @dataclass
@@ -111,6 +111,9 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
         from .preflight import overflow_problems
 
         raise InputError(overflow_problems(prepared, rendered))
+    if prepared.variant:  # a file that claims a conformance it lacks is never written
+        gatekeeper.admit(rendered.pdf, prepared.variant, options.strict, (prepared.folder.resolve(),
+                         *prepared.style.roots), target)
     if html_target:
         html = output.portable(pagination.serialize(rendered.tree), prepared.folder, html_target)
         output.write(html_target, html.encode())

@@ -345,20 +345,52 @@ def inspect_pdf(pdf: Path, extract: Path | None, as_json: bool) -> None:
 
 @main.command("verify")
 @click.argument("pdfs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def verify_pdf(pdfs: tuple[Path, ...]) -> None:
+@click.option("--trust", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="A certificate (PEM or DER) to trust as a root; an untrusted signature then fails.")
+def verify_pdf(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
     """Check PDFs before publishing: they open cleanly, fonts embedded, PDF/A and UA
-    declarations backed, attachments matching the manifest."""
+    declarations backed, attachments matching the manifest, and each signature: its signer,
+    time, whether the file changed after it, whether its certificate is trusted."""
     from .pdf.inspection import verify
+    from .signing import signature_lines
 
     failed = False
     for pdf in pdfs:
         problems = verify(pdf)
-        failed |= bool(problems)
+        lines, signatures_failed = signature_lines(pdf, trust)
+        failed |= bool(problems) or signatures_failed
         click.echo(f"{pdf}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
-        for problem in problems:
-            click.echo(f"  {problem}")
+        for line in [*(f"  {problem}" for problem in problems), *lines]:
+            click.echo(line)
     if failed:
         sys.exit(1)
+
+
+@main.command("sign")
+@click.argument("pdfs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--key", type=click.Path(dir_okay=False, path_type=Path), help="The private key (PEM or DER).")
+@click.option("--cert", type=click.Path(dir_okay=False, path_type=Path), help="The signer's certificate.")
+@click.option("--chain", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Intermediate certificates to embed (repeatable).")
+@click.option("--p12", type=click.Path(dir_okay=False, path_type=Path),
+              help="Key and certificates in one PKCS#12 file, instead of --key and --cert.")
+@click.option("--password-env", metavar="VAR",
+              help="The environment variable holding the key's or PKCS#12 file's password.")
+@click.option("--timestamp", metavar="URL", help="An RFC 3161 timestamp server: a PAdES B-T signature.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a signed copy here (one PDF only) instead of signing in place.")
+def sign_pdf(pdfs: tuple[Path, ...], key, cert, chain, p12, password_env, timestamp, output) -> None:
+    """Sign PDFs (PAdES B-B, B-T with --timestamp) in place, as an incremental update that
+    leaves the signed bytes and a PDF/A file's conformance as they were."""
+    from .errors import UsageError
+    from .signing import Credentials, sign, signer_from, signer_name
+
+    if output and len(pdfs) > 1:
+        raise UsageError("-o names one signed copy: give one PDF, or sign several in place")
+    signer = signer_from(Credentials(key, cert, tuple(chain), p12, password_env))
+    for pdf in pdfs:
+        written = sign(pdf, signer, output, timestamp)
+        click.echo(f"{written}: signed by {signer_name(signer)}")
 
 
 @main.command("styles")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
+
+from .. import logger
 
 #: The profiles of the `page-validation` validator that each variant claims to meet.
 PROFILES = {"pdf/a-3b": ("3b",), "pdf/a-3u": ("3u",), "pdf/a-3a": ("3a",), "pdf/ua-1": ("ua1",),
@@ -29,10 +32,47 @@ def finish(pdf) -> None:
     _scope_header_cells(pdf)
     _no_empty_unicode(pdf)
     _unambiguous_stream_ends(pdf)
+    if _claims_pdfa(pdf):
+        _archival_images(pdf)
     metadata = _resolve(pdf, catalog.get("Metadata"))
     if metadata is not None:
         # XMP is meant to be readable by tools that do not parse PDF; validators check it
         metadata.compress = False
+
+
+def _claims_pdfa(pdf) -> bool:
+    """Whether WeasyPrint wrote a PDF/A output intent (it does before the finisher runs)."""
+    intents = _resolve(pdf, pdf.catalog.get("OutputIntents")) or []
+    return any(_resolve(pdf, intent).get("S") == "/GTS_PDFA1" for intent in intents)
+
+
+def _archival_images(pdf) -> None:
+    """Images as PDF/A takes them (ISO 19005-2 6.2.8, 6.2.4.3): no /Interpolate true, which
+    WeasyPrint writes for any `image-rendering` but pixelated; CMYK JPEGs converted to RGB, as
+    the output intent is sRGB and PDF/A forbids a device colour space it does not match."""
+    for image in pdf.objects:
+        extra = getattr(image, "extra", None)
+        if not (isinstance(extra, dict) and extra.get("Subtype") == "/Image"):
+            continue
+        extra["Interpolate"] = "false"
+        if isinstance(extra.get("SMask"), dict):  # written inline until WeasyPrint references it
+            extra["SMask"]["Interpolate"] = "false"
+        if extra.get("ColorSpace") == "/DeviceCMYK" and extra.get("Filter") == "/DCTDecode":
+            _cmyk_jpeg_to_rgb(image)
+
+
+def _cmyk_jpeg_to_rgb(image) -> None:
+    """Re-encode a CMYK JPEG as an RGB one (quality 95; Pillow reads Adobe's inverted CMYK)."""
+    from PIL import Image
+
+    source = getattr(image.stream[0], "_filename", None)
+    data = b"".join(getattr(part, "data", part) for part in image.stream)
+    converted = io.BytesIO()
+    Image.open(io.BytesIO(data)).convert("RGB").save(converted, format="JPEG", quality=95)
+    image.stream = [converted.getvalue()]
+    image.extra["ColorSpace"] = "/DeviceRGB"
+    image.extra.pop("Decode", None)
+    logger.info("%s: a CMYK JPEG, converted to RGB for the PDF/A output intent (sRGB)", source or "image")
 
 
 def _ascii_destinations(pdf, dests) -> None:
@@ -146,6 +186,7 @@ class Failure:
     profile: str
     rule: str
     message: str
+    object_number: int | None = None  # the object the validator names, where it names one
 
     def __str__(self) -> str:
         return f"{self.profile}: {self.rule}: {self.message}"
