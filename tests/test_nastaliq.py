@@ -1,0 +1,90 @@
+"""Urdu is set in Noto Nastaliq Urdu with lines that clear its letters; Pashto stays in Naskh."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pypdfium2
+import pytest
+from support import run
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+BODY = {"think-tank": 10.5, "article": 11.0, "policy-memo": 10.5}  # each style's --body-size
+
+
+def _arabic(text: str) -> bool:
+    return any(0x0600 <= ord(c) <= 0x06FF or 0xFB50 <= ord(c) <= 0xFEFF for c in text)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, runner):
+    """{(language, style): PDF} of the fixture briefs, built as a user would."""
+    root, pdfs = tmp_path_factory.mktemp("nastaliq"), {}
+    for language, style in [("ur", s) for s in BODY] + [("ps", "think-tank")]:
+        out = root / f"{language}-{style}.pdf"
+        result = run(runner, "build", str(PAGES / language), "--style", style, "-o", str(out))
+        assert result.exit_code == 0, result.output
+        pdfs[language, style] = out
+    return pdfs
+
+
+@pytest.mark.parametrize("style", list(BODY))
+def test_urdu_letters_are_set_in_nastaliq(built, style):
+    with pdfplumber.open(built["ur", style]) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars if _arabic(c["text"])}
+    assert fonts and all(font.startswith("Noto-Nastaliq-Urdu") for font in fonts), fonts
+
+
+def test_pashto_letters_are_set_in_naskh(built):
+    with pdfplumber.open(built["ps", "think-tank"]) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars if _arabic(c["text"])}
+    # Body in Naskh, headings and notes in the style's sans face; never Nastaliq.
+    assert "Noto-Naskh-Arabic" in fonts and all("Nastaliq" not in font for font in fonts), fonts
+
+
+def _lines(page, size: float) -> list[list[dict]]:
+    """The body text's Nastaliq letters of a page, line by line (top to bottom): a word's letters
+    step down a slope, so a line is letters whose baselines lie within one body size."""
+    chars = sorted((c for c in page.chars if "Nastaliq" in c["fontname"] and abs(c["size"] - size) < 0.05),
+                   key=lambda c: c["bottom"])
+    lines: list[list[dict]] = []
+    for char in chars:
+        if lines and char["bottom"] - lines[-1][-1]["bottom"] < size * 0.9:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return lines
+
+
+@pytest.mark.parametrize("style", list(BODY))
+def test_urdu_lines_do_not_touch(built, style):
+    """Between two lines of a paragraph lies a row of the page with no ink across the column,
+    and the baselines stand at least twice the body size apart (at a Latin style's 1.4 the
+    stacked letters of one line reach into the next)."""
+    size, scale = BODY[style], 3  # 216 dpi
+    document = pypdfium2.PdfDocument(str(built["ur", style]))
+    with pdfplumber.open(built["ur", style]) as pdf:
+        pairs = 0
+        for number, page in enumerate(pdf.pages):
+            image = document[number].render(scale=scale, grayscale=True).to_pil()
+            lines = _lines(page, size)
+            for upper, lower in zip(lines, lines[1:], strict=False):
+                gap = min(c["bottom"] for c in lower) - max(c["bottom"] for c in upper)
+                if gap > size * 3.5:
+                    continue  # a heading, figure or another paragraph in between
+                pairs += 1
+                step = _median([c["bottom"] for c in lower]) - _median([c["bottom"] for c in upper])
+                assert step >= 2 * size, (style, number + 1, step)
+                left = min(c["x0"] for c in upper + lower)
+                right = max(c["x1"] for c in upper + lower)
+                top, bottom = _median([c["bottom"] for c in upper]), _median([c["bottom"] for c in lower])
+                rows = image.crop((int(left * scale), int(top * scale), int(right * scale), int(bottom * scale)))
+                darkest = [min(rows.crop((0, y, rows.width, y + 1)).get_flattened_data()) for y in range(rows.height)]
+                assert max(darkest) > 200, (style, number + 1, "no clear row between two lines")
+    # Fewer pairs: the letters of one line stand at the heights of the next, which is overlap.
+    assert pairs >= 4, f"{pairs} pairs of lines told apart by height: lines overlap"
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
