@@ -181,3 +181,26 @@ def test_signing_mistakes_say_what_to_do_and_leave_the_file(made, runner, tmp_pa
     assert result.exit_code == code and says in result.output, result.output
     assert "Traceback" not in result.output and "not the password" not in result.output
     assert pdf.read_bytes() == made["pdf"].read_bytes()
+
+
+def test_publish_signs_what_it_publishes_and_lists_the_signer(made, runner, tmp_path, monkeypatch):
+    import hashlib
+
+    folder = tmp_path / "brief"
+    write_pictures(folder)
+    site = tmp_path / "site"
+    monkeypatch.setenv("P12_PASSWORD", PASSWORD)
+    args = ["publish", str(folder), "-o", str(site), "--pdf-variant", "pdf/a-3b",
+            "--sign-p12", str(made["p12"]), "--password-env", "P12_PASSWORD"]
+    result = run(runner, *args)
+    assert result.exit_code == 0, result.output
+    (pdf,) = site.glob("*.pdf")
+    assert f"signed by {SIGNER}" in (site / "index.html").read_text()
+    assert (site / "SHA256SUMS").read_text().split()[0] == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert page.validate_pdf(str(pdf), profile="3b").failures == []
+    verified = run(runner, "verify", str(pdf), "--trust", str(made["cert"]))
+    assert verified.exit_code == 0 and f"signed by {SIGNER}" in verified.output, verified.output
+    signed = pdf.read_bytes()
+    again = run(runner, *args)  # nothing changed: not rebuilt, not signed twice
+    assert again.exit_code == 0 and "0 built" in again.output, again.output
+    assert pdf.read_bytes() == signed and f"signed by {SIGNER}" in (site / "index.html").read_text()

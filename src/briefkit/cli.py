@@ -299,10 +299,16 @@ def new(folder: Path, style: str) -> None:
               help="Briefs built at once, in worker processes.")
 @scheduler_options
 @click.option("--force", is_flag=True, help="Build every brief, even one whose PDF is up to date.")
+@click.option("--sign-key", type=click.Path(dir_okay=False, path_type=Path), help="Sign each PDF: the key.")
+@click.option("--sign-cert", type=click.Path(dir_okay=False, path_type=Path), help="...and its certificate.")
+@click.option("--sign-p12", type=click.Path(dir_okay=False, path_type=Path),
+              help="Sign each PDF with the key and certificate of a PKCS#12 file.")
+@click.option("--password-env", metavar="VAR", help="The variable holding the signing key's password.")
 @build_options
 @click.pass_context
 def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: str, base_url: str | None,
-            jobs: int, scheduler: str | None, connect_timeout: float, force: bool, **kwargs) -> None:
+            jobs: int, scheduler: str | None, connect_timeout: float, force: bool, sign_key: Path | None,
+            sign_cert: Path | None, sign_p12: Path | None, password_env: str | None, **kwargs) -> None:
     """Build a series of briefs into a site folder ready for the web: only the briefs that
     changed are built; the catalogue, feed and checksums are written anew."""
     from .progress import batch_progress
@@ -310,10 +316,15 @@ def publish(ctx: click.Context, folders: tuple[Path, ...], site: Path, title: st
 
     scheduler = _scheduler(scheduler, connect_timeout)
     _check_style(kwargs["style"], folders)
+    sign = None
+    if sign_key or sign_cert or sign_p12:  # the key is checked before anything is built
+        from .signing import Credentials, SiteSigner, signer_from
+
+        sign = SiteSigner(signer_from(Credentials(sign_key, sign_cert, (), sign_p12, password_env)))
 
     with batch_progress(len(folders)) as advance:
         entries, rebuilt = _guarded(ctx, lambda: run_publish(list(folders), site, _options(**kwargs), title,
-                                                             base_url, jobs, scheduler, force, advance))
+                                                             base_url, jobs, scheduler, force, advance, sign))
     click.echo(f"{site}: {len(entries)} briefs ({len(rebuilt)} built, "
                f"{len(entries) - len(rebuilt)} unchanged); index.html, feed.xml, SHA256SUMS")
 

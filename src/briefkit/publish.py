@@ -9,7 +9,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import __version__, freshness, landing, logger, output, sitefolder
+from . import __version__, freshness, landing, logger, output, signing, sitefolder
 from .build import Options, prepare
 from .citations import human_date
 from .errors import BriefError, OutputError
@@ -37,11 +37,12 @@ class Entry:
     pages: int
     size: str
     digest: str
+    signer: str = ""  # whose signature the PDF carries (publish --sign-*)
 
 
 def publish(folders: list[Path], site: Path, options: Options, title: str = "Briefs",
             base_url: str | None = None, jobs: int = 1, scheduler: str | None = None, force: bool = False,
-            done=lambda outcome: None) -> tuple[list[Entry], list[Path]]:
+            done=lambda outcome: None, sign=None) -> tuple[list[Entry], list[Path]]:
     """Build what changed into `site` (a batch build: -j or a cluster, up-to-date PDFs skipped),
     then write index.html, feed.xml and SHA256SUMS; return the entries and the folders built."""
     from .batch import build_many
@@ -69,12 +70,19 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
                 entries.append(Entry(**kept))
             continue
         prepared = None
-        if outcome.skipped and kept and kept["pdf"] == outcome.pdf.name and key in state["styles"]:
+        try:  # signed before its entry is made: the digest and size are the signed file's
+            signer = signing.site_signer(sign, outcome.pdf, outcome.skipped, kept)
+        except BriefError as error:
+            failed.append(replace(outcome, error=error.message))
+            continue
+        if outcome.skipped and kept and kept["pdf"] == outcome.pdf.name and key in state["styles"] \
+                and kept["signer"] == signer:
             entry = Entry(**kept)
         else:
             try:
                 prepared = prepare(outcome.folder, options)
-                entry = _entry(prepared.material.brief, outcome.pdf, site, not outcome.skipped, put)
+                entry = replace(_entry(prepared.material.brief, outcome.pdf, site, not outcome.skipped, put),
+                                signer=signer)
             except BriefError as error:  # its thumbnail could not be written: this brief's failure
                 failed.append(replace(outcome, error=error.message))
                 continue

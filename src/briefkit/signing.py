@@ -287,3 +287,38 @@ def signature_lines(pdf: Path, trust: tuple[Path, ...]) -> tuple[list[str], bool
             logger.warning("%s: the signer %s is not checked against a trusted certificate; give "
                            "--trust CERT.pem (the signer's or its authority's)", pdf, item.signer)
     return lines, failed
+
+
+class SiteSigner:
+    """`publish --sign-*`: signs each published PDF not yet signed by this signer, keeps its
+    build record fresh (the signature is not a change to rebuild for), names the signer."""
+
+    def __init__(self, signer, timestamp: str | None = None):
+        self.signer, self.timestamp, self.name = signer, timestamp, signer_name(signer)
+
+    def __call__(self, pdf: Path, skipped: bool, kept: dict | None) -> str:
+        """The signer to list for `pdf`: a kept PDF already signed keeps its entry's signer."""
+        import json
+
+        from . import freshness
+
+        if skipped and kept and kept.get("signer") == self.name and kept.get("pdf") == pdf.name:
+            return self.name
+        if any(item.signer == self.name and not item.changed for item in signatures(pdf)):
+            return self.name
+        try:
+            record = json.loads(freshness.record_path(pdf).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            record = None
+        sign(pdf, self.signer, timestamp=self.timestamp)
+        if isinstance(record, dict) and {"fingerprint", "pages"} <= set(record):
+            freshness.remember(pdf, record["fingerprint"], record["pages"])
+        return self.name
+
+
+def site_signer(sign: SiteSigner | None, pdf: Path, skipped: bool, kept: dict | None) -> str:
+    """The signer the catalogue lists for a published PDF ("" when publish does not sign and
+    the PDF was rebuilt; a kept PDF keeps the signer its entry had)."""
+    if sign is not None:
+        return sign(pdf, skipped, kept)
+    return (kept or {}).get("signer", "") if skipped else ""
