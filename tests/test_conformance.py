@@ -185,7 +185,7 @@ def test_a_stream_whose_data_ends_with_cr_keeps_its_length_unambiguous(tmp_path)
 
 def write_pictures(folder) -> None:
     """A brief with an image of every kind a desk sends: PNG (with alpha too), JPEG in RGB, CMYK
-    and greyscale, and SVG."""
+    and greyscale, SVG, and its style's logo (a PNG with alpha)."""
     from PIL import Image, ImageDraw
 
     (folder / "images").mkdir(parents=True)
@@ -201,6 +201,12 @@ def write_pictures(folder) -> None:
         '<rect x="5" y="5" width="110" height="70" fill="#2a6" opacity="0.6"/></svg>')
     for name, text in MINIMAL.items():
         (folder / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    style = folder / "styles" / "photo-desk"  # a house style whose logo is a PNG with alpha
+    style.mkdir(parents=True)
+    (style / "style.yaml").write_text("name: photo-desk\nextends: think-tank\nlogo: logo.png\n")
+    alpha.resize((60, 40)).save(style / "logo.png")
+    with open(folder / "brief.yaml", "a", encoding="utf-8") as brief:
+        brief.write("style: photo-desk\npublisher: The Photo Desk\n")
     with open(folder / "commentary.md", "a", encoding="utf-8") as commentary:
         for name in ("alpha.png", "plain.png", "photo.jpg", "cmyk.jpg", "grey.jpg", "shape.svg"):
             commentary.write(f"\n![A {name} picture](images/{name})\n")
@@ -225,7 +231,7 @@ def test_every_variant_passes_with_png_jpeg_cmyk_and_svg_images(pictures, varian
         images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
         masks = [image for image in images if "/SMask" in image]
         spaces = {str(image.get("/ColorSpace")) for image in images}
-    assert len(images) >= 6 and masks, "the images (and the PNG's alpha) should be in the PDF"
+    assert len(images) >= 7 and len(masks) >= 2, "the images, logo and their alpha should be in the PDF"
     if "pdf/a" in variant:  # PDF/A forbids interpolation; the sRGB intent forbids bare CMYK
         assert all(not bool(image.get("/Interpolate", False)) for image in images)
         assert "/DeviceCMYK" not in spaces

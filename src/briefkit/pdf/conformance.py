@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -65,14 +66,15 @@ def _cmyk_jpeg_to_rgb(image) -> None:
     """Re-encode a CMYK JPEG as an RGB one (quality 95; Pillow reads Adobe's inverted CMYK)."""
     from PIL import Image
 
-    source = getattr(image.stream[0], "_filename", None)
+    source = getattr(image.stream[0], "_filename", None)  # a local file's path ("///tmp/..." at times)
     data = b"".join(getattr(part, "data", part) for part in image.stream)
     converted = io.BytesIO()
     Image.open(io.BytesIO(data)).convert("RGB").save(converted, format="JPEG", quality=95)
     image.stream = [converted.getvalue()]
     image.extra["ColorSpace"] = "/DeviceRGB"
     image.extra.pop("Decode", None)
-    logger.info("%s: a CMYK JPEG, converted to RGB for the PDF/A output intent (sRGB)", source or "image")
+    logger.info("%s: a CMYK JPEG, converted to RGB for the PDF/A output intent (sRGB)",
+                os.path.normpath(source) if source else "image")
 
 
 def _ascii_destinations(pdf, dests) -> None:
