@@ -178,3 +178,19 @@ def direction(language: str) -> str:
         scripts = [part.title() for part in parts[1:] if len(part) == 4 and part.isalpha()]
         rtl = scripts[0] in RTL_SCRIPTS if scripts else parts[0].lower() in RTL_UNKNOWN
         return "rtl" if rtl else "ltr"
+
+
+@functools.cache
+def script(language: str) -> str:
+    """The ISO 15924 script a tag is written in: its own subtag (`uz-Arab`), else CLDR's
+    likely one (`hi` -> Deva, `fa` -> Arab); `Zyyy` (unknown) where CLDR has none."""
+    from babel.core import get_global
+
+    parts = _candidates(language)[0].split("_")
+    own = [part.title() for part in parts[1:] if len(part) == 4 and part.isalpha()]
+    if own:
+        return own[0]
+    likely = get_global("likely_subtags").get(parts[0], "")
+    found = [part for part in likely.split("_")[1:] if len(part) == 4]
+    return found[0] if found else ("Arab" if direction(language) == "rtl" else "Zyyy")
+
