@@ -79,8 +79,10 @@ def test_urdu_lines_do_not_touch(built, style):
                 left = min(c["x0"] for c in upper + lower)
                 right = max(c["x1"] for c in upper + lower)
                 top, bottom = _median([c["bottom"] for c in upper]), _median([c["bottom"] for c in lower])
-                rows = image.crop((int(left * scale), int(top * scale), int(right * scale), int(bottom * scale)))
-                darkest = [min(rows.crop((0, y, rows.width, y + 1)).get_flattened_data()) for y in range(rows.height)]
+                box = (int(left * scale), int(top * scale), int(right * scale), int(bottom * scale))
+                rows = image.crop(box)
+                darkest = [min(rows.crop((0, y, rows.width, y + 1)).get_flattened_data())
+                           for y in range(rows.height)]
                 assert max(darkest) > 200, (style, number + 1, "no clear row between two lines")
     # Fewer pairs: the letters of one line stand at the heights of the next, which is overlap.
     assert pairs >= 4, f"{pairs} pairs of lines told apart by height: lines overlap"

@@ -12,7 +12,7 @@ SILENT = ("Zs", "Zl", "Zp", "Cc", "Cf")
 
 
 @functools.cache
-def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
+def covered(paths: tuple[Path, ...]) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     covered: set[int] = set()
@@ -25,9 +25,9 @@ def _covered(paths: tuple[Path, ...]) -> frozenset[int]:
 def uncovered(material, fonts: list[Path], style: str) -> Iterator[tuple[Path, int, str]]:
     """(file, line, message) for each printed text with letters that no font of the style has:
     they would print as empty boxes, or in whatever font the machine happens to have."""
-    covered = _covered(tuple(fonts))
+    has = covered(tuple(fonts))
     for file, line, _, text in texts(material):
-        missing = dict.fromkeys(c for c in text or "" if ord(c) not in covered
+        missing = dict.fromkeys(c for c in text or "" if ord(c) not in has
                                 and unicodedata.category(c) not in SILENT)
         if missing:
             names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed')}" for c in list(missing)[:3])

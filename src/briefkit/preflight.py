@@ -37,6 +37,7 @@ def check(folder: Path, options: Options | None = None, layout: bool = False) ->
         try:
             prepared = prepare(folder, options)
             _summary_length(prepared, report)
+            _font_stacks(prepared, options, report)
             if layout:
                 _layout(prepared, options, report)
             else:  # fill the templates with stand-in charts: template and citation errors show
@@ -52,6 +53,17 @@ def check(folder: Path, options: Options | None = None, layout: bool = False) ->
         except BriefError as error:
             report.problems.append(Problem(folder, 0, error.message))
     return report
+
+
+def _font_stacks(prepared, options: Options, report: Report) -> None:
+    """Letters no face of the style's body or head stack has: a warning, a problem with --strict."""
+    from .fontstack import gaps
+
+    for css, line, message in gaps(prepared.material, prepared.style):
+        if options.strict:
+            report.problems.append(Problem(css, line, message))
+        else:
+            report.warnings.append(f"{css}:{line}: {message}")
 
 
 def _summary_length(prepared, report: Report) -> None:
@@ -96,6 +108,8 @@ def _layout(prepared, options: Options, report: Report) -> None:
                                        f"page {page} holds one row of a chronology split over pages"))
     for page, heading in rendered.findings.stranded_headings:
         report.problems.append(Problem(where, 0, f"page {page} ends with the heading {heading!r}"))
+    for page, share, why in rendered.findings.blank_bands:
+        report.warnings.append(f"{where}:0: page {page} ends {share:.0%} blank: {why}")
     report.problems += overflow_problems(prepared, rendered)
     # The same words were logged as warnings for `build`: here they are problems.
     report.warnings = [w for w in report.warnings if w not in {i.message for i in rendered.findings.overflow}]

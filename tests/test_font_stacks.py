@@ -1,0 +1,68 @@
+"""`check` warns when a style's body or head stack has no face for the brief's letters."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import matplotlib
+import pytest
+from support import ROOT, run
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+GUIDE = ROOT / "docs" / "house-styles.md"
+
+
+def _brief_with_style(tmp_path, language: str, css: str) -> Path:
+    """A fixture brief with a child of think-tank named acme: Acme Serif (DejaVu Serif's file) and `css`."""
+    folder = tmp_path / language
+    shutil.copytree(PAGES / language, folder)
+    style = folder / "styles" / "acme"
+    (style / "fonts").mkdir(parents=True)
+    shutil.copy(DEJAVU / "DejaVuSerif.ttf", style / "fonts" / "AcmeSerif-Regular.ttf")
+    (style / "style.yaml").write_text("extends: think-tank\nfonts:\n"
+                                      "  - {family: Acme Serif, file: fonts/AcmeSerif-Regular.ttf}\n")
+    (style / "style.css").write_text(css, encoding="utf-8")
+    return folder
+
+
+def test_a_stack_without_the_scripts_fallback_is_named_with_its_line_and_the_face_to_add(tmp_path, runner):
+    folder = _brief_with_style(tmp_path, "hi", '/* acme */\n\n:root {\n  --accent: #8a1538;\n'
+                                               '  --body-font: "Acme Serif", serif;\n}\n')
+    result = run(runner, "check", str(folder), "--style", "acme")
+    assert result.exit_code == 0, result.output
+    css = folder / "styles" / "acme" / "style.css"
+    assert f"warning: {css}:5: --body-font has no face for " in result.output, result.output
+    assert 'add "Noto Serif Devanagari" to the stack' in result.output
+    assert "--head-font" not in result.output  # the parent's head stack keeps its Noto faces
+    strict = run(runner, "check", str(folder), "--style", "acme", "--strict")
+    assert strict.exit_code == 1 and f"{css}:5: --body-font has no face" in strict.output, strict.output
+
+
+def test_a_stack_set_for_the_language_counts_as_the_cascade_has_it(tmp_path, runner):
+    """A :lang() rule for Urdu that drops Arabic script is found; an English brief is not troubled."""
+    css = ':root:where(:lang(ur)) {\n  --head-font: "Acme Serif", sans-serif;\n}\n'
+    urdu = run(runner, "check", str(_brief_with_style(tmp_path, "ur", css)), "--style", "acme")
+    assert "style.css:2: --head-font has no face for " in urdu.output, urdu.output
+    assert 'add "Noto Nastaliq Urdu"' in urdu.output or 'add "Noto Sans Arabic"' in urdu.output
+    hindi = run(runner, "check", str(_brief_with_style(tmp_path, "hi", css)), "--style", "acme")
+    assert "has no face" not in hindi.output, hindi.output
+
+
+def test_the_guides_house_font_keeps_every_script(tmp_path, runner):
+    """Step 3 of docs/house-styles.md, as written, leaves no brief of ours without a face."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    step = guide[guide.index("## 3. "):guide.index("## 4. ")]
+    css = re.search(r"```css\n(/\* styles/acme/style.css \*/.*?)```", step, re.S)[1]
+    for language in ("hi", "ar", "ur", "ps"):
+        result = run(runner, "check", str(_brief_with_style(tmp_path, language, css)), "--style", "acme")
+        assert result.exit_code == 0 and "has no face" not in result.output, (language, result.output)
+
+
+@pytest.mark.parametrize("style", ["think-tank", "policy-memo", "article"])
+def test_the_built_in_styles_have_a_face_for_every_script_we_ship(tmp_path, runner, style):
+    for language in ("hi", "ar", "ur", "ps"):
+        result = run(runner, "check", str(PAGES / language), "--style", style, "--strict")
+        assert result.exit_code == 0 and "has no face" not in result.output, (language, result.output)
