@@ -90,3 +90,15 @@ def test_urdu_lines_do_not_touch(built, style):
 
 def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
+
+
+def test_docs_show_the_pages_the_script_makes_of_these_briefs():
+    """docs/languages.md shows page 1 of the Hindi, Arabic and Urdu briefs, as language-pages.sh
+    makes them from this folder's briefs."""
+    docs = PAGES.parents[2] / "docs"
+    script = (docs / "images" / "language-pages.sh").read_text(encoding="utf-8")
+    assert "tests/fixtures/pages/$language" in script and "for language in hi ar ur" in script
+    text = (docs / "languages.md").read_text(encoding="utf-8")
+    for language in ("hi", "ar", "ur"):
+        assert f"(images/language-{language}.png)" in text
+        assert (docs / "images" / f"language-{language}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
