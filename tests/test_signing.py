@@ -7,9 +7,10 @@ import datetime as dt
 import page
 import pytest
 from support import run
-from test_conformance import write_pictures
+from test_conformance import pictures, write_pictures  # noqa: F401 (pictures: a fixture)
 
 from briefkit.build import Options, build
+from briefkit.pdf.conformance import PROFILES
 
 SIGNER = "Briefkit Test Desk"
 PASSWORD = "correct horse battery staple"
@@ -204,3 +205,23 @@ def test_publish_signs_what_it_publishes_and_lists_the_signer(made, runner, tmp_
     again = run(runner, *args)  # nothing changed: not rebuilt, not signed twice
     assert again.exit_code == 0 and "0 built" in again.output, again.output
     assert pdf.read_bytes() == signed and f"signed by {SIGNER}" in (site / "index.html").read_text()
+
+
+@pytest.mark.parametrize("variant", list(PROFILES))
+def test_every_variant_signed_keeps_its_conformance(made, pictures, runner, tmp_path, variant):  # noqa: F811
+    """The signature's field is described and, in a tagged file, tagged as a Form (PDF/UA 7.18)."""
+    import pdfua
+    import pikepdf
+
+    out = tmp_path / "signed.pdf"
+    result = run(runner, "sign", str(pictures[variant]), "-o", str(out), "--key", str(made["key"]),
+                 "--cert", str(made["cert"]))
+    assert result.exit_code == 0, result.output
+    for profile in PROFILES[variant]:
+        assert [f.rule_id for f in page.validate_pdf(str(out), profile=profile).failures] == []
+    with pikepdf.open(out) as pdf:
+        (field,) = pdf.Root.AcroForm.Fields
+        assert str(field.TU) == f"Digital signature of {SIGNER}" and field.FT == "/Sig"
+        tagged = "/StructTreeRoot" in pdf.Root
+    if tagged:
+        assert [f"{f.rule_id}: {f.message}" for f in pdfua.validate(str(out)).findings] == []

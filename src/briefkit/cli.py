@@ -363,7 +363,7 @@ def verify_pdf(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
     declarations backed, attachments matching the manifest, and each signature: its signer,
     time, whether the file changed after it, whether its certificate is trusted."""
     from .pdf.inspection import verify
-    from .signing import signature_lines
+    from .signatures import signature_lines
 
     failed = False
     for pdf in pdfs:

@@ -1,19 +1,15 @@
-"""Signatures: PAdES signing of finished PDFs with pyHanko, and reading signatures back."""
+"""Signing: PAdES signatures by pyHanko on finished PDFs, as an incremental update."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import logging
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import logger
 from .errors import BriefError, UsageError
-
-_INSTALL = 'signing needs pyHanko: pip install "briefkit[sign]"'
+from .signatures import name_of, pdf_bytes, pyhanko, quietly, readable, signatures
 
 
 @dataclass(frozen=True)
@@ -30,27 +26,15 @@ class Credentials:
         return bool(self.key or self.cert or self.p12)
 
 
-@dataclass(frozen=True)
-class Signature:
-    """One signature of a PDF as `verify` reports it."""
-
-    field: str
-    signer: str
-    time: dt.datetime | None
-    changed: bool  # bytes it covers differ, or the file changed after it beyond what signing allows
-    trusted: bool  # its chain leads to a trust root given (or the system's)
-    timestamped: bool
-
-
 def signer_from(credentials: Credentials):
     """A pyHanko signer from the files named, each mistake as a BriefError saying what to do."""
-    signers = _pyhanko().sign.signers
+    signers = pyhanko().sign.signers
     password = _password(credentials.password_env)
     if credentials.p12:
         if credentials.key or credentials.cert or credentials.chain:
             raise UsageError("give either --p12 or --key and --cert, not both")
-        _readable(credentials.p12, "--p12")
-        signer = _quietly(signers.SimpleSigner.load_pkcs12, str(credentials.p12), passphrase=password)
+        readable(credentials.p12, "--p12")
+        signer = quietly(signers.SimpleSigner.load_pkcs12, str(credentials.p12), passphrase=password)
         if signer is None:
             raise BriefError(f"{credentials.p12}: cannot open the PKCS#12 file: wrong password "
                              f"({_password_hint(credentials.password_env)}) or not a PKCS#12 file")
@@ -59,8 +43,8 @@ def signer_from(credentials: Credentials):
         raise UsageError("signing needs --key KEY.pem and --cert CERT.pem, or --p12 FILE.p12")
     for path, option in ((credentials.key, "--key"), (credentials.cert, "--cert"),
                          *((path, "--chain") for path in credentials.chain)):
-        _readable(path, option)
-    signer = _quietly(signers.SimpleSigner.load, str(credentials.key), str(credentials.cert),
+        readable(path, option)
+    signer = quietly(signers.SimpleSigner.load, str(credentials.key), str(credentials.cert),
                       ca_chain_files=tuple(map(str, credentials.chain)), key_passphrase=password)
     if signer is None:
         raise BriefError(f"{credentials.key}, {credentials.cert}: cannot load the key and certificate: "
@@ -77,12 +61,16 @@ def sign(pdf: Path, signer, output: Path | None = None, timestamp: str | None = 
     update, in place or into `output`; the file is replaced whole, never half written."""
     from . import output as writing
 
-    data = _pdf_bytes(pdf)
-    hanko = _pyhanko()
+    data = pdf_bytes(pdf)
+    hanko = pyhanko()
     from pyhanko.sign import fields, signers, timestamps
 
+    from .pdf import signaturefield
+
     writer = _writer(io.BytesIO(data))
-    meta = signers.PdfSignatureMetadata(field_name=_free_field(writer), md_algorithm="sha256",
+    name = _free_field(writer)
+    signaturefield.add(writer, name, signer_name(signer))
+    meta = signers.PdfSignatureMetadata(field_name=name, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES)
     stamper = timestamps.HTTPTimeStamper(timestamp) if timestamp else None
     signed = io.BytesIO()
@@ -126,40 +114,7 @@ def _claimed(data: bytes) -> list[str]:
 
 def signer_name(signer) -> str:
     """The common name (else the whole subject) of a signer's certificate."""
-    return _name(signer.signing_cert)
-
-
-def signatures(pdf: Path, trust: tuple[Path, ...] = ()) -> list[Signature]:
-    """Every signature of a PDF, each checked: intact, changed after signing, trusted."""
-    _pyhanko()
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
-
-    data = _pdf_bytes(pdf)
-    roots = [_certificate(path) for path in trust]
-    found = []
-    reader = _quietly(PdfFileReader, io.BytesIO(data), strict=False)
-    if reader is None:
-        raise BriefError(f"{pdf}: not a PDF that opens cleanly")
-    for embedded in reader.embedded_signatures:
-        # only the roots given: the system's list is deprecated in pyHanko and differs by machine
-        context = ValidationContext(trust_roots=roots, allow_fetching=False)
-        with _quiet():
-            status = validate_pdf_signature(embedded, context)
-        changed = not (status.intact and status.valid) or status.docmdp_ok is False
-        found.append(Signature(embedded.field_name, _name(status.signing_cert),
-                               status.signer_reported_dt, changed, bool(status.trusted),
-                               status.timestamp_validity is not None))
-    return found
-
-
-def _pyhanko():
-    try:
-        import pyhanko.sign
-    except ImportError:
-        raise BriefError(_INSTALL) from None
-    return pyhanko
+    return name_of(signer.signing_cert)
 
 
 def _password(variable: str | None) -> bytes | None:
@@ -177,35 +132,6 @@ def _password_hint(variable: str | None) -> str:
     return f"read from ${variable}" if variable else "give it with --password-env VAR"
 
 
-def _readable(path: Path, option: str) -> None:
-    if not path.is_file():
-        raise UsageError(f"{option} {path}: no such file")
-
-
-@contextmanager
-def _quiet():
-    """pyHanko logs a failed load or an untrusted chain with a traceback, and may quote the
-    file it read: none of that reaches the user or our logs; our errors say what to do."""
-    loggers = [logging.getLogger(name) for name in ("pyhanko", "pyhanko_certvalidator")]
-    levels = [item.level for item in loggers]
-    for item in loggers:
-        item.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        for item, level in zip(loggers, levels, strict=True):
-            item.setLevel(level)
-
-
-def _quietly(load, *args, **kwargs):
-    """What a pyHanko loader returns, or None where it fails."""
-    with _quiet():
-        try:
-            return load(*args, **kwargs)
-        except Exception:  # noqa: BLE001 (pyHanko and asn1crypto raise many kinds for a bad file)
-            return None
-
-
 def _matches(signer) -> bool:
     """Whether the signer's private key belongs to its certificate."""
     from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat, load_der_private_key
@@ -213,35 +139,6 @@ def _matches(signer) -> bool:
     key = load_der_private_key(signer.signing_key.dump(), password=None)
     public = key.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
     return public == signer.signing_cert.public_key.dump()
-
-
-def _pdf_bytes(pdf: Path) -> bytes:
-    try:
-        data = pdf.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{pdf}: no such file") from None
-    except OSError as error:
-        raise BriefError(f"{pdf}: cannot read it: {error.strerror or error}") from None
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise BriefError(f"{pdf}: not a PDF (it does not start with %PDF-)")
-    return data
-
-
-def _certificate(path: Path):
-    from pyhanko.keys import load_cert_from_pemder
-
-    _readable(path, "--trust")
-    certificate = _quietly(load_cert_from_pemder, str(path))
-    if certificate is None:
-        raise UsageError(f"--trust {path}: not a PEM or DER certificate")
-    return certificate
-
-
-def _name(certificate) -> str:
-    if certificate is None:
-        return "(no certificate)"
-    subject = certificate.subject.native
-    return subject.get("common_name") or certificate.subject.human_friendly
 
 
 def _free_field(writer) -> str:
@@ -263,30 +160,6 @@ def _writer(stream):
             return None
 
     return MetadataKept(stream, strict=False)
-
-
-def signature_lines(pdf: Path, trust: tuple[Path, ...]) -> tuple[list[str], bool]:
-    """`verify`'s lines for a PDF's signatures, and whether any fails it: a file changed after
-    signing, or (when --trust is given) a signer not trusted. Untrusted alone is a warning."""
-    try:
-        found = signatures(pdf, trust)
-    except BriefError as error:
-        if str(error) != _INSTALL or b"/Sig" not in pdf.read_bytes():
-            raise
-        logger.warning("%s: has signatures that are not checked: %s", pdf, _INSTALL)
-        return [], False
-    lines, failed = [], False
-    for item in found:
-        when = item.time.isoformat(timespec="seconds") if item.time else "no time given"
-        state = "CHANGED after signing" if item.changed else "unchanged since signing"
-        trusted = "trusted" if item.trusted else "not trusted" if trust else "trust not checked (no --trust)"
-        lines.append(f"  signature {item.field}: signed by {item.signer} at {when}"
-                     f"{' (timestamped)' if item.timestamped else ''}; {state}; {trusted}")
-        failed |= item.changed or (bool(trust) and not item.trusted)
-        if not trust:
-            logger.warning("%s: the signer %s is not checked against a trusted certificate; give "
-                           "--trust CERT.pem (the signer's or its authority's)", pdf, item.signer)
-    return lines, failed
 
 
 class SiteSigner:
