@@ -17,7 +17,7 @@ from .. import cache, environment, links, logger
 from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
 from ..models import Variant
-from . import conformance, direction, tagging, xmp
+from . import conformance, direction, tagging, text, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
 from .pagination import Corrector, rules
@@ -125,8 +125,9 @@ def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> d
 
 def _finish(variant: str | None, document, pdf) -> None:
     """Last touches before WeasyPrint serialises: an XMP packet for plain PDFs (it writes one
-    only for variants), page order for right-to-left briefs, note IDs (tagging.number_notes),
-    and what validators ask of every variant (conformance.finish)."""
+    only for variants), page order for right-to-left briefs, each glyph's own text
+    (text.searchable), note IDs (tagging.number_notes), and what validators ask of every
+    variant (conformance.finish)."""
     import pydyf
 
     if not variant:
@@ -136,6 +137,7 @@ def _finish(variant: str | None, document, pdf) -> None:
         preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         preferences["Direction"] = "/R2L"
         pdf.catalog["ViewerPreferences"] = preferences
+    text.searchable(document, pdf)
     tagging.number_notes(pdf)
     conformance.finish(pdf)
 
