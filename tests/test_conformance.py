@@ -281,3 +281,30 @@ def test_a_failing_image_is_named_by_its_file(tmp_path):
     with pytest.raises(BriefError) as error:
         gatekeeper.admit(data, "pdf/a-3b", False, (tmp_path,), tmp_path / "out.pdf")
     assert "PDFA3B-DEVICE-CMYK-001" in str(error.value) and "(image images/cmyk.jpg)" in str(error.value)
+
+
+def test_strict_checks_a_tagged_variant_with_pdfua_too(runner, tmp_path):
+    write_pictures(tmp_path / "pictures")
+    out = tmp_path / "out.pdf"
+    result = run(runner, "build", str(tmp_path / "pictures"), "-o", str(out),
+                 "--pdf-variant", "pdf/a-3a+ua-1", "--strict")
+    assert result.exit_code == 0, result.output
+    assert list(pdfua.validate(str(out)).findings) == []
+
+
+def test_without_the_validator_a_build_warns_once_and_writes(tmp_path, monkeypatch, caplog):
+    """A library install without page-validation: one warning, not a crash."""
+    import sys
+
+    from briefkit.pdf import gatekeeper
+
+    monkeypatch.setitem(sys.modules, "page", None)  # `import page` raises ImportError
+    monkeypatch.setattr(gatekeeper, "_warned", set())
+    (tmp_path / "brief").mkdir()
+    for name, text in MINIMAL.items():
+        (tmp_path / "brief" / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    for number in (1, 2):
+        build(tmp_path / "brief", Options(output=tmp_path / f"out{number}.pdf", pdf_variant="pdf/a-3b"))
+    assert (tmp_path / "out1.pdf").is_file() and (tmp_path / "out2.pdf").is_file()
+    warned = [r.getMessage() for r in caplog.records if "page-validation" in r.getMessage()]
+    assert len(warned) == 1 and "written without being checked" in warned[0], warned
