@@ -225,3 +225,67 @@ def test_every_variant_signed_keeps_its_conformance(made, pictures, runner, tmp_
         tagged = "/StructTreeRoot" in pdf.Root
     if tagged:
         assert [f"{f.rule_id}: {f.message}" for f in pdfua.validate(str(out)).findings] == []
+
+
+@pytest.fixture
+def timestamp_server(tmp_path):
+    """An RFC 3161 timestamp server on 127.0.0.1 (pyHanko's test TSA behind http.server), with a
+    certificate of its own made here."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from asn1crypto import tsp
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.keys import load_cert_from_pemder, load_private_key_from_pemder
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "tsa-cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "tsa-key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    stamper = DummyTimeStamper(load_cert_from_pemder(str(tmp_path / "tsa-cert.pem")),
+                               load_private_key_from_pemder(str(tmp_path / "tsa-key.pem"), None))
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            reply = stamper.request_tsa_response(request).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join()
+
+
+def test_timestamp_makes_a_b_t_signature(made, runner, tmp_path, timestamp_server):
+    out = tmp_path / "stamped.pdf"
+    result = run(runner, "sign", str(made["pdf"]), "-o", str(out), "--key", str(made["key"]),
+                 "--cert", str(made["cert"]), "--timestamp", timestamp_server)
+    assert result.exit_code == 0, result.output
+    verified = run(runner, "verify", str(out), "--trust", str(made["cert"]))
+    assert verified.exit_code == 0 and "(timestamped)" in verified.output, verified.output
+    assert page.validate_pdf(str(out), profile="3b").failures == []
+    unstamped = run(runner, "sign", str(made["pdf"]), "-o", str(tmp_path / "x.pdf"), "--key",
+                    str(made["key"]), "--cert", str(made["cert"]), "--timestamp", "http://127.0.0.1:9/")
+    assert unstamped.exit_code == 1 and "timestamp server" in unstamped.output, unstamped.output
+    assert not (tmp_path / "x.pdf").exists()
