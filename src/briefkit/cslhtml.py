@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from markupsafe import escape
 
 from .citations import narrative
@@ -47,8 +50,24 @@ def _inner(element) -> str:
     for span in list(element.iter("span")):
         if span.get("class") == "smallcaps":
             span.set("style", "font-variant: small-caps")
-        elif span is not element and (not span.attrib or span.get("class") == "citation"):
-            span.drop_tag()  # Pandoc's wrappers: nothing to show, and .citation is briefkit's own class
+        elif span is not element and (not span.attrib or span.get("class") in ("citation", "nocase")):
+            span.drop_tag()  # Pandoc's wrappers: nothing to show (.citation is briefkit's own class)
     text = str(escape(element.text or "")) + "".join(
         lxml_html.tostring(child, encoding="unicode") for child in element)
-    return text.strip()
+    text = _SUPERSCRIPTS.sub(lambda m: f"<sup>{''.join(map(_base, m[0]))}</sup>", text.strip())
+    return _NON_BREAKING.sub(lambda m: f'<span style="white-space: nowrap">{m[1]}\u2010{m[2]}</span>', text)
+
+
+#: A range joined by a non-breaking hyphen (French's page-range-delimiter, "41‑42"): the text
+#: faces have no glyph for it (another face's would be drawn), so a hyphen the line never breaks at.
+_NON_BREAKING = re.compile(r"(\w+)\u2011(\w+)")
+
+
+#: Superscript letters and digits (the "nᵒ" and "2ᵉ" of French terms), which citeproc-js prints
+#: as superscript text: so here, and the text face needs no modifier-letter glyphs.
+_SUPERSCRIPTS = re.compile("[ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁᵂ⁰¹²³⁴⁵⁶⁷⁸⁹]+")
+
+
+def _base(char: str) -> str:
+    """The letter a superscript letter is the superscript of (its <super> decomposition)."""
+    return chr(int(unicodedata.decomposition(char).split()[1], 16))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import secrets
@@ -15,9 +14,10 @@ from markupsafe import Markup
 
 from . import cslhtml, cslrequired, logger
 from .citations import extras, narrative
-from .cslstyles import INSTALL, CslStyle, locator_in
+from .cslitems import csl_json
+from .cslstyles import INSTALL, CslStyle, locator_in, range_delimiter
 from .errors import RenderError, StyleError
-from .models import PartialDate, Source
+from .models import Source
 from .translations import digits
 
 #: Stand-ins the page holds until the processor has formatted every citation: private-use
@@ -30,31 +30,6 @@ _OWN_STOP = re.compile(r"(?:\d|[”’)\]]|\w{5,}|[A-Z]\w*)\.$")
 _DIGITS = re.compile(r"(<a\b.*?</a>|<[^>]*>)|([^<]+)", re.S)
 #: Seconds a formatting run may take before it counts as stuck.
 TIMEOUT = 120
-
-
-def csl_json(source: Source) -> dict[str, Any]:
-    """A source as CSL-JSON: dates as date-parts, numbers as text, `short_title` as title-short."""
-    data = source.csl()
-    item = {key: value for key, value in data.items() if key != "short_title"}
-    for key, value in item.items():
-        if isinstance(value, (dt.date, str, int)) and key in _date_keys():
-            try:
-                date = PartialDate.parse(value)
-                item[key] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
-            except (ValueError, TypeError):
-                item[key] = {"literal": str(value)}
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            item[key] = str(value)
-    short = data.get("short_title") or item.pop("shortTitle", None)
-    if short and "title-short" not in item:
-        item["title-short"] = short
-    return item
-
-
-def _date_keys() -> frozenset[str]:
-    from .csl import schema
-
-    return schema()["dates"]
 
 
 class CslCiter:
@@ -115,7 +90,8 @@ class CslCiter:
         """(each call's HTML, the bibliography's <li> entries, the author in the text of each
         narrative call of a note style), from one run of the processor."""
         keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
-        items = [csl_json(self.sources[k]) for k in keys]
+        dash = range_delimiter(self.style.locale(self.language))
+        items = [csl_json(self.sources[k], dash) for k in keys]
         if self.warn:
             self._warn_incomplete(keys, items)
         html = run(json.dumps(self.document()), items, self.style,
@@ -144,8 +120,7 @@ class CslCiter:
         paragraph in a division named after it."""
         blocks, locale = [], self.style.locale(self.language)
         for index, (cites, role, at) in enumerate(self.calls):
-            items = [_citation(cite, locator_in(cite[1], locale), at, self.style.note and role == "note"
-                               and n == 0) for n, cite in enumerate(cites)]
+            items = [_citation(cite, locator_in(cite[1], locale), at) for cite in cites]
             cite = {"t": "Cite", "c": [items, [_str("x")]]}
             # A narrative cite in the text of a note style: Pandoc prints the author there and
             # makes the note (author left out) itself, numbered in order with the others.
@@ -175,17 +150,16 @@ def _words(text: str) -> list[dict]:
     return inlines
 
 
-def _citation(cite: Any, locator: str, note: int, capital: bool = False) -> dict:
+def _citation(cite: Any, locator: str, note: int) -> dict:
     """One cite: Pandoc's prefix, mode (`-@a`, `@a`) and suffix, the locator first in the suffix
     (", p. 3, for details"), which the processor reads with the locale's terms (p., pp., chap.,
-    a bare number for a page)."""
+    a bare number for a page). The prefix is printed as written, as citeproc-js does: a note
+    that opens with "see" keeps it lowercase (write "See" for a capital)."""
     prefix, suffix, suppress, narrative = extras(cite)
     mode = "SuppressAuthor" if suppress else "AuthorInText" if narrative else "NormalCitation"
     if suffix and not suffix.startswith(","):
         suffix = f" {suffix}"
     after = _words((f", {locator}" if locator else "") + suffix)[1:]
-    if capital and prefix:  # as Pandoc does when it makes a note of a citation in the text
-        prefix = prefix[:1].upper() + prefix[1:]
     return {"citationId": cite[0], "citationPrefix": _words(prefix)[1:], "citationSuffix": after,
             "citationMode": {"t": mode}, "citationNoteNum": note, "citationHash": 0}
 

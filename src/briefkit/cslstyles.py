@@ -178,7 +178,7 @@ def locator_in(locator: str, locale: str) -> str:
     has it) with its label in the words of `locale`, which are the only ones the processor reads
     there ("с. 3" in Russian); a bare number stays a page."""
     words = locator.split(maxsplit=1)
-    if len(words) < 2 or locale.split("-")[0] == "en":
+    if len(words) < 2 or locale == "en-US":  # British English has its own: "ch.", "sect."
         return locator
     english, own = _terms("en-US"), _terms(locale)
     label = english.get(words[0].casefold())
@@ -188,18 +188,31 @@ def locator_in(locator: str, locale: str) -> str:
 
 
 @functools.cache
-def _terms(locale: str) -> dict[str, str]:
-    """Each written form of a locator term in a CSL locale (short forms first) -> its label."""
-    from lxml import etree
+def range_delimiter(locale: str) -> str:
+    """The locale's page-range-delimiter term (an en dash unless it says otherwise: French's
+    non-breaking hyphen)."""
+    root = _locale_root(locale)
+    term = root.find(f"{NS}terms/{NS}term[@name='page-range-delimiter']")
+    return term.text if term is not None and term.text else "–"
 
-    from .csl import schema
+
+def _locale_root(locale: str):
+    from lxml import etree
 
     folder = _locales()
     dialects = _primary_dialects(folder)
     for name in (locale, dialects.get(locale.split("-")[0], ""), "en-US"):
         if (folder / f"locales-{name}.xml").is_file():
-            root = etree.parse(str(folder / f"locales-{name}.xml")).getroot()
-            break
+            return etree.parse(str(folder / f"locales-{name}.xml")).getroot()
+    raise FileNotFoundError(folder / "locales-en-US.xml")
+
+
+@functools.cache
+def _terms(locale: str) -> dict[str, str]:
+    """Each written form of a locator term in a CSL locale (short forms first) -> its label."""
+    from .csl import schema
+
+    root = _locale_root(locale)
     found: dict[str, str] = {}
     labels = schema()["locators"] | schema()["locator-numbers"]  # chapter, figure...; page, section...
     terms = sorted(root.iter(f"{NS}term"), key=lambda t: t.get("form") != "short")
