@@ -31,7 +31,6 @@ GAPS = {
         "ur": "Nastaliq letters stand on a slanted baseline: one word spans several poppler lines",
     },
     "pdfplumber": {
-        "ar": "lam-alef drawn as two glyphs, one of no width, ties with its neighbour",
         "ur": "Nastaliq letters stand on a slanted baseline: pdfminer sorts them into many lines",
     },
 }

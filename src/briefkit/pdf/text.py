@@ -14,6 +14,10 @@ _GLYPHS = re.compile(rb"<([0-9a-f]*)>")
 _FONT = re.compile(rb"^/(\S+) \S+ Tf$")
 #: The highest code a two-byte Identity-H font can use.
 _LAST_CODE = 0xFFFF
+#: The width, in thousandths of an em, a glyph of none (a mark, part of a ligature) is given
+#: in its own code, and taken back after it: extractors sort glyphs by their edges, and
+#: a glyph of no width ties with its neighbour, which rounding then puts either side.
+_NUDGE = 1
 
 
 def searchable(document, pdf) -> int:
@@ -127,7 +131,7 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
         glyphs.append((gid, string.log_clusters[index]))
         if gid != empty:
             left = pen + info.geometry.x_offset / 1000
-            right = left + widths.get(gid, 0) * size / 1000
+            right = left + (widths.get(gid) or _NUDGE) * size / 1000
             places[index] = (-right, -left) if rtl else (left, left)
         pen += info.geometry.width / 1024
     starts = sorted({start for _, start in glyphs})
@@ -287,6 +291,8 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, fonts
                     current[-1] = current[-1][:-1] + code + b">"
                 else:
                     current.append(b"<" + code + b">")
+                if fonts.nudged(*block.glyphs[glyph][:1], codes[glyph], block.glyphs[glyph][1]):
+                    current.append(b"%d" % _NUDGE)
                 if glyph in closes:
                     flush()
                     out.append(b"EMC")
@@ -331,7 +337,7 @@ class _Fonts:
             return gid
         if name not in self.text:
             self._read(name, font)
-        if self.text[name].get(gid) == text or name not in self.next:
+        if name not in self.next or (self.text[name].get(gid) == text and self.widths[name].get(gid)):
             return gid
         added = self.added[name]
         if (gid, text) not in added:
@@ -340,6 +346,10 @@ class _Fonts:
             added[gid, text] = self.next[name]
             self.next[name] += 1
         return added[gid, text]
+
+    def nudged(self, name: str, code: int, gid: int) -> bool:
+        """Whether `code` is a glyph of no width given _NUDGE (the TJ string takes it back)."""
+        return code != gid and not self.widths[name].get(gid)
 
     def _read(self, name: str, font) -> None:
         """The font's present ToUnicode and widths; which code is free next."""
@@ -380,7 +390,7 @@ class _Fonts:
             self.pdf.add_object(mapping)
             descendant["CIDToGIDMap"] = mapping.reference
             for (gid, _), code in sorted(added.items(), key=lambda item: item[1]):
-                descendant["W"].extend([code, pydyf.Array([self.widths[name].get(gid, 0)])])
+                descendant["W"].extend([code, pydyf.Array([self.widths[name].get(gid) or _NUDGE])])
             cmap = _resolve(self.pdf, font["ToUnicode"])
             lines = [f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode()
                      for (_, text), code in sorted(added.items(), key=lambda item: item[1])]
