@@ -160,6 +160,7 @@ def test_a_plain_pdf_takes_a_second_signature(made, runner, tmp_path):
     ("mismatched key", "is not the key of the certificate", 1),
     ("missing key", "no such file", 2),
     ("not a pdf", "not a PDF", 1),
+    ("truncated pdf", "not a PDF that opens cleanly", 1),
     ("missing pdf", "no such file", 2),
     ("two pdfs and -o", "give one PDF", 2),
 ])
@@ -169,12 +170,15 @@ def test_signing_mistakes_say_what_to_do_and_leave_the_file(made, runner, tmp_pa
     pdf.write_bytes(made["pdf"].read_bytes())
     monkeypatch.setenv("WRONG", "not the password")
     pem = ["--key", str(made["key"]), "--cert", str(made["cert"])]
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(made["pdf"].read_bytes()[:30000])
     args = {
         "wrong password": [str(pdf), "--p12", str(made["p12"]), "--password-env", "WRONG"],
         "unset variable": [str(pdf), "--p12", str(made["p12"]), "--password-env", "BRIEFKIT_NO_SUCH_VAR"],
         "mismatched key": [str(pdf), "--key", str(made["other_key"]), "--cert", str(made["cert"])],
         "missing key": [str(pdf), "--key", str(tmp_path / "none.pem"), "--cert", str(made["cert"])],
         "not a pdf": [str(made["cert"]), *pem],
+        "truncated pdf": [str(truncated), *pem],
         "missing pdf": [str(tmp_path / "none.pdf"), *pem],
         "two pdfs and -o": [str(pdf), str(pdf), "-o", str(tmp_path / "x.pdf"), *pem],
     }[mistake]

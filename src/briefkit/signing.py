@@ -22,9 +22,6 @@ class Credentials:
     p12: Path | None = None
     password_env: str | None = None
 
-    def __bool__(self) -> bool:
-        return bool(self.key or self.cert or self.p12)
-
 
 def signer_from(credentials: Credentials):
     """A pyHanko signer from the files named, each mistake as a BriefError saying what to do."""
@@ -67,9 +64,13 @@ def sign(pdf: Path, signer, output: Path | None = None, timestamp: str | None = 
 
     from .pdf import signaturefield
 
-    writer = _writer(io.BytesIO(data))
-    name = _free_field(writer)
-    signaturefield.add(writer, name, signer_name(signer))
+    try:
+        writer = _writer(io.BytesIO(data))
+        name = _free_field(writer)
+        signaturefield.add(writer, name, signer_name(signer))
+    except (hanko.pdf_utils.misc.PdfError, KeyError, ValueError, TypeError) as error:
+        raise BriefError(f"{pdf}: not a PDF that opens cleanly ({error or type(error).__name__}); "
+                         "build it again, then sign") from None
     meta = signers.PdfSignatureMetadata(field_name=name, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES)
     stamper = timestamps.HTTPTimeStamper(timestamp) if timestamp else None
@@ -96,9 +97,11 @@ def _still_conforms(pdf: Path, before: bytes, after: bytes) -> None:
         broken.pop((failure.profile, failure.rule), None)
     if broken:
         rules = "; ".join(map(str, broken.values()))
+        hint = "A PDF/A file takes one signature: sign the unsigned build (briefkit build again) instead" \
+            if any("SIGNATURE" in rule for _, rule in broken) else \
+            "Sign the file without the claim (build it without --pdf-variant), or report this as a bug"
         raise BriefError(f"{pdf}: not signed: the signature would break the file's claimed conformance "
-                         f"({', '.join(profiles)}): {rules}. A PDF/A file takes one signature: sign the "
-                         "unsigned build (briefkit build again) instead")
+                         f"({', '.join(profiles)}): {rules}. {hint}")
 
 
 def _claimed(data: bytes) -> list[str]:
