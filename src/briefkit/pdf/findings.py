@@ -1,6 +1,6 @@
 """What the preflight reads off the final pages: headings left at a page foot, text outside the
 page or outside its box, notes whose text did not all reach the page, chronologies that still
-leave one row alone on a page."""
+leave one row alone on a page, pages that end with a blank band (bands.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 from .. import logger
 from ..errors import InputError, Problem
 from . import tables
+from .bands import blank_bands
 from .boxwalk import Lost, Overflow, walk
 
 
@@ -21,6 +22,7 @@ class Findings:
     stranded_headings: list[tuple[int, str]] = field(default_factory=list)  # (page, heading)
     overflow: list[Overflow] = field(default_factory=list)  # text outside the page or its box
     lone_rows: list[tuple[int, int]] = field(default_factory=list)  # (page, chronology index)
+    blank_bands: list[tuple[int, float, str]] = field(default_factory=list)  # (page, share, why)
 
 
 class LostText(InputError):
@@ -52,6 +54,7 @@ def read_findings(document) -> Findings:
                   and box.element_tag in ("h2", "h3", "p", "li", "table", "figure")]
         if blocks and blocks[-1].element_tag in ("h2", "h3") and number < len(document.pages):
             findings.stranded_headings.append((number, _text(blocks[-1])))
+    findings.blank_bands = blank_bands(document)
     chronologies = [el for el in elements if el.tag == "table" and "chronology" in (el.get("class") or "")]
     for index, table in enumerate(chronologies):
         pages = tables.rows_by_page(document, table)

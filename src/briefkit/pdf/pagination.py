@@ -9,13 +9,13 @@ beside their calls, or sent to the foot (margin.py)."""
 from __future__ import annotations
 
 from .. import logger
-from . import breaks, margin, tables
+from . import breaks, margin, split, tables
 from .placement import Placement, gap, page_of, read, starts_page
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
-#: break anywhere in the call's paragraph and the blocks after it (WeasyPrint moves notes to
-#: make room for a line that orphans or widows keep on the page, and that line may be a later
-#: paragraph's), then start the call's paragraph on a new page.
+#: break anywhere from the call's paragraph to the last block of its page (WeasyPrint moves
+#: notes to make room for a line that orphans or widows keep on the page, and that line may be
+#: any later paragraph's, down to the page's foot), then start the call's paragraph on a new page.
 NOTE_FIXES = ("orphans: 1; widows: 1", "orphans: 1; widows: 1; break-before: page")
 #: How many blocks after the call's paragraph the first fix reaches: the line WeasyPrint makes
 #: room for can belong to a paragraph after a short one and a heading.
@@ -45,11 +45,13 @@ class Corrector:
         # The engine hands every tree to a Corrector before its first layout: URLs get their
         # break opportunities here, so that no layout (nor --html) sees an unbreakable address.
         breaks.urls(root)
+        self.root = root
         self.notes = [el for el in root.iter() if "footnote" in (el.get("class") or "").split()]
         self.figures = [el for el in root.iter() if el.tag == "figure"]
         self.tables = [el for el in root.iter() if el.tag == "table"]
         self.rows = [row for table in self.tables for section in table if section.tag == "tbody"
                      for row in section if row.tag == "tr"]
+        self.blocks = [el for el in root.iter() if el.tag in _BLOCKS]
         self.parents = {child: parent for parent in root.iter() for child in parent}
         self.table_fixes: dict[int, int] = {}
         self.note_level: dict[int, int] = {}
@@ -69,6 +71,11 @@ class Corrector:
                 self._move(index)
             elif kind == "margin" and isinstance(index, int) and 0 < index // 100_000 <= len(self.notes):
                 self._margin_top(index // 100_000, index % 100_000)
+            elif kind in ("split", "split-ragged") and isinstance(index, int) \
+                    and 0 < index // 100_000 <= len(self.notes):
+                self._split(index // 100_000, index % 100_000, kind == "split")
+            elif kind == "calm" and isinstance(index, int) and 0 <= index < len(self.blocks):
+                self._calm(self.blocks[index])
             elif kind == "foot" and isinstance(index, int) and 0 < index <= len(self.notes):
                 self._to_foot(index)
             elif kind == "row" and isinstance(index, int) and 0 <= index < len(self.rows):
@@ -87,20 +94,34 @@ class Corrector:
         moved |= self._set_margin_notes(document)
         # While figures and tables move, pages still change: only the harmless first note fix
         # is applied in the same pass (saving a layout); stronger ones wait for a settled layout.
-        displaced = self.placement(document).displaced
-        fixed = any([self._fix_note(number, first_only=moved) for number in displaced])
+        placement = self.placement(document)
+        displaced = placement.displaced
+        # A margin note the note area put on a later page goes to its call's foot (a footnote
+        # keeps to its call's line), before any paragraph is moved for it.
+        in_margin = any(margin.area(page) is not None for page in document.pages)
+        to_foot = [n for n in displaced if in_margin and n not in placement.at_foot]
+        for number in to_foot:
+            self._to_foot(number)
+        displaced = [n for n in displaced if n not in to_foot]
+        fixed = any([self._fix_note(number, first_only=moved, document=document,
+                                    page=placement.call_pages.get(number)) for number in displaced])
+        fixed |= bool(to_foot)
         if fixed:
             logger.debug("notes %s left their call's page; laying out again", displaced)
         self.passes += moved or fixed
         return moved or fixed
 
-    def _fix_note(self, number: int, first_only: bool = False) -> bool:
-        block = self.notes[number - 1]
-        while block in self.parents and block.tag not in _BLOCKS:
-            block = self.parents[block]
+    def _fix_note(self, number: int, first_only: bool = False, document=None, page: int | None = None) -> bool:
+        block = self._block_of(number)
         step = self.note_level.get(id(block), -1) + 1
         if step >= len(NOTE_FIXES) or (first_only and step > 0):
             return False
+        if step == len(NOTE_FIXES) - 1 and document is not None and page:
+            # Before moving the paragraph: keep its lines above the call's line on this page.
+            line = split.line_of(document, self.notes[number - 1], page)
+            characters = split.characters_before(document, block, line) if line is not None else None
+            if characters and self._split(number, characters, line.style["text_align_all"] == "justify"):
+                return True
         self.note_level[id(block)] = step
         self.log.append(("note", number))
         block.set("style", NOTE_FIXES[step])
@@ -113,6 +134,61 @@ class Corrector:
             for following in self._next_blocks(block, FOLLOWING_BLOCKS):
                 if not following.get("style"):
                     following.set("style", NOTE_FIXES[0])
+            if document is not None:
+                self._calm_page(document, number, page)
+        return True
+
+    def _block_of(self, number: int):
+        """The paragraph (or list item, cell...) that holds note `number`'s call."""
+        block = self.notes[number - 1]
+        while block in self.parents and block.tag not in _BLOCKS:
+            block = self.parents[block]
+        return block
+
+    def _split(self, number: int, characters: int, justified: bool) -> bool:
+        """Cut the paragraph of note `number` before its call's line (after `characters` printed
+        characters) and start the rest on a new page, as a continued paragraph."""
+        block = self._block_of(number)
+        notes = {id(note) for note in self.notes}
+        rest = split.split(block, characters, lambda element: id(element) in notes)
+        if rest is None:
+            return False
+        parent = self.parents[block]
+        parent.insert(list(parent).index(block) + 1, rest)
+        rest.set("class", " ".join(filter(None, (rest.get("class"), "bk-continued"))))
+        rest.set("style", "; ".join(filter(None, (rest.get("style"), "break-before: page; text-indent: 0"))))
+        if justified:  # the last line kept above the cut was a full line: it stays one
+            block.set("style", "; ".join(filter(None, (block.get("style"), "text-align-last: justify"))))
+        self.parents = {child: parent for parent in self.root.iter() for child in parent}
+        self.blocks = [el for el in self.root.iter() if el.tag in _BLOCKS]
+        self.note_level[id(rest)] = len(NOTE_FIXES) - 1  # its call now starts a page: nothing more to try
+        self.log.append(("split" if justified else "split-ragged", number * 100_000 + characters))
+        logger.debug("note %d: its paragraph continues on the next page from the call's line", number)
+        return True
+
+    def _calm_page(self, document, number: int, page: int | None) -> bool:
+        """Let lines break anywhere in the blocks after note `number`'s paragraph down to the last
+        block its call's page holds: the line WeasyPrint made room for may be the page's last."""
+        if page is None or not 0 < page <= len(document.pages):
+            return False
+        root_box = document.pages[page - 1]._page_box.children[0]
+        on_page = {id(box.element) for box in root_box.descendants() if getattr(box, "element", None) is not None}
+        call = self.notes[number - 1]
+        while call in self.parents and call.tag not in _BLOCKS:
+            call = self.parents[call]
+        indexes = [i for i, block in enumerate(self.blocks) if id(block) in on_page]
+        start = self.blocks.index(call) + 1 if call in self.blocks else None
+        if start is None or not indexes:
+            return False
+        return any([self._calm(self.blocks[i], i) for i in range(start, max(indexes) + 1)])
+
+    def _calm(self, block, index: int | None = None) -> bool:
+        """Orphans and widows of 1 on a block that has no correction yet; logged for replay."""
+        if block.get("style"):
+            return False
+        block.set("style", NOTE_FIXES[0])
+        if index is not None:
+            self.log.append(("calm", index))
         return True
 
     def _previous(self, element):

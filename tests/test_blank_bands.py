@@ -1,0 +1,107 @@
+"""No half-empty pages: a note kept with its call by cutting its paragraph at the call's line, not by
+moving the paragraph; every page but the last ends with no blank band taller than 12% of it."""
+
+from __future__ import annotations
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pdfplumber
+import pytest
+from support import SAMPLE, run
+
+from briefkit.pdf import split
+
+STYLES = ["think-tank", "article", "policy-memo", "sidenotes"]
+
+
+@pytest.fixture(scope="module")
+def styled(shared, runner):
+    """The sample built in each built-in style, with no cache (every correction made afresh)."""
+
+    def make(out):
+        shutil.copytree(SAMPLE, out / "brief")
+        for style in STYLES:
+            result = run(runner, "build", str(out / "brief"), "--style", style, "-o", str(out / f"{style}.pdf"),
+                         "--no-cache")
+            assert result.exit_code == 0, result.output
+
+    out = shared("blank-bands", make)
+    return {style: out / f"{style}.pdf" for style in STYLES}
+
+
+def _bands(path) -> list[float]:
+    """For each page but the last, the tallest vertical gap between the text, images and rules of
+    its text column (the margin notes' column left out), as a share of the page's height."""
+    shares = []
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages[:-1]:
+            spans = sorted((o["top"], o["bottom"]) for o in page.chars + page.images + page.rects + page.lines
+                           if o["x0"] < page.width * 0.62)
+            worst, reach = 0.0, spans[0][1]
+            for top, bottom in spans[1:]:
+                worst, reach = max(worst, top - reach), max(reach, bottom)
+            shares.append(worst / page.height)
+    return shares
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_no_page_but_the_last_ends_with_a_blank_band(styled, style):
+    bands = _bands(styled[style])
+    assert max(bands) <= 0.12, [(page, round(share, 2)) for page, share in enumerate(bands, start=1)]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_every_note_is_on_its_calls_page(styled, style):
+    import readback
+
+    assert readback.misplaced(styled[style], at_least=21) == []
+
+
+def test_a_paragraph_cut_at_a_line_keeps_its_text_and_words(styled):
+    """The sidenotes sample cuts a paragraph inside a word WeasyPrint hyphenated: the page ends
+    with the word's first part and its hyphen, the next page's text goes on with the rest."""
+    with pdfplumber.open(styled["sidenotes"]) as pdf:
+        pages = [page.extract_text().splitlines() for page in pdf.pages]
+    (cut,) = [n for n, lines in enumerate(pages) if any(line.endswith("to a confer\u2010") for line in lines)]
+    following = pages[cut + 1][:3]  # the running head, then the paragraph's rest
+    assert any(line.startswith("ence on the country hosted in Moscow") for line in following), following
+
+
+def test_check_layout_names_a_blank_band_and_its_cause(make_brief, runner):
+    folder = make_brief({"commentary.md": "A first paragraph.\n\n<div style=\"break-before: page\"></div>\n\n"
+                                          "A second paragraph on its own page.\n"}, name="gap")
+    (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "allow_html: true\n")
+    result = run(runner, "check", str(folder), "--layout")
+    assert "page 1 ends" in result.output and "blank" in result.output, result.output
+
+
+def _tree(html: str):
+    return ET.fromstring(html)
+
+
+def test_split_cuts_after_the_printed_characters_and_skips_notes():
+    p = _tree('<p id="x">One <em>two three</em> four<bk-note class="footnote">a long note</bk-note> five six</p>')
+    is_note = lambda element: element.tag == "bk-note"  # noqa: E731
+    rest = split.split(p, len("Onetwothreefour"), is_note)
+    kept = '<p id="x">One <em>two three</em> four<bk-note class="footnote">a long note</bk-note> </p>'
+    assert ET.tostring(p, encoding="unicode") == kept
+    assert ET.tostring(rest, encoding="unicode") == "<p>five six</p>"
+
+
+def test_split_inside_an_element_copies_it_without_its_id():
+    p = _tree('<p>One <a id="l" href="#n">two three four</a> five</p>')
+    rest = split.split(p, len("Onetwo"), lambda element: False)
+    assert ET.tostring(p, encoding="unicode") == '<p>One <a id="l" href="#n">two </a></p>'
+    assert ET.tostring(rest, encoding="unicode") == '<p><a href="#n">three four</a> five</p>'
+
+
+def test_split_inside_a_word_prints_its_hyphen():
+    p = _tree("<p>A confer\u00adence here</p>")
+    rest = split.split(p, len("Aconfer"), lambda element: False)
+    assert p.text.endswith("confer\u00ad\u2010") and rest.text == "ence here"
+
+
+def test_nothing_to_cut_after_the_last_character():
+    p = _tree("<p>One two</p>")
+    assert split.split(p, len("Onetwo"), lambda element: False) is None
