@@ -9,7 +9,18 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from . import __version__, freshness, landing, logger, output, signing, sitefolder
+from . import (
+    __version__,
+    document,
+    freshness,
+    landing,
+    logger,
+    output,
+    signing,
+    sitefolder,
+    translations,
+    webfonts,
+)
 from .build import Options, prepare
 from .citations import human_date
 from .errors import BriefError, OutputError
@@ -38,6 +49,8 @@ class Entry:
     size: str
     digest: str
     signer: str = ""  # whose signature the PDF carries (publish --sign-*)
+    lang: str = "en"  # the brief's language and direction, for the catalogue's lang and dir
+    dir: str = "ltr"
 
 
 def publish(folders: list[Path], site: Path, options: Options, title: str = "Briefs",
@@ -81,8 +94,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
         else:
             try:
                 prepared = prepare(outcome.folder, options)
-                entry = replace(_entry(prepared.material.brief, outcome.pdf, site, not outcome.skipped, put),
-                                signer=signer)
+                entry = replace(_entry(prepared, outcome.pdf, site, not outcome.skipped, put), signer=signer)
             except BriefError as error:  # its thumbnail could not be written: this brief's failure
                 failed.append(replace(outcome, error=error.message))
                 continue
@@ -109,7 +121,9 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     state["base_url"] = base_url
     put(state_file, json.dumps(state, indent=1, sort_keys=True).encode())
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
-    put(site / "index.html", _index_html(entries, title, _catalogue_templates(chains)))
+    fonts = webfonts.ship([("", title)] + [(entry.lang, _shown(entry)) for entry in entries])
+    webfonts.write(site, fonts, put)
+    put(site / "index.html", _index_html(entries, title, _catalogue_templates(chains), fonts.css))
     put(site / "feed.xml", _feed_xml(site, entries, title, base_url))
     logger.info("%s: %d entries", site / "feed.xml", len(entries))
     put(site / "SHA256SUMS",
@@ -141,8 +155,15 @@ def _remove_renamed(site: Path, renamed: list[dict], in_use: set[str]) -> None:
                 logger.warning("%s: not removed (%s)", path, error.strerror or error)
 
 
-def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
-    """The catalogue's entry for a brief and its PDF in the site, with a thumbnail of page 1."""
+def _shown(entry: Entry) -> str:
+    """The text of an entry the catalogue shows in the brief's language."""
+    return " ".join((entry.series, entry.number, entry.title, entry.human_date, entry.authors, entry.summary))
+
+
+def _entry(prepared, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
+    """The catalogue's entry for a brief and its PDF in the site, with a thumbnail of page 1;
+    its date in the brief's digits, as its pages print it."""
+    brief = prepared.material.brief
     thumbnail = site / "thumbs" / (pdf_path.stem + ".png")
     size = None if fresh else _png_size(thumbnail)  # an old thumbnail, if it is still a PNG
     try:
@@ -159,11 +180,14 @@ def _entry(brief, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
     width, height = size
     return Entry(
         slug=pdf_path.stem, title=brief.title, date=brief.date.isoformat(),
-        human_date=human_date(brief.date, brief.language), series=brief.series or "",
+        human_date=translations.digits(human_date(brief.date, brief.language), brief.language,
+                                       document.native_digits(brief, prepared.style)),
+        series=brief.series or "",
         number=brief.number or "", authors=", ".join(a.name for a in brief.authors),
         summary=" ".join((brief.summary or "").split()), pdf=pdf_path.name,
         thumbnail=f"thumbs/{thumbnail.name}", thumb_width=width, thumb_height=height,
         pages=_pages(pdf_path), size=f"{len(data) / 1024:.0f} KB", digest=hashlib.sha256(data).hexdigest(),
+        lang=brief.language or "en", dir=brief.text_direction,
     )
 
 
@@ -212,11 +236,14 @@ def _catalogue_templates(chains: set[tuple[Path, ...]]) -> list[Path]:
     return [BUILTIN_TEMPLATES]
 
 
-def _index_html(entries: list[Entry], title: str, templates: list[Path]) -> bytes:
+def _index_html(entries: list[Entry], title: str, templates: list[Path], fonts_css: str) -> bytes:
+    from markupsafe import Markup
+
     from .templating import environment, reported
 
     with reported():
-        html = environment(templates).get_template("site/index.html.j2").render(title=title, entries=entries)
+        html = environment(templates).get_template("site/index.html.j2").render(
+            title=title, entries=entries, fonts_css=Markup(fonts_css))
     return html.encode()
 
 
