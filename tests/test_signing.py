@@ -293,3 +293,47 @@ def test_timestamp_makes_a_b_t_signature(made, runner, tmp_path, timestamp_serve
                     str(made["key"]), "--cert", str(made["cert"]), "--timestamp", "http://127.0.0.1:9/")
     assert unstamped.exit_code == 1 and "timestamp server" in unstamped.output, unstamped.output
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_a_chain_leads_to_the_authority_given_as_trust(made, runner, tmp_path):
+    """A signer certified by an authority: --chain embeds the authority's certificate, and
+    `verify --trust AUTHORITY` trusts the signer through it."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    def certify(subject_name, issuer_name, public, signing_key, ca):
+        now = dt.datetime.now(dt.UTC)
+        return (x509.CertificateBuilder()
+                .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject_name)]))
+                .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer_name)]))
+                .public_key(public).serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+                # a CA signs certificates; a signer's certificate allows non-repudiation, which
+                # pyHanko requires of a document signature
+                .add_extension(x509.KeyUsage(
+                    digital_signature=not ca, content_commitment=not ca, key_encipherment=False,
+                    data_encipherment=False, key_agreement=False, key_cert_sign=ca, crl_sign=ca,
+                    encipher_only=False, decipher_only=False), critical=True)
+                .sign(signing_key, hashes.SHA256()))
+
+    authority_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    desk_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    authority = certify("Test Authority", "Test Authority", authority_key.public_key(), authority_key, True)
+    desk = certify("Chained Desk", "Test Authority", desk_key.public_key(), authority_key, False)
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(authority.public_bytes(pem))
+    (tmp_path / "desk.pem").write_bytes(desk.public_bytes(pem))
+    (tmp_path / "desk-key.pem").write_bytes(desk_key.private_bytes(
+        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    out = tmp_path / "signed.pdf"
+    result = run(runner, "sign", str(made["pdf"]), "-o", str(out), "--key", str(tmp_path / "desk-key.pem"),
+                 "--cert", str(tmp_path / "desk.pem"), "--chain", str(tmp_path / "ca.pem"))
+    assert result.exit_code == 0, result.output
+    verified = run(runner, "verify", str(out), "--trust", str(tmp_path / "ca.pem"))
+    assert verified.exit_code == 0 and "signed by Chained Desk" in verified.output, verified.output
+    assert "; trusted" in verified.output
+    stranger = run(runner, "verify", str(out), "--trust", str(made["cert"]))
+    assert stranger.exit_code == 1 and "not trusted" in stranger.output
