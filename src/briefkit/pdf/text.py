@@ -18,6 +18,10 @@ _LAST_CODE = 0xFFFF
 #: in its own code, and taken back after it: extractors sort glyphs by their edges, and
 #: a glyph of no width ties with its neighbour, which rounding then puts either side.
 _NUDGE = 1
+#: How far, in thousandths of an em, the invisible glyph that carries a glyph's other letters
+#: reaches either side of the glyph's left edge: past it for poppler (which orders by the
+#: left edge), short of it for pdfminer (which orders right-to-left text by the right edge).
+_HELPER = 20
 
 
 def searchable(document, pdf) -> int:
@@ -37,8 +41,8 @@ def searchable(document, pdf) -> int:
             texts = expected.get(tuple(block.glyphs))
             if texts is None or len(texts) != 1:
                 continue  # no box drew these glyphs, or boxes of different texts did: keep
-            pieces, spans = next(iter(texts))
-            edits = _rewrite(stream, block, pieces, spans, fonts)
+            pieces, spans, backwards = next(iter(texts))
+            edits = _rewrite(stream, block, pieces, spans, backwards, fonts)
             if edits:
                 changes.setdefault(id(stream), (stream, {}))[1].update(edits)
                 rewritten += 1
@@ -61,8 +65,8 @@ def _expected(document) -> dict[tuple, set[tuple]]:
             if isinstance(box, TextBox) and box.text.strip():
                 drawn = _drawn(box, document.fonts)
                 if drawn:
-                    glyphs, spans = drawn
-                    found[tuple(g[:2] for g in glyphs)].add((tuple(g[2] for g in glyphs), spans))
+                    glyphs, spans, backwards = drawn
+                    found[tuple(g[:2] for g in glyphs)].add((tuple(g[2] for g in glyphs), spans, backwards))
     return found
 
 
@@ -85,6 +89,7 @@ def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
         data = layout.text.encode()
         glyphs: list[tuple[str, int, str]] = []
         spans: list[tuple[int, int, str]] = []
+        backwards: list[int] = []  # glyphs of right-to-left runs
         # WeasyPrint ends a hyphenated line with the hyphenate character: the text has none
         hyphen = style["hyphenate_character"] if style["hyphens"] != "none" \
             and layout.text.endswith(style["hyphenate_character"]) and layout.text[:-1][-1:].isalpha() else ""
@@ -101,8 +106,10 @@ def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
                 return None
             pieces, words = drawn
             spans += [(len(glyphs) + first, len(glyphs) + after, text) for first, after, text in words]
+            if item.item.analysis.level % 2:
+                backwards += range(len(glyphs), len(glyphs) + len(pieces))
             glyphs += [(font.hash, gid, text) for gid, text in pieces]
-        return glyphs, tuple(spans)
+        return glyphs, tuple(spans), frozenset(backwards)
     finally:
         layout.deactivate()
 
@@ -258,11 +265,20 @@ def _blocks(stream):
                     block.places.append((number, token, index))
 
 
-def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, fonts: _Fonts) -> dict:
+def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, backwards: frozenset,
+             fonts: _Fonts) -> dict:
     """{chunk number: the chunks that replace it}: the block's glyph strings with the codes
-    for `pieces`, and its words `spans` wrapped in ActualText; {} if nothing changes."""
+    for `pieces`, and its words `spans` wrapped in ActualText; {} if nothing changes.
+
+    A glyph of a right-to-left run that stands for several letters (lam-alef, a letter and
+    the ZWNJ after it) keeps the first, and an invisible glyph at its left edge reads as the
+    rest: poppler lays a glyph's letters out left to right and then reverses the run, so
+    they would come out backwards; one letter a glyph reads right in every extractor."""
+    helpers = {index: piece[1:] for index, piece in enumerate(pieces)
+               if index in backwards and len(piece) > 1 and fonts.wide(*block.glyphs[index])}
+    pieces = tuple(piece[0] if index in helpers else piece for index, piece in enumerate(pieces))
     codes = [fonts.code(name, gid, text) for (name, gid), text in zip(block.glyphs, pieces, strict=True)]
-    if not spans and all(code == gid for code, (_, gid) in zip(codes, block.glyphs, strict=True)):
+    if not spans and not helpers and all(code == gid for code, (_, gid) in zip(codes, block.glyphs, strict=True)):
         return {}
     opens = {first: text for first, _, text in spans}
     closes = {after - 1 for _, after, _ in spans}
@@ -282,6 +298,10 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, fonts
                 current.append(part)
                 continue
             for index in range(0, len(part) - 2, 4):
+                if glyph in helpers and (helper := fonts.code(*block.glyphs[glyph], helpers[glyph],
+                                                               width=2 * _HELPER)) != block.glyphs[glyph][1]:
+                    flush()
+                    out += [b"3 Tr", b"[%d <%04x> %d] TJ" % (_HELPER, helper, _HELPER), b"0 Tr"]
                 if glyph in opens:
                     flush()
                     out.append(b"/Span <</ActualText <feff" + opens[glyph].encode("utf-16-be").hex().encode()
@@ -330,22 +350,30 @@ class _Fonts:
         self.next: dict[str, int] = {}
         self.widths: dict[str, dict[int, float]] = {}
 
-    def code(self, name: str, gid: int, text: str) -> int:
-        """The code that draws glyph `gid` of font `name` and reads as `text`."""
+    def code(self, name: str, gid: int, text: str, width: int | None = None) -> int:
+        """The code that draws glyph `gid` of font `name` and reads as `text` (`width`: in
+        thousandths of an em, if not the glyph's own)."""
         font = self.fonts.get(name)
         if font is None or font.get("Encoding") != "/Identity-H":
             return gid
         if name not in self.text:
             self._read(name, font)
-        if name not in self.next or (self.text[name].get(gid) == text and self.widths[name].get(gid)):
+        if name not in self.next or (self.text[name].get(gid) == text and self.widths[name].get(gid)
+                                     and width is None):
             return gid
         added = self.added[name]
-        if (gid, text) not in added:
+        if (gid, text, width) not in added:
             if self.next[name] > _LAST_CODE:
                 return gid
-            added[gid, text] = self.next[name]
+            added[gid, text, width] = self.next[name]
             self.next[name] += 1
-        return added[gid, text]
+        return added[gid, text, width]
+
+    def wide(self, name: str, gid: int) -> bool:
+        """Whether glyph `gid` is wide enough to hold an invisible glyph inside its edges."""
+        if name not in self.text and name in self.fonts:
+            self._read(name, self.fonts[name])
+        return self.widths.get(name, {}).get(gid, 0) > 4 * _HELPER
 
     def nudged(self, name: str, code: int, gid: int) -> bool:
         """Whether `code` is a glyph of no width given _NUDGE (the TJ string takes it back)."""
@@ -384,16 +412,17 @@ class _Fonts:
             descendant = _resolve(self.pdf, font["DescendantFonts"][0])
             count = self.next[name]
             gids = list(range(count))
-            for (gid, _), code in added.items():
+            for (gid, _, _), code in added.items():
                 gids[code] = gid
             mapping = pydyf.Stream([b"".join(gid.to_bytes(2, "big") for gid in gids)], compress=True)
             self.pdf.add_object(mapping)
             descendant["CIDToGIDMap"] = mapping.reference
-            for (gid, _), code in sorted(added.items(), key=lambda item: item[1]):
-                descendant["W"].extend([code, pydyf.Array([self.widths[name].get(gid) or _NUDGE])])
+            for (gid, _, width), code in sorted(added.items(), key=lambda item: item[1]):
+                width = width or self.widths[name].get(gid) or _NUDGE
+                descendant["W"].extend([code, pydyf.Array([width])])
             cmap = _resolve(self.pdf, font["ToUnicode"])
             lines = [f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode()
-                     for (_, text), code in sorted(added.items(), key=lambda item: item[1])]
+                     for (_, text, _), code in sorted(added.items(), key=lambda item: item[1])]
             end = cmap.stream.index(b"endcmap")
             block = []
             for start in range(0, len(lines), 100):
