@@ -184,8 +184,8 @@ def test_a_stream_whose_data_ends_with_cr_keeps_its_length_unambiguous(tmp_path)
 
 
 def write_pictures(folder) -> None:
-    """A brief with an image of every kind a desk sends: PNG (with alpha too), JPEG in RGB, CMYK
-    and greyscale, SVG, and its style's logo (a PNG with alpha)."""
+    """A brief with an image of every kind a desk sends: PNG (with alpha, and a palette with a
+    transparent colour), JPEG in RGB, CMYK and greyscale, SVG, and its style's logo (a PNG with alpha)."""
     from PIL import Image, ImageDraw
 
     (folder / "images").mkdir(parents=True)
@@ -196,6 +196,10 @@ def write_pictures(folder) -> None:
     Image.new("RGB", (120, 80), (40, 60, 160)).save(folder / "images" / "photo.jpg")
     Image.new("CMYK", (120, 80), (10, 200, 30, 20)).save(folder / "images" / "cmyk.jpg")
     Image.new("L", (120, 80), 128).save(folder / "images" / "grey.jpg")
+    palette = Image.new("P", (120, 80), 0)  # a GIF-like palette whose colour 0 is transparent
+    palette.putpalette([255, 255, 255, 180, 20, 60])
+    ImageDraw.Draw(palette).rectangle((20, 20, 100, 60), fill=1)
+    palette.save(folder / "images" / "palette.png", transparency=0)
     (folder / "images" / "shape.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><title>A box</title>'
         '<rect x="5" y="5" width="110" height="70" fill="#2a6" opacity="0.6"/></svg>')
@@ -208,7 +212,8 @@ def write_pictures(folder) -> None:
     with open(folder / "brief.yaml", "a", encoding="utf-8") as brief:
         brief.write("style: photo-desk\npublisher: The Photo Desk\n")
     with open(folder / "commentary.md", "a", encoding="utf-8") as commentary:
-        for name in ("alpha.png", "plain.png", "photo.jpg", "cmyk.jpg", "grey.jpg", "shape.svg"):
+        for name in ("alpha.png", "palette.png", "plain.png", "photo.jpg", "cmyk.jpg", "grey.jpg",
+                     "shape.svg"):
             commentary.write(f"\n![A {name} picture](images/{name})\n")
 
 
