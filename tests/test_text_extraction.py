@@ -140,10 +140,12 @@ def tagged(shared) -> dict[tuple[str, str], Path]:
     def make(root: Path) -> None:
         for language in LANGUAGES:
             for variant in TAGGED:
-                build(FIXTURES / language, Options(output=root / name(language, variant), pdf_variant=variant))
+                out = root / name(language, variant)
+                build(FIXTURES / language, Options(output=out, pdf_variant=variant))
 
     root = shared("text-extraction-tagged", make)
-    return {(language, variant): root / name(language, variant) for language in LANGUAGES for variant in TAGGED}
+    return {(language, variant): root / name(language, variant)
+            for language in LANGUAGES for variant in TAGGED}
 
 
 @pytest.mark.slow

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .. import logger
+from .clusters import NUDGE, expected
 
 #: A glyph string of a TJ array: WeasyPrint writes vector glyph ids as four hex digits.
 _GLYPHS = re.compile(rb"<([0-9a-f]*)>")
 _FONT = re.compile(rb"^/(\S+) \S+ Tf$")
 #: The highest code a two-byte Identity-H font can use.
 _LAST_CODE = 0xFFFF
-#: The width, in thousandths of an em, a glyph of none (a mark, part of a ligature) is given
-#: in its own code, and taken back after it: extractors sort glyphs by their edges, and
-#: a glyph of no width ties with its neighbour, which rounding then puts either side.
-_NUDGE = 1
 #: How far, in thousandths of an em, the invisible glyph that carries a glyph's other letters
 #: reaches either side of the glyph's left edge: past it for poppler (which orders by the
 #: left edge), short of it for pdfminer (which orders right-to-left text by the right edge).
@@ -25,20 +21,22 @@ _HELPER = 20
 
 
 def searchable(document, pdf) -> int:
-    """Give each glyph occurrence the text of its place, for extractors that read ToUnicode
-    (pdfminer, poppler): WeasyPrint maps a glyph id to one string for the whole file, the text
-    of the cluster it first met it in, so a vowel sign drawn before its consonant, a reph or a
-    mark read as nothing or as another word's letters. Each glyph run WeasyPrint drew is matched
-    to the laid-out text box it came from by its glyph ids; the cluster's text is spread over
-    its glyphs in reading order, and a glyph whose piece differs from its file-wide mapping
-    gets a code of its own (same glyph, same width). Returns how many glyph runs were
-    rewritten; a run that matches no box, or boxes of different texts, is left as it was."""
+    """Give each glyph drawn the text of its place, as a per-build pass over the content
+    streams in WeasyPrint's finisher. WeasyPrint maps a glyph id to one string for the whole
+    file, the text of the cluster it first met it in, so a vowel sign drawn before its
+    consonant, a reph, a mark or a lam-alef read as nothing or as another word's letters.
+    Each text run drawn is matched to the laid-out box it came from by its glyph ids
+    (clusters.expected); a glyph whose text there differs from its file-wide mapping gets a
+    code of its own in its Type0 font (the same glyph through CIDToGIDMap, the same width),
+    left-to-right words poppler would cut at a mark get an ActualText span, and right-to-left
+    glyphs that stand for several letters an invisible helper (_rewrite). A run that matches
+    no box, or boxes of different texts, is left as it was. Returns the runs rewritten."""
     fonts = _Fonts(pdf)
-    expected = _expected(document)
+    boxes = expected(document)
     rewritten, changes = 0, {}
     for stream in list(_content_streams(pdf)):
         for block in _blocks(stream):
-            texts = expected.get(tuple(block.glyphs))
+            texts = boxes.get(tuple(block.glyphs))
             if texts is None or len(texts) != 1:
                 continue  # no box drew these glyphs, or boxes of different texts did: keep
             pieces, spans, backwards = next(iter(texts))
@@ -52,180 +50,6 @@ def searchable(document, pdf) -> int:
     fonts.write()
     logger.debug("searchable text: %d glyph runs given their own codes", rewritten)
     return rewritten
-
-
-def _expected(document) -> dict[tuple, set[tuple]]:
-    """{(font, glyph id) sequence of a text box: {(the text of each glyph in drawing order,
-    the box's words that need an ActualText span)}}."""
-    from weasyprint.formatting_structure.boxes import TextBox
-
-    found: dict[tuple, set] = defaultdict(set)
-    for page in document.pages:
-        for box in page._page_box.descendants():
-            if isinstance(box, TextBox) and box.text.strip():
-                drawn = _drawn(box, document.fonts)
-                if drawn:
-                    glyphs, spans, backwards = drawn
-                    found[tuple(g[:2] for g in glyphs)].add((tuple(g[2] for g in glyphs), spans, backwards))
-    return found
-
-
-def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
-    """(font name, glyph id, text) of each glyph the box draws, in drawing order, as
-    weasyprint.draw.text.draw_first_line walks its runs, and the words to wrap in an
-    ActualText span; None for what it draws otherwise."""
-    from weasyprint.text.ffi import ffi, pango
-    from weasyprint.text.fonts import get_pango_font_key
-
-    style = box.style
-    if style["font_size"] < 1e-6 or style["text_overflow"] == "ellipsis" \
-            or style["block_ellipsis"] != "none" or style["visibility"] != "visible":
-        return None
-    layout = box.pango_layout
-    layout.reactivate(style)
-    try:
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-        line, _ = layout.get_first_line()
-        data = layout.text.encode()
-        glyphs: list[tuple[str, int, str]] = []
-        spans: list[tuple[int, int, str]] = []
-        backwards: list[int] = []  # glyphs of right-to-left runs
-        # WeasyPrint ends a hyphenated line with the hyphenate character: the text has none
-        hyphen = style["hyphenate_character"] if style["hyphens"] != "none" \
-            and layout.text.endswith(style["hyphenate_character"]) and layout.text[:-1][-1:].isalpha() else ""
-        run = line.runs[0]
-        while run != ffi.NULL:
-            item, run = run.data, run.next
-            key, _, size = get_pango_font_key(item.item.analysis.font)
-            font = fonts.get(key)
-            if font is None or font.bitmap or font.missing:
-                return None  # emoji and fallback glyphs are drawn another way: leave them
-            last = item.item.offset + item.item.length == len(data)
-            drawn = _run(item, data, pango, font.widths, size, hyphen if last else "")
-            if drawn is None:
-                return None
-            pieces, words = drawn
-            spans += [(len(glyphs) + first, len(glyphs) + after, text) for first, after, text in words]
-            if item.item.analysis.level % 2:
-                backwards += range(len(glyphs), len(glyphs) + len(pieces))
-            glyphs += [(font.hash, gid, text) for gid, text in pieces]
-        return glyphs, tuple(spans), frozenset(backwards)
-    finally:
-        layout.deactivate()
-
-
-def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
-    """([(glyph id, text)] of one glyph item's drawn glyphs, [(first, after, text)] of its
-    words to wrap in ActualText), or None for glyphs drawn otherwise (.notdef).
-
-    Extractors read glyphs in the order of their place on the line (pdfminer sorts a line by
-    each glyph's left edge, or right edge right to left), not in drawing order: a vowel sign
-    set below its letter may stand past the next letter. Each cluster's text is spread over
-    its glyphs in that order, a letter each, the rest to the last; if the line then does not
-    read as the text, each cluster's whole text goes to its first glyph read, together with
-    the text of clusters read before their glyphs, and later glyphs read as ZERO WIDTH SPACE.
-    A cluster that draws no glyph (a joiner) goes with the cluster before it. The `hyphen`
-    that ends a hyphenated line reads as SOFT HYPHEN, as ISO 32000-1 14.8.2.2.3 asks."""
-    string = item.glyphs
-    offset, length, rtl = item.item.offset, item.item.length, item.item.analysis.level % 2
-    empty = pango.PANGO_GLYPH_EMPTY
-    glyphs, pen, places = [], 0.0, {}
-    for index in range(string.num_glyphs):
-        info = string.glyphs[index]
-        gid = info.glyph
-        if gid != empty and gid & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-            return None
-        glyphs.append((gid, string.log_clusters[index]))
-        if gid != empty:
-            left = pen + info.geometry.x_offset / 1000
-            right = left + (widths.get(gid) or _NUDGE) * size / 1000
-            places[index] = (-right, -left) if rtl else (left, left)
-        pen += info.geometry.width / 1024
-    starts = sorted({start for _, start in glyphs})
-    ends = dict(zip(starts, [*starts[1:], length], strict=True))
-    texts = [data[offset + start:offset + ends[start]].decode("utf-8", "replace") for start in starts]
-    if hyphen and texts and texts[-1].endswith(hyphen):
-        texts[-1] = texts[-1][:-len(hyphen)] + "\u00ad"
-    cluster = {index: starts.index(start) for index, (_, start) in enumerate(glyphs)}
-    members: list[list[int]] = [[] for _ in starts]
-    for index in places:
-        members[cluster[index]].append(index)
-    for number in range(len(starts) - 1, 0, -1):  # a glyphless cluster joins the one before
-        if not members[number] and any(members[:number]):
-            texts[number - 1] += texts[number]
-            texts[number] = ""
-    for number in range(len(starts) - 1):
-        if not members[number]:
-            texts[number + 1] = texts[number] + texts[number + 1]
-            texts[number] = ""
-    reading = sorted(places, key=places.get)
-    pieces = _spread(reading, cluster, members, texts, places)
-    if "".join(pieces[index] for index in reading).replace(_FILLER, "") != "".join(texts):
-        pieces = _greedy(reading, cluster, texts)
-    return [(glyphs[index][0], pieces[index]) for index in sorted(places)], \
-        [] if rtl else _words(sorted(places), cluster, members, texts, pieces)
-
-
-#: What a glyph whose text another glyph carries reads as: PDF/A wants a value for every glyph.
-_FILLER = "\u200b"
-
-
-def _spread(reading, cluster, members, texts, places) -> dict[int, str]:
-    """Each cluster's text over its glyphs in reading order: a letter each, the rest to the last."""
-    pieces = {}
-    for number, indices in enumerate(members):
-        if indices:
-            ordered = sorted(indices, key=places.get)
-            pieces.update(zip(ordered, _split(texts[number], len(ordered)), strict=True))
-    return pieces
-
-
-def _greedy(reading, cluster, texts) -> dict[int, str]:
-    """Each glyph read carries the text of every cluster not yet read up to its own; a glyph
-    whose cluster was read before reads as the filler."""
-    pieces, done = {}, -1
-    for index in reading:
-        number = cluster[index]
-        if number > done:
-            pieces[index] = "".join(texts[done + 1:number + 1])
-            done = number
-        else:
-            pieces[index] = _FILLER
-    return pieces
-
-
-def _split(text: str, count: int) -> list[str]:
-    """`text` in `count` pieces that read as `text` in a row: a letter each, the rest to the
-    last; a glyph with no letter left reads as the filler."""
-    if count >= len(text):
-        return [*text, *[_FILLER] * (count - len(text))]
-    return [*text[:count - 1], text[count - 1:]]
-
-
-def _marked(text: str) -> bool:
-    """Whether `text` holds a mark: poppler cuts a word after a mark drawn back over its letter."""
-    return any(unicodedata.category(char) in ("Mn", "Mc", "Me") for char in text)
-
-
-def _words(drawn, cluster, members, texts, pieces) -> list[tuple[int, int, str]]:
-    """(first glyph, glyph after the last, text) in drawing order of each word of a
-    left-to-right run that poppler would not read whole from its glyphs: a word with a mark,
-    a cluster of several glyphs or letters, or glyphs out of order. Its ActualText gives it."""
-    position = {index: number for number, index in enumerate(drawn)}
-    spans, word = [], []
-    for number in [*range(len(texts)), None]:
-        if number is not None and not texts[number].isspace():
-            word.append(number)
-            continue
-        indices = sorted(index for n in word for index in members[n])
-        text = "".join(texts[n] for n in word)
-        if indices and (_marked(text) or any(len(members[n]) > 1 or len(texts[n]) > 1 for n in word)
-                        or "".join(pieces[i] for i in indices) != text):
-            first, last = position[indices[0]], position[indices[-1]]
-            if last - first + 1 == len(indices):  # the word's glyphs follow one another
-                spans.append((first, last + 1, text))
-        word = []
-    return spans
 
 
 @dataclass
@@ -278,7 +102,8 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, backw
                if index in backwards and len(piece) > 1 and fonts.wide(*block.glyphs[index])}
     pieces = tuple(piece[0] if index in helpers else piece for index, piece in enumerate(pieces))
     codes = [fonts.code(name, gid, text) for (name, gid), text in zip(block.glyphs, pieces, strict=True)]
-    if not spans and not helpers and all(code == gid for code, (_, gid) in zip(codes, block.glyphs, strict=True)):
+    same = all(code == gid for code, (_, gid) in zip(codes, block.glyphs, strict=True))
+    if same and not spans and not helpers:
         return {}
     opens = {first: text for first, _, text in spans}
     closes = {after - 1 for _, after, _ in spans}
@@ -297,7 +122,7 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, backw
             if not part.startswith(b"<"):
                 current.append(part)
                 continue
-            for index in range(0, len(part) - 2, 4):
+            for _ in range(0, len(part) - 2, 4):
                 if glyph in helpers and (helper := fonts.code(*block.glyphs[glyph], helpers[glyph],
                                                                width=2 * _HELPER)) != block.glyphs[glyph][1]:
                     flush()
@@ -312,7 +137,7 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, backw
                 else:
                     current.append(b"<" + code + b">")
                 if fonts.nudged(*block.glyphs[glyph][:1], codes[glyph], block.glyphs[glyph][1]):
-                    current.append(b"%d" % _NUDGE)
+                    current.append(b"%d" % NUDGE)
                 if glyph in closes:
                     flush()
                     out.append(b"EMC")
@@ -376,7 +201,7 @@ class _Fonts:
         return self.widths.get(name, {}).get(gid, 0) > 4 * _HELPER
 
     def nudged(self, name: str, code: int, gid: int) -> bool:
-        """Whether `code` is a glyph of no width given _NUDGE (the TJ string takes it back)."""
+        """Whether `code` is a glyph of no width given NUDGE (the TJ string takes it back)."""
         return code != gid and not self.widths[name].get(gid)
 
     def _read(self, name: str, font) -> None:
@@ -418,7 +243,7 @@ class _Fonts:
             self.pdf.add_object(mapping)
             descendant["CIDToGIDMap"] = mapping.reference
             for (gid, _, width), code in sorted(added.items(), key=lambda item: item[1]):
-                width = width or self.widths[name].get(gid) or _NUDGE
+                width = width or self.widths[name].get(gid) or NUDGE
                 descendant["W"].extend([code, pydyf.Array([width])])
             cmap = _resolve(self.pdf, font["ToUnicode"])
             lines = [f"<{code:04x}> <{text.encode('utf-16-be').hex()}>".encode()

@@ -1,0 +1,195 @@
+"""What each glyph a text box draws stands for: its cluster's text, in extractor reading order."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+
+#: The width, in thousandths of an em, a glyph of none (a mark, part of a ligature) is given
+#: in its own code, and taken back after it: extractors sort glyphs by their edges, and
+#: a glyph of no width ties with its neighbour, which rounding then puts either side.
+NUDGE = 1
+
+
+def expected(document) -> dict[tuple, set[tuple]]:
+    """{(font, glyph id) sequence of a text box: {(the text of each glyph in drawing order,
+    the box's words that need an ActualText span)}}."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    found: dict[tuple, set] = defaultdict(set)
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TextBox) and box.text.strip() and not _plain(box):
+                drawn = _drawn(box, document.fonts)
+                if drawn:
+                    glyphs, spans, backwards = drawn
+                    found[tuple(g[:2] for g in glyphs)].add((tuple(g[2] for g in glyphs), spans, backwards))
+    return found
+
+
+def _plain(box) -> bool:
+    """Whether WeasyPrint's own mapping already reads the box right: letters up to Armenian
+    without combining marks map a glyph to a letter, or a ligature to its letters (first
+    met, as everywhere), and no hyphen was added. Shaping the box again is the pass's cost."""
+    text = box.text
+    return text.isascii() and not text.endswith(box.style["hyphenate_character"]) or all(
+        ord(char) < 0x0590 and not unicodedata.category(char).startswith("M") for char in text) \
+        and not text.endswith(box.style["hyphenate_character"])
+
+
+def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
+    """(font name, glyph id, text) of each glyph the box draws, in drawing order, as
+    weasyprint.draw.text.draw_first_line walks its runs, and the words to wrap in an
+    ActualText span; None for what it draws otherwise."""
+    from weasyprint.text.ffi import ffi, pango
+    from weasyprint.text.fonts import get_pango_font_key
+
+    style = box.style
+    if style["font_size"] < 1e-6 or style["text_overflow"] == "ellipsis" \
+            or style["block_ellipsis"] != "none" or style["visibility"] != "visible":
+        return None
+    layout = box.pango_layout
+    layout.reactivate(style)
+    try:
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        line, _ = layout.get_first_line()
+        data = layout.text.encode()
+        glyphs: list[tuple[str, int, str]] = []
+        spans: list[tuple[int, int, str]] = []
+        backwards: list[int] = []  # glyphs of right-to-left runs
+        # WeasyPrint ends a hyphenated line with the hyphenate character: the text has none
+        hyphen = style["hyphenate_character"] if style["hyphens"] != "none" \
+            and layout.text.endswith(style["hyphenate_character"]) and layout.text[:-1][-1:].isalpha() else ""
+        run = line.runs[0]
+        while run != ffi.NULL:
+            item, run = run.data, run.next
+            key, _, size = get_pango_font_key(item.item.analysis.font)
+            font = fonts.get(key)
+            if font is None or font.bitmap or font.missing:
+                return None  # emoji and fallback glyphs are drawn another way: leave them
+            last = item.item.offset + item.item.length == len(data)
+            drawn = _run(item, data, pango, font.widths, size, hyphen if last else "")
+            if drawn is None:
+                return None
+            pieces, words = drawn
+            spans += [(len(glyphs) + first, len(glyphs) + after, text) for first, after, text in words]
+            if item.item.analysis.level % 2:
+                backwards += range(len(glyphs), len(glyphs) + len(pieces))
+            glyphs += [(font.hash, gid, text) for gid, text in pieces]
+        return glyphs, tuple(spans), frozenset(backwards)
+    finally:
+        layout.deactivate()
+
+
+def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
+    """([(glyph id, text)] of one glyph item's drawn glyphs, [(first, after, text)] of its
+    words to wrap in ActualText), or None for glyphs drawn otherwise (.notdef).
+
+    Extractors read glyphs in the order of their place on the line (pdfminer sorts a line by
+    each glyph's left edge, or right edge right to left), not in drawing order: a vowel sign
+    set below its letter may stand past the next letter. Each cluster's text is spread over
+    its glyphs in that order, a letter each, the rest to the last; if the line then does not
+    read as the text, each cluster's whole text goes to its first glyph read, together with
+    the text of clusters read before their glyphs, and later glyphs read as ZERO WIDTH SPACE.
+    A cluster that draws no glyph (a joiner) goes with the cluster before it. The `hyphen`
+    that ends a hyphenated line reads as SOFT HYPHEN, as ISO 32000-1 14.8.2.2.3 asks."""
+    string = item.glyphs
+    offset, length, rtl = item.item.offset, item.item.length, item.item.analysis.level % 2
+    empty = pango.PANGO_GLYPH_EMPTY
+    glyphs, pen, places = [], 0.0, {}
+    for index in range(string.num_glyphs):
+        info = string.glyphs[index]
+        gid = info.glyph
+        if gid != empty and gid & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            return None
+        glyphs.append((gid, string.log_clusters[index]))
+        if gid != empty:
+            left = pen + info.geometry.x_offset / 1000
+            right = left + (widths.get(gid) or NUDGE) * size / 1000
+            places[index] = (-right, -left) if rtl else (left, left)
+        pen += info.geometry.width / 1024
+    starts = sorted({start for _, start in glyphs})
+    ends = dict(zip(starts, [*starts[1:], length], strict=True))
+    texts = [data[offset + start:offset + ends[start]].decode("utf-8", "replace") for start in starts]
+    if hyphen and texts and texts[-1].endswith(hyphen):
+        texts[-1] = texts[-1][:-len(hyphen)] + "\u00ad"
+    cluster = {index: starts.index(start) for index, (_, start) in enumerate(glyphs)}
+    members: list[list[int]] = [[] for _ in starts]
+    for index in places:
+        members[cluster[index]].append(index)
+    for number in range(len(starts) - 1, 0, -1):  # a glyphless cluster joins the one before
+        if not members[number] and any(members[:number]):
+            texts[number - 1] += texts[number]
+            texts[number] = ""
+    for number in range(len(starts) - 1):
+        if not members[number]:
+            texts[number + 1] = texts[number] + texts[number + 1]
+            texts[number] = ""
+    reading = sorted(places, key=places.get)
+    pieces = _spread(reading, cluster, members, texts, places)
+    if "".join(pieces[index] for index in reading).replace(_FILLER, "") != "".join(texts):
+        pieces = _greedy(reading, cluster, texts)
+    return [(glyphs[index][0], pieces[index]) for index in sorted(places)], \
+        [] if rtl else _words(sorted(places), cluster, members, texts, pieces)
+
+
+#: What a glyph whose text another glyph carries reads as: PDF/A wants a value for every glyph.
+_FILLER = "\u200b"
+
+
+def _spread(reading, cluster, members, texts, places) -> dict[int, str]:
+    """Each cluster's text over its glyphs in reading order: a letter each, the rest to the last."""
+    pieces = {}
+    for number, indices in enumerate(members):
+        if indices:
+            ordered = sorted(indices, key=places.get)
+            pieces.update(zip(ordered, _split(texts[number], len(ordered)), strict=True))
+    return pieces
+
+
+def _greedy(reading, cluster, texts) -> dict[int, str]:
+    """Each glyph read carries the text of every cluster not yet read up to its own; a glyph
+    whose cluster was read before reads as the filler."""
+    pieces, done = {}, -1
+    for index in reading:
+        number = cluster[index]
+        if number > done:
+            pieces[index] = "".join(texts[done + 1:number + 1])
+            done = number
+        else:
+            pieces[index] = _FILLER
+    return pieces
+
+
+def _split(text: str, count: int) -> list[str]:
+    """`text` in `count` pieces that read as `text` in a row: a letter each, the rest to the
+    last; a glyph with no letter left reads as the filler."""
+    if count >= len(text):
+        return [*text, *[_FILLER] * (count - len(text))]
+    return [*text[:count - 1], text[count - 1:]]
+
+
+def _marked(text: str) -> bool:
+    """Whether `text` holds a mark: poppler cuts a word after a mark drawn back over its letter."""
+    return any(unicodedata.category(char) in ("Mn", "Mc", "Me") for char in text)
+
+
+def _words(drawn, cluster, members, texts, pieces) -> list[tuple[int, int, str]]:
+    """(first glyph, glyph after the last, text) in drawing order of each word of a
+    left-to-right run that poppler would not read whole from its glyphs: a word with a mark,
+    a cluster of several glyphs or letters, or glyphs out of order. Its ActualText gives it."""
+    position = {index: number for number, index in enumerate(drawn)}
+    spans, word = [], []
+    for number in [*range(len(texts)), None]:
+        if number is not None and not texts[number].isspace():
+            word.append(number)
+            continue
+        indices = sorted(index for n in word for index in members[n])
+        text = "".join(texts[n] for n in word)
+        if indices and (_marked(text) or any(len(members[n]) > 1 or len(texts[n]) > 1 for n in word)
+                        or "".join(pieces[i] for i in indices) != text):
+            first, last = position[indices[0]], position[indices[-1]]
+            if last - first + 1 == len(indices):  # the word's glyphs follow one another
+                spans.append((first, last + 1, text))
+        word = []
+    return spans
