@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+import json
 import re
+import textwrap
 
 import pytest
 
@@ -46,7 +48,7 @@ def test_a_source_cited_again_gets_the_short_form(citer):
 
 
 def test_several_sources_in_one_note(citer):
-    text = html.unescape(str(citer.note([("crs", ""), ("neale", "")])))
+    text = html.unescape(re.sub(r"<[^>]+>", "", str(citer.note([("crs", ""), ("neale", "")]))))
     assert text.startswith("“Russia's Chechnya Conflict”, CRS, 16 April 2003; Jonathan Neale, ")
     assert text.endswith("15 May 2018.")
 
@@ -123,7 +125,7 @@ def test_a_row_links_to_an_earlier_note_only_on_that_notes_page(make_brief, runn
         assert readback.note_links(out) == links
         found = readback.notes(out)
         assert found.off_page() == [] and sorted(found.notes) == list(range(1, notes + 1))
-    assert "“Russia Recognises the Taliban”." in readback.text(out)  # the short form
+    assert "“Russia Recognises the Taliban”, Reuters." in readback.text(out)  # short form, outlet kept
 
 
 # --- Pandoc's citation syntax in the citation templates ------------------------------------------
@@ -216,7 +218,143 @@ def test_a_cite_inside_a_note_s_sentence_has_no_full_stop_of_its_own(make_brief)
     folder = make_brief({"sources.yaml": SYNTAX_SOURCES, "commentary.md":
                          "A claim.[^n] Another.[^m]\n\n[^n]: As @neale [p. 3] says, it failed.\n"
                          "[^m]: See [@neale, p. 4] for more; also [@neale, p. 5]\n"})
-    notes = [" ".join(text_of(n).split()) for n in re.findall(r"<bk-note[^>]*>(.*?)</bk-note>", html_of(folder))]
+    found = re.findall(r"<bk-note[^>]*>(.*?)</bk-note>", html_of(folder))
+    notes = [" ".join(text_of(n).split()) for n in found]
     assert notes == ["As Jonathan Neale, “Remembering the Saur Revolution”, Jacobin, 15 May 2018, p. 3 says, "
                      "it failed.", "See Neale, “Remembering the Saur Revolution”, p. 4 for more; also Neale, "
                      "“Remembering the Saur Revolution”, p. 5."]
+
+
+# --- issue 25's opening complaints, under the built-in format of each built-in style, in the PDF ---
+
+COMPLAINTS_SOURCES = """\
+- id: gaulle
+  type: book
+  title: The Complete War Memoirs
+  author: [{family: Gaulle, given: Charles, non-dropping-particle: de}]
+  translator: [{family: Griffin, given: Jonathan}]
+  edition: 2
+  publisher: Simon & Schuster
+  publisher-place: New York
+  issued: 1998
+- id: king
+  type: book
+  title: "Why We Can't Wait"
+  author: [{family: King, given: Martin Luther, suffix: Jr.}]
+  publisher: Harper & Row
+  publisher-place: New York
+  issued: 1964
+- id: edited
+  type: book
+  title: The Afghanistan Papers Revisited
+  editor: [{family: Whitlock, given: Craig}]
+  publisher: Simon & Schuster
+  publisher-place: New York
+  issued: 2024
+- id: chapter
+  type: chapter
+  title: Water Rights in the Helmand Basin
+  author: [{family: Veer, given: Anna, non-dropping-particle: van der}]
+  editor: [{family: Rubin, given: Barnett R.}]
+  container-title: Rivers of Contention
+  publisher: Hurst
+  publisher-place: London
+  page: 201-226
+  issued: 2019
+- id: article
+  type: article-journal
+  title: "Sanctions and the Afghan Banking System: A Quantitative Review"
+  author: [{family: Noor, given: Samira}]
+  container-title: Journal of Conflict Economics
+  volume: 14
+  issue: 2
+  DOI: 10.1234/jce.2023.0142
+  issued: 2023-06
+- id: news
+  type: article-newspaper
+  title: Maldives Suspends Three Deputy Ministers Over Remarks on Modi
+  container-title: The Hindu
+  URL: https://www.thehindu.com/news/maldives
+  issued: 2024-01-07
+- id: report
+  type: report
+  title: Last Batch of Indian Nationals Evacuated from Kabul amid Security Concerns
+  publisher: Ministry of External Affairs
+  issued: 2021-08-22
+- id: thesis
+  type: thesis
+  title: Tribal Councils and State Law in Southern Afghanistan
+  author: [{family: Mohammadi, given: Farid}]
+  genre: PhD diss.
+  publisher: SOAS University of London
+  issued: 2017
+"""
+COMPLAINTS_TEXT = ("A.[@gaulle, p. 45]\n\nB.[@king, pp. 12-14]\n\nC.[@edited]\n\nD.[@chapter, p. 203]\n\n"
+                   "E.[@article, pp. 88-90]\n\nF.[@news]\n\nG.[@report]\n\nH.[@thesis, p. 3]\n\n"
+                   "I.[@news, p. 2]\n\nJ.[@report, p. 4]\n\nK.[@gaulle, p. 50]\n")
+#: Each complaint: what the notes must say (whitespace aside).
+COMPLAINTS = {
+    "particle": "1.CharlesdeGaulle,",
+    "suffix": "2.MartinLutherKingJr.,",
+    "book: edition, place, translator": "trans.JonathanGriffin,2nded.(NewYork:Simon&Schuster,1998),p.45.",
+    "editor of an edited volume": "3.CraigWhitlock,ed.,TheAfghanistanPapersRevisited",
+    "chapter: in … ed. …":
+        "“WaterRightsintheHelmandBasin”,inRiversofContention,ed.BarnettR.Rubin(London:Hurst,2019)",
+    "DOI": "pp.88–90,https://doi.org/10.1234/jce.2023.0142.",
+    "page range with an en dash": "pp.12–14.",
+    "thesis": "(PhDdiss.,SOASUniversityofLondon,2017),p.3.",
+    "short title at a phrase's end, authorless keeps its outlet":
+        "9.“MaldivesSuspendsThreeDeputyMinisters”,TheHindu,p.2.",
+    "authorless report keeps its publisher":
+        "10.“LastBatchofIndianNationalsEvacuated”,MinistryofExternalAffairs,p.4.",
+    "short form with the particle": "11.deGaulle,TheCompleteWarMemoirs,p.50.",
+}
+#: Titles and containers set in italics, read from the PDF's fonts.
+ITALIC = ["TheCompleteWarMemoirs", "WhyWeCan’tWait", "TheAfghanistanPapersRevisited", "RiversofContention",
+          "JournalofConflictEconomics", "TheHindu"]
+
+
+@pytest.fixture(scope="module")
+def complaints_pdf(shared, runner):
+    """style -> (the PDF's text in content order, its italic characters), whitespace removed."""
+    import subprocess
+
+    import pdfplumber
+    from support import MINIMAL, run
+
+    def get(style: str) -> tuple[str, str]:
+        def make(out):
+            folder = out / "brief"
+            folder.mkdir()
+            brief = textwrap.dedent(MINIMAL["brief.yaml"]).replace("authors:", f"style: {style}\nauthors:")
+            (folder / "brief.yaml").write_text(brief + ("to: Staff\n" if style == "policy-memo" else ""))
+            (folder / "sources.yaml").write_text(COMPLAINTS_SOURCES)
+            (folder / "commentary.md").write_text(COMPLAINTS_TEXT)
+            result = run(runner, "build", str(folder), "-o", str(out / "out.pdf"))
+            assert result.exit_code == 0, result.output
+            # content order (-raw): a margin note's lines stay together, beside the text or not
+            text = subprocess.run(["pdftotext", "-raw", str(out / "out.pdf"), "-"],
+                                  capture_output=True, text=True, check=True).stdout
+            with pdfplumber.open(out / "out.pdf") as pdf:
+                italic = "".join(c["text"] for page in pdf.pages for c in page.chars
+                                 if "Italic" in c["fontname"])
+            (out / "read.json").write_text(json.dumps(["".join(text.split()), "".join(italic.split())]))
+
+        return tuple(json.loads((shared(f"complaints-{style}", make) / "read.json").read_text()))
+
+    return get
+
+
+@pytest.mark.parametrize("complaint", list(COMPLAINTS))
+@pytest.mark.parametrize("style", ["think-tank", "article", "policy-memo", "sidenotes"])
+def test_the_built_in_format_answers_each_complaint_of_issue_25(complaints_pdf, style, complaint):
+    text, _ = complaints_pdf(style)
+    assert COMPLAINTS[complaint] in text.replace("\u2060", "")
+
+
+@pytest.mark.parametrize("style", ["think-tank", "article", "policy-memo", "sidenotes"])
+def test_the_built_in_format_sets_book_titles_and_containers_in_italics(complaints_pdf, style):
+    _, italic = complaints_pdf(style)
+    for title in ITALIC:
+        assert title in italic, title
+

@@ -55,17 +55,24 @@ def _csl_date(value: Any) -> PartialDate | None:
 
 
 def _names(people: Any, conjunction: str = "and") -> tuple[str, str, str]:
-    """Full names for a first note, family names for the short form, and the names of a
-    reference list entry (first author inverted: "Neale, Jonathan")."""
+    """Full names for a first note ("Charles de Gaulle", "Martin Luther King Jr."), family names
+    with their particle for the short form ("de Gaulle"), and the names of a reference list entry
+    (first name inverted, its particle after the given names as CSL demotes it: "Gaulle, Charles
+    de"; "King, Martin Luther, Jr.")."""
     full, short, inverted = [], [], []
     for person in people or []:
         if not isinstance(person, dict):
             continue
         literal = person.get("literal")
-        given, family = person.get("given", ""), person.get("family", "")
-        full.append(literal or f"{given} {family}".strip())
-        short.append(literal or family or given)
-        inverted.append(full[-1] if inverted or literal or not given else f"{family}, {given}")
+        part = {key: str(person.get(key) or "").strip() for key in
+                ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")}
+        family = " ".join(p for p in (part["non-dropping-particle"], part["family"]) if p)
+        suffix = (", " if person.get("comma-suffix") else " ") + part["suffix"] if part["suffix"] else ""
+        full.append(literal or " ".join(p for p in (part["given"], part["dropping-particle"], family) if p) + suffix)
+        short.append(literal or family or part["given"])
+        given = " ".join(p for p in (part["given"], part["dropping-particle"], part["non-dropping-particle"]) if p)
+        inverted.append(full[-1] if inverted or literal or not part["given"]
+                        else f"{part['family']}, {given}" + (f", {part['suffix']}" if part["suffix"] else ""))
 
     def join(names: list[str]) -> str:
         return "".join(names) if len(names) < 2 else ", ".join(names[:-1]) + f" {conjunction} " + names[-1]
@@ -85,6 +92,10 @@ def prepare(source: Source, language: str, conjunction: str = "and", native: boo
         **csl,
         "authors": authors,
         "short_authors": short_authors,
+        "editors": _names(csl.get("editor"), conjunction)[0],
+        "editor_count": len(csl.get("editor") or []),
+        "translators": _names(csl.get("translator"), conjunction)[0],
+        "edition_ordinal": _ordinal(csl.get("edition"), language),
         "inverted_authors": inverted_authors,
         # Who a reference is filed under: the authors, else the outlet that published it.
         "sort_name": inverted_authors or csl.get("container-title") or csl.get("publisher") or title,
@@ -99,24 +110,42 @@ def prepare(source: Source, language: str, conjunction: str = "and", native: boo
     })
 
 
+def _ordinal(edition: Any, language: str) -> str | None:
+    """A numbered edition as an ordinal ("2nd"; "2." outside English), None for a named one."""
+    text = str(edition or "").strip()
+    if not text.isdigit():
+        return None
+    if not language.startswith("en"):
+        return f"{text}."
+    n = int(text)
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
 def _sort_key(name: str) -> str:
     """File "The Moscow Times" under M, as reference lists do."""
     return name.removeprefix("The ").casefold()
 
 
 #: Words a short title does not end on ("Russia Invites Taliban to" -> "Russia Invites Taliban").
-_FUNCTION_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
-                   "to", "with"}
+_FUNCTION_WORDS = {"a", "about", "after", "against", "amid", "among", "an", "and", "as", "at", "before",
+                   "between", "but", "by", "during", "for", "from", "in", "into", "of", "on", "or", "over",
+                   "since", "the", "through", "to", "under", "until", "with", "within", "without"}
 #: Quotation marks and punctuation a cut title may not end on.
 _TRAILING = ",;:–—-‘’“”«»‚„\"'"
 
 
-def _shorten(title: str, words: int = 4) -> str:
-    """Chicago's short title (14.30): the main title, its first words (up to four), no ellipsis,
-    not ending on an article or preposition, nor inside a quotation the cut opened."""
+def _shorten(title: str, words: int = 4, most: int = 6) -> str:
+    """Chicago's short title (14.30): the main title if it has up to `words` words; else its
+    words up to a phrase's end, where a preposition, article or conjunction, or a comma or dash,
+    begins the next phrase: the first such end after `words` - 1 words and by `most` words
+    ("Last Batch of Indian Nationals Evacuated", never "Last Batch of Indian"); a title with no
+    such end keeps its first `words` words, not ending on a function word nor inside a quotation."""
     main = title.split(":")[0].split()
     if len(main) <= words:
         return " ".join(main)
+    for end in range(words - 1, min(most, len(main) - 1) + 1):
+        if main[end].strip(_TRAILING).casefold() in _FUNCTION_WORDS or main[end - 1][-1:] in ",;–—":
+            return " ".join(main[:end]).rstrip(_TRAILING + " ")
     kept = main[:words]
     while len(kept) > 1 and kept[-1].strip(_TRAILING).casefold() in _FUNCTION_WORDS | {""}:
         kept.pop()
