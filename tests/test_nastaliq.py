@@ -88,6 +88,22 @@ def test_urdu_lines_do_not_touch(built, style):
     assert pairs >= 4, f"{pairs} pairs of lines told apart by height: lines overlap"
 
 
+#: Each style's left and right page margins, in points (its style.css @page).
+MARGINS = {"think-tank": (2.2 / 2.54 * 72, 2.2 / 2.54 * 72), "policy-memo": (0.85 * 72, 0.85 * 72)}
+
+
+@pytest.mark.parametrize("style", list(MARGINS))
+def test_urdu_letters_stay_inside_the_text_column(built, style):
+    """No line is set past its box (a justified Nastaliq line holding a Latin year once ran 24 pt
+    past the summary box and out of the column)."""
+    left, right = MARGINS[style]
+    with pdfplumber.open(built["ur", style]) as pdf:
+        for page in pdf.pages:
+            chars = [c for c in page.chars if "Nastaliq" in c["fontname"] or c["text"].isdigit()]
+            outside = [c["text"] for c in chars if c["x0"] < left - 1 or c["x1"] > page.width - right + 1]
+            assert not outside, (page.page_number, "".join(outside))
+
+
 def _median(values: list[float]) -> float:
     return sorted(values)[len(values) // 2]
 
