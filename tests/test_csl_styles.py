@@ -631,3 +631,20 @@ def test_a_style_that_never_prints_a_variable_does_not_ask_for_it(make_brief, ru
     (folder / "sources.yaml").write_text(INCOMPLETE, encoding="utf-8")
     result = run(runner, "check", str(folder))
     assert result.exit_code == 0 and "has no publisher" not in result.output, result.output
+
+
+def test_two_narrative_cites_in_one_sentence_are_two_citations_as_pandoc_reads_them(make_brief):
+    """`@a and @b [p. 3]`: each author in the text; in a note style each its own note."""
+    from support import html_of, text_of
+
+    commentary = "As @gaulle and @neale [p. 3] argue, it failed.\n"
+    folder, style = _styled(make_brief, "extends: think-tank\ncitation_format: apa\n", commentary=commentary)
+    text = " ".join(text_of(html_of(folder)).split())
+    assert "As de Gaulle (1998) and Neale (2018, p. 3) argue, it failed." in text
+    (style / "style.yaml").write_text("extends: think-tank\ncitation_format: chicago-notes-bibliography\n")
+    page = html_of(folder)
+    text = text_of(re.sub(r"<bk-note.*?</bk-note>", "", page, flags=re.S)).replace("\u2060", "")
+    text = " ".join(text.split())
+    assert "As Charles de Gaulle and Jonathan Neale argue, it failed." in text
+    assert _notes(folder) == ["The Complete War Memoirs, trans. Jonathan Griffin (Simon & Schuster, 1998).",
+                              "“Remembering the Saur Revolution,” Jacobin, May 15, 2018, 3."]
