@@ -138,21 +138,8 @@ def words_css(language: str, style: Style, native: bool = False) -> str:
     return f":root {{ {css} --bk-digits: {translations.counter_style(language, native)}; }}"
 
 
-#: Scripts WeasyPrint justifies as it measures them: others get SHAPED_SPACING.
+#: Scripts whose spaces WeasyPrint justifies as it measures them (typography.boundary_words).
 SIMPLE_SCRIPTS = {"Latn", "Cyrl", "Grek"}
-#: WeasyPrint measures a line's text without Pango's spacing attributes and draws justified
-#: text with them; for Devanagari and Arabic text (and the spaces between it, from another
-#: font) the two widths differ, and the difference piles up at the end of each piece of text:
-#: a gap before a note call after a danda (।), a space that vanishes under the italic Latin
-#: name that follows. Any word spacing makes it measure with the attributes it draws with; a
-#: hundredth of a pixel a space changes nothing else, but it costs layout time (a quarter more
-#: on an English brief), so briefs in Latin, Cyrillic or Greek go without it.
-SHAPED_SPACING = ":root { word-spacing: 0.01px; }"
-
-
-def spacing_css(language: str) -> str:
-    """SHAPED_SPACING for a brief whose script needs it, else nothing."""
-    return "" if translations.script(language) in SIMPLE_SCRIPTS else SHAPED_SPACING
 
 
 def native_digits(brief, style: Style) -> bool:
@@ -243,9 +230,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
         "date": human_date(brief.date, brief.language, native=native),
-        "css": Markup("\n".join(filter(None, (font_faces(style), words_css(brief.language, style, native),
-                                              spacing_css(brief.language),
-                                              style.css(mirrored=brief.text_direction == "rtl"))))),
+        "css": Markup("\n".join((font_faces(style), words_css(brief.language, style, native),
+                                  style.css(mirrored=brief.text_direction == "rtl")))),
         "style": style.settings,
         "logo": style.logo.as_uri() if style.logo else None,
         "reading_minutes": max(1, round(len(material.commentary.split()) / READING_SPEED)),
@@ -254,4 +240,6 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     page = env.get_template(ENTRY_TEMPLATE).render(context)
     digits = functools.partial(translations.digits, language=brief.language, native=native)
     page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources)
+    if translations.script(brief.language) not in SIMPLE_SCRIPTS:
+        page = typography.boundary_words(page, brief.text_direction == "rtl")
     return Document(page, material.folder.resolve().as_uri() + "/")

@@ -1,9 +1,10 @@
-"""Typographic quotes and apostrophes in the brief's language, in Markdown and in plain fields alike."""
+"""Typographic quotes and apostrophes in the brief's language, and spaces of justified shaped scripts."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 
 from markdown_it import MarkdownIt
 
@@ -70,3 +71,27 @@ def _source(source: Source, text) -> Source:
         return text(value)
 
     return Source.model_validate({**walk(source.csl()), "line": source.line})
+
+
+#: Inline elements a justified line may set beside a word: emphasis, links, isolated runs.
+_INLINE = "em|i|strong|b|a|span|code|cite|q|small|sub|sup|abbr|mark|s|u|time|bdi"
+#: The last word before an inline element or a note's call ("की।⁠<bk-note").
+_BEFORE = re.compile(rf"(?<=[\s>])([^\s<>]+)(?=<(?:{_INLINE}|bk-note)\b)")
+#: The first word after an inline element and its space ("</em> در"). Not after a note: its
+#: call is a superscript whose neighbour pdfplumber then reads into the call's line.
+_AFTER = re.compile(rf"(</(?:{_INLINE})>) ([^\s<>]+)")
+
+
+def boundary_words(html: str, rtl: bool) -> str:
+    """The word that touches an inline element on the line's right, in a span of its own.
+
+    WeasyPrint justifies a piece of text by widening its spaces through Pango, which widens
+    none inside Devanagari or Arabic text while the piece's width counts them: the slack
+    piles up at the piece's right end, pushing a note call off its danda or (right to left,
+    where the piece runs past its end) covering the space before an italic Latin name. A
+    word of its own ends the piece at a space, where justification belongs: left to right
+    the word before an element, right to left the word after one."""
+    if rtl:
+        return _AFTER.sub(r'\1 <span class="bk-word">\2</span>', html)
+    return _BEFORE.sub(r'<span class="bk-word">\1</span>', html)
+
