@@ -116,7 +116,7 @@ def test_digits_latin_puts_every_number_of_the_same_brief_in_latin(latin):
 def test_the_default_is_cldrs_numbering_for_the_language(make_brief, language, day, counters):
     html = html_of(make_brief({"brief.yaml": f"title: T\ndate: 2026-01-29\nlanguage: {language}\n"}))
     date = re.search(r'<time datetime="2026-01-29">([^<]*)</time>', html)[1]
-    assert date.startswith(day) or date.split()[-2] == day or day in date.split(), date
+    assert day in date.replace(",", " ").split(), date  # the day, in the language's digits
     assert f"--bk-digits: {counters};" in html
 
 
