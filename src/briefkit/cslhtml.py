@@ -54,7 +54,8 @@ def _inner(element) -> str:
             span.drop_tag()  # Pandoc's wrappers: nothing to show (.citation is briefkit's own class)
     text = str(escape(element.text or "")) + "".join(
         lxml_html.tostring(child, encoding="unicode") for child in element)
-    text = _SUPERSCRIPTS.sub(lambda m: f'<sup style="line-height: 0">{"".join(map(_base, m[0]))}</sup>', text.strip())
+    text = _SUPERSCRIPTS.sub(lambda m: f'<sup style="line-height: 0">{"".join(map(_base, m[0]))}</sup>',
+                             text.strip())
     return _NON_BREAKING.sub(lambda m: f'<span style="white-space: nowrap">{m[1]}\u2010{m[2]}</span>', text)
 
 
