@@ -28,13 +28,17 @@ def expected(document) -> dict[tuple, set[tuple]]:
 
 
 def _plain(box) -> bool:
-    """Whether WeasyPrint's own mapping already reads the box right: letters up to Armenian
-    without combining marks map a glyph to a letter, or a ligature to its letters (first
-    met, as everywhere), and no hyphen was added. Shaping the box again is the pass's cost."""
+    """Whether WeasyPrint's own mapping already reads the box right, so that shaping it again
+    (the pass's cost) can be spared: letters up to Armenian without combining marks, each
+    glyph a letter or a ligature of letters, none a glyph that several characters share
+    (the hyphens, the spaces) and no hyphen added at the line's end."""
     text = box.text
-    return text.isascii() and not text.endswith(box.style["hyphenate_character"]) or all(
-        ord(char) < 0x0590 and not unicodedata.category(char).startswith("M") for char in text) \
-        and not text.endswith(box.style["hyphenate_character"])
+    return not text.endswith(box.style["hyphenate_character"]) and not any(char in _SHARED for char in text) \
+        and all(ord(char) < 0x0590 and not unicodedata.category(char).startswith("M") for char in text)
+
+
+#: Characters a font often draws with one glyph: the first met names it for all.
+_SHARED = frozenset("-\u00a0\u00ad\u2007\u2010\u2011\u2012\u2013\u202f")
 
 
 def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
