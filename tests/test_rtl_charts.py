@@ -154,3 +154,15 @@ def test_a_mirrored_chart_enlarges_a_dense_stretch_in_a_second_panel_mirrored_to
     numbers = [int(t.text.translate({ord(c): str(i) for i, c in enumerate(PERSIAN)})) for t in overview]
     assert numbers == sorted(numbers, reverse=True)  # earliest at the right
     assert len({round(t.y) for t in _ticks(svg)}) == 2  # the enlarged panel's ticks on a line of their own
+
+
+def test_briefkit_chart_of_a_brief_draws_it_as_its_pdf_does(make_brief, tmp_path):
+    from briefkit.charts import export
+
+    events = "events:\n" + "".join(f"  - date: {d}\n    title: {t}\n    group: {g}\n" for d, t, g in EVENTS)
+    folder = make_brief({"brief.yaml": "title: T\ndate: 2026-01-29\nlanguage: fa\n", "events.yaml": events})
+    path, _ = export.draw(folder, tmp_path / "chart.svg", {})
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", path.read_text(encoding="utf-8"))
+    ticks = [t for t in texts if t.isdigit()]
+    assert ticks and all(set(t) <= set(PERSIAN) for t in ticks), texts  # the brief's digits
+    assert not [t for t in texts if re.search("[0-9]", t)], texts
