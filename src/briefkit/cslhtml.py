@@ -54,9 +54,17 @@ def _inner(element) -> str:
             span.drop_tag()  # Pandoc's wrappers: nothing to show (.citation is briefkit's own class)
     text = str(escape(element.text or "")) + "".join(
         lxml_html.tostring(child, encoding="unicode") for child in element)
-    text = _SUPERSCRIPTS.sub(lambda m: f'<sup style="line-height: 0">{"".join(map(_base, m[0]))}</sup>',
-                             text.strip())
+    return "".join(part if part.startswith("<") else _printable(part) for part in _TAGS.split(text.strip()))
+
+
+def _printable(text: str) -> str:
+    """Text (never a tag or its attributes) with superscript letters and non-breaking hyphens
+    set as the text faces can print them."""
+    text = _SUPERSCRIPTS.sub(lambda m: f'<sup style="line-height: 0">{"".join(map(_base, m[0]))}</sup>', text)
     return _NON_BREAKING.sub(lambda m: f'<span style="white-space: nowrap">{m[1]}\u2010{m[2]}</span>', text)
+
+
+_TAGS = re.compile(r"(<[^>]*>)")
 
 
 #: A range joined by a non-breaking hyphen (French's page-range-delimiter, "41‑42"): the text
