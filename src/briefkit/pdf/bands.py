@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from . import boxes
+
 #: The tallest empty band, as a share of the page's text area, that a page but the last may end
 #: with: a line or two less than a full page is normal; a sixth of it is a page a reader notices.
 BLANK_BAND = 0.12
@@ -22,40 +24,34 @@ def blank_bands(document) -> list[tuple[int, float, str]]:
 def band(page) -> float:
     """The share of the page's text area between the foot of its last line, image or rule in
     the flow and the top of its notes (or of the page's foot when it has none)."""
-    page_box = page._page_box
-    root_box = page_box.children[0]
-    area = next((box for box in page_box.children if type(box).__name__ == "FootnoteAreaBox"), None)
-    top, height = page_box.content_box_y(), page_box.height
-    bottom = area.position_y if area is not None and area.children else top + height
-    used = max((_bottom(box) for box in _in_flow(root_box)), default=top)
+    top, height = boxes.text_area(page)
+    area = boxes.footnote_area(page)
+    bottom = boxes.top(area) if area is not None and boxes.children(area) else top + height
+    used = max((boxes.bottom(box) for box in _in_flow(boxes.page_root(page))), default=top)
     return max(0.0, bottom - used) / height
 
 
 def _in_flow(box):
     """The lines and replaced boxes (images, charts) of the page's flow, not margin notes."""
-    for child in getattr(box, "children", ()):
-        if child.is_absolutely_positioned() or (child.is_floated() and child.element_tag != "figure"):
+    for child in boxes.children(box):
+        if boxes.positioned(child) or (boxes.floated(child) and boxes.tag(child) != "figure"):
             continue
-        if type(child).__name__ == "LineBox" or not getattr(child, "children", None):
+        if boxes.is_line(child) or not boxes.children(child):
             yield child
         else:
             yield from _in_flow(child)
 
 
-def _bottom(box) -> float:
-    return box.position_y + box.margin_height()
-
-
 def reason(next_page) -> str:
     """What the next page starts with, in the words an editor would use."""
-    root_box = next_page._page_box.children[0]
-    first = next((box for box in root_box.descendants() if getattr(box, "element", None) is not None
-                  and box.element_tag in _BLOCKS and box.element_tag not in ("section", "div")), None)
+    first = next((box for box in boxes.descendants(boxes.page_root(next_page))
+                  if boxes.element(box) is not None and boxes.tag(box) in _BLOCKS
+                  and boxes.tag(box) not in ("section", "div")), None)
     if first is None:
         return "the next page starts with content that did not fit"
-    element, text = first.element, _words(first)
+    element, text = boxes.element(first), _words(first)
     forced = "break-before: page" in (element.get("style") or "") or \
-        first.style["break_before"] in ("page", "left", "right", "recto", "verso")
+        boxes.style(first, "break_before") in ("page", "left", "right", "recto", "verso")
     what = {"figure": "a figure", "table": "a table", "li": "a list item"}.get(element.tag) or \
         ("the heading" if element.tag.startswith("h") else "the paragraph")
     quoted = f" {text!r}" if text else ""
@@ -67,5 +63,5 @@ def reason(next_page) -> str:
 
 
 def _words(box, count: int = 6) -> str:
-    words = " ".join(getattr(b, "text", "") for b in box.descendants() if getattr(b, "text", "")).split()
+    words = " ".join(boxes.texts(box)).split()
     return " ".join(words[:count]) + (" …" if len(words) > count else "")

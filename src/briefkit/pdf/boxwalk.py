@@ -19,6 +19,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from . import boxes
+
 #: CSS px a glyph may stand out of the page before it counts (rounding, italic overhang).
 TOLERANCE = 1.5
 #: CSS px a line may stand into its box's margin (4 px = 3 pt, under a millimetre): WeasyPrint's
@@ -78,7 +80,7 @@ def walk(document, notes: list, running: str = "") -> Walked:
     state = _Walk(notes, running)
     for page_number, page in enumerate(document.pages, start=1):
         state.page, state.width, state.height = page_number, page.width, page.height
-        for child in page._page_box.children:
+        for child in boxes.page_areas(page):
             state.visit(child, _place(child), None, None, False)
     walked = Walked(overflow=_merged(state.worst.values()))
     for element, n in ((el, state.notes[id(el)]) for el in notes):
@@ -124,8 +126,8 @@ class _Walk:
         self.hang = 0.0  # how far the current line may start before its box (a hanging indent)
 
     def visit(self, box, place: str, block, note: int | None, clipped: bool) -> None:
-        tag = getattr(box, "element_tag", "") or ""
-        element = getattr(box, "element", None)
+        tag = boxes.tag(box)
+        element = boxes.element(box)
         if element is not None and "::" not in tag:
             self.boxed.add(id(element))
         if element is not None and id(element) in self.notes:
@@ -137,15 +139,15 @@ class _Walk:
                 place = self._note_place(place, note, element)
         elif "::" in tag:
             note = None  # generated text (a marker, a quote mark) is not the note's own
-        if type(box).__name__ == "TextBox":
+        if boxes.is_text(box):
             self._text(box, place, block, note, clipped)
             return
-        line = type(box).__name__ == "LineBox"
+        line = boxes.is_line(box)
         holder = block if line else box
-        clipped = clipped or (getattr(box, "style", None) is not None and box.style["overflow"] != "visible")
+        clipped = clipped or boxes.clips(box)
         if line:  # a negative text-indent (a hanging indent) puts the line's start out on purpose
-            hang, self.hang = self.hang, max(0, -(getattr(box, "text_indent", 0) or 0))
-        for child in getattr(box, "children", ()) or ():
+            hang, self.hang = self.hang, max(0, -boxes.text_indent(box))
+        for child in boxes.children(box):
             self.visit(child, place, holder, note, clipped)
         if line:
             self.hang = hang
@@ -156,31 +158,32 @@ class _Walk:
         return f"{kind} {element.get('data-n') or note}|{element.get('data-source') or ''}"
 
     def _text(self, box, place: str, block, note: int | None, clipped: bool) -> None:
-        if box.style["visibility"] != "visible" or not box.text.strip():
+        text = boxes.text(box)
+        if boxes.style(box, "visibility") != "visible" or not text.strip():
             return
-        x0, y0 = box.position_x, box.position_y
-        x1, y1 = x0 + box.width, y0 + box.height
+        x0, y0 = boxes.left(box), boxes.top(box)
+        x1, y1 = x0 + boxes.size(box)[0], y0 + boxes.size(box)[1]
         on_page = x0 >= -TOLERANCE and y0 >= -TOLERANCE and x1 <= self.width + TOLERANCE \
             and y1 <= self.height + TOLERANCE
         if note is not None and on_page:
-            self.printed[note] += _characters(box.text)
+            self.printed[note] += _characters(text)
         elif note is not None and y0 >= -TOLERANCE and y1 <= self.height + TOLERANCE:
             side = "left" if x0 < -TOLERANCE else "right"
             points = round((-x0 if side == "left" else x1 - self.width) * 0.75, 1)
             past, line = self.wide.get(note, (Counter(), None))
-            self.wide[note] = (past + _characters(box.text), line or (side, points, _short(box.text)))
+            self.wide[note] = (past + _characters(text), line or (side, points, _short(text)))
         if clipped:
             return  # cut off on purpose (overflow: hidden), as the running title's source is
         self._record(box, place, "the page", (-x0, x1 - self.width, -y0, y1 - self.height))
         if block is not None:
-            left = block.content_box_x()
-            top = block.content_box_y()
-            vertical = type(block).__name__ == "MarginBox"  # its height is fixed; others grow
-            rtl = block.style["direction"] == "rtl"
+            left, top = boxes.content_left(block), boxes.content_top(block)
+            width, height = boxes.size(block)
+            vertical = boxes.is_margin_box(block)  # its height is fixed; others grow
+            rtl = boxes.style(block, "direction") == "rtl"
             start, end = (0, self.hang) if rtl else (self.hang, 0)
-            self._record(box, place, "its box", (left - x0 - start, x1 - left - block.width - end,
+            self._record(box, place, "its box", (left - x0 - start, x1 - left - width - end,
                                                  top - y0 if vertical else 0,
-                                                 y1 - top - block.height if vertical else 0))
+                                                 y1 - top - height if vertical else 0))
 
     def _record(self, box, place: str, outside: str, excess: tuple) -> None:
         amount, side = max(zip(excess, ("left", "right", "top", "bottom"), strict=True))
@@ -192,9 +195,9 @@ class _Walk:
         rank = (outside == "the page", round(amount * 0.75, 1))
         if previous is None or rank > (previous.outside == "the page", previous.points):
             title = label.startswith("the running head") and bool(self.running) \
-                and _bare(box.text) in _bare(self.running)
+                and _bare(boxes.text(box)) in _bare(self.running)
             self.worst[key] = Overflow((self.page,), label, side, round(amount * 0.75, 1), outside,
-                                       _short(box.text), source or None,
+                                       _short(boxes.text(box)), source or None,
                                        title or (previous.title if previous else False))
 
 
@@ -213,13 +216,12 @@ def _merged(found) -> list[Overflow]:
 
 def _place(child) -> str:
     """What a child of the page box is, for messages."""
-    kind = type(child).__name__
-    tag = getattr(child, "at_keyword", None) or getattr(child, "element_tag", "") or ""
-    if kind == "FootnoteAreaBox":
+    tag = boxes.at_keyword(child) or boxes.tag(child)
+    if boxes.is_footnote_area(child):
         return "the notes"
     if tag == "@note-area":
         return "the margin notes"
-    if kind == "MarginBox" or tag.startswith("@"):
+    if boxes.is_margin_box(child) or tag.startswith("@"):
         return f"the running head ({tag})" if tag.startswith("@top") else f"the page margin ({tag})"
     return "the text"
 

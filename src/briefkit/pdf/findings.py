@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import logger
 from ..errors import InputError, Problem
-from . import tables
+from . import boxes, tables
 from .bands import blank_bands
 from .boxwalk import Lost, Overflow, walk
 
@@ -35,7 +35,7 @@ def read_findings(document) -> Findings:
     Text outside the page or its box is logged as a warning; `build --strict` and
     `check --layout` report it as a problem at its file and line (preflight.overflow_problems)."""
     findings = Findings()
-    root = document.pages[0]._page_box.children[0].element if document.pages else None
+    root = boxes.element(boxes.page_root(document.pages[0])) if document.pages else None
     elements = list(root.iter()) if root is not None else []
     notes = [el for el in elements if "footnote" in (el.get("class") or "").split()]
     running = next((" ".join("".join(el.itertext()).split()) for el in elements
@@ -49,10 +49,9 @@ def read_findings(document) -> Findings:
     for item in findings.overflow:
         logger.warning("%s", item.message)
     for number, page in enumerate(document.pages, start=1):
-        root_box = page._page_box.children[0]
-        blocks = [box for box in root_box.descendants() if box.element is not None
-                  and box.element_tag in ("h2", "h3", "p", "li", "table", "figure")]
-        if blocks and blocks[-1].element_tag in ("h2", "h3") and number < len(document.pages):
+        blocks = [box for box in boxes.descendants(boxes.page_root(page)) if boxes.element(box) is not None
+                  and boxes.tag(box) in ("h2", "h3", "p", "li", "table", "figure")]
+        if blocks and boxes.tag(blocks[-1]) in ("h2", "h3") and number < len(document.pages):
             findings.stranded_headings.append((number, _text(blocks[-1])))
     findings.blank_bands = blank_bands(document)
     chronologies = [el for el in elements if el.tag == "table" and "chronology" in (el.get("class") or "")]
@@ -66,7 +65,7 @@ def read_findings(document) -> Findings:
 
 def _folder(document) -> Path | None:
     """The brief folder: the document's base URL (document.py makes it the folder's file: URL)."""
-    base = getattr(document.pages[0]._page_box.style, "base_url", None) if document.pages else None
+    base = boxes.base_url(document.pages[0]) if document.pages else None
     parts = urlsplit(base or "")
     return Path(unquote(parts.path)) if parts.scheme == "file" else None
 
@@ -91,4 +90,4 @@ def _lost_problem(item: Lost, folder: Path | None) -> Problem:
 
 
 def _text(box) -> str:
-    return " ".join(getattr(b, "text", "") for b in box.descendants() if getattr(b, "text", "")).strip()
+    return " ".join(boxes.texts(box)).strip()

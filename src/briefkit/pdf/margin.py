@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import boxes
+
 #: Space kept between two margin notes, in CSS px.
 GAP = 6
 #: Margins closer than this to what a layout shows are left alone (no endless re-layouts).
@@ -28,16 +30,15 @@ class Plan:
 
 def area(page):
     """The page's note area, or None when it holds no notes."""
-    boxes = page._page_box.children
-    return next((box for box in boxes if getattr(box, "element_tag", "") == "@note-area"), None)
+    return boxes.note_area(page)
 
 
 def call_tops(page) -> dict:
     """{note element: top of its call on this page}, in reading order."""
     tops: dict = {}
-    for box in page._page_box.children[0].descendants():
-        if getattr(box, "element_tag", "").endswith("::note-call") and box.element is not None:
-            tops.setdefault(box.element, box.position_y)
+    for box in boxes.descendants(boxes.page_root(page)):
+        if boxes.tag(box).endswith("::note-call") and boxes.element(box) is not None:
+            tops.setdefault(boxes.element(box), boxes.top(box))
     return tops
 
 
@@ -45,28 +46,28 @@ def plan(page) -> Plan:
     """The margins that set each note of the page beside its call."""
     tops = call_tops(page)
     notes_box = area(page)
-    present = {note.element for note in notes_box.children} if notes_box is not None else set()
+    present = {boxes.element(note) for note in boxes.children(notes_box)} if notes_box is not None else set()
     # WeasyPrint drops the notes its note area cannot hold: they go to the foot at once.
     lost = [element for element in tops if element not in present]
     if notes_box is None:
         return Plan({}, lost, lost)
-    page_box = page._page_box
-    bottom = page_box.content_box_y() + page_box.height
+    top, height = boxes.text_area(page)
+    bottom = top + height
     # Figures wider than the text reach into the margin: a note steps below them.
-    wide = [(box.position_y, box.position_y + box.margin_height())
-            for box in page_box.children[0].descendants() if getattr(box, "element_tag", "") == "figure"
-            and box.position_x + box.margin_width() > notes_box.position_x]
-    notes = [(note.element, note.margin_height() - note.margin_top, note.margin_top)
-             for note in notes_box.children]
+    wide = [(boxes.top(box), boxes.bottom(box)) for box in boxes.descendants(boxes.page_root(page))
+            if boxes.tag(box) == "figure" and boxes.right(box) > boxes.left(notes_box)]
+    notes = [(boxes.element(note), boxes.outer_height(note) - boxes.margin_top(note), boxes.margin_top(note))
+             for note in boxes.children(notes_box)]
     to_foot = []
+    first = boxes.content_top(notes_box)
     while notes:
-        placed = _place(notes, tops, notes_box.content_box_y(), bottom, wide)
+        placed = _place(notes, tops, first, bottom, wide)
         if placed is not None:
             break
         to_foot.append(notes.pop()[0])  # the last note the margin cannot hold goes to the foot
     else:
         placed = []
-    margins, above = {}, notes_box.content_box_y()
+    margins, above = {}, first
     for (element, height, current), top in zip(notes, placed, strict=True):
         if abs(top - above - current) > TOLERANCE:
             margins[element] = top - above

@@ -9,7 +9,7 @@ beside their calls, or sent to the foot (margin.py)."""
 from __future__ import annotations
 
 from .. import logger
-from . import breaks, margin, split, tables
+from . import boxes, breaks, margin, split, tables
 from .placement import Placement, gap, page_of, read, starts_page
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
@@ -120,7 +120,8 @@ class Corrector:
             # Before moving the paragraph: keep its lines above the call's line on this page.
             line = split.line_of(document, self.notes[number - 1], page)
             characters = split.characters_before(document, block, line) if line is not None else None
-            if characters and self._split(number, characters, line.style["text_align_all"] == "justify"):
+            justified = line is not None and boxes.style(line, "text_align_all") == "justify"
+            if characters and self._split(number, characters, justified):
                 return True
         self.note_level[id(block)] = step
         self.log.append(("note", number))
@@ -171,8 +172,9 @@ class Corrector:
         block its call's page holds: the line WeasyPrint made room for may be the page's last."""
         if page is None or not 0 < page <= len(document.pages):
             return False
-        root_box = document.pages[page - 1]._page_box.children[0]
-        on_page = {id(box.element) for box in root_box.descendants() if getattr(box, "element", None) is not None}
+        root_box = boxes.page_root(document.pages[page - 1])
+        on_page = {id(element) for element in map(boxes.element, boxes.descendants(root_box))
+                   if element is not None}
         call = self.notes[number - 1]
         while call in self.parents and call.tag not in _BLOCKS:
             call = self.parents[call]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import margin
+from . import boxes
 
 
 @dataclass
@@ -38,36 +38,24 @@ def read(document, notes: list, at_foot: list[int]) -> Placement:
                                    if el.get("data-source")},
                           at_foot=at_foot)
     for page_number, page in enumerate(document.pages, start=1):
-        root_box, footnote_area = _areas(page)
-        for box in root_box.descendants():
-            footnote = getattr(box, "footnote", None)
-            if footnote is not None and id(footnote.element) in number:
-                placement.call_pages.setdefault(number[id(footnote.element)], page_number)
-            if getattr(box, "element_tag", "").endswith("::note-call") and id(box.element) in number:
-                placement.call_pages.setdefault(number[id(box.element)], page_number)
+        for box in boxes.descendants(boxes.page_root(page)):
+            note = boxes.note_of(box)
+            if note is not None and id(note) in number:
+                placement.call_pages.setdefault(number[id(note)], page_number)
             link = _link(box)
             if link and (page_number, link[1]) not in placement.links.get(link[0], []):
                 placement.links.setdefault(link[0], []).append((page_number, link[1]))
-        margin_notes = margin.area(page)
-        for area in (footnote_area, margin_notes):
-            for box in area.children if area is not None else ():
-                if id(box.element) in number:
-                    placement.note_pages.setdefault(number[id(box.element)], page_number)
+        for area in (boxes.footnote_area(page), boxes.note_area(page)):
+            for box in boxes.children(area) if area is not None else ():
+                if id(boxes.element(box)) in number:
+                    placement.note_pages.setdefault(number[id(boxes.element(box))], page_number)
     return placement
-
-
-def _areas(page):
-    """A laid-out page's content (the root box) and its footnote area (None when it has none);
-    margin boxes (running heads, page numbers) may stand among the page box's children."""
-    children = page._page_box.children
-    notes = next((box for box in children if type(box).__name__ == "FootnoteAreaBox"), None)
-    return children[0], notes
 
 
 def _link(box) -> tuple[int, int] | None:
     """(row, note number) when the box is a row's link to an earlier note."""
-    element = getattr(box, "element", None)
-    if element is None or getattr(box, "element_tag", None) != "a" or element.get("data-row") is None:
+    element = boxes.element(box)
+    if element is None or boxes.tag(box) != "a" or element.get("data-row") is None:
         return None
     href = element.get("href") or ""
     if not href.startswith("#note-") or not href[6:].isdigit():
@@ -77,24 +65,22 @@ def _link(box) -> tuple[int, int] | None:
 
 def page_of(document, element) -> int | None:
     for index, page in enumerate(document.pages):
-        if any(box.element is element for box in page._page_box.children[0].descendants()):
+        if any(boxes.element(box) is element for box in boxes.descendants(boxes.page_root(page))):
             return index
     return None
 
 
 def starts_page(page, element) -> bool:
-    root_box = page._page_box.children[0]
-    top = page._page_box.content_box_y()
-    return any(box.element is element and box.position_y - top < 24 for box in root_box.descendants())
+    top = boxes.text_area(page)[0]
+    return any(boxes.element(box) is element and boxes.top(box) - top < 24
+               for box in boxes.descendants(boxes.page_root(page)))
 
 
 def gap(page) -> float:
     """The share of the page's text area left empty between the last line and the notes."""
-    page_box = page._page_box
-    root_box, footnote_area = _areas(page)
-    bottom = footnote_area.position_y if footnote_area is not None and footnote_area.children else (
-        page_box.content_box_y() + page_box.height)
-    used = max((box.position_y + box.margin_height() for box in root_box.descendants()
-                if getattr(box, "is_in_normal_flow", lambda: True)() and box.element_tag == "p"),
-               default=page_box.content_box_y())
-    return max(0.0, bottom - used) / page_box.height
+    top, height = boxes.text_area(page)
+    notes = boxes.footnote_area(page)
+    bottom = boxes.top(notes) if notes is not None and boxes.children(notes) else top + height
+    used = max((boxes.bottom(box) for box in boxes.descendants(boxes.page_root(page))
+                if boxes.in_flow(box) and boxes.tag(box) == "p"), default=top)
+    return max(0.0, bottom - used) / height

@@ -7,6 +7,8 @@ the second part on a new page, keeps every line before it on its page, as a type
 
 from __future__ import annotations
 
+from . import boxes
+
 #: Characters that count as none: the hyphen WeasyPrint adds where it hyphenates a word, soft
 #: hyphens and joiners (not printed).
 _UNCOUNTED = frozenset("\u2010\u00ad\u200b\u2060\ufeff")
@@ -16,14 +18,9 @@ HYPHEN = "\u2010"
 
 def line_of(document, note, page: int):
     """The line box on `page` (1-based) that holds the call of `note`, or None."""
-    for box in document.pages[page - 1]._page_box.children[0].descendants():
-        if type(box).__name__ != "LineBox":
-            continue
-        for child in box.descendants():
-            footnote = getattr(child, "footnote", None)
-            if (footnote is not None and footnote.element is note) or (
-                    getattr(child, "element_tag", "").endswith("::note-call") and child.element is note):
-                return box
+    for line in boxes.lines(boxes.page_root(document.pages[page - 1])):
+        if any(boxes.note_of(child) is note for child in boxes.descendants(line)):
+            return line
     return None
 
 
@@ -32,12 +29,12 @@ def characters_before(document, block, line) -> int | None:
     when `line` is its first line (there is nothing above to keep)."""
     count = 0
     for page in document.pages:
-        for box in page._page_box.children[0].descendants():
-            if type(box).__name__ != "LineBox" or box.element is not block:
+        for box in boxes.lines(boxes.page_root(page)):
+            if boxes.element(box) is not block:
                 continue
             if box is line:
                 return count or None
-            count += sum(_count(text.text) for text in box.descendants() if hasattr(text, "text"))
+            count += sum(_count(text) for text in boxes.texts(box))
     return None
 
 

@@ -8,6 +8,8 @@ keep two rows on each side, moves whole to the next page with the heading that i
 
 from __future__ import annotations
 
+from . import boxes
+
 #: Rows a table keeps on each side of a page break.
 MIN_ROWS = 2
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -20,8 +22,8 @@ def rows_by_page(document, table) -> dict[int, list]:
     pages: dict[int, list] = {}
     seen: set[int] = set()
     for number, page in enumerate(document.pages):
-        for box in page._page_box.children[0].descendants():
-            element = getattr(box, "element", None)
+        for box in boxes.descendants(boxes.page_root(page)):
+            element = boxes.element(box)
             if element is not None and id(element) in wanted and id(element) not in seen:
                 seen.add(id(element))
                 pages.setdefault(number + 1, []).append(element)
