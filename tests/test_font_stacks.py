@@ -51,6 +51,15 @@ def test_a_stack_set_for_the_language_counts_as_the_cascade_has_it(tmp_path, run
     assert "has no face" not in hindi.output, hindi.output
 
 
+def test_a_style_of_its_own_that_sets_font_family_on_the_root_is_checked_too(tmp_path, runner):
+    folder = _brief_with_style(tmp_path, "hi", '/* acme */\nhtml { font-family: "Acme Serif", serif; }\n')
+    yaml = folder / "styles" / "acme" / "style.yaml"
+    yaml.write_text(yaml.read_text().replace("extends: think-tank", "extends: null"))
+    result = run(runner, "check", str(folder), "--style", "acme")
+    assert "style.css:2: font-family has no face for " in result.output, result.output
+    assert "declare a font that has them under `fonts:` in style.yaml" in result.output
+
+
 def test_the_guides_house_font_keeps_every_script(tmp_path, runner):
     """Step 3 of docs/house-styles.md, as written, leaves no brief of ours without a face."""
     guide = GUIDE.read_text(encoding="utf-8")

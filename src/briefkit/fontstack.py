@@ -9,8 +9,9 @@ from pathlib import Path
 
 from . import coverage
 
-#: The stacks a style's text is set in (the built-in styles and the guide name these two).
-STACKS = ("--body-font", "--head-font")
+#: The stacks a style's text is set in: the built-in styles and the guide name the two custom
+#: properties; a style of its own may set font-family on the root element instead.
+STACKS = ("--body-font", "--head-font", "font-family")
 #: CSS generic families: whatever the machine has, so no face briefkit can vouch for.
 GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui", "math", "emoji",
            "fangsong", "ui-serif", "ui-sans-serif", "ui-monospace", "ui-rounded"}
@@ -53,14 +54,15 @@ def stacks(style, language: str, direction: str = "ltr") -> list[Stack]:
             if not matched:
                 continue
             items = tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True)
-            for item in items:
-                if item.type == "declaration" and item.name in STACKS:
+            for item in (i for i in items if i.type == "declaration"):
+                name = item.name if item.name.startswith("--") else item.lower_name  # only --x is cased
+                if name in STACKS:
                     order += 1
                     rank = (item.important, max(matched), order)
-                    if item.name not in found or rank > found[item.name][0]:
+                    if name not in found or rank > found[name][0]:
                         value = tinycss2.serialize(item.value).strip()
                         serif = value.endswith("serif") and not value.endswith("sans-serif")
-                        found[item.name] = (rank, _families(item.value), css, item.source_line, serif)
+                        found[name] = (rank, _families(item.value), css, item.source_line, serif)
     return [Stack(name, families, serif, css, line)
             for name, (_, families, css, line, serif) in sorted(found.items()) if families is not None]
 
