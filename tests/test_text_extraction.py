@@ -126,38 +126,47 @@ def test_pdfplumber_gives_every_word_whole(built, language):
     assert not missing, f"{len(missing)} of {len(expected)} words not found whole: {missing}"
 
 
-#: The tagged variants (PDF/UA-1, PDF/A-3a, both).
+#: The tagged variants (PDF/UA-1, PDF/A-3a, both), and PDF/A-3u, which asks a Unicode value of
+#: every glyph too.
 TAGGED = [variant for variant in PROFILES if variant.startswith("pdf/ua") or "3a" in variant]
+CHECKED = [*TAGGED, "pdf/a-3u"]
 
 
 @pytest.fixture(scope="module")
 def tagged(shared) -> dict[tuple[str, str], Path]:
-    """Each script's brief in each tagged variant, built once a run."""
+    """Each script's brief in each variant of CHECKED, built once a run."""
 
     def name(language: str, variant: str) -> str:
         return f"{language}-{variant.replace('/', '-')}.pdf"
 
     def make(root: Path) -> None:
         for language in LANGUAGES:
-            for variant in TAGGED:
+            for variant in CHECKED:
                 out = root / name(language, variant)
                 build(FIXTURES / language, Options(output=out, pdf_variant=variant))
 
     root = shared("text-extraction-tagged", make)
     return {(language, variant): root / name(language, variant)
-            for language in LANGUAGES for variant in TAGGED}
+            for language in LANGUAGES for variant in CHECKED}
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_tagged_variants_stay_valid(tagged, language):
-    """The codes and ActualText spans added pass page-validation and pdfua in every tagged
-    variant, and the text stays whole there too."""
-    for variant in TAGGED:
+    """The codes, ActualText spans and invisible glyphs added pass page-validation in PDF/A-3u
+    and the tagged variants, and pdfua in the tagged ones; the words stay whole in PDF/UA."""
+    for variant in CHECKED:
         pdf = tagged[language, variant]
         for profile in PROFILES[variant]:
             report = page.validate_pdf(str(pdf), profile=profile)
             assert [f"{f.rule_id}: {f.message}" for f in report.failures] == [], (variant, profile)
-        assert [f"{f.rule_id}: {f.message}" for f in pdfua.validate(str(pdf)).findings] == [], variant
+        if variant in TAGGED:
+            findings = pdfua.validate(str(pdf)).findings
+            assert [f"{f.rule_id}: {f.message}" for f in findings] == [], variant
         with pikepdf.open(pdf) as document:
             assert document.check_pdf_syntax() == []
+    expected = source_words(FIXTURES / language)
+    if language not in GAPS["pdfplumber"]:
+        assert expected <= pdfminer_words(tagged[language, "pdf/ua-1"], language)
+    if language not in GAPS["pdftotext"] and shutil.which("pdftotext"):
+        assert expected <= poppler_words(tagged[language, "pdf/ua-1"])
