@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pdfplumber
@@ -21,9 +22,17 @@ def _arabic(text: str) -> bool:
 def built(tmp_path_factory, runner):
     """{(language, style): PDF} of the fixture briefs, built as a user would."""
     root, pdfs = tmp_path_factory.mktemp("nastaliq"), {}
-    for language, style in [("ur", s) for s in BODY] + [("ps", "think-tank")]:
+    # Kashmiri and Sindhi: the Urdu and Pashto briefs under their tags (the face follows the tag).
+    for language, source in (("ks", "ur"), ("sd", "ps")):
+        shutil.copytree(PAGES / source, root / language)
+        brief = root / language / "brief.yaml"
+        text = brief.read_text(encoding="utf-8")
+        brief.write_text(text.replace(f"language: {source}", f"language: {language}"), encoding="utf-8")
+    for language, style in [("ur", s) for s in BODY] + [("ps", "think-tank"), ("ks", "think-tank"),
+                                                        ("sd", "think-tank")]:
         out = root / f"{language}-{style}.pdf"
-        result = run(runner, "build", str(PAGES / language), "--style", style, "-o", str(out))
+        folder = PAGES / language if language in ("ur", "ps") else root / language
+        result = run(runner, "build", str(folder), "--style", style, "-o", str(out))
         assert result.exit_code == 0, result.output
         pdfs[language, style] = out
     return pdfs
@@ -36,8 +45,15 @@ def test_urdu_letters_are_set_in_nastaliq(built, style):
     assert fonts and all(font.startswith("Noto-Nastaliq-Urdu") for font in fonts), fonts
 
 
-def test_pashto_letters_are_set_in_naskh(built):
-    with pdfplumber.open(built["ps", "think-tank"]) as pdf:
+def test_kashmiri_letters_are_set_in_nastaliq(built):
+    with pdfplumber.open(built["ks", "think-tank"]) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars if _arabic(c["text"])}
+    assert fonts and all(font.startswith("Noto-Nastaliq-Urdu") for font in fonts), fonts
+
+
+@pytest.mark.parametrize("language", ["ps", "sd"])
+def test_pashto_and_sindhi_letters_are_set_in_naskh(built, language):
+    with pdfplumber.open(built[language, "think-tank"]) as pdf:
         fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars if _arabic(c["text"])}
     # Body in Naskh, headings and notes in the style's sans face; never Nastaliq.
     assert "Noto-Naskh-Arabic" in fonts and all("Nastaliq" not in font for font in fonts), fonts
