@@ -59,14 +59,14 @@ KNOWN = {
                                     "the style's '(n)' of the cross-reference: 'Clausewitz (n)'",
     ("oscola@en-GB", "note", 36): "Pandoc's citeproc capitalises a note that opens with OSCOLA's "
                                   "cross-reference: '(N 1)'",
-    **{(run, kind, index): "Pandoc's bundled fr-FR locale has no short form of 'legislation' "
-                           "(acte juridique) and reads '107‑40', joined by French's non-breaking "
-                           "hyphen, as one number (No.)"
+    **{(run, kind, index): "Pandoc's citeproc reads '107‑40', joined by French's non-breaking hyphen, "
+                           "as one number, and leaves the superscript term 'nᵒ' uncapitalised: 'no 107‑40' "
+                           "where citeproc-js prints 'Nᵒˢ 107‑40'"
        for run, kind, index in (("chicago-notes-bibliography@fr-FR", "note", 7), ("apa@fr-FR", "entry", 5))},
     ("harvard-cite-them-right@en-GB", "note", 3): "Pandoc's citeproc never sorts cites across a "
                                                   "prefix ('also'); citeproc-js sorts them by year",
     **{(run, "entry", 16): "a patent number with commas (US 10,123,456 B2): Pandoc's citeproc reads "
-                           "several numbers and prints 'Nos.', citeproc-js one"
+                           "several numbers and prints 'Nos.' ('nᵒˢ' in French), citeproc-js one"
        for run in ("apa@en-US", "apa@fr-FR")},
 }
 
@@ -648,3 +648,23 @@ def test_two_narrative_cites_in_one_sentence_are_two_citations_as_pandoc_reads_t
     assert "As Charles de Gaulle and Jonathan Neale argue, it failed." in text
     assert _notes(folder) == ["The Complete War Memoirs, trans. Jonathan Griffin (Simon & Schuster, 1998).",
                               "“Remembering the Saur Revolution,” Jacobin, May 15, 2018, 3."]
+
+
+def test_the_locale_s_terms_are_the_csl_locales_repository_s_not_pandoc_s_older_copy(make_brief):
+    """German APA: "Audioaufnahme" (the CSL locales' term, as citeproc-js prints it), where
+    Pandoc's bundled de-DE locale has none and would print the English "Audio recording"; the
+    style's own terms for the language still win (Chicago's English "under" for sub verbo)."""
+    from support import html_of, text_of
+
+    folder, style = _styled(make_brief, "extends: think-tank\ncitation_format: apa\n",
+                            commentary="A song.[@song]\n", brief_extra="language: de\n")
+    (folder / "sources.yaml").write_text(
+        "- id: song\n  type: song\n  title: Watan\n  author: [{family: Sarahang, given: Mohammad}]\n"
+        "  container-title: Classical Ghazals\n  publisher: Afghan Music Archive\n  issued: 1975\n")
+    assert "Watan [Audioaufnahme]." in " ".join(text_of(html_of(folder)).split())
+    from briefkit import cslstyles
+    from briefkit.csllocale import style_text
+
+    chicago = cslstyles.repository() / "chicago-notes-bibliography.csl"
+    added = style_text(chicago, "en-US").split('<locale xml:lang="en-US">')[1].split("</locale>")[0]
+    assert 'name="sub-verbo"' not in added and 'name="editor"' in added

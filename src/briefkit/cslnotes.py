@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import cslhtml, cslrequired, logger
+from . import cslhtml, csllocale, cslrequired, logger
 from .citations import extras, narrative
 from .cslitems import csl_json
 from .cslstyles import INSTALL, CslStyle, locator_in, range_delimiter
@@ -175,8 +175,10 @@ def run(document: str, items: list[dict], style: CslStyle, locale: str, bibliogr
     with tempfile.TemporaryDirectory(prefix="briefkit-csl-") as tmp:
         refs = Path(tmp) / "references.json"
         refs.write_text(json.dumps(items, ensure_ascii=False, default=str), encoding="utf-8")
+        csl = Path(tmp) / "style.csl"
+        csl.write_text(csllocale.style_text(style.path, locale), encoding="utf-8")
         args = [pandoc, "--from=json", "--to=html", "--wrap=none", "--citeproc", f"--bibliography={refs}",
-                f"--csl={style.path}", f"--metadata=lang:{locale}", "--metadata=link-citations:false",
+                f"--csl={csl}", f"--metadata=lang:{locale}", "--metadata=link-citations:false",
                 "--metadata=suppress-bibliography:" + ("false" if bibliography else "true")]
         try:
             done = subprocess.run(args, input=document, capture_output=True, text=True, encoding="utf-8",
