@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
@@ -9,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import logger
+from . import cache, logger
 from .errors import OutputError
 
 NOTO = Path(__file__).parent / "fonts" / "noto"
@@ -59,7 +60,7 @@ def ship(texts: list[tuple[str, str]]) -> Shipped:
         for char in set(text):
             if ord(char) < FIRST or 0x2000 <= ord(char) <= 0x206F or unicodedata.category(char) in SILENT:
                 continue  # the machine's face has it, or nothing is drawn (spaces, joiners)
-            family = next((f for f in families if ord(char) in _cmap(_path(FAMILIES[f][0]))), None)
+            family = next((f for f in families if ord(char) in _cmap(FAMILIES[f][0])), None)
             if family:
                 letters.setdefault(family, set()).add(ord(char))
     rules, files = [], {}
@@ -67,8 +68,8 @@ def ship(texts: list[tuple[str, str]]) -> Shipped:
         if family not in letters:
             continue
         for weight, source in zip((400, 700), FAMILIES[family], strict=True):
-            data, kind = _subset(_path(source), letters[family])
-            name = f"{_path(source).stem}-{hashlib.sha256(data).hexdigest()[:10]}.{kind}"
+            data, kind = _subset(source, letters[family])
+            name = f"{source.stem}-{hashlib.sha256(data).hexdigest()[:10]}.{kind}"
             files[name] = data
             rules.append(f'@font-face {{ font-family: "{family}"; src: url("fonts/{name}") format("{kind}"); '
                          f"font-weight: {weight}; font-style: normal; font-display: block; }}")
@@ -109,15 +110,6 @@ def write(site: Path, shipped: Shipped, put) -> None:
                 logger.warning("%s: not removed (%s)", stale, error.strerror or error)
 
 
-def _path(source) -> Path:
-    if isinstance(source, Path):
-        return source
-    import importlib.resources
-
-    package, _, inner = source.removeprefix("pkg:").partition("/")
-    return Path(str(importlib.resources.files(package) / inner))
-
-
 def _cmap(path: Path) -> frozenset[int]:
     from .coverage import covered
 
@@ -126,15 +118,30 @@ def _cmap(path: Path) -> frozenset[int]:
 
 def _subset(path: Path, letters: set[int]) -> tuple[bytes, str]:
     """The face cut down to `letters` and what shaping them needs (every layout feature kept:
-    conjuncts, joining forms, Nastaliq's cascades), as WOFF2 when brotli is there, else WOFF."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
+    conjuncts, joining forms, Nastaliq's cascades), as WOFF2 when brotli is there, else WOFF.
+    Kept in briefkit's cache: Nastaliq's cascades take some eight seconds a face to cut."""
     try:
         import brotli  # noqa: F401
         kind = "woff2"
     except ImportError:
         kind = "woff"
+    codes = ",".join(map(str, sorted(letters)))
+    entry = cache.key("webfont", path.name, str(path.stat().st_size), kind, codes)
+    stored = cache.get("webfonts", entry, lambda value: isinstance(value, str))
+    try:
+        if stored is not None:
+            return base64.b64decode(stored, validate=True), kind
+    except ValueError:  # a damaged entry is only a miss
+        pass
+    data = _cut(path, letters, kind)
+    cache.put("webfonts", entry, base64.b64encode(data).decode())
+    return data, kind
+
+
+def _cut(path: Path, letters: set[int], kind: str) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     options = subset.Options()
     options.layout_features = ["*"]
     options.flavor = kind
@@ -147,4 +154,4 @@ def _subset(path: Path, letters: set[int]) -> tuple[bytes, str]:
         out = io.BytesIO()
         font.flavor = kind
         font.save(out)
-    return out.getvalue(), kind
+    return out.getvalue()
