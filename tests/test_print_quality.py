@@ -1,0 +1,61 @@
+"""Print quality (issue 29): chart text size, ranged dates, summary paragraphs, the closing block
+and photos as numbered figures, read from the PDFs of the sample and of small test briefs."""
+
+from __future__ import annotations
+
+import base64
+import re
+import shutil
+
+import pdfplumber
+import pytest
+from support import SAMPLE
+
+from briefkit.build import Options, build
+
+STYLES = ("think-tank", "policy-memo", "article", "sidenotes")
+#: The smallest text any built-in style prints, charts included.
+SMALLEST = 6.5
+
+
+@pytest.fixture(scope="module", params=STYLES)
+def styled_sample(request, shared):
+    """The sample in each built-in style: its PDF and the HTML laid out."""
+    style = request.param
+
+    def make(out):
+        shutil.copytree(SAMPLE, out / "brief")
+        build(out / "brief", Options(output=out / "brief.pdf", html=out / "brief.html", style=style))
+
+    out = shared(f"print-quality-{style}", make)
+    return style, out / "brief.pdf", (out / "brief.html").read_text(encoding="utf-8")
+
+
+def _chart_texts(html: str) -> tuple[float, set[str]]:
+    """The chart's smallest font size as drawn (SVG units) and the texts drawn at it."""
+    svg = base64.b64decode(re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)).decode()
+    texts = [(float(size), re.sub(r"<[^>]+>", "", body).strip())
+             for size, body in re.findall(r'<text style="font-size: ([\d.]+)px[^>]*>(.*?)</text>', svg, re.S)]
+    smallest = min(size for size, _ in texts)
+    return smallest, {text for size, text in texts if size == smallest and text}
+
+
+def test_chart_text_prints_at_least_the_smallest_size(styled_sample):
+    """Every label drawn at the chart's smallest size is found on the page as text at 6.5 pt or
+    more: the chart is laid out no narrower than it was drawn for (sidenotes printed it at 5.4 pt)."""
+    style, pdf_path, html = styled_sample
+    drawn, texts = _chart_texts(html)
+    words = {w for w in " ".join(texts).split() if len(w) > 3}
+    with pdfplumber.open(pdf_path) as pdf:
+        sizes = [w["size"] for page in pdf.pages for w in page.extract_words(extra_attrs=["size"])
+                 if w["text"] in words and w["size"] < drawn * 1.5]
+    assert len(sizes) > len(words) / 2, (style, "the chart's labels are not found as text")
+    assert min(sizes) >= SMALLEST, (style, f"chart labels drawn at {drawn} print at {min(sizes):.2f} pt")
+
+
+def test_no_text_below_the_smallest_size(styled_sample):
+    style, pdf_path, _ = styled_sample
+    with pdfplumber.open(pdf_path) as pdf:
+        small = [(page.page_number, round(c["size"], 2), c["text"]) for page in pdf.pages
+                 for c in page.chars if c["text"].strip() and c["size"] < SMALLEST]
+    assert not small, (style, small[:10])
