@@ -54,10 +54,22 @@ def test_a_stack_set_for_the_language_counts_as_the_cascade_has_it(tmp_path, run
 def test_a_style_of_its_own_that_sets_font_family_on_the_root_is_checked_too(tmp_path, runner):
     folder = _brief_with_style(tmp_path, "hi", '/* acme */\nhtml { font-family: "Acme Serif", serif; }\n')
     yaml = folder / "styles" / "acme" / "style.yaml"
-    yaml.write_text(yaml.read_text().replace("extends: think-tank", "extends: null"))
+    noto = ('  - {family: Noto Sans Devanagari, '
+            'file: "pkg:briefkit/fonts/noto/NotoSansDevanagari-Regular.ttf"}\n')
+    yaml.write_text(yaml.read_text().replace("extends: think-tank", "extends: null") + noto)
     result = run(runner, "check", str(folder), "--style", "acme")
     assert "style.css:2: font-family has no face for " in result.output, result.output
-    assert "declare a font that has them under `fonts:` in style.yaml" in result.output
+    assert 'add "Noto Sans Devanagari" to the stack' in result.output
+    assert "no font of style" not in result.output  # a font of the style has them: the stack is at fault
+
+
+def test_letters_no_font_of_the_style_has_are_one_warning_not_two(tmp_path, runner):
+    folder = _brief_with_style(tmp_path, "hi", '/* acme */\nhtml { font-family: "Acme Serif", serif; }\n')
+    yaml = folder / "styles" / "acme" / "style.yaml"
+    yaml.write_text(yaml.read_text().replace("extends: think-tank", "extends: null"))
+    result = run(runner, "check", str(folder), "--style", "acme")
+    assert "no font of style 'acme' has" in result.output and "has no face for" not in result.output, \
+        result.output
 
 
 def test_the_guides_house_font_keeps_every_script(tmp_path, runner):
