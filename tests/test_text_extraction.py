@@ -67,15 +67,19 @@ def _tokens(text: str) -> list[str]:
 
 def source_words(folder: Path) -> set[str]:
     """Every word a reader sees of the brief's own text: title, authors, summary, commentary
-    and its notes, the chronology's event titles, the sources' fields printed in the notes.
-    (Chart labels in these scripts are drawn as outlines, and listed in the alt text.)"""
+    and its notes, the chronology's event titles, the chart's legend where it is text, the
+    sources' fields printed in the notes. (Chart labels in Devanagari and Arabic script are
+    outlines, listed in the alt text.)"""
     brief = yaml.safe_load((folder / "brief.yaml").read_text(encoding="utf-8"))
     texts = [brief["title"], brief["summary"]]
     texts += [author["name"] for author in brief.get("authors", [])]
     commentary = (folder / "commentary.md").read_text(encoding="utf-8")
     commentary = re.sub(r"\[@[^\]]*\]|\[\^[^\]]*\]:?|^```.*$|^caption:", " ", commentary, flags=re.M)
     texts.append(commentary)
-    texts += [event["title"] for event in yaml.safe_load((folder / "events.yaml").read_text())["events"]]
+    events = yaml.safe_load((folder / "events.yaml").read_text(encoding="utf-8"))["events"]
+    texts += [event["title"] for event in events]
+    # the chart's legend: text in Latin and Cyrillic, outlines in scripts whose letters join
+    texts += [event["group"] for event in events if all(ord(char) < 0x0590 for char in event["group"])]
     for source in yaml.safe_load((folder / "sources.yaml").read_text(encoding="utf-8")):
         texts += [source.get(key, "") for key in ("title", "container-title", "publisher")]
         texts += [part for name in source.get("author", []) for part in name.values()]
