@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import textwrap
 
 import pdfplumber
 import pytest
-from support import SAMPLE
+from support import MINIMAL, SAMPLE
 
 from briefkit.build import Options, build
 
@@ -59,3 +60,34 @@ def test_no_text_below_the_smallest_size(styled_sample):
         small = [(page.page_number, round(c["size"], 2), c["text"]) for page in pdf.pages
                  for c in page.chars if c["text"].strip() and c["size"] < SMALLEST]
     assert not small, (style, small[:10])
+
+
+FIRST = ("The first paragraph of the summary says what the brief finds, in enough words to run "
+         "over three lines of the summary box in every built-in style, so that its lines can be "
+         "measured against the gap that ends it and opens the next one.")
+SUMMARIES = {
+    # One blank line: YAML folds it into a single line break.
+    "folded": "summary: >-\n  " + FIRST + "\n\n  Secondly, the paragraph after one blank line.\n",
+    # A line break inside the first paragraph is a space; the blank line is a break.
+    "literal": ("summary: |\n  " + FIRST.replace(" in enough", "\n  in enough")
+                + "\n\n  Secondly, the paragraph after one blank line.\n"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(SUMMARIES))
+def test_a_blank_line_in_the_summary_starts_a_paragraph(form, make_brief, tmp_path):
+    folder = make_brief({"brief.yaml": textwrap.dedent(MINIMAL["brief.yaml"]) + SUMMARIES[form]})
+    pdf_path = build(folder, Options(output=tmp_path / "out.pdf")).pdf
+    with pdfplumber.open(pdf_path) as pdf:
+        words = pdf.pages[0].extract_words()
+    first = next(i for i, w in enumerate(words) if w["text"] == "first")
+    second = next(i for i, w in enumerate(words) if w["text"] == "Secondly,")
+    box = words[first - 1: second + 1]
+    tops = sorted({round(w["top"], 1) for w in box})
+    assert len(tops) >= 4, tops  # three lines or more of the first paragraph, then the second
+    steps = [b - a for a, b in zip(tops, tops[1:])]
+    # The second paragraph opens a line, at the box's left edge, after a wider gap than the lines of the first.
+    assert round(words[second]["top"], 1) == tops[-1]
+    assert abs(words[second]["x0"] - words[first - 1]["x0"]) < 1
+    # One wider gap only: in the literal form the line break inside the first paragraph is a space.
+    assert steps[-1] > max(steps[:-1]) + 2, steps

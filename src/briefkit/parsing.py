@@ -161,6 +161,10 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except ValueError:  # an impossible unquoted date such as 2025-02-30: the text it is
             return node.value  # (a date field then says why it is not a date; a title keeps it)
+        if isinstance(value, str) and node.style == ">":
+            # A folded scalar keeps a blank line as one "\n", which Markdown reads as a space:
+            # the paragraph break the author wrote is given back as a blank line.
+            value = value.replace("\n", "\n\n")
         if isinstance(value, str) and (found := control_characters(value)):
             self.problems.add(self.path, node.start_mark.line + 1,
                               f"control character {found} in {value[:40]!r}; remove it")
