@@ -26,6 +26,7 @@ def test_the_wheel_ships_templates_styles_and_the_entry_point(tmp_path):
                  "briefkit/styles/think-tank/chart.mplstyle", "briefkit/cli.py",
                  "briefkit/fonts/noto/NotoSansDevanagari-Regular.ttf",
                  "briefkit/fonts/noto/NotoNaskhArabic-Bold.ttf",
+                 "briefkit/fonts/noto/NotoNastaliqUrdu-Regular.ttf",
                  "briefkit/fonts/noto/OFL.txt"):
         assert name in names, name
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
