@@ -113,26 +113,31 @@ def _unambiguous_stream_ends(pdf) -> None:
     """Write CR LF before `endstream` when a stream's data ends with CR. pydyf writes a lone LF,
     and CR + LF then reads as one end-of-line marker: validators count one byte less than
     /Length (ISO 19005-1 6.1.7), about once in 256 compressed streams. Covers the object and
-    cross-reference streams pydyf makes while writing, too."""
-    import pydyf
-
-    plain = pydyf.Stream.data
-
-    def data(stream) -> bytes:
-        written = plain.fget(stream)
-        return written[:-len(b"\nendstream")] + b"\r\nendstream" if written.endswith(b"\r\nendstream") \
-            else written
-
+    cross-reference streams pydyf makes while writing, too: this PDF writes through
+    _StreamEnds, which mends each object as it goes out (nothing shared is changed)."""
     write = pdf.write
 
-    def write_unambiguous(*args, **kwargs):
-        pydyf.Stream.data = property(data)
-        try:
-            return write(*args, **kwargs)
-        finally:
-            pydyf.Stream.data = plain
+    def write_unambiguous(output, *args, **kwargs):
+        return write(_StreamEnds(output, pdf), *args, **kwargs)
 
-    pdf.write = write_unambiguous
+    pdf.write = write_unambiguous  # this build's PDF object only
+
+
+class _StreamEnds:
+    """A file that gives each indirect stream object pydyf writes (one write call each, counted
+    by pdf.current_position) CR LF before `endstream` when its data ends with CR, and moves
+    the position on by the byte added, so that the offsets written after it stay true."""
+
+    END = b"\nendstream\nendobj\n"
+
+    def __init__(self, output, pdf) -> None:
+        self.output, self.pdf = output, pdf
+
+    def write(self, content: bytes) -> int:
+        if content.endswith(b"\r" + self.END):
+            content = content[:-len(self.END)] + b"\r" + self.END
+            self.pdf.current_position += 1
+        return self.output.write(content)
 
 
 def _resolve(pdf, value):
