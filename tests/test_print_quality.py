@@ -91,3 +91,54 @@ def test_a_blank_line_in_the_summary_starts_a_paragraph(form, make_brief, tmp_pa
     assert abs(words[second]["x0"] - words[first - 1]["x0"]) < 1
     # One wider gap only: in the literal form the line break inside the first paragraph is a space.
     assert steps[-1] > max(steps[:-1]) + 2, steps
+
+
+RANGED_EVENTS = """\
+    events:
+      - date: 2024-01-08
+        end: 2024-01-12
+        title: Talks in Doha
+        group: Diplomacy
+      - date: 2024-01-20
+        end: 2024-02-03
+        title: Envoy tours the provinces
+        group: Diplomacy
+      - date: 2023-12
+        end: 2024-01
+        title: Winter aid appeal
+        group: Aid
+      - date: 2024-03-01
+        title: Embassy reopens
+        group: Diplomacy
+    """
+#: (language, chronology's dates, chart labels' dates) as CLDR writes the three ranges.
+RANGES = {
+    "en": (["8–12 January 2024", "20 January – 3 February 2024", "December 2023 – January 2024",
+            "1 March 2024"], ["8–12 Jan 2024", "20 Jan – 3 Feb 2024", "Dec 2023 – Jan 2024"]),
+    "fr": (["8–12 janvier 2024", "20 janvier – 3 février 2024", "décembre 2023 – janvier 2024",
+            "1 mars 2024"], ["8–12 janv. 2024", "20 janv. – 3 févr. 2024", "déc. 2023 – janv. 2024"]),
+}
+
+
+def _squeezed(text: str) -> str:
+    """Text without its spaces (CLDR puts thin spaces around a range's dash; a cell may wrap)."""
+    return "".join(text.split())
+
+
+@pytest.mark.parametrize("language", sorted(RANGES))
+def test_an_event_with_an_end_prints_its_range(language, make_brief, tmp_path):
+    folder = make_brief({
+        "brief.yaml": textwrap.dedent(MINIMAL["brief.yaml"]) + f"language: {language}\n",
+        "events.yaml": RANGED_EVENTS,
+        "commentary.md": "Some text.\n\n```timeline\n```\n\n```chronology\n```\n"})
+    pdf_path = build(folder, Options(output=tmp_path / "out.pdf")).pdf
+    chronology, labels = RANGES[language]
+    with pdfplumber.open(pdf_path) as pdf:
+        lines = [line for page in pdf.pages for line in page.extract_text_lines()]
+    text = _squeezed(" ".join(line["text"] for line in lines))
+    for date in chronology + labels:
+        assert _squeezed(date) in text, (date, text)
+    # The chart's labels are the short forms, at the chart's size; the chronology's the full ones.
+    small = _squeezed(" ".join(line["text"] for line in lines if line["chars"][0]["size"] < 9))
+    for date in labels:
+        assert _squeezed(date) in small

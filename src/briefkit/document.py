@@ -17,6 +17,7 @@ from .charts.timeline import Chart
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker
 from .models import Material
+from .spans import when
 from .styles import Style
 
 #: The entry template; a style overrides any template by giving one of the same name.
@@ -214,7 +215,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
                 cites.append([(key, "") for key in event.sources])
                 sources.append(f"{Path(str(material.events_file)).name}:{event.line}")
                 marker = cite_marker(len(cites) - 1, "row")
-            rows.append({"date": human_date(event.date, brief.language, native=native), "event": event,
+            rows.append({"date": when(event, brief.language, native), "event": event,
                          "text": inline(event.text), "note": Markup(marker)})
         return env.get_template("partials/chronology.html.j2").render(
             rows=rows, caption=spec.options.get("caption"))

@@ -20,12 +20,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel.dates import format_date
-
 from .. import logger
-from ..citations import locale_of
 from ..models import Event, PartialDate, Timeline
-from ..translations import digits
+from ..spans import when
 
 #: Figure width in inches; the house style's CSS scales the SVG to the text width.
 WIDTH = 6.5
@@ -39,7 +36,6 @@ LINESPACING = 1.15
 DATE_GAP = 0.45  # ems between a label's date and its title
 ROWS = (1, -1, 2, -2, 3, -3)  # label rows above (+) and below (-) the event line, nearest first
 LEGEND_GAP = 10.0  # points between legend entries
-DATE_PATTERNS = {"day": "d MMM y", "month": "MMM y", "year": "y"}  # babel, short for labels
 #: The least span in days a chart shows, by the finest precision of its dates.
 MIN_SPAN = {"day": 21, "month": 5 * 30.5, "year": 5 * 365.25}
 #: Automatic enlargement: a stretch of at most ZOOM_SHARE of the period, holding at least
@@ -292,9 +288,7 @@ def place_labels(panel: Panel, lay: Layout) -> int:
 def _label(event: Event, x: float, lay: Layout) -> Label:
     """Wrap the title after the date to at most LINES lines, widening the label if it must."""
     look, metrics = lay.look, lay.metrics
-    pattern = DATE_PATTERNS[event.date.precision]
-    date = format_date(event.date.start(), pattern, locale=locale_of(lay.language))
-    date = digits(date, lay.language, lay.native)
+    date = when(event, lay.language, lay.native, short=True)
     space = DATE_GAP * look.label.get_size_in_points()
     lead = metrics.width(date, look.date) + space
     for limit in (LABEL_WIDTH * f for f in (1, 1.25, 1.5, 2, 2.5, 3)):

@@ -18,6 +18,7 @@ from .. import translations
 from ..blocks import select
 from ..citations import human_date
 from ..models import Event, Timeline
+from ..spans import when
 from .placement import (
     DATE_GAP,
     GAP,
@@ -114,7 +115,7 @@ def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prolog and doctype: it is inlined in HTML
     if shaped:
-        every = "; ".join(f"{human_date(e.date, language, native=native)}: {e.title}" for e in events)
+        every = "; ".join(f"{when(e, language, native)}: {e.title}" for e in events)
         alt += " " + translations.words(language, labels).gettext("Events: %(events)s.") % {"events": every}
     caption = options.get("caption") or _caption(events, translations.words(language, labels),
                                                  lambda text: translations.digits(text, language, native))
