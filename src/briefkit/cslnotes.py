@@ -10,12 +10,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import cslhtml, csllocale, cslrequired, logger
 from .citations import extras, narrative
 from .cslitems import csl_json
-from .cslstyles import INSTALL, CslStyle, locator_in, range_delimiter
+from .cslstyles import INSTALL, CslStyle, _terms, locator_in, range_delimiter
 from .errors import RenderError, StyleError
 from .models import Source
 from .translations import digits
@@ -97,6 +97,8 @@ class CslCiter:
         html = run(json.dumps(self.document()), items, self.style,
                    self.style.locale(self.language), bibliography=self.in_text)
         texts, entries, authors = cslhtml.read(html, self.calls, self.style.note)
+        locale = self.style.locale(self.language)
+        texts = [_suffix_outside(text, call[0], locale) for text, call in zip(texts, self.calls, strict=True)]
         if self.native:  # the brief's digits: dates, pages, volumes; never an address's
             def native(text: str) -> str:
                 return _DIGITS.sub(lambda m: m[1] or digits(m[2], self.language, True), text)
@@ -129,6 +131,24 @@ class CslCiter:
             else:
                 blocks.append({"t": "Div", "c": [[f"c{index}", [], []], [_para([cite])]]})
         return {"pandoc-api-version": list(PANDOC_API), "meta": {}, "blocks": blocks}
+
+
+def _suffix_outside(text: str, cites: list, locale: str) -> str:
+    """The writer's suffix after a quoted title keeps its comma outside the quotation marks
+    ("“Title”, for details"), as citeproc-js prints it: the style's punctuation-in-quote is for
+    the style's own punctuation, and Pandoc's citeproc moves the suffix's too ("“Title,” for").
+    A locator (a number, or a word of the locale's locator terms) is the style's, left as it is."""
+    for cite in cites:
+        words = (f"{cite[1]}{extras(cite)[1]}" if cite[1] else extras(cite)[1].lstrip(",")).strip()
+        first = words.split()[0].casefold() if words else ""
+        if not first or first[0].isdigit() or _ROMAN.match(first) or first in _terms(locale):
+            continue
+        rest = str(escape(words))
+        text = re.sub(f",([”’]) {re.escape(rest)}", lambda m, rest=rest: f"{m[1]}, {rest}", text)
+    return text
+
+
+_ROMAN = re.compile(r"[ivxlcdm]+\.?$")
 
 
 #: The version of Pandoc's document model the JSON is written in (pandoc-types 1.23).
