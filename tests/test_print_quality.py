@@ -142,3 +142,47 @@ def test_an_event_with_an_end_prints_its_range(language, make_brief, tmp_path):
     small = _squeezed(" ".join(line["text"] for line in lines if line["chars"][0]["size"] < 9))
     for date in labels:
         assert _squeezed(date) in small
+
+
+PHOTO_TEXT = """\
+    The desk sent a photograph.
+
+    ![Hidden alt words of the street](street.png "A street in Kabul at dusk"){credit="Photo: Jane Doe"}
+
+    Then the chart.
+
+    ```timeline
+    caption: The year in talks
+    ```
+
+    ![A map with no title](map.png)
+
+    The end.
+    """
+
+
+def test_photos_and_charts_are_numbered_figures(make_brief, tmp_path):
+    """The image's title is its caption, numbered with the charts; its alt text is only in the
+    tags (the Figure element's /Alt); its credit prints under the caption; an image with no title
+    has no caption and takes no number."""
+    import pikepdf
+    from PIL import Image
+
+    folder = make_brief({"events.yaml": RANGED_EVENTS, "commentary.md": PHOTO_TEXT})
+    Image.new("RGB", (300, 120), (40, 60, 160)).save(folder / "street.png")
+    Image.new("RGB", (300, 60), (160, 60, 40)).save(folder / "map.png")
+    pdf_path = build(folder, Options(output=tmp_path / "out.pdf", pdf_variant="pdf/ua-1")).pdf
+    with pdfplumber.open(pdf_path) as pdf:
+        lines = [line for page in pdf.pages for line in page.extract_text_lines()]
+    text = [line["text"] for line in lines]
+    captions = [t for t in text if t.startswith("Figure ")]
+    assert captions == ["Figure 1. A street in Kabul at dusk", "Figure 2. The year in talks"], text
+    at = text.index(captions[0])
+    assert text[at + 1] == "Photo: Jane Doe"  # the line under the caption
+    assert lines[at + 1]["top"] > lines[at]["bottom"] - 0.5
+    assert not any("Hidden alt words" in t or "A map with no title" in t for t in text)
+    assert "Figure 3" not in " ".join(text)
+    with pikepdf.open(pdf_path) as pdf:
+        alts = [str(o.get("/Alt")) for o in pdf.objects
+                if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/Figure"]
+    assert "Hidden alt words of the street" in alts and "A map with no title" in alts, alts

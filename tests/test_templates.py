@@ -136,7 +136,7 @@ def test_titles_names_events_and_source_fields_get_the_typographic_quotes_the_bo
                         "  container-title: The Times' Wire\n  URL: https://example.org/it's\n",
         "events.yaml": "events:\n  - date: 2025-07-03\n    title: Envoy's \"credentials\"\n",
         "commentary.md": "He said \"it's 'done'\".[@s]\n\n```chronology\ncaption: The envoy's year\n```\n\n"
-                         "![A \"photo\"](photo.png \"Desk's\")\n"})
+                         "![A photo](photo.png \"A \\\"photo\\\"\"){credit=\"Desk's\"}\n"})
     (folder / "photo.png").write_bytes((ROOT / "docs" / "images" / "sample-page-1.png").read_bytes())
     html = html_of(folder)
     text = text_of(re.sub(r"<(style|title)>.*?</\1>", "", html, flags=re.S))

@@ -9,6 +9,7 @@ from typing import Any
 
 from markdown_it.token import Token
 from markupsafe import Markup, escape
+from mdit_py_plugins.attrs import attrs_plugin
 
 from . import links, logger, rawhtml
 from .blocks import read_options
@@ -17,6 +18,8 @@ from .parsing import visible
 from .syntax import KEYS, normal_key, parser
 from .typography import ENGLISH, smarten
 
+#: What an image may carry: Markdown's own, and the credit line printed under its caption.
+IMAGE_ATTRIBUTES = {"src", "alt", "title", "credit"}
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
 
@@ -66,6 +69,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
 
     Links and images are checked against `folder` (the brief's): see `links.check_url`."""
     md = parser(allow_html, quotes)
+    md.use(attrs_plugin, after=("image",))  # `![alt](photo.jpg "Caption"){credit="Photo: Agency"}`
     md.validateLink = lambda url: True  # every URL is judged by links.check_url, with its line
     known_keys = {normal_key(key) for key in known_keys}
     env: dict[str, Any] = {KEYS: known_keys}
@@ -127,19 +131,24 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         return f"<!--briefkit-block-{len(body.blocks) - 1}-->\n"
 
     def paragraph_open(tokens, idx, options, env) -> str:
-        # A paragraph that is one image is a photo: a figure with caption (alt) and credit (title).
+        # A paragraph that is one image is a photo: a figure whose caption is the image's title,
+        # numbered with the charts; the alt text is only the image's (tags, screen readers).
         children = tokens[idx + 1].children or []
         if len(children) == 1 and children[0].type == "image":
-            image = children[0]
             tokens[idx + 1].children = []
             tokens[idx + 2].hidden = True
-            caption, credit = (smarten(text, quotes) if text else text
-                               for text in (image.content, image.attrGet("title")))
-            credit_html = f' <span class="credit">{escape(credit)}</span>' if credit else ""
-            return (f'<figure class="photo"><img src="{escape(image.attrGet("src"))}" '
-                    f'alt="{escape(caption)}"><figcaption>{escape(caption)}{credit_html}'
-                    "</figcaption></figure>\n")
+            return photo(children[0])
         return default_render(tokens, idx, options, env)
+
+    def photo(image: Token) -> str:
+        alt, caption, credit = (smarten(str(text), quotes) if text else ""
+                                for text in (image.content, image.attrGet("title"), image.attrGet("credit")))
+        credit_html = f'<span class="credit">{escape(credit)}</span>' if credit else ""
+        # No title, no caption and no number: a figure the text cannot name takes none.
+        below = (f"<figcaption>{escape(caption)}{credit_html}</figcaption>" if caption
+                 else f'<div class="credit">{escape(credit)}</div>' if credit else "")
+        return (f'<figure class="photo"><img src="{escape(image.attrGet("src"))}" '
+                f'alt="{escape(alt)}">{below}</figure>\n')
 
     def heading_open(tokens, idx, options, env) -> str:
         if tokens[idx].tag == "h2":
@@ -184,6 +193,11 @@ def _screen(tokens: list[Token], definitions: dict, path: Path, folder: Path, al
         line = token.meta.get("line") or (token.map[0] + 1 if token.map else 0)
         for message in rawhtml.reserved_attributes(token.attrs) if token.attrs else ():
             report(line, message)
+        if token.type == "image" and (unknown := set(token.attrs) - IMAGE_ATTRIBUTES):
+            report(line, f"{{{' '.join(sorted(unknown))}}} after an image: only credit=\"...\" is read "
+                         "there (`{credit=\"Photo: Agency\"}`); remove the rest")
+            for name in unknown:
+                del token.attrs[name]
         if token.type == "image" and not token.content.strip():
             body.unlabelled.append(line)
             logger.warning("%s:%d: an image has no alt text; write ![what it shows](%s)",
