@@ -186,3 +186,45 @@ def test_photos_and_charts_are_numbered_figures(make_brief, tmp_path):
         alts = [str(o.get("/Alt")) for o in pdf.objects
                 if isinstance(o, pikepdf.Dictionary) and o.get("/S") == "/Figure"]
     assert "Hidden alt words of the street" in alts and "A map with no title" in alts, alts
+
+
+#: docs/house-styles.md, step 6: a house style's own closing block.
+GUIDE_CLOSING = """\
+{% extends "base.html.j2" %}
+{% block closing %}
+<footer class="closing">
+  {{ disclaimer }}
+  <p class="copyright">© Acme Policy Lab {{ brief.date.year }}. Cite as: {{ brief.title }}.</p>
+</footer>
+{% endblock %}
+"""
+PARAGRAPH = "The talks went on for another week, and the envoys said little in public about them. " * 6
+
+
+def test_the_closing_block_never_stands_alone_on_a_page(tmp_path):
+    """Five paragraphs fill most of page 1; one-line paragraphs after them push the closing block
+    (the guide's step-6 override) over the page's foot one line at a time. Whichever line
+    count puts it at the top of page 2, the last lines of the text go with it."""
+    from support import write_style
+
+    moved = 0
+    for lines in range(2, 8):
+        folder = tmp_path / f"brief-{lines}"
+        write_style(folder / "styles", "acme", "extends: think-tank\n",
+                    templates={"brief.html.j2": GUIDE_CLOSING})
+        (folder / "brief.yaml").write_text(
+            "title: Closing\ndate: 2026-02-01\nstyle: acme\nauthors:\n  - name: Test Desk\n"
+            "disclaimer: Views expressed are the author's own, not those of the Acme Policy Lab.\n")
+        (folder / "commentary.md").write_text(
+            "\n\n".join([PARAGRAPH] * 5 + [f"Line {i} of the end." for i in range(lines)]) + "\n")
+        pdf_path = build(folder, Options(output=tmp_path / f"out-{lines}.pdf")).pdf
+        with pdfplumber.open(pdf_path) as pdf:
+            pages = [[line["text"] for line in page.extract_text_lines()] for page in pdf.pages]
+        last = pages[-1]
+        at = next(i for i, text in enumerate(last) if text.startswith("Views expressed"))
+        assert last[at + 1].startswith("© Acme Policy Lab"), last
+        above = [text for text in last[:at] if text.startswith(("Line ", "The talks", "them."))
+                 or "envoys" in text]
+        assert above, (lines, last)  # text of the body above the closing block, on its page
+        moved += len(pages) > 1
+    assert moved, "no line count put the closing block on a page of its own: the test proves nothing"
