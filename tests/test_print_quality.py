@@ -85,8 +85,8 @@ def test_a_blank_line_in_the_summary_starts_a_paragraph(form, make_brief, tmp_pa
     box = words[first - 1: second + 1]
     tops = sorted({round(w["top"], 1) for w in box})
     assert len(tops) >= 4, tops  # three lines or more of the first paragraph, then the second
-    steps = [b - a for a, b in zip(tops, tops[1:])]
-    # The second paragraph opens a line, at the box's left edge, after a wider gap than the lines of the first.
+    steps = [b - a for a, b in zip(tops, tops[1:], strict=False)]
+    # The second paragraph opens a line at the box's left edge, after a wider gap than the first's lines.
     assert round(words[second]["top"], 1) == tops[-1]
     assert abs(words[second]["x0"] - words[first - 1]["x0"]) < 1
     # One wider gap only: in the literal form the line break inside the first paragraph is a space.
@@ -228,3 +228,13 @@ def test_the_closing_block_never_stands_alone_on_a_page(tmp_path):
         assert above, (lines, last)  # text of the body above the closing block, on its page
         moved += len(pages) > 1
     assert moved, "no line count put the closing block on a page of its own: the test proves nothing"
+
+
+def test_an_image_takes_a_credit_and_nothing_else(make_brief, runner):
+    """Only `credit=` is read after an image; another attribute (a width, a handler) is an error
+    at its line, never passed to the page."""
+    from support import check_finds
+
+    folder = make_brief({"commentary.md": 'Text.\n\n![A map](map.png "The map"){width=300 .wide}\n'})
+    (folder / "map.png").write_bytes(b"")
+    check_finds(runner, folder, "commentary.md:3: an image takes only a credit", "remove class, width")

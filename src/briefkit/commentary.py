@@ -194,8 +194,8 @@ def _screen(tokens: list[Token], definitions: dict, path: Path, folder: Path, al
         for message in rawhtml.reserved_attributes(token.attrs) if token.attrs else ():
             report(line, message)
         if token.type == "image" and (unknown := set(token.attrs) - IMAGE_ATTRIBUTES):
-            report(line, f"{{{' '.join(sorted(unknown))}}} after an image: only credit=\"...\" is read "
-                         "there (`{credit=\"Photo: Agency\"}`); remove the rest")
+            report(line, f"an image takes only a credit in braces after it ({{credit=\"Photo: Agency\"}}); "
+                         f"remove {', '.join(sorted(unknown))}")
             for name in unknown:
                 del token.attrs[name]
         if token.type == "image" and not token.content.strip():
