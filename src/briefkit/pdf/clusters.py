@@ -100,7 +100,7 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
     string = item.glyphs
     offset, length, rtl = item.item.offset, item.item.length, item.item.analysis.level % 2
     empty = pango.PANGO_GLYPH_EMPTY
-    glyphs, pen, places = [], 0.0, {}
+    glyphs, pen, places, raised = [], 0.0, {}, set()
     for index in range(string.num_glyphs):
         info = string.glyphs[index]
         gid = info.glyph
@@ -111,6 +111,8 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
             left = pen + info.geometry.x_offset / 1000
             right = left + (widths.get(gid) or NUDGE) * size / 1000
             places[index] = (-right, -left) if rtl else (left, left)
+            if info.geometry.y_offset:
+                raised.add(index)
         pen += info.geometry.width / 1024
     starts = sorted({start for _, start in glyphs})
     ends = dict(zip(starts, [*starts[1:], length], strict=True))
@@ -134,7 +136,7 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
     if "".join(pieces[index] for index in reading).replace(_FILLER, "") != "".join(texts):
         pieces = _greedy(reading, cluster, texts)
     return [(glyphs[index][0], pieces[index]) for index in sorted(places)], \
-        [] if rtl else _words(sorted(places), cluster, members, texts, pieces)
+        _words(sorted(places), cluster, members, texts, pieces, raised if rtl else None)
 
 
 #: What a glyph whose text another glyph carries reads as: PDF/A wants a value for every glyph.
@@ -178,10 +180,12 @@ def _marked(text: str) -> bool:
     return any(unicodedata.category(char) in ("Mn", "Mc", "Me") for char in text)
 
 
-def _words(drawn, cluster, members, texts, pieces) -> list[tuple[int, int, str]]:
-    """(first glyph, glyph after the last, text) in drawing order of each word of a
-    left-to-right run that poppler would not read whole from its glyphs: a word with a mark,
-    a cluster of several glyphs or letters, or glyphs out of order. Its ActualText gives it."""
+def _words(drawn, cluster, members, texts, pieces, raised=None) -> list[tuple[int, int, str]]:
+    """(first glyph, glyph after the last, text) in drawing order of each word that poppler
+    would not read whole from its glyphs, for its ActualText: in a left-to-right run a word
+    with a mark, a cluster of several glyphs or letters, or glyphs out of order; in a
+    right-to-left one (`raised`: its glyphs drawn off the baseline) a word with a mark, a
+    raised glyph or a glyph that reads as the filler, its text in drawing order (_visual)."""
     position = {index: number for number, index in enumerate(drawn)}
     spans, word = [], []
     for number in [*range(len(texts)), None]:
@@ -190,10 +194,26 @@ def _words(drawn, cluster, members, texts, pieces) -> list[tuple[int, int, str]]
             continue
         indices = sorted(index for n in word for index in members[n])
         text = "".join(texts[n] for n in word)
-        if indices and (_marked(text) or any(len(members[n]) > 1 or len(texts[n]) > 1 for n in word)
-                        or "".join(pieces[i] for i in indices) != text):
+        if raised is not None:
+            needed = _marked(text) or raised.intersection(indices) or _FILLER in (pieces[i] for i in indices)
+            text = _visual(text)
+        else:
+            needed = _marked(text) or any(len(members[n]) > 1 or len(texts[n]) > 1 for n in word) \
+                or "".join(pieces[i] for i in indices) != text
+        if indices and text and needed:
             first, last = position[indices[0]], position[indices[-1]]
             if last - first + 1 == len(indices):  # the word's glyphs follow one another
                 spans.append((first, last + 1, text))
         word = []
     return spans
+
+
+def _visual(text: str) -> str:
+    """A right-to-left word's letters in the order they are drawn, "" if it holds a
+    left-to-right letter or a digit. Poppler and PDFium lay an ActualText's characters left
+    to right over the span and then reverse the line's right-to-left runs, as they do with
+    drawn glyphs: a word given in reading order comes out backwards in both (147 of 148
+    words of the Arabic brief), in drawing order whole."""
+    if any(unicodedata.bidirectional(char) in ("L", "EN", "AN") for char in text):
+        return ""
+    return text[::-1]

@@ -28,7 +28,7 @@ def searchable(document, pdf) -> int:
     Each text run drawn is matched to the laid-out box it came from by its glyph ids
     (clusters.expected); a glyph whose text there differs from its file-wide mapping gets a
     code of its own in its Type0 font (the same glyph through CIDToGIDMap, the same width),
-    left-to-right words poppler would cut at a mark get an ActualText span, and right-to-left
+    words poppler would cut (at a mark, a raised glyph) get an ActualText span, and right-to-left
     glyphs that stand for several letters an invisible helper (_rewrite). A run that matches
     no box, or boxes of different texts, is left as it was. Returns the runs rewritten."""
     fonts = _Fonts(pdf)
