@@ -58,14 +58,41 @@ def test_every_note_is_on_its_calls_page(styled, style):
     assert readback.misplaced(styled[style], at_least=21) == []
 
 
-def test_a_paragraph_cut_at_a_line_keeps_its_text_and_words(styled):
-    """The sidenotes sample cuts a paragraph inside a word WeasyPrint hyphenated: the page ends
-    with the word's first part and its hyphen, the next page's text goes on with the rest."""
-    with pdfplumber.open(styled["sidenotes"]) as pdf:
-        pages = [page.extract_text().splitlines() for page in pdf.pages]
-    (cut,) = [n for n, lines in enumerate(pages) if any(line.endswith("to a confer\u2010") for line in lines)]
-    following = pages[cut + 1][:3]  # the running head, then the paragraph's rest
-    assert any(line.startswith("ence on the country hosted in Moscow") for line in following), following
+_PAGE = """<html><head><style>@page { size: 90mm 62mm; margin: 6mm }
+p { font: 10pt/1.3 serif; text-align: justify; hyphens: auto; margin: 0 }</style></head>
+<body><p lang="en">{text}</p></body></html>"""
+_WORDS = ("Representatives of internationalisation reconsidered the extraordinarily complicated "
+          "counterinsurgency arrangements, notwithstanding considerable misunderstandings. ") * 6
+
+
+def _lines(document) -> list[list[str]]:
+    """Each page's lines of text, as WeasyPrint laid them out."""
+    return [[" ".join(b.text for b in line.descendants() if hasattr(b, "text")).strip()
+             for line in page._page_box.descendants() if type(line).__name__ == "LineBox"]
+            for page in document.pages]
+
+
+@pytest.mark.parametrize("keep", [2, 3, 4])
+def test_a_paragraph_cut_before_a_line_keeps_the_lines_above_and_its_words(keep):
+    """The cut (pagination's last resort for a note pushed off its call's page) leaves the
+    lines above it as they were, hyphen included, and the next page goes on from that line."""
+    from weasyprint import HTML
+
+    html = HTML(string=_PAGE.replace("{text}", _WORDS))
+    before = _lines(html.render())
+    paragraph = html.etree_element.find(".//p")
+    first = html.render()
+    line = [box for box in first.pages[0]._page_box.descendants() if type(box).__name__ == "LineBox"][keep]
+    rest = split.split(paragraph, split.characters_before(first, paragraph, line), lambda element: False)
+    rest.set("style", "break-before: page; text-indent: 0")
+    paragraph.set("style", "text-align-last: justify")
+    parent = next(el for el in html.etree_element.iter() if paragraph in list(el))
+    parent.insert(list(parent).index(paragraph) + 1, rest)
+    after = _lines(html.render())
+    assert after[0] == before[0][:keep]
+    assert after[1][0] == before[0][keep]
+    words = lambda pages: " ".join(" ".join(lines) for lines in pages).replace("\u2010 ", "")  # noqa: E731
+    assert words(after) == words(before)
 
 
 def test_check_layout_names_a_blank_band_and_its_cause(make_brief, runner):
