@@ -24,12 +24,7 @@ RTL = {"ar", "fa", "ps", "ur"}
 #: What does not come back whole yet, per extractor (an xfail that fails the run once it does).
 GAPS = {
     "pdftotext": {},
-    "pdfplumber": {
-        "ur": "Nastaliq glyphs are drawn up to 10 pt below and 16 pt above the line (text rise) "
-              "and overlap, and the parts of a letter past its first (the dots, the stroke of "
-              "keheh) read as U+200B: pdfminer reads glyphs, not ActualText, and sorts them into "
-              "several lines and out of order (133 of 151 words cut, 140 with y_tolerance=60)",
-    },
+    "pdfplumber": {},
 }
 
 
@@ -127,6 +122,44 @@ def test_pdfplumber_gives_every_word_whole(built, language):
     expected = source_words(FIXTURES / language)
     missing = sorted(expected - pdfminer_words(built[language], language))
     assert not missing, f"{len(missing)} of {len(expected)} words not found whole: {missing}"
+
+
+def _widths(font) -> dict[int, float]:
+    """{code: width} of a Type0 font's descendant (W array: `c [w1 w2 ...]` or `c1 c2 w`)."""
+    array, widths, index = list(font.DescendantFonts[0].get("/W", [])), {}, 0
+    while index < len(array):
+        if isinstance(array[index + 1], pikepdf.Array):
+            widths.update({int(array[index]) + step: float(w) for step, w in enumerate(array[index + 1])})
+            index += 2
+        else:
+            first, last, width = int(array[index]), int(array[index + 1]), float(array[index + 2])
+            widths.update(dict.fromkeys(range(first, last + 1), width))
+            index += 3
+    return widths
+
+
+@pytest.mark.parametrize("language", sorted(RTL))
+def test_invisible_glyphs_move_nothing(built, language):
+    """Each invisible glyph the pass draws (the letters a glyph stands for besides its first,
+    the copy of a Nastaliq word on the line) brings the text position back where it was, so
+    the visible glyphs after it stay where WeasyPrint put them."""
+    moved, count = [], 0
+    with pikepdf.open(built[language]) as document:
+        for page in document.pages:
+            fonts, font, mode = page.Resources.Font, None, 0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                if operator == pikepdf.Operator("Tf"):
+                    font = _widths(fonts[operands[0]]) if fonts[operands[0]].Subtype == "/Type0" else None
+                elif operator == pikepdf.Operator("Tr"):
+                    mode = int(operands[0])
+                elif operator == pikepdf.Operator("TJ") and mode == 3 and font is not None:
+                    count += 1
+                    advance = sum(-float(item) if not isinstance(item, pikepdf.String) else
+                                  sum(font[int.from_bytes(bytes(item)[i:i + 2], "big")]
+                                      for i in range(0, len(bytes(item)), 2)) for item in operands[0])
+                    if abs(advance) > 0.01:
+                        moved.append(advance)
+    assert count and not moved
 
 
 #: The tagged variants (PDF/UA-1, PDF/A-3a, both), and PDF/A-3u, which asks a Unicode value of

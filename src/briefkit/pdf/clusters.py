@@ -76,7 +76,7 @@ def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
             if drawn is None:
                 return None
             pieces, words = drawn
-            spans += [(len(glyphs) + first, len(glyphs) + after, text) for first, after, text in words]
+            spans += [(len(glyphs) + first, len(glyphs) + after, *rest) for first, after, *rest in words]
             if item.item.analysis.level % 2:
                 backwards += range(len(glyphs), len(glyphs) + len(pieces))
             glyphs += [(font.hash, gid, text) for gid, text in pieces]
@@ -100,7 +100,7 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
     string = item.glyphs
     offset, length, rtl = item.item.offset, item.item.length, item.item.analysis.level % 2
     empty = pango.PANGO_GLYPH_EMPTY
-    glyphs, pen, places, raised = [], 0.0, {}, set()
+    glyphs, pen, places, raised, stepped = [], 0.0, {}, set(), set()
     for index in range(string.num_glyphs):
         info = string.glyphs[index]
         gid = info.glyph
@@ -113,6 +113,8 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
             places[index] = (-right, -left) if rtl else (left, left)
             if info.geometry.y_offset:
                 raised.add(index)
+                if info.geometry.width:  # a letter off the baseline, not a mark: Nastaliq
+                    stepped.add(index)
         pen += info.geometry.width / 1024
     starts = sorted({start for _, start in glyphs})
     ends = dict(zip(starts, [*starts[1:], length], strict=True))
@@ -135,8 +137,28 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
     pieces = _spread(reading, cluster, members, texts, places)
     if "".join(pieces[index] for index in reading).replace(_FILLER, "") != "".join(texts):
         pieces = _greedy(reading, cluster, texts)
-    return [(glyphs[index][0], pieces[index]) for index in sorted(places)], \
-        _words(sorted(places), cluster, members, texts, pieces, raised if rtl else None)
+    drawn = sorted(places)
+    spans = _words(drawn, cluster, members, texts, pieces, raised if rtl else None)
+    if rtl and stepped:  # a Nastaliq run: the words poppler would cut read from copies
+        for number, (first, after, text, _) in enumerate(spans):
+            copy = _copy(string, drawn[first], drawn[after - 1], text[::-1], size)
+            spans[number] = (first, after, text, copy)
+            pieces.update(dict.fromkeys(drawn[first:after], " "))
+    return [(glyphs[index][0], pieces[index]) for index in drawn], spans
+
+
+def _copy(string, first: int, last: int, text: str, size: float) -> tuple[str, int, float, float]:
+    """(text, width, x offset, rise) of the invisible copy of a Nastaliq word that reads
+    `text`, on the line from its first glyph drawn to its last, in thousandths of an em and
+    points.
+
+    Nastaliq letters step down a slanted line, up to half an em off it, and overlap: pdfminer,
+    which reads glyphs and not ActualText, sorts them into several lines. The word's glyphs
+    read as spaces, which every extractor drops, and one invisible glyph as wide as the word
+    reads as the word (in an ActualText in drawing order for poppler, see _visual)."""
+    width = sum(string.glyphs[index].geometry.width for index in range(first, last + 1))
+    geometry = string.glyphs[first].geometry
+    return text, round(width * 1000 / 1024 / size), geometry.x_offset / size, geometry.y_offset / 1000
 
 
 #: What a glyph whose text another glyph carries reads as: PDF/A wants a value for every glyph.
@@ -203,7 +225,7 @@ def _words(drawn, cluster, members, texts, pieces, raised=None) -> list[tuple[in
         if indices and text and needed:
             first, last = position[indices[0]], position[indices[-1]]
             if last - first + 1 == len(indices):  # the word's glyphs follow one another
-                spans.append((first, last + 1, text))
+                spans.append((first, last + 1, text, None))
         word = []
     return spans
 

@@ -105,8 +105,9 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, backw
     same = all(code == gid for code, (_, gid) in zip(codes, block.glyphs, strict=True))
     if same and not spans and not helpers:
         return {}
-    opens = {first: text for first, _, text in spans}
-    closes = {after - 1 for _, after, _ in spans}
+    opens = {first: text for first, _, text, _ in spans}
+    closes = {after - 1 for _, after, _, copy in spans if copy is None}
+    copies = {first: copy for first, _, _, copy in spans if copy is not None}
     edits, glyph = {}, 0
     for number in sorted({chunk for chunk, _, _ in block.places}):
         data = stream.stream[number]
@@ -131,6 +132,8 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, backw
                     flush()
                     out.append(b"/Span <</ActualText <feff" + opens[glyph].encode("utf-16-be").hex().encode()
                                + b">>> BDC")
+                if glyph in copies:
+                    out += _copy(fonts, block.glyphs[glyph], *copies[glyph])
                 code = b"%04x" % codes[glyph]
                 if current and current[-1].startswith(b"<"):
                     current[-1] = current[-1][:-1] + code + b">"
@@ -145,6 +148,18 @@ def _rewrite(stream, block: _Block, pieces: tuple[str, ...], spans: tuple, backw
         flush()
         edits[number] = out
     return edits
+
+
+def _copy(fonts: _Fonts, glyph: tuple[str, int], text: str, width: int, offset: float, rise: float) -> list:
+    """The invisible glyph that reads as a whole Nastaliq word (clusters._copy), on the line from
+    the word's left edge, and the end of its ActualText span; the text position and rise are
+    left as they were (the first glyph's x offset and rise are set when it comes)."""
+    code = fonts.code(*glyph, text, width=width)
+    if code == glyph[1]:  # a font that takes no code of its own: no copy, nothing moves
+        return [b"EMC"]
+    lowered = [b"0 Ts"] if rise else []
+    return [*lowered, b"3 Tr", b"[%f <%04x> %f] TJ" % (offset, code, width - offset), b"0 Tr", b"EMC",
+            *([b"%f Ts" % -rise] if rise else [])]
 
 
 def _content_streams(pdf):
