@@ -26,6 +26,7 @@ bk-note.margin { float: none; position: note(margin-notes); display: block; }
 <p id="first">A paragraph with a note.<bk-note class="footnote">The foot note.</bk-note> More.</p>
 <p id="second">A margin note's call.<bk-note class="margin">The margin note.</bk-note></p>
 <div class="clip">Clipped.</div>
+<p id="narrow" style="width: 70px; hyphens: auto">extraordinarily</p>
 <table><thead><tr><th>When</th></tr></thead><tbody><tr><td>2020</td></tr></tbody></table>
 </body></html>"""
 
@@ -54,6 +55,11 @@ def _ask(function, *args):
         return function(*args)
     except (AttributeError, KeyError, IndexError, TypeError, LookupError) as error:
         pytest.fail(f"{CHANGED}: boxes.{function.__name__} raised {type(error).__name__}: {error}")
+
+
+def structure(document, elements) -> list:
+    """boxes.structure's pairs, all of them (named so that a failure names it)."""
+    return list(boxes.structure(document, elements))
 
 
 def _box(document, element):
@@ -100,6 +106,25 @@ def test_lines_texts_and_calls(laid_out):
            "a margin note's call is the ::note-call pseudo-element")
 
 
+def test_text_boxes_as_weasyprint_draws_them(laid_out):
+    document, _, by_id, _ = laid_out
+    page = document.pages[0]
+    every = list(_ask(boxes.page_texts, page))
+    words = " ".join(boxes.text(box) for box in every)
+    expect(all(boxes.is_text(box) for box in every) and "Running head" in words and "The foot note." in words
+           and "The margin note." in words, "page_texts holds the text, the notes and the running head")
+    narrow = [box for box in every if boxes.text(box).startswith("ex")]
+    expect(narrow, "the narrow paragraph's first line")
+    with _ask(boxes.first_line, narrow[0]) as shaped:
+        expect(shaped is not None and shaped[1] == boxes.text(narrow[0]) and shaped[0].runs[0],
+               "first_line gives the text box's Pango line and its text")
+        line_text = shaped[1]
+    expect(_ask(boxes.added_hyphen, narrow[0], line_text) == "\u2010",
+           f"added_hyphen finds the hyphen WeasyPrint added ({line_text!r})")
+    plain = next(box for box in every if boxes.text(box).startswith("A paragraph"))
+    expect(_ask(boxes.added_hyphen, plain, boxes.text(plain)) == "", "no hyphen where none was added")
+
+
 def test_places_and_styles(laid_out):
     document, _, by_id, _ = laid_out
     paragraph = _box(document, by_id["first"])
@@ -126,7 +151,7 @@ def test_structure_pairs_boxes_with_their_tags(laid_out):
     document, pdf, by_id, (foot, margin) = laid_out
     elements = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructElem"]
     first = next(i for i, o in enumerate(elements) if o.get("S") == "/Document")
-    pairs = _ask(lambda: list(boxes.structure(document, elements[first + 1:])))
+    pairs = _ask(structure, document, elements[first + 1:])
     expect({id(made) for _, made in pairs} <= {id(o) for o in elements}, "structure pairs real elements")
     tags = {boxes.tag(box): made["S"] for box, made in pairs if boxes.element(box) is not None}
     expect(tags.get("p") == "/P" and tags.get("table") == "/Table" and tags.get("th") == "/TH",

@@ -7,6 +7,7 @@ every other module asks these functions, so a WeasyPrint that renames them is me
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 # Pages: the page box and its areas.
 
@@ -96,6 +97,40 @@ def descendants(box) -> Iterator:
 def lines(box) -> Iterator:
     """The line boxes inside `box` (a page's root box, a paragraph), in tree order."""
     return (child for child in descendants(box) if is_line(child))
+
+
+def page_texts(page) -> Iterator:
+    """Every text box of the page: its text, notes, margin notes, running heads."""
+    return (box for box in descendants(page._page_box) if is_text(box))
+
+
+@contextmanager
+def first_line(box):
+    """A text box's line as WeasyPrint draws it (draw.text.draw_first_line): (its Pango line,
+    the line's text), or None for a box WeasyPrint draws otherwise (no size, an ellipsis,
+    hidden). The layout is WeasyPrint's, made active for the while."""
+    from weasyprint.text.ffi import pango
+
+    style = box.style
+    if style["font_size"] < 1e-6 or style["text_overflow"] == "ellipsis" \
+            or style["block_ellipsis"] != "none" or style["visibility"] != "visible":
+        yield None
+        return
+    layout = box.pango_layout
+    layout.reactivate(style)
+    try:
+        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+        yield layout.get_first_line()[0], layout.text
+    finally:
+        layout.deactivate()
+
+
+def added_hyphen(box, line_text: str) -> str:
+    """The hyphenate character WeasyPrint ended a hyphenated line with (the text has none), or ""."""
+    character = box.style["hyphenate_character"]
+    hyphenated = box.style["hyphens"] != "none" and line_text.endswith(character) \
+        and line_text[:-1][-1:].isalpha()
+    return character if hyphenated else ""
 
 
 def text(box) -> str:

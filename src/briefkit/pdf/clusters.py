@@ -5,6 +5,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 
+from . import boxes
+
 #: The width, in thousandths of an em, a glyph of none (a mark, part of a ligature) is given
 #: in its own code, and taken back after it: extractors sort glyphs by their edges, and
 #: a glyph of no width ties with its neighbour, which rounding then puts either side.
@@ -14,12 +16,10 @@ NUDGE = 1
 def expected(document) -> dict[tuple, set[tuple]]:
     """{(font, glyph id) sequence of a text box: {(the text of each glyph in drawing order,
     the box's words that need an ActualText span)}}."""
-    from weasyprint.formatting_structure.boxes import TextBox
-
     found: dict[tuple, set] = defaultdict(set)
     for page in document.pages:
-        for box in page._page_box.descendants():
-            if isinstance(box, TextBox) and box.text.strip() and not _plain(box):
+        for box in boxes.page_texts(page):
+            if boxes.text(box).strip() and not _plain(box):
                 drawn = _drawn(box, document.fonts)
                 if drawn:
                     glyphs, spans, backwards = drawn
@@ -32,8 +32,9 @@ def _plain(box) -> bool:
     (the pass's cost) can be spared: letters up to Armenian without combining marks, each
     glyph a letter or a ligature of letters, none a glyph that several characters share
     (the hyphens, the spaces) and no hyphen added at the line's end."""
-    text = box.text
-    return not text.endswith(box.style["hyphenate_character"]) and not any(char in _SHARED for char in text) \
+    text = boxes.text(box)
+    hyphen = boxes.style(box, "hyphenate_character")
+    return not text.endswith(hyphen) and not any(char in _SHARED for char in text) \
         and all(ord(char) < 0x0590 and not unicodedata.category(char).startswith("M") for char in text)
 
 
@@ -48,22 +49,15 @@ def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
     from weasyprint.text.ffi import ffi, pango
     from weasyprint.text.fonts import get_pango_font_key
 
-    style = box.style
-    if style["font_size"] < 1e-6 or style["text_overflow"] == "ellipsis" \
-            or style["block_ellipsis"] != "none" or style["visibility"] != "visible":
-        return None
-    layout = box.pango_layout
-    layout.reactivate(style)
-    try:
-        pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
-        line, _ = layout.get_first_line()
-        data = layout.text.encode()
+    with boxes.first_line(box) as shaped:
+        if shaped is None:
+            return None
+        line, line_text = shaped
+        data = line_text.encode()
         glyphs: list[tuple[str, int, str]] = []
         spans: list[tuple[int, int, str]] = []
         backwards: list[int] = []  # glyphs of right-to-left runs
-        # WeasyPrint ends a hyphenated line with the hyphenate character: the text has none
-        hyphen = style["hyphenate_character"] if style["hyphens"] != "none" \
-            and layout.text.endswith(style["hyphenate_character"]) and layout.text[:-1][-1:].isalpha() else ""
+        hyphen = boxes.added_hyphen(box, line_text)
         run = line.runs[0]
         while run != ffi.NULL:
             item, run = run.data, run.next
@@ -81,8 +75,6 @@ def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
                 backwards += range(len(glyphs), len(glyphs) + len(pieces))
             glyphs += [(font.hash, gid, text) for gid, text in pieces]
         return glyphs, tuple(spans), frozenset(backwards)
-    finally:
-        layout.deactivate()
 
 
 def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
