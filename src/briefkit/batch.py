@@ -172,7 +172,7 @@ def _in_pool(todo: list[tuple[Path, Options]], jobs: int, finished) -> tuple[lis
     """Build `todo` in a pool of `jobs` workers: the outcomes, and the briefs a dead worker lost."""
     outcomes, lost = [], []
     # Workers die with this process: a batch killed outright leaves none running.
-    with ProcessPoolExecutor(max_workers=jobs, **children.pool_options()) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, **children.pool_options(layouts=True)) as pool:
         futures = {pool.submit(build_one, folder, options): (folder, options) for folder, options in todo}
         for future in as_completed(futures):
             try:

@@ -115,7 +115,7 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
         gatekeeper.admit(rendered.pdf, prepared.variant, options.strict, (prepared.folder.resolve(),
                          *prepared.style.roots), target)
     if html_target:
-        html = output.portable(pagination.serialize(rendered.tree), prepared.folder, html_target)
+        html = output.portable(rendered.html, prepared.folder, html_target)
         output.write(html_target, html.encode())
     written = output.write(target, rendered.pdf)
     logger.info("%s: %d pages, %d footnotes, layouts: %d", written, rendered.pages,
@@ -125,33 +125,77 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
 
 
 def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> engine.Rendered:
-    """Charts, the filled templates and the laid-out PDF bytes; nothing is written.
+    """Charts, the filled templates and the laid-out PDF bytes; nothing is written. Charts are
+    drawn here (the engine loads meanwhile, and stays loaded for the next build); the rest runs
+    in a child process killed at `options.timeout` (children.deadline): a layout stuck in C stops."""
+    from .children import deadline
+
+    if charts is None:
+        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
+    return deadline(functools.partial(_typeset, prepared, options, charts), options.timeout,
+                    "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
+
+
+def _typeset(prepared: Prepared, options: Options, charts: dict[int, Chart]) -> engine.Rendered:
+    """Lay out, correct, and check the chronology's links; write the PDF of the final layout.
 
     A chronology row that links to an earlier note printed on another page gets a note of its
     own (the short form) and the brief is composed again: a reader finds every call's note at
-    the foot of the call's page. Each round adds rows, so it ends."""
-    if charts is None:
-        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
-    document = compose(prepared.material, prepared.body, charts, prepared.style)
-    # The rows an earlier build of the same page gave notes of their own: one layout, not two.
-    memory = cache.key(document.html, pagination.rules()) if options.cache else None
-    known = cache.get("rows", memory, _row_numbers) if memory else None
-    own = frozenset(known or ())
+    the foot of the call's page. Each round adds rows, so it ends. The brief's last build says
+    which rows and corrections to start from (by the row's event, so an edit elsewhere keeps
+    them); the layout is checked all the same, and laid out again only when that was wrong."""
+    rows = _row_events(prepared)
+    config = settings(prepared, options)
+    memory = cache.key("brief", str(prepared.folder.resolve()), prepared.style.name,
+                       str(prepared.variant), pagination.rules()) if options.cache else None
+    known = cache.get("rows", memory, _remembered) if memory else None
+    events = set(known["rows"]) if known else set()
+    own = frozenset(index for index, event in rows.items() if event in events)
+    layout = engine.lay_out(compose(prepared.material, prepared.body, charts, prepared.style, own),
+                            config, known["log"] if known else None)
+    layouts = 1
     while True:
-        if own:
+        stray = layout.placement.stray_links - own
+        corrected = layout.corrector.correct(layout.pages)
+        if stray:
+            logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
+            own |= stray
             document = compose(prepared.material, prepared.body, charts, prepared.style, own)
-        rendered = engine.render(document, settings(prepared, options))
-        stray = rendered.placement.stray_links - own
-        if not stray:
-            if memory:
-                cache.put("rows", memory, sorted(own))
-            return rendered
-        logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
-        own |= stray
+            layout = engine.lay_out(document, config, layout.corrector.log)
+        elif corrected:
+            engine.again(layout, config)
+        else:
+            break
+        layouts += 1
+    if memory:
+        cache.put("rows", memory, {"rows": sorted(rows[index] for index in own if index in rows),
+                                   "log": layout.corrector.log})
+    return engine.write(layout, config, layouts - 1)
 
 
-def _row_numbers(value) -> bool:
-    return isinstance(value, list) and all(type(row) is int and row >= 0 for row in value)
+def _row_events(prepared: Prepared) -> dict[int, str]:
+    """The chronology rows that cite sources, by their citation's index (as compose numbers
+    them: after the commentary's), each named by its block and event: what stays when the
+    text around it is edited."""
+    from .blocks import select
+    from .document import _BLOCK
+
+    rows, index = {}, len(prepared.body.cites)
+    for block in map(int, _BLOCK.findall(str(prepared.body.html))):
+        spec = prepared.body.blocks[block]
+        if spec.kind != "chronology":
+            continue
+        for event in select(prepared.material.timeline, spec.options):
+            if event.sources:
+                rows[index] = f"{block} {event.date} {event.title}"
+                index += 1
+    return rows
+
+
+def _remembered(value) -> bool:
+    """A brief's memory is {"rows": [event names], "log": corrections (engine._corrections)}."""
+    return (isinstance(value, dict) and set(value) == {"rows", "log"} and isinstance(value["rows"], list)
+            and all(isinstance(row, str) for row in value["rows"]) and isinstance(value["log"], list))
 
 
 def settings(prepared: Prepared, options: Options) -> engine.Settings:
@@ -166,7 +210,7 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
         if prepared.variant else []
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
                            options.timeout, options.strict, epoch, prepared.variant, tuple(attached),
-                           options.cache)
+                           options.cache, options.html is not None)
 
 
 #: The latest time a PDF date can say: 9999-12-31T23:59:59Z (PDF dates have four-digit years).

@@ -1,5 +1,6 @@
 """Child processes that die with their parent: a build killed outright (SIGKILL, the OOM killer)
-must not leave a chart-drawing process or a batch worker running for hours.
+must not leave a chart-drawing process or a batch worker running for hours; and a layout run in a
+child killed at its deadline (`deadline`), which no long C call can outlast.
 
 A process pool's workers wait on a pipe the parent never closes when it is killed, so they would
 wait forever. Every pool briefkit starts passes `die_with_parent` as its initializer: on Linux the
@@ -9,20 +10,32 @@ the worker also checks once a second that its parent is still the one that start
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from typing import TypeVar
+
+from . import logger
+from .errors import RenderError
+
+T = TypeVar("T")
 
 #: prctl(2) option: the signal a process gets when the thread that forked it exits.
 PR_SET_PDEATHSIG = 1
 #: Seconds between the fallback's looks at the parent.
 POLL_SECONDS = 1.0
+#: Seconds a child that has sent its result gets to exit before it is killed.
+EXIT_SECONDS = 5.0
 
 
-def pool_options() -> dict:
-    """The initializer arguments for a ProcessPoolExecutor whose workers die with this process."""
-    return {"initializer": die_with_parent, "initargs": (os.getpid(),)}
+def pool_options(layouts: bool = False) -> dict:
+    """The initializer arguments for a ProcessPoolExecutor whose workers die with this process;
+    with `layouts`, each worker also lays out in one reused child (install_worker)."""
+    return {"initializer": install_worker if layouts else die_with_parent, "initargs": (os.getpid(),)}
 
 
 def die_with_parent(parent: int) -> None:
@@ -45,3 +58,161 @@ def _watch(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(POLL_SECONDS)
     os._exit(1)
+
+
+def deadline(function: Callable[[], T], seconds: float, what: str, fix: str) -> T:
+    """`function()` run in a child process killed when `seconds` pass: then a RenderError
+    "`what` took longer than `seconds` s (`fix`)". The child's result or exception comes back.
+
+    The child is this process's reused Worker when one is installed (`reused`: watch, batch
+    workers), which keeps what its builds loaded; else a fork made for this call, which
+    inherits everything loaded here. Where Python does not fork (macOS, Windows) and in a
+    thread other than the main one (a fork copies only the calling thread: a lock another
+    thread holds in Pango would stay held), it runs here under engine.time_limit, which cannot
+    stop a long C call."""
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        from .pdf.engine import time_limit
+
+        with time_limit(seconds, what, fix):
+            return function()
+    if _installed:
+        return _installed[-1].run(function, seconds, what, fix)
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_once, args=(function, writer, os.getpid()), name="briefkit-layout")
+    child.start()
+    writer.close()
+    try:
+        message = _receive(reader, child, seconds, what, fix)
+    finally:
+        _end(child)
+        reader.close()
+    return _unpack(message)
+
+
+class Worker:
+    """One child process reused for a series of layouts: it keeps the fonts, hyphenation
+    dictionaries and C types its builds load, as an in-process build would. Killed at a
+    deadline, it is replaced by a fresh fork at the next call."""
+
+    def __init__(self) -> None:
+        self.child = None
+        self.pipe = None
+
+    def run(self, function: Callable[[], T], seconds: float, what: str, fix: str) -> T:
+        import multiprocessing
+
+        if self.child is None:
+            context = multiprocessing.get_context("fork")
+            self.pipe, theirs = context.Pipe()
+            # daemon: a batch worker that exits ends it, not waits for it
+            self.child = context.Process(target=_serve, args=(theirs, os.getpid()), name="briefkit-layout",
+                                         daemon=True)
+            self.child.start()
+            theirs.close()
+        try:
+            self.pipe.send(function)  # a partial of a module's function: pickled
+            message = _receive(self.pipe, self.child, seconds, what, fix)
+        except BaseException:
+            self.close()  # late, dead or interrupted: the next call starts a fresh child
+            raise
+        return _unpack(message)
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.pipe.close()  # the child's loop ends on EOF
+            _end(self.child, wait=0.5)
+            self.child = self.pipe = None
+
+
+#: The Workers `reused` installed, innermost last.
+_installed: list[Worker] = []
+
+
+@contextmanager
+def reused():
+    """Within the block, layouts (deadline) go to one reused child process."""
+    worker = Worker()
+    _installed.append(worker)
+    try:
+        yield worker
+    finally:
+        _installed.remove(worker)
+        worker.close()
+
+
+def install_worker(parent: int) -> None:
+    """A batch worker's initializer: die with `parent`, and lay out in one reused child."""
+    die_with_parent(parent)
+    _installed.append(Worker())
+
+
+def _receive(pipe, child, seconds: float, what: str, fix: str) -> tuple:
+    """The child's answer on `pipe` within `seconds`: a RenderError when it is late or dead."""
+    if not pipe.poll(seconds):
+        raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
+    try:
+        return pipe.recv()
+    except EOFError:  # died without a word: a crash in C, or the OOM killer
+        child.join(EXIT_SECONDS)
+        raise RenderError(f"{what} stopped without a result (exit code {child.exitcode}); "
+                          "run again with -vv, and report it if it happens again") from None
+
+
+def _unpack(message: tuple):
+    """The child's result, or its exception raised here."""
+    kind, value = message
+    if kind == "error":
+        raise _rebuilt(value)
+    return value
+
+
+def _end(child, wait: float = EXIT_SECONDS) -> None:
+    """Let `child` exit, kill it if it does not within `wait`, and reap it: no zombie."""
+    child.join(wait)
+    if child.is_alive():
+        child.kill()
+    child.join()
+
+
+def _once(function: Callable, writer, parent: int) -> None:
+    """In a child made for one call: run `function` and send its outcome."""
+    die_with_parent(parent)
+    writer.send_bytes(_outcome(function))
+    writer.close()
+
+
+def _serve(pipe, parent: int) -> None:
+    """In a reused child: run each function received, until the parent closes the pipe."""
+    die_with_parent(parent)
+    while True:
+        try:
+            function = pipe.recv()
+        except EOFError:
+            return
+        pipe.send_bytes(_outcome(function))
+
+
+def _outcome(function: Callable) -> bytes:
+    """("ok", result) or ("error", the exception's parts), pickled."""
+    try:
+        message = ("ok", function())
+    except BaseException as error:  # noqa: BLE001  every exception goes back to the parent
+        logger.debug("in the layout process", exc_info=True)
+        message = ("error", (type(error), error.args, dict(vars(error))))
+    try:
+        return pickle.dumps(message)
+    except Exception as error:  # noqa: BLE001  a result or exception that cannot cross processes
+        return pickle.dumps(("error", (RenderError, (f"the renderer failed: {message[1]!r}: {error}",), {})))
+
+
+def _rebuilt(parts: tuple) -> BaseException:
+    """The child's exception again, made without its __init__ (which may take other arguments
+    than the `args` it stores, as InputError does)."""
+    kind, args, state = parts
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error

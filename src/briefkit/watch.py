@@ -1,4 +1,4 @@
-"""Watch mode: rebuild on every save, with the libraries loaded and unchanged charts cached."""
+"""Watch mode: rebuild on every save, in a warm layout process, with unchanged charts cached."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .build import Options, build, prepare
+from .children import reused
 from .errors import BriefError
 
 
@@ -30,17 +31,18 @@ def watch(folder: Path, options: Options, say: Callable[[str], None],
         return resolved not in outputs and "dist" not in resolved.parts and not resolved.name.startswith(".")
 
     built = None
-    while not stop():
-        paths = watched_paths(folder, options)
-        state = _snapshot(paths, relevant)
-        if state != built:
-            built = state  # taken before the build: a save during it triggers another
-            _rebuild(folder, options, say)
-            continue
-        for batch in changes(*paths, watch_filter=relevant, rust_timeout=500, yield_on_timeout=True):
-            # A save between the snapshot and the watcher's start shows only in the snapshot.
-            if stop() or batch or _snapshot(paths, relevant) != built:
-                break
+    with reused():  # one layout process for the session: warm after the first build
+        while not stop():
+            paths = watched_paths(folder, options)
+            state = _snapshot(paths, relevant)
+            if state != built:
+                built = state  # taken before the build: a save during it triggers another
+                _rebuild(folder, options, say)
+                continue
+            for batch in changes(*paths, watch_filter=relevant, rust_timeout=500, yield_on_timeout=True):
+                # A save between the snapshot and the watcher's start shows only in the snapshot.
+                if stop() or batch or _snapshot(paths, relevant) != built:
+                    break
 
 
 def _snapshot(paths: list[Path], relevant) -> dict[str, int]:

@@ -10,7 +10,7 @@ import re
 import signal
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cache, environment, links, logger
@@ -20,7 +20,7 @@ from ..models import Variant
 from . import conformance, direction, tagging, text, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
-from .pagination import Corrector, rules
+from .pagination import Corrector, rules, serialize
 from .placement import Placement
 from .resources import gate
 
@@ -37,6 +37,7 @@ class Settings:
     variant: Variant | None = None
     attachments: tuple[Payload, ...] = ()  # carried by PDF/A-3 variants
     remember: bool = True  # start from the corrections an earlier build of the same HTML needed
+    html: bool = False  # keep the corrected HTML (Rendered.html), for --html
 
 
 @dataclass
@@ -46,7 +47,31 @@ class Rendered:
     placement: Placement
     fixes: int  # layouts redone to correct notes and figures
     findings: Findings
-    tree: object  # the corrected element tree WeasyPrint laid out (pagination.serialize: its HTML)
+    html: str | None = None  # the corrected HTML WeasyPrint laid out, when Settings.html asks
+
+
+#: Corrections a guess (the brief's last build, made from other HTML) may replay: each only moves
+#: a figure down or lets a paragraph's lines break anywhere, so a wrong one costs no page, and the
+#: corrector still checks the layout. Page breaks and paragraph cuts are found again.
+GUESSABLE = ("figure", "calm", "note", "margin")
+
+
+@dataclass
+class Layout:
+    """One document laid out, with the corrections made to its tree so far."""
+
+    document: Document
+    source: object  # weasyprint.HTML, whose element tree the corrector changes
+    corrector: Corrector
+    fetcher: object
+    memory: str | None  # the cache key of this exact HTML
+    pages: object = None  # WeasyPrint's laid-out document
+    images: dict = field(default_factory=dict)  # decoded once, not on every layout pass
+    count: int = 0  # layouts made
+
+    @property
+    def placement(self) -> Placement:
+        return self.corrector.placement(self.pages)
 
 
 def preload() -> None:
@@ -55,45 +80,80 @@ def preload() -> None:
     import weasyprint  # noqa: F401
 
 
-def render(document: Document, settings: Settings) -> Rendered:
-    """Lay out the HTML, correct it until notes and figures sit right, and write PDF bytes."""
+def lay_out(document: Document, settings: Settings, guess: list | None = None) -> Layout:
+    """Lay the HTML out once, with the corrections an earlier build of this exact HTML needed,
+    else with the safe part of `guess` (corrections of other HTML: the brief before an edit)."""
     from weasyprint import HTML
 
     fetcher = gate(list(settings.roots), settings.allow_remote)
     source = HTML(string=document.html, base_url=document.base_url, url_fetcher=fetcher)
     direction.isolate(source.etree_element)
-    corrector = Corrector(source.etree_element)
     memory = cache.key(document.html, rules()) if settings.remember else None
-    if memory:
-        corrector.replay(cache.get("layout", memory, _corrections))
-    variant, level = settings.variant, logging.WARNING if settings.strict else logging.ERROR
-    try:
-        with time_limit(settings.timeout), _errors_fail(level):
-            images: dict = {}  # decoded once, not on every layout pass
-            fonts = _font_configuration(*_font_faces(document))
-            laid_out = source.render(cache=images, font_config=fonts)
-            while corrector.correct(laid_out):
-                laid_out = source.render(cache=images, font_config=fonts)
-            if memory:
-                cache.put("layout", memory, corrector.log)
-            placement = corrector.placement(laid_out)
-            findings = read_findings(laid_out)
-            links.keep_relative(laid_out.pages)  # no file:// path of this machine in the PDF
-            names = [item.name for item in settings.attachments]
-            xmp.extend(laid_out.metadata, document.html.encode(), names,
-                       MANIFEST if MANIFEST in names else None, variant)
-            # fontTools stamps SOURCE_DATE_EPOCH into font subsets: the build's epoch, not whatever
-            # this process's environment holds, so a cluster worker stamps what the client would.
-            epoch = None if settings.epoch is None else str(settings.epoch)
-            with environment("SOURCE_DATE_EPOCH", epoch), tagging.notes_tagged():
-                pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant),
-                                         **_variant_options(variant, settings.attachments, settings.epoch))
-    except fetcher.refused as exc:
-        raise InputError([Problem("resource", 0, str(exc))]) from None
+    known = cache.get("layout", memory, _corrections) if memory else None
+    layout = Layout(document, source, Corrector(source.etree_element), fetcher, memory)
+    layout.corrector.replay(known if known is not None else guessable(guess or []))
+    again(layout, settings)
+    return layout
+
+
+def guessable(log: list) -> list:
+    """The entries of a correction log made on other HTML that are safe to try (GUESSABLE),
+    a note's first fix only."""
+    noted, kept = set(), []
+    for entry in log:
+        if not (isinstance(entry, list | tuple) and len(entry) == 2 and entry[0] in GUESSABLE):
+            continue
+        if entry[0] == "note":
+            if entry[1] in noted:
+                continue
+            noted.add(entry[1])
+        kept.append(list(entry))
+    return kept
+
+
+def again(layout: Layout, settings: Settings) -> None:
+    """Lay out the (corrected) tree anew."""
+    with _rendering(settings, layout.fetcher):
+        fonts = _font_configuration(*_font_faces(layout.document))
+        layout.pages = layout.source.render(cache=layout.images, font_config=fonts)
+    layout.count += 1
+
+
+def write(layout: Layout, settings: Settings, fixes: int) -> Rendered:
+    """The PDF bytes of the final layout; its corrections remembered for this exact HTML."""
+    document, corrector, laid_out = layout.document, layout.corrector, layout.pages
+    variant = settings.variant
+    if layout.memory:
+        cache.put("layout", layout.memory, corrector.log)
+    with _rendering(settings, layout.fetcher):
+        placement = corrector.placement(laid_out)
+        findings = read_findings(laid_out)
+        links.keep_relative(laid_out.pages)  # no file:// path of this machine in the PDF
+        names = [item.name for item in settings.attachments]
+        xmp.extend(laid_out.metadata, document.html.encode(), names,
+                   MANIFEST if MANIFEST in names else None, variant)
+        # fontTools stamps SOURCE_DATE_EPOCH into font subsets: the build's epoch, not whatever
+        # this process's environment holds, so a cluster worker stamps what the client would.
+        epoch = None if settings.epoch is None else str(settings.epoch)
+        with environment("SOURCE_DATE_EPOCH", epoch), tagging.notes_tagged():
+            pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant),
+                                     **_variant_options(variant, settings.attachments, settings.epoch))
     if placement.displaced:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
     _opens(pdf)
-    return Rendered(pdf, len(laid_out.pages), placement, corrector.passes, findings, source.etree_element)
+    html = serialize(layout.source.etree_element) if settings.html else None
+    return Rendered(pdf, len(laid_out.pages), placement, fixes, findings, html)
+
+
+@contextmanager
+def _rendering(settings: Settings, fetcher):
+    """The renderer's errors as briefkit's: a refused resource, a failed load, a broken rule."""
+    level = logging.WARNING if settings.strict else logging.ERROR
+    try:
+        with _errors_fail(level):
+            yield
+    except fetcher.refused as exc:
+        raise InputError([Problem("resource", 0, str(exc))]) from None
 
 
 def _corrections(log) -> bool:

@@ -1,0 +1,95 @@
+"""--timeout holds whatever the layout is doing: the layout's process is killed at the limit, the
+command says so in one line, and nothing is left behind (no .part file, no process)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from support import run
+
+from briefkit.children import deadline
+from briefkit.errors import InputError, Problem
+
+#: A paragraph of this many words keeps WeasyPrint breaking lines (Pango, in C) for minutes.
+WORDS = 400_000
+LIMIT = 2
+
+
+def _processes_naming(text: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and text.encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:  # ended meanwhile
+            continue
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the layout runs in a forked child on Linux")
+def test_timeout_stops_a_long_layout_within_a_second_and_leaves_nothing(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIEFKIT_CACHE_DIR", "")
+    folder = tmp_path / "endless-paragraph"
+    assert run(runner, "new", str(folder)).exit_code == 0
+    commentary = folder / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\n\n" + "word " * WORDS + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    command = [sys.executable, "-m", "briefkit", "build", str(folder), "-o", str(out / "brief.pdf"),
+               "--timeout", str(LIMIT)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    elapsed = time.perf_counter() - started
+    assert done.returncode == 3, done.stderr  # RenderError, as the README's exit codes say
+    lines = done.stderr.strip().splitlines()
+    assert lines == [f"Error: the layout took longer than {LIMIT} s (raise --timeout, or look for a huge "
+                     "table or deeply nested boxes)"]
+    # Start-up, reading the brief and drawing its chart come before the limit's clock starts:
+    # a generous bound that a layout left running (minutes for this paragraph) would break.
+    assert elapsed < LIMIT + 1 + 12, elapsed
+    assert list(out.iterdir()) == []  # no PDF, no .part file
+    assert _processes_naming(str(folder)) == []  # the layout's process is gone, not a zombie
+
+
+def _fails() -> None:
+    raise InputError([Problem("commentary.md", 3, "a note nobody calls")])
+
+
+def test_the_layout_process_hands_back_its_result_and_the_brief_s_own_errors():
+    """What the child returns or raises reaches the caller as if made here: an InputError keeps
+    its problems (exit 1 at the file and line), though its __init__ takes other arguments."""
+    assert deadline(lambda: {"pages": 7}, 30, "the layout", "raise --timeout") == {"pages": 7}
+    with pytest.raises(InputError) as raised:
+        deadline(_fails, 30, "the layout", "raise --timeout")
+    assert raised.value.problems == [Problem("commentary.md", 3, "a note nobody calls")]
+    assert raised.value.exit_code == 1 and "commentary.md:3: a note nobody calls" in raised.value.message
+
+
+def test_a_reused_layout_process_serves_builds_and_is_replaced_after_a_timeout(runner, sample, tmp_path,
+                                                                               monkeypatch):
+    """Watch and batch workers lay out in one reused child: two builds, one child, the bytes of a
+    build of its own; a layout past the limit kills it, and the next build gets a fresh one."""
+    from briefkit.build import Options, build
+    from briefkit.children import reused
+    from briefkit.errors import RenderError
+
+    monkeypatch.setenv("BRIEFKIT_CACHE_DIR", "")
+    endless = tmp_path / "endless"
+    assert run(runner, "new", str(endless)).exit_code == 0
+    (endless / "commentary.md").write_text("word " * WORDS + "\n")
+    with reused() as worker:
+        first = build(sample["folder"], Options(output=tmp_path / "1.pdf", cache=False))
+        child = worker.child.pid
+        second = build(sample["folder"], Options(output=tmp_path / "2.pdf", cache=False))
+        assert worker.child.pid == child
+        with pytest.raises(RenderError, match=f"took longer than {LIMIT} s"):
+            build(endless, Options(output=tmp_path / "3.pdf", timeout=LIMIT, cache=False))
+        assert worker.child is None and not Path(f"/proc/{child}").exists()
+        third = build(sample["folder"], Options(output=tmp_path / "4.pdf", cache=False))
+        assert worker.child.pid != child
+    assert first.pdf.read_bytes() == second.pdf.read_bytes() == third.pdf.read_bytes()
+    assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["1.pdf", "2.pdf", "4.pdf"]
