@@ -11,7 +11,7 @@ from markdown_it.token import Token
 from markupsafe import Markup, escape
 from mdit_py_plugins.attrs import attrs_plugin
 
-from . import links, logger, rawhtml
+from . import links, logger, pipetables, rawhtml
 from .blocks import read_options
 from .errors import Problems
 from .parsing import visible
@@ -79,6 +79,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         problems.add(path, 0, "the Markdown nests too deeply (quotes or lists inside each other)")
         return Body(Markup(""))
     tokens, definitions = _take_definitions(tokens, path, problems)
+    tokens = pipetables.prepare(tokens)  # `Table: caption` paragraphs into their tables
     _set_lines(tokens)
     body = Body(Markup(""))
     before = len(problems.items)
@@ -150,6 +151,12 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         return (f'<figure class="photo"><img src="{escape(image.attrGet("src"))}" '
                 f'alt="{escape(alt)}">{below}</figure>\n')
 
+    def table_open(tokens, idx, options, env) -> str:
+        # The caption is the table's first child; CSS numbers it ("Table 1.") in its own counter.
+        caption = (tokens[idx].meta or {}).get("caption")
+        inner = md.renderer.renderInline(caption.children, options, env) if caption else ""
+        return default_render(tokens, idx, options, env) + (f"<caption>{inner}</caption>\n" if inner else "")
+
     def heading_open(tokens, idx, options, env) -> str:
         if tokens[idx].tag == "h2":
             body.headings.append(tokens[idx + 1].content)
@@ -161,6 +168,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
     rules = md.renderer.rules
     default_fence, default_render = rules["fence"], md.renderer.renderToken
     rules.update(citation=citation, footnote_ref=footnote_ref, fence=fence, heading_open=heading_open,
+                 table_open=table_open,
                  paragraph_open=paragraph_open, citation_error=literal, comment_unclosed=literal)
     try:
         html = md.renderer.render(tokens, md.options, env)

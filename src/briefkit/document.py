@@ -133,7 +133,7 @@ def words_css(language: str, style: Style, native: bool = False) -> str:
     """The words CSS prints (`content: var(--bk-figure) " " counter(figure, var(--bk-digits))`),
     and the digits of its counters, as custom properties a style may still set itself."""
     words = translations.words(language, style.settings["labels"])
-    values = {"figure": words.gettext("Figure"), "page": words.gettext("Page"),
+    values = {"figure": words.gettext("Figure"), "table": words.gettext("Table"), "page": words.gettext("Page"),
               "of": words.pgettext("page N of M", "of")}
     css = " ".join(f"--bk-{name}: {_css_string(text)};" for name, text in values.items())
     return f":root {{ {css} --bk-digits: {translations.counter_style(language, native)}; }}"
