@@ -1,4 +1,4 @@
-"""Coverage: every text a brief prints, and the letters of it that no font of its style has."""
+"""Coverage: the texts a brief prints, letters no font of its style has, PDF fonts none of its own."""
 
 from __future__ import annotations
 
@@ -70,3 +70,45 @@ def _strings(value) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _strings(item)
+
+
+#: Words Pango adds to a family in the names WeasyPrint gives a PDF's fonts ("Source-Serif-Pro-Semi-Bold").
+STYLE_WORDS = {"thin", "ultra", "extra", "light", "semi", "book", "regular", "normal", "medium", "bold",
+               "heavy", "black", "italic", "oblique", "condensed", "expanded", "small", "caps"}
+#: What pdfium reads for a hyphen it finds at a line end.
+LINE_END_HYPHEN = "\x02"
+
+
+def foreign(pdf: bytes, families: set[str]) -> dict[str, dict[str, set[int]]]:
+    """The fonts of a laid-out PDF that are none of `families` (the subset prefix and Pango's
+    style words left out): {font name: {letter: pages}}, the letters read back by pdfium."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    known = {tuple(family.casefold().replace("-", " ").split()) for family in families}
+    found: dict[str, dict[str, set[int]]] = {}
+    document = pypdfium2.PdfDocument(pdf)
+    name, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    try:
+        for number, page in enumerate(document, start=1):
+            text = page.get_textpage()
+            for index in range(text.count_chars()):
+                letter = chr(pdfium.FPDFText_GetUnicode(text.raw, index))
+                if unicodedata.category(letter) in SILENT and letter != LINE_END_HYPHEN:
+                    continue
+                pdfium.FPDFText_GetFontInfo(text.raw, index, name, len(name), ctypes.byref(flags))
+                font = name.value.decode("latin-1").rpartition("+")[2]
+                if font and not _known(font, known):
+                    found.setdefault(font, {}).setdefault(letter, set()).add(number)
+    finally:
+        document.close()
+    return found
+
+
+def _known(font: str, known: set[tuple[str, ...]]) -> bool:
+    """Whether a PDF font name is one of the families, with style words or none after it."""
+    words = tuple(font.casefold().replace("-", " ").split())
+    return any(words[:len(family)] == family and set(words[len(family):]) <= STYLE_WORDS
+               for family in known)

@@ -1,4 +1,4 @@
-"""Font stacks: letters of a brief that no face of its style's --body-font or --head-font has."""
+"""Font stacks: letters, hyphen and italic their house faces lack; fonts a PDF draws outside them."""
 
 from __future__ import annotations
 
@@ -128,3 +128,78 @@ def _advice(style, missing: list[str], stack: Stack) -> str:
                 "the script fallbacks; docs/house-styles.md, step 3)")
     return ("add the families of style.yaml's `fonts:` that have them to the stack "
             "(docs/house-styles.md, step 3)")
+
+
+#: The hyphen CSS prints at a line end unless told otherwise (hyphenate-character: auto).
+HYPHEN = 0x2010
+#: Elements the head stack sets that may hyphenate: headings.
+HEADINGS = "h1, h2, h3, h4, h5, h6"
+
+
+def hyphen_css(style) -> str:
+    """hyphenate-character "-" where the stack's first house family has no U+2010: else Pango
+    takes the hyphen from the next family that has one, a fallback or a system font."""
+    first = {stack.name: _first_declared(style, stack) for stack in stacks(style, "en")}
+    lacks = {name: paths is not None and HYPHEN not in coverage.covered(paths)
+             for name, paths in first.items()}
+    body = lacks.get("--body-font") or lacks.get("font-family")
+    if body:
+        return ':root { hyphenate-character: "-"; }'
+    return f'{HEADINGS} {{ hyphenate-character: "-"; }}' if lacks.get("--head-font") else ""
+
+
+def _first_declared(style, stack: Stack) -> tuple[Path, ...] | None:
+    """The files of the stack's first family the style declares (its upright faces), if any."""
+    for family in stack.families:
+        paths = tuple(font.path for font in style.fonts
+                      if font.family.casefold() == family.casefold() and font.style == "normal")
+        if paths:
+            return paths
+    return None
+
+
+def italics(style) -> Iterator[tuple[Path, int, str]]:
+    """(style.css, line, message) for each stack whose first house family has no italic face:
+    its italic text is the upright face slanted by the renderer (or upright, where fontconfig
+    synthesises no oblique), never another family's italic."""
+    told = set()
+    for stack in stacks(style, "en"):
+        family = next((f.casefold() for f in stack.families
+                       if any(font.family.casefold() == f.casefold() for font in style.fonts)), None)
+        if family and family not in told and not any(
+                font.family.casefold() == family and font.style != "normal" for font in style.fonts):
+            told.add(family)
+            family = next(font.family for font in style.fonts if font.family.casefold() == family)
+            yield stack.css, stack.line, (
+                f"{stack.name}: {family!r} has no italic face declared, so its italics print as its "
+                "upright face slanted (upright where fontconfig slants nothing), and as the chart "
+                "font its era labels print upright; declare an italic file under `fonts:` with "
+                "`style: italic`")
+
+
+def declared(style) -> set[str]:
+    """The families a PDF of this style may draw with: those its `fonts:` declare, the names
+    their files give themselves (the chart's SVG names those), and Matplotlib's DejaVu Sans when
+    it is the chart font."""
+    from fontTools.ttLib import TTFont
+
+    names = {font.family for font in style.fonts}
+    for path in {font.path for font in style.fonts}:
+        with TTFont(str(path), lazy=True, fontNumber=0) as font:
+            names.update(filter(None, (font["name"].getDebugName(i) for i in (1, 16))))
+    return names | ({"DejaVu Sans"} if style.chart_font == "DejaVu Sans" else set())
+
+
+def strangers(pdf: bytes, style) -> Iterator[str]:
+    """A message for each font of the laid-out PDF that the style does not declare: a system
+    font the renderer fell back to, which prints differently on every machine."""
+    for font, letters in sorted(coverage.foreign(pdf, declared(style)).items()):
+        pages = sorted(set().union(*letters.values()))
+        shown = ", ".join("a hyphen at a line end" if c == coverage.LINE_END_HYPHEN
+                          else f"{c} U+{ord(c):04X}" for c in sorted(letters)[:6])
+        more = f" and {len(letters) - 6} more" if len(letters) > 6 else ""
+        where = ", ".join(map(str, pages[:5])) + ("..." if len(pages) > 5 else "")
+        yield (f"{font} draws {shown}{more} (page{'s' if len(pages) > 1 else ''} {where}), "
+               f"and style {style.name!r} declares no such font: "
+               "the machine's fallback, different elsewhere; put a family that has these letters "
+               "in the stack (docs/house-styles.md, step 3)")

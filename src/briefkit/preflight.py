@@ -111,12 +111,25 @@ def _layout(prepared, options: Options, report: Report) -> None:
     for page, share, why in rendered.findings.blank_bands:
         report.warnings.append(f"{where}:0: page {page} ends {share:.0%} blank: {why}")
     report.problems += overflow_problems(prepared, rendered)
+    _foreign_fonts(prepared, rendered.pdf, options, report)
     # The same words were logged as warnings for `build`: here they are problems.
     report.warnings = [w for w in report.warnings if w not in {i.message for i in rendered.findings.overflow}]
     for index, chart in charts.items():
         if not chart.alt.strip():
             line = prepared.body.blocks[index].line
             report.problems.append(Problem(prepared.material.commentary_file, line, "chart has no alt text"))
+
+
+def _foreign_fonts(prepared, pdf: bytes, options: Options, report: Report) -> None:
+    """Letters the pages draw from a font the style does not declare: a warning, a problem with --strict."""
+    from .fontstack import strangers
+
+    yaml = prepared.style.chain[0] / "style.yaml"
+    for message in strangers(pdf, prepared.style):
+        if options.strict:
+            report.problems.append(Problem(yaml, 0, message))
+        else:
+            report.warnings.append(f"{yaml}:0: {message}")
 
 
 def _as_given(folder: Path, path: Path) -> Path:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from . import stylefile
+from . import fontstack, stylefile
 from .stylepaths import Font, font, inside, sheet, where as _where
 from .errors import StyleError, did_you_mean
 
@@ -67,13 +67,16 @@ class Style:
 
     def css(self, mirrored: bool = False) -> str:
         """The CSS layers: briefkit's mechanics, then from the root style down each folder's
-        style.yaml knobs (colours, page) and its style.css, so a rule written by hand wins.
+        style.yaml knobs (colours, page) and its style.css, so a rule written by hand wins; a
+        house font without U+2010 hyphenates with its own "-" (fontstack.hyphen_css).
         `mirrored` (a right-to-left brief) swaps the page's left and right margin boxes, which
         CSS names physically; the rest of a style mirrors itself through `dir` and logical
         properties (text-align: start, border-inline-start...)."""
         layers = [MECHANICS.read_text(encoding="utf-8")]
         if self.settings["notes"] == "margin":
             layers.append(MARGIN_NOTES.read_text(encoding="utf-8"))
+        # Before the style's own sheets, so a hyphenate-character written there wins.
+        layers.append(fontstack.hyphen_css(self))
         for data, text in zip(reversed(self.own), reversed(self.sheets), strict=True):
             layers += [_knobs(data), text]
         css = "\n".join(layer for layer in layers if layer)

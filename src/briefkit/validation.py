@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import blocks, coverage, links, logger
+from . import blocks, coverage, fontstack, links, logger
 from .commentary import Body
 from .errors import Problems
 from .models import TAGGED, Material
@@ -46,13 +46,15 @@ def check_material(material: Material, body: Body, problems: Problems, allow_rem
 def check_styled(material: Material, body: Body, style: Style, variant: str | None, strict: bool,
                  problems: Problems) -> None:
     """What the chosen style and variant ask of the brief: letters its fonts have (a warning,
-    an error under --strict), one place for each colour, alt text for every image of a tagged
-    variant."""
+    an error under --strict), an italic face for each stack (a warning), one place for each
+    colour, alt text for every image of a tagged variant."""
     for file, line, message in coverage.uncovered(material, [font.path for font in style.fonts], style.name):
         if strict:
             problems.add(file, line, message)
         else:
             logger.warning("%s:%d: %s", file, line, message)
+    for css, line, message in fontstack.italics(style):
+        logger.warning("%s:%d: %s", css, line, message)
     for css, line, name in style.clashes():
         logger.warning("%s:%d: --%s is also set by `colours:` in style.yaml; this line wins (remove "
                        "one of the two)", css, line, name)

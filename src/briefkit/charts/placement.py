@@ -69,10 +69,24 @@ class Look:
         self.marker = rc["lines.markersize"]
         self.label = FontProperties(family=family, size="small")
         self.date = FontProperties(family=family, size="small", weight="semibold")
-        self.era_font = FontProperties(family=family, size="small", style="italic")
+        self.era_font = FontProperties(family=family, size="small", style=_era_style(family))
         self.legend = FontProperties(family=family, size=rc["legend.fontsize"])
         self.tick = FontProperties(family=family, size=rc["xtick.labelsize"])
         self.tick_room = rc["xtick.major.size"] + rc["xtick.major.pad"]
+
+
+def _era_style(family: str | list[str]) -> str:
+    """Italic when the chart font has an italic face, else upright: asked for an italic it
+    lacks, Matplotlib takes another family's (DejaVu Sans Oblique), never slants the upright."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font, ttfFontProperty
+
+    first = family if isinstance(family, str) else family[0]
+    try:
+        path = findfont(FontProperties(family=first, style="italic"), fallback_to_default=False)
+    except ValueError:
+        return "normal"
+    face = ttfFontProperty(get_font(path))
+    return "italic" if face.name == first and face.style != "normal" else "normal"
 
 
 #: Scripts whose letters change shape or order with their neighbours (by Unicode name).
