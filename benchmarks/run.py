@@ -1,13 +1,19 @@
 """Benchmark: briefkit against the engine alone and a peer route (a script: it prints a table).
 
-Run from the repository root:  python benchmarks/run.py [--runs 5]
+Run from the repository root:  python benchmarks/run.py [--runs 5] [--targets]
 Figures are medians of several runs; compare ratios from one run, not numbers across machines.
+The first table holds the targets of issue 27, as ratios to bare WeasyPrint on the same HTML,
+then where a rebuild's time goes (a profile); --targets stops there.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
 import os
+import pstats
+import re
 import shutil
 import statistics
 import subprocess
@@ -25,6 +31,125 @@ def timed(command: list[str], cwd: Path | None = None) -> float:
     started = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+#: Runs a command and prints the peak resident memory (KiB) of it and every process it waited for.
+PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, capture_output=True); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def peak_kib(command: list[str]) -> int:
+    done = subprocess.run([sys.executable, "-c", PEAK, *command], check=True, capture_output=True, text=True)
+    return int(done.stdout.split()[-1])
+
+
+#: Issue 27's targets: each measure as a ratio to bare WeasyPrint's (time, or peak memory).
+TARGETS = {"rebuild": 1.15, "cold": 1.5, "watch": 0.8, "memory": 1.3}
+
+
+def targets(tmp: Path, runs: int) -> list[tuple[str, float, str]]:
+    """The four ratios to bare `weasyprint` on briefkit's own --html output, in one run."""
+    folder = tmp / "targets"
+    shutil.copytree(SAMPLE, folder)
+    html, pdf = tmp / "targets.html", tmp / "targets.pdf"
+    build = [*BRIEFKIT, "build", str(folder), "-o", str(pdf)]
+    subprocess.run([*build, "--html", str(html)], check=True, capture_output=True)  # fills the cache
+    weasyprint = [sys.executable, "-m", "weasyprint", str(html), str(tmp / "bare.pdf")]
+    # Interleaved rounds, each ratio taken within its round: a machine others share changes
+    # speed from minute to minute, and a ratio of medians taken minutes apart would show that.
+    rounds = []
+    for i in range(runs):
+        bare = timed(weasyprint)
+        edit(folder, i)
+        rounds.append((bare, timed(build), timed([*build, "--no-cache"])))
+    watched = watch_rounds(folder, tmp / "watched.pdf", weasyprint, runs)
+    memory = [(peak_kib(weasyprint), peak_kib([*build, "--no-cache"])) for _ in range(max(1, runs // 2))]
+    rows = [("bare weasyprint on the --html output (the engine alone)",
+             statistics.median(r[0] for r in rounds), "1.00x")]
+    for key, name, pairs in (
+            ("rebuild", "briefkit build after a one-sentence edit (cache on)",
+             [(r[1], r[0]) for r in rounds]),
+            ("cold", "briefkit build, first build, no cache", [(r[2], r[0]) for r in rounds]),
+            ("watch", "briefkit watch, save to new PDF", watched)):
+        rows.append((name, statistics.median(p[0] for p in pairs),
+                     verdict(statistics.median(p[0] / p[1] for p in pairs), TARGETS[key])))
+    rows.append(("peak memory, bare weasyprint (MiB)", statistics.median(m[0] for m in memory) / 1024,
+                 f"first build {statistics.median(m[1] for m in memory) / 1024:.0f} MiB: "
+                 + verdict(statistics.median(m[1] / m[0] for m in memory), TARGETS["memory"])))
+    return rows
+
+
+def verdict(ratio: float, target: float) -> str:
+    return f"{ratio:.2f}x bare weasyprint (target <= {target}x: {'met' if ratio <= target else 'NOT met'})"
+
+
+#: The verb of the sample's first sentence, one per edit: no edit gives HTML laid out before.
+VERBS = ("places", "puts", "sets out", "frames", "reads", "weighs", "casts", "views", "lays out",
+         "examines", "considers", "studies", "traces", "reviews", "situates", "locates")
+
+
+def edit(folder: Path, i: int) -> None:
+    """One sentence changed: its verb, a new one each time."""
+    commentary = folder / "commentary.md"
+    verb = VERBS[i % len(VERBS)]
+    sentence = re.compile(r"This brief (\w+(?: out)?) these")
+    commentary.write_text(sentence.sub(f"This brief {verb} these", commentary.read_text(), count=1))
+
+
+def watch_rounds(folder: Path, pdf: Path, weasyprint: list[str], runs: int) -> list[tuple[float, float]]:
+    """`briefkit watch` running: (seconds from a save to the line saying the new PDF is written,
+    bare weasyprint's seconds right after), a pair per save."""
+    process = subprocess.Popen([*BRIEFKIT, "watch", str(folder), "-o", str(pdf)], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+    pairs = []
+    try:
+        assert "built" in process.stdout.readline()
+        for i in range(runs + 1):
+            time.sleep(1.0)  # the watcher is listening again
+            started = time.perf_counter()
+            edit(folder, i + 1)
+            line = process.stdout.readline()
+            assert line.startswith("built"), line
+            seconds = time.perf_counter() - started
+            if i:  # the first save after start-up warms the layout process
+                pairs.append((seconds, timed(weasyprint)))
+    finally:
+        process.terminate()
+        process.wait(30)
+    return pairs
+
+
+#: The profile's lines worth reading: briefkit's stages and the engine's big steps.
+PROFILED = r"briefkit|weasyprint/(document|__init__|pdf/__init__|images)|pikepdf|fontTools/subset/__init__"
+
+
+def profile(tmp: Path, lines: int = 24) -> str:
+    """Where a rebuild after an edit spends its time: a cProfile of one build in this process,
+    the layout included (children.deadline runs it here, in a thread), top lines by cumulative time."""
+    import threading
+
+    from briefkit.build import Options, build
+
+    folder = tmp / "profiled"
+    shutil.copytree(SAMPLE, folder)
+    options = Options(output=tmp / "profiled.pdf")
+    build(folder, options)
+    edit(folder, 0)
+    profiler = cProfile.Profile()
+
+    def run() -> None:
+        profiler.enable()
+        build(folder, options)
+        profiler.disable()
+
+    thread = threading.Thread(target=run)  # in a thread the layout stays in this process
+    thread.start()
+    thread.join()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(PROFILED, lines)
+    noise = re.escape(str(ROOT / ".venv")) + r"\S*/site-packages/|" + re.escape(str(ROOT / "src") + "/")
+    text = re.sub(noise, "", out.getvalue())
+    return "\n".join(line for line in text.splitlines() if re.match(r"\s+(ncalls|\d)", line))
 
 
 def median(function, runs: int) -> float:
@@ -75,13 +200,20 @@ def series(root: Path, new: bool) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    parser.add_argument("--targets", action="store_true", help="only the targets and the profile")
+    arguments = parser.parse_args()
+    runs = arguments.runs
     rows: list[tuple[str, float, str]] = []
     with tempfile.TemporaryDirectory() as temp:
         tmp = Path(temp)
         html = tmp / "brief.html"
         # An empty cache of our own: "cold" builds use none, "again" builds reuse the last one.
         os.environ["BRIEFKIT_CACHE_DIR"] = str(tmp / "cache")
+        show(targets(tmp, runs))
+        print(f"\n{os.cpu_count()} cores; medians of {runs} runs. Where a rebuild after an edit spends "
+              f"its time (cProfile, cumulative seconds):\n{profile(tmp)}\n", flush=True)
+        if arguments.targets:
+            return
         build = [*BRIEFKIT, "build", str(SAMPLE), "-o", str(tmp / "brief.pdf")]
         subprocess.run([*build, "--html", str(html)], check=True, capture_output=True)
         cold = median(lambda: timed([*build, "--no-cache"]), runs)
@@ -126,11 +258,15 @@ def main() -> None:
         rows.append((f"{s_pages}-page brief, per page", s_sec / s_pages, ""))
         rows.append((f"{l_pages}-page brief, per page", l_sec / l_pages,
                      f"{(l_sec / l_pages) / (s_sec / s_pages):.2f}x the short brief's"))
+    show(rows)
+    print(f"\n{os.cpu_count()} cores; medians of {runs} runs (long briefs: {max(1, runs // 2)})")
+
+
+def show(rows: list[tuple[str, float, str]]) -> None:
     width = max(len(name) for name, *_ in rows)
     print(f"{'measure':<{width}}  {'seconds':>8}  ratio")
     for name, seconds, ratio in rows:
-        print(f"{name:<{width}}  {seconds:>8.2f}  {ratio}")
-    print(f"\n{os.cpu_count()} cores; medians of {runs} runs (long briefs: {max(1, runs // 2)})")
+        print(f"{name:<{width}}  {seconds:>8.2f}  {ratio}", flush=True)
 
 
 def warm_rebuild(tmp: Path, runs: int) -> float:

@@ -6,17 +6,19 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .build import Options, build, prepare
+from .build import Options, Prepared, build, prepare
 from .children import reused
 from .errors import BriefError
 
 
-def watched_paths(folder: Path, options: Options) -> list[Path]:
-    """The brief folder and every folder of its style chain (where that can be known)."""
+def watched_paths(folder: Path, options: Options) -> tuple[list[Path], Prepared | None]:
+    """The brief folder and every folder of its style chain (where that can be known), and the
+    brief read, for the build to use (None when it cannot be: the build says why)."""
     try:
-        return [folder, *prepare(folder, options).style.chain]
+        prepared = prepare(folder, options)
+        return [folder, *prepared.style.chain], prepared
     except BriefError:
-        return [folder]
+        return [folder], None
 
 
 def watch(folder: Path, options: Options, say: Callable[[str], None],
@@ -30,14 +32,15 @@ def watch(folder: Path, options: Options, say: Callable[[str], None],
         resolved = Path(path).resolve()
         return resolved not in outputs and "dist" not in resolved.parts and not resolved.name.startswith(".")
 
-    built = None
+    built, (paths, _) = None, watched_paths(folder, options)
     with reused():  # one layout process for the session: warm after the first build
         while not stop():
-            paths = watched_paths(folder, options)
             state = _snapshot(paths, relevant)
             if state != built:
-                built = state  # taken before the build: a save during it triggers another
-                _rebuild(folder, options, say)
+                # Taken before the brief is read: a save during the build triggers another.
+                built = state
+                paths, prepared = watched_paths(folder, options)
+                _rebuild(folder, options, say, prepared)
                 continue
             for batch in changes(*paths, watch_filter=relevant, rust_timeout=500, yield_on_timeout=True):
                 # A save between the snapshot and the watcher's start shows only in the snapshot.
@@ -51,10 +54,10 @@ def _snapshot(paths: list[Path], relevant) -> dict[str, int]:
             if f.is_file() and relevant(None, str(f))}
 
 
-def _rebuild(folder: Path, options: Options, say: Callable[[str], None]) -> None:
+def _rebuild(folder: Path, options: Options, say: Callable[[str], None], prepared: Prepared | None) -> None:
     started = time.perf_counter()
     try:
-        result = build(folder, options)
+        result = build(folder, options, prepared)
         say(f"built {result.pdf} ({result.pages} pages) in {time.perf_counter() - started:.2f} s")
     except BriefError as error:  # the last good PDF stays where it was
         say(f"failed in {time.perf_counter() - started:.2f} s; the last good PDF is kept:\n{error.message}")
