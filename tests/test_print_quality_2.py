@@ -119,3 +119,75 @@ def test_table_caption_may_follow_the_table_and_a_table_without_one_takes_no_num
                                    text=True, check=True).stdout.split())
     assert "Table 1. Second, captioned after" in text
     assert "Table:" not in text and "Table 2" not in text
+
+
+# Locators kept with their numbers (point 3) and page ranges with an en dash (point 4).
+
+WORDS = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november".split()
+LOCATORS = ("p. 7", "pp. 4-5", "chap. 4", "p. 112", "pp. 12‐14", "p. 3", "pp. 210 - 219", "p. 9")
+
+
+def _sources() -> str:
+    """Sources of many title lengths (so notes end their lines at many places), journals with a
+    volume, an issue and a page range typed with a hyphen."""
+    items = []
+    for i in range(16):
+        title = " ".join(WORDS[(i + j) % len(WORDS)].capitalize() for j in range(2 + i % 4))
+        item = (f"- id: s{i}\n  type: article-journal\n  title: {title}\n  author:\n    - family: Author{i}\n"
+                f"      given: Ann\n  container-title: Journal of {WORDS[i % len(WORDS)].capitalize()} Studies\n"
+                f"  volume: {41 + i}\n  issue: {3 + i % 4}\n  page: {4 + i}-{9 + i}\n  issued: 2024-04-{1 + i:02d}\n")
+        items.append(item)
+    return "".join(items)
+
+
+#: Body text between citations, so that the margin holds every note beside its call.
+BODY = ("The sentence that follows runs on for a while about the matter in hand, so that the notes "
+        "of this paragraph find room in the margin beside the lines that call them, one after another.")
+
+
+def _commentary() -> str:
+    paragraphs = []
+    for i in range(16):
+        filler = " ".join(WORDS[(i * 3 + j) % len(WORDS)] for j in range(6 + i % 9))
+        paragraphs.append(f"Claim {i} about {filler}.[@s{i}, {LOCATORS[i % len(LOCATORS)]}] {BODY} Then again "
+                          f"{filler}.[@s{(i + 5) % 16}, {LOCATORS[(i + 3) % len(LOCATORS)]}] {BODY}")
+    return "\n\n".join(paragraphs) + "\n"
+
+
+FORMATS = ("chicago-note", "author-date", "chicago-notes-bibliography")
+
+
+@pytest.fixture(scope="module", params=FORMATS)
+def locators_pdf(request, shared):
+    name = request.param
+
+    def make(out):
+        brief = textwrap.dedent(MINIMAL["brief.yaml"]).replace("authors:", f"citation_format: {name}\nauthors:")
+        folder = _brief(out / "brief", _commentary(), {"sources.yaml": _sources(), "brief.yaml": brief})
+        build(folder, Options(output=out / "brief.pdf", style="sidenotes"))
+
+    pdf = shared(f"print-quality-2-locators-{name}", make) / "brief.pdf"
+    lines = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    return name, [line.strip() for line in lines if line.strip()]
+
+
+TERMS = ("p.", "pp.", "No.", "no.", "Vol.", "vol.", "chap.")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def test_a_locator_is_never_torn_from_its_number(locators_pdf):
+    name, lines = locators_pdf
+    assert sum(term in line.split() for line in lines for term in TERMS) >= 8, name
+    torn = [(a, b) for a, b in zip(lines, lines[1:])
+            if a.split()[-1] in TERMS or (re.search(r"(?:^|\s)\d{1,2}$", a) and b.split()[0].rstrip(",") in MONTHS)]
+    assert not torn, (name, torn)
+
+
+def test_page_ranges_take_an_en_dash(locators_pdf):
+    name, lines = locators_pdf
+    text = " ".join(lines)
+    ranges = re.findall(r"\b\d+\s*[-‐‑−–]\s*\d+\b", text)
+    assert len(ranges) >= 8, (name, ranges)
+    assert all(re.fullmatch(r"\d+–\d+", r) for r in ranges), (name, [r for r in ranges if "–" not in r])

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from . import logger
 from .models import PartialDate, Source
 from .translations import ALIASES, digits_in_html
+from .typography import keep_together
 
 #: babel patterns per precision, for dates in notes, charts and chronologies. A month alone
 #: takes the standalone form (LLLL): "декабрь 1979", where MMMM would give "декабря 1979".
@@ -28,6 +29,15 @@ def human_date(value: Any, language: str = "en", precision: str | None = None, n
     date = PartialDate.parse(value)
     text = format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale_of(language))
     return digits(text, language, native)
+
+
+@functools.cache
+def month_names(language: str) -> tuple[str, ...]:
+    """The language's month names as dates print them (full and short, in a date and alone),
+    without an abbreviation's full stop: the words a day number is kept with."""
+    months = locale_of(language).months
+    return tuple(sorted({name.rstrip(".") for context in ("format", "stand-alone")
+                         for width in ("wide", "abbreviated") for name in months[context][width].values()}))
 
 
 @functools.cache
@@ -107,6 +117,7 @@ def prepare(source: Source, language: str, conjunction: str = "and", native: boo
         "date": human_date(issued, language, native=native) if issued else None,
         "year": issued.year if issued else None,
         "url": csl.get("URL"),
+        "page": RANGE.sub(r"\1–", str(csl["page"])) if csl.get("page") else None,
     })
 
 
@@ -152,8 +163,9 @@ def _shorten(title: str, words: int = 4, most: int = 6) -> str:
     return " ".join(kept).rstrip(_TRAILING + " ")
 
 
-#: A range in a locator, "3-5" or "xii-xv": printed with an en dash, as CSL processors do.
-_RANGE = re.compile(r"\b(\d+|[ivxlcdm]+|[IVXLCDM]+)\s*[-‐]\s*(?=(?:\d+|[ivxlcdm]+|[IVXLCDM]+)\b)")
+#: A range in a locator or a page field, "3-5", "3 ‐ 5" or "xii-xv": printed with an en dash, as
+#: CSL processors print "3-5", whatever hyphen or spacing the source typed.
+RANGE = re.compile(r"\b(\d+|[ivxlcdm]+|[IVXLCDM]+)\s*(?:--|[-‐‑−])\s*(?=(?:\d+|[ivxlcdm]+|[IVXLCDM]+)\b)")
 
 
 def extras(cite: Any) -> tuple[str, str, bool, bool]:
@@ -205,7 +217,7 @@ class Citer:
             # Pandoc's notes: a narrative cite's author is in the text, so not in its note.
             if suppress or (narrative and not inline):
                 item = _without_author(item)
-            text = Markup(self.macros.note(item, _RANGE.sub(r"\1–", locator.strip()), first)).strip()
+            text = Markup(self.macros.note(item, RANGE.sub(r"\1–", locator.strip()), first)).strip()
             if prefix and index == 0 and not inline and not self.in_text:  # a note begins a sentence
                 prefix = prefix[:1].upper() + prefix[1:]
             parts.append((escape(prefix) + " " if prefix else Markup("")) + text + escape(suffix))
@@ -235,8 +247,9 @@ class Citer:
                 for item in items]
 
     def finish(self, page: str) -> str:
-        """The page as it is: templates format each citation when it is met (cslnotes formats here)."""
-        return page
+        """The page with locators, days and units kept with their numbers (typography.keep_together):
+        templates format each citation when it is met (cslnotes formats here)."""
+        return keep_together(page, month_names(self.language))
 
 
 def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, warn: bool = True) -> Any:

@@ -13,12 +13,13 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import cslhtml, csllocale, cslrequired, logger
-from .citations import extras, narrative
+from .citations import RANGE, extras, month_names, narrative
 from .cslitems import csl_json
 from .cslstyles import INSTALL, CslStyle, _terms, locator_in, range_delimiter
 from .errors import RenderError, StyleError
 from .models import Source
 from .translations import digits
+from .typography import keep_together
 
 #: Stand-ins the page holds until the processor has formatted every citation: private-use
 #: characters around a token drawn for each brief (a text cannot forge one) and the call's number.
@@ -65,9 +66,11 @@ class CslCiter:
         return [Markup(f"\ue000{self.token}:bib\ue001")]
 
     def finish(self, page: str) -> str:
-        """The page with every citation and the bibliography formatted."""
+        """The page with every citation and the bibliography formatted, locators, days and units
+        kept with their numbers (typography.keep_together)."""
+        months = month_names(self.language)
         if not self.calls and not self.bibliography_keys:
-            return page
+            return keep_together(page, months)
         texts, entries, authors = self.format()
 
         def put(match: re.Match) -> str:
@@ -84,7 +87,7 @@ class CslCiter:
                 text = text[:-1]
             return text
 
-        return re.sub(_MARK.format(token=self.token), put, page)
+        return keep_together(re.sub(_MARK.format(token=self.token), put, page), months)
 
     def format(self) -> tuple[list[str], list[str], dict[int, str]]:
         """(each call's HTML, the bibliography's <li> entries, the author in the text of each
@@ -122,7 +125,8 @@ class CslCiter:
         paragraph in a division named after it."""
         blocks, locale = [], self.style.locale(self.language)
         for index, (cites, role, at) in enumerate(self.calls):
-            items = [_citation(cite, locator_in(cite[1], locale), at) for cite in cites]
+            # A range typed with a hyphen of any kind, spaced or not: the processor en-dashes "4-5" only.
+            items = [_citation(cite, locator_in(RANGE.sub(r"\1-", cite[1]), locale), at) for cite in cites]
             cite = {"t": "Cite", "c": [items, [_str("x")]]}
             # A narrative cite in the text of a note style: Pandoc prints the author there and
             # makes the note (author left out) itself, numbered in order with the others.

@@ -1,4 +1,5 @@
-"""Typographic quotes and apostrophes in the brief's language, and spaces of justified shaped scripts."""
+"""Typographic quotes and apostrophes in the brief's language, spaces of justified shaped scripts, and
+what a line never parts: a locator and its number, a day and its month, a number and its unit."""
 
 from __future__ import annotations
 
@@ -95,3 +96,66 @@ def boundary_words(html: str, rtl: bool) -> str:
         return _AFTER.sub(r'\1 <span class="bk-word">\2</span>', html)
     return _BEFORE.sub(r'<span class="bk-word">\1</span>', html)
 
+
+
+#: Locator terms that stay on the line of their number ("p. 7", "pp. 4–5", "No. 3", "Vol. 41",
+#: "chap. 4", "§ 2"), in the languages briefkit's catalogues and the CSL locales write them.
+_TERMS = (r"pp?|[Nn]os?|[Vv]ols?|chaps?|ch|secs?|paras?|nn?|figs?|arts?|cols?|bk|pts?|ll?|fol|"
+          r"S|Bd|Nr|Hft|Kap|vol|t|с|т|гл|вып|pág|págs|núm|cap|ch")
+_NUMBER = r"\d+(?:[.,]\d+)*|[ivxlcdm]+\b|[IVXLCDM]+\b"
+_RANGE = rf"(?:{_NUMBER})(?:\s*[-‐‑−–]\s*(?:{_NUMBER}))?"
+#: Units a number is never parted from ("5 km", "40 per cent").
+_UNITS = r"km|m|cm|mm|kg|g|t|mi|ft|ha|km²|MW|GW|kW|kWh|bn|m³|°C|%|per cent|percent"
+#: Tags whose text is not laid out on a line: the style sheet, scripts, the document's title;
+#: and dates in <time>, which are short and read back by their element.
+_SKIP = re.compile(r"<(style|script|title|time)\b.*?</\1>", re.S)
+_SEGMENT = re.compile(r"(<[^>]*>)")
+KEEP = '<span class="bk-keep" style="white-space: nowrap">'
+
+
+@functools.cache
+def _together(months: tuple[str, ...]) -> re.Pattern:
+    month = "|".join(re.escape(m) for m in sorted(months, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w.])(?:(?:{_TERMS})\.|§§?|№) ?(?:{_RANGE})(?![\w])"   # p. 7, pp. 4–5, No. 3
+        rf"|\b\d{{1,2}}\.? (?:{month})\b"                               # 17 April, 17. April
+        rf"|\b(?:{month}) \d{{1,2}}\b(?!\d)"                            # April 17
+        rf"|\b\d+(?:[.,]\d+)* (?:{_UNITS})(?![\w])"                            # 5 km
+        r"|(?<![\w–])\d+–\d+(?![\w–])")                                      # 210–19, 2023–2026
+
+
+def _dashed(text: str) -> str:
+    """A range within a kept group with an en dash, however it was typed ("4-5", "4 ‐ 5")."""
+    return re.sub(r"(\w)\s*[-‐‑−]\s*(?=\w)", r"\1–", text)
+
+
+def keep_together(html: str, months: tuple[str, ...]) -> str:
+    """The page with each locator and its number, each day and its month (`months`: the
+    language's month names), each number and its unit, and each range of numbers ("210–19",
+    "2023–2026", which may break after its dash otherwise) in a span no line breaks inside
+    (white-space: nowrap, so the text reads as typed: a no-break space would reach pdftotext),
+    the range of a locator with an en dash. Text only: tags, attributes and the style sheet are
+    left as they are, as is text already kept."""
+    pattern, out, kept = _together(months), [], 0
+    for piece in _pieces(html):
+        if piece.startswith("<"):
+            if piece.startswith(KEEP) or (kept and piece.startswith("<span")):
+                kept += 1
+            elif kept and piece == "</span>":
+                kept -= 1
+            out.append(piece)
+        elif kept:
+            out.append(piece)
+        else:
+            out.append(pattern.sub(lambda m: f"{KEEP}{_dashed(m[0])}</span>", piece))
+    return "".join(out)
+
+
+def _pieces(html: str):
+    """Tags and text of the page; the style sheet, scripts and title as one opaque piece each."""
+    at = 0
+    for skipped in _SKIP.finditer(html):
+        yield from _SEGMENT.split(html[at:skipped.start()])
+        yield skipped[0]
+        at = skipped.end()
+    yield from _SEGMENT.split(html[at:])
