@@ -191,3 +191,28 @@ def test_page_ranges_take_an_en_dash(locators_pdf):
     ranges = re.findall(r"\b\d+\s*[-‐‑−–]\s*\d+\b", text)
     assert len(ranges) >= 8, (name, ranges)
     assert all(re.fullmatch(r"\d+–\d+", r) for r in ranges), (name, [r for r in ranges if "–" not in r])
+
+
+# Dashed compounds whole in titles and headings (point 2).
+
+COMPOUNDS = ("India–Maldives", "2023–2026", "Debt–Climate", "Male–Delhi", "Gulf–Asia", "Sino–Indian",
+             "1991–2001", "Kabul–Moscow")
+DASHED_TITLE = ("The India–Maldives Quarrel of 2023–2026 and the Debt–Climate Bargain: Male–Delhi Ties, "
+                "Gulf–Asia Routes and Sino–Indian Rivalry")
+
+
+@pytest.mark.parametrize("style", ("article", "sidenotes", "think-tank"))
+def test_titles_and_headings_never_break_after_a_dash_in_a_compound(tmp_path, style):
+    brief = f"title: \"{DASHED_TITLE}\"\nsubtitle: \"Kabul–Moscow ties, 1991–2001 and 2023–2026\"\n" \
+            "date: 2026-02-01\nauthors:\n  - name: Test Desk\n"
+    heading = "## " + " ".join(f"{word} then" for word in COMPOUNDS[::-1]) + "\n\nText.\n"
+    folder = _brief(tmp_path / "brief", heading, {"brief.yaml": brief})
+    build(folder, Options(output=tmp_path / "out.pdf", style=style))
+    lines = subprocess.run(["pdftotext", str(tmp_path / "out.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    text = " ".join(lines)
+    for compound in COMPOUNDS:  # as typed: no joiner, no space, no other dash
+        assert compound in text, (style, compound)
+    assert "\u2060" not in text
+    torn = [(a, b) for a, b in zip(lines, lines[1:]) if a.rstrip().endswith("–")]
+    assert not torn, (style, torn)

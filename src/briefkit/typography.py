@@ -1,5 +1,4 @@
-"""Typographic quotes and apostrophes in the brief's language, spaces of justified shaped scripts, and
-what a line never parts: a locator and its number, a day and its month, a number and its unit."""
+"""Typography of printed text: the language's quotes, justified shaped scripts, words no line parts."""
 
 from __future__ import annotations
 
@@ -134,21 +133,34 @@ def keep_together(html: str, months: tuple[str, ...]) -> str:
     language's month names), each number and its unit, and each range of numbers ("210–19",
     "2023–2026", which may break after its dash otherwise) in a span no line breaks inside
     (white-space: nowrap, so the text reads as typed: a no-break space would reach pdftotext),
-    the range of a locator with an en dash. Text only: tags, attributes and the style sheet are
+    the range of a locator with an en dash; in titles and headings a dashed compound too
+    ("India–Maldives"). Running heads print their source's text alone on one line (a word
+    joiner there reached pdftotext as "India–\u2060 Maldives"). Text only: tags, attributes and the style sheet are
     left as they are, as is text already kept."""
-    pattern, out, kept = _together(months), [], 0
+    pattern, out, kept, titled = _together(months), [], 0, None
+    headed = re.compile(f"{_COMPOUND}|{pattern.pattern}")
     for piece in _pieces(html):
         if piece.startswith("<"):
             if piece.startswith(KEEP) or (kept and piece.startswith("<span")):
                 kept += 1
             elif kept and piece == "</span>":
                 kept -= 1
+            elif titled is None and (match := _TITLED.match(piece)):
+                titled = match[1] or match[2]
+            elif titled and piece == f"</{titled}>":
+                titled = None
             out.append(piece)
         elif kept:
             out.append(piece)
         else:
-            out.append(pattern.sub(lambda m: f"{KEEP}{_dashed(m[0])}</span>", piece))
+            out.append((headed if titled else pattern).sub(lambda m: f"{KEEP}{_dashed(m[0])}</span>", piece))
     return "".join(out)
+
+
+#: Where a dashed compound stays whole: headings and the title's lines.
+_TITLED = re.compile(r"<(h[1-6])\b|<(p)\b[^>]*\bclass=\"(?:subtitle|dek)\"")
+#: A compound of words (or numbers) joined by en dashes, no space: "India–Maldives", "2023–2026".
+_COMPOUND = r"(?<![\w–])\w+(?:–\w+)+(?![\w–])"
 
 
 def _pieces(html: str):
