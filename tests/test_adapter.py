@@ -4,6 +4,8 @@ function asked what it must answer. A WeasyPrint that renames its boxes fails he
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from support import ROOT
 
@@ -161,3 +163,14 @@ def test_structure_pairs_boxes_with_their_tags(laid_out):
     expect(len(noted) == 2 and all(made["S"] == "/NonStruct" for made in noted),
            "both notes' boxes are found in the structure tree")
 
+
+def test_no_other_module_reads_weasyprint_boxes():
+    """WeasyPrint's boxes, their places, styles and Pango layouts, and its tag mapping, are read
+    in pdf/boxes.py only (README, below the module map)."""
+    private = re.compile(r"_page_box|(?<!boxes)\.descendants\(|position_[xy]|margin_height\(|element_tag|"
+                         r"FootnoteAreaBox|LineBox|TextBox|(?<!boxes)\.pango_layout|_get_pdf_tag|"
+                         r"formatting_structure|\.style\[|(?<!boxes)\.content_box_[xy]\(")
+    package = ROOT / "src" / "briefkit"
+    readers = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
+                     if path.name != "boxes.py" and private.search(path.read_text(encoding="utf-8")))
+    assert not readers, f"WeasyPrint's private layout objects read outside pdf/boxes.py: {readers}"

@@ -28,8 +28,10 @@ from .scheduler import Scheduler, SchedulerLost, close, connect, gone, quiet, wo
 #: archive's files never all sit in memory at once.
 IN_FLIGHT = 2
 
-# One build at a time in a worker process: a build sets process-wide state (the style search
-# path, SOURCE_DATE_EPOCH, the fonts Matplotlib knows).
+# One build at a time in a worker process. WeasyPrint and pydyf are no longer changed while a
+# PDF renders (two threads build the bytes two processes do: tests/test_threads.py), but a build
+# still sets other process-wide state: the style search path (BRIEFKIT_STYLES, below) and
+# Matplotlib's rcParams and fonts while a chart draws (charts/timeline.py).
 _ONE_AT_A_TIME = threading.Lock()
 
 

@@ -17,7 +17,7 @@ from .. import cache, environment, links, logger
 from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
 from ..models import Variant
-from . import conformance, direction, tagging, text, xmp
+from . import boxes, conformance, direction, tagging, text, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
 from .pagination import Corrector, rules, serialize
@@ -114,7 +114,7 @@ def guessable(log: list) -> list:
 def again(layout: Layout, settings: Settings) -> None:
     """Lay out the (corrected) tree anew."""
     with _rendering(settings, layout.fetcher):
-        fonts = _font_configuration(*_font_faces(layout.document))
+        fonts = _font_configuration(threading.get_ident(), *_font_faces(layout.document))
         layout.pages = layout.source.render(cache=layout.images, font_config=fonts)
     layout.count += 1
 
@@ -134,8 +134,9 @@ def write(layout: Layout, settings: Settings, fixes: int) -> Rendered:
                    MANIFEST if MANIFEST in names else None, variant)
         # fontTools stamps SOURCE_DATE_EPOCH into font subsets: the build's epoch, not whatever
         # this process's environment holds, so a cluster worker stamps what the client would.
+        # It reads it from the environment only: one PDF is written at a time in a process.
         epoch = None if settings.epoch is None else str(settings.epoch)
-        with environment("SOURCE_DATE_EPOCH", epoch), tagging.notes_tagged():
+        with _WRITING, environment("SOURCE_DATE_EPOCH", epoch):
             pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant),
                                      **_variant_options(variant, settings.attachments, settings.epoch))
     if placement.displaced:
@@ -154,6 +155,10 @@ def _rendering(settings: Settings, fetcher):
             yield
     except fetcher.refused as exc:
         raise InputError([Problem("resource", 0, str(exc))]) from None
+
+
+#: Held while a PDF is written (the environment's SOURCE_DATE_EPOCH is the whole process's).
+_WRITING = threading.Lock()
 
 
 def _corrections(log) -> bool:
@@ -186,19 +191,19 @@ def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> d
 def _finish(variant: str | None, document, pdf) -> None:
     """Last touches before WeasyPrint serialises: an XMP packet for plain PDFs (it writes one
     only for variants), page order for right-to-left briefs, each glyph's own text
-    (text.searchable), note IDs (tagging.number_notes), and what validators ask of every
-    variant (conformance.finish)."""
+    (text.searchable), notes tagged /Note with IDs (tagging.tag_notes), and what validators ask
+    of every variant (conformance.finish). It changes this PDF's objects only: builds in other
+    threads are untouched."""
     import pydyf
 
     if not variant:
         document.metadata.include_in_pdf(pdf, None, None, None, False)
-    root = document.pages[0]._page_box.children[0] if document.pages else None
-    if root is not None and root.style["direction"] == "rtl":  # viewers page right to left
+    if document.pages and boxes.direction(document.pages[0]) == "rtl":  # viewers page right to left
         preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         preferences["Direction"] = "/R2L"
         pdf.catalog["ViewerPreferences"] = preferences
     text.searchable(document, pdf)
-    tagging.number_notes(pdf)
+    tagging.tag_notes(document, pdf)
     conformance.finish(pdf)
 
 
@@ -222,12 +227,14 @@ def _font_faces(document: Document) -> tuple:
 
 
 @functools.lru_cache(maxsize=8)
-def _font_configuration(faces: tuple[str, ...], base_url: str | None, stamps: tuple):
+def _font_configuration(thread: int, faces: tuple[str, ...], base_url: str | None, stamps: tuple):
     """One font configuration for every layout of documents with the same fonts: each one
     WeasyPrint makes holds a fontconfig setup that is never given back (about 0.2 MiB), so a
     fresh one per build grew a long batch without bound (WeasyPrint #2130). Keyed by the
     @font-face rules and their files, a family never meets another document's file of the
-    same name, nor an older copy of its own."""
+    same name, nor an older copy of its own; and by thread: two layouts at once in one
+    configuration rewrite its font files under each other's fontconfig (a bus error) and
+    share Pango's font map, which is not thread-safe."""
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()

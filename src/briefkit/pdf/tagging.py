@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from .. import logger
+from . import boxes
 
 
-@contextmanager
-def notes_tagged():
-    """Tag `bk-note` elements /Note: WeasyPrint maps HTML tags to PDF tags and knows no notes."""
-    from weasyprint.pdf import tags
-
-    original = getattr(tags, "_get_pdf_tag", None)
-    if original is None:  # another WeasyPrint: notes stay /NonStruct, the rest is unchanged
-        yield
+def tag_notes(document, pdf) -> None:
+    """Make the element of each `bk-note` box a /Note (WeasyPrint maps HTML tags to PDF tags
+    and knows no notes, so it writes /NonStruct) and give every note its ID. A finisher's
+    step: it changes this PDF's objects only."""
+    elements = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructElem"]
+    first = next((index for index, o in enumerate(elements) if o.get("S") == "/Document"), None)
+    if first is None:  # an untagged variant
         return
-    tags._get_pdf_tag = lambda tag: "Note" if tag == "bk-note" else original(tag)
     try:
-        yield
-    finally:
-        tags._get_pdf_tag = original
+        notes = [made for box, made in boxes.structure(document, elements[first + 1:])
+                 if boxes.tag(box) == "bk-note"]
+    except LookupError as error:  # another WeasyPrint: notes stay /NonStruct, the rest is unchanged
+        logger.warning("notes not tagged /Note: WeasyPrint's structure tree is not as "
+                       "pdf/boxes.py reads it (%s)", error)
+        return
+    for note in notes:
+        note["S"] = "/Note"
+    number_notes(pdf)
 
 
 def number_notes(pdf) -> None:
@@ -35,3 +40,4 @@ def number_notes(pdf) -> None:
         names.extend([note["ID"], note.reference])
     root = next(o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/StructTreeRoot")
     root["IDTree"] = pydyf.Dictionary({"Names": names})  # sorted by conformance.finish
+
