@@ -96,9 +96,11 @@ def test_tables_are_captioned_ruled_and_spaced(tables_pdf):
         below, above = max(w["bottom"] for w in head), min(w["top"] for w in rows[0])
         rules = [r for r in page.lines + page.rects if below - 1 <= r["bottom"] <= above + 1]
         assert _covers(rules, head[0]["x0"], head[-1]["x1"]), (style, "no rule under the table's head")
-        # Numbers are right-aligned: the cells of a column of numbers end at one x.
+        # Numbers are right-aligned: the cells of a column of numbers end at one x, under the end
+        # of their head (within a spaced capital head's letter-spacing); years are labels, set at the start of their column with their head.
         ends = [line[2]["x1"] for line in rows]
-        assert max(ends) - min(ends) < 0.5, (style, ends)
+        assert max(ends) - min(ends) < 0.5 and abs(head[first]["x1"] - ends[0]) < 1.5, (style, ends)
+        assert abs(rows[0][0]["x0"] - head[0]["x0"]) < 0.5, (style, "the years are not at the start")
         # The paragraph after the table stands at least a line's gap below it.
         after = next(line for line in lines if line[0]["text"] == "Following")
         gap = after[0]["top"] - max(w["bottom"] for w in rows[-1])

@@ -9,9 +9,10 @@ from markdown_it.token import Token
 #: Pandoc's caption paragraph (its `table_captions` extension): "Table: ...", "table: ..." or ": ...".
 CAPTION = re.compile(r"^(?:[Tt]able)?:[ \t]+")
 #: A cell that is a number: a sign, a currency, digits with their group and decimal marks, a
-#: percent or a unit-less suffix ("1,200", "−3.5", "$45", "12%", "2,150.5", "1 200"). Years
-#: count too: a column of years reads down the same way.
+#: percent ("1,200", "−3.5", "$45", "12%", "2,150.5", "1 200").
 NUMBER = re.compile(r"[-−+–]?[$€£¥₽]?\s?\d[\d,.\u00a0\u202f\u2009 ]*\s?[%‰]?")
+#: A year: a label, not a quantity, so a column of years stays at the start like other labels.
+YEAR = re.compile(r"[12]\d{3}")
 #: Cells that say "no value" and leave a column's kind open.
 EMPTY = {"", "-", "–", "—", "n/a", "n.a.", "..", "…"}
 
@@ -53,7 +54,7 @@ def _caption(three: list[Token], level: int) -> bool:
 
 
 def _number_columns(table: list[Token]) -> None:
-    """Right-align (class "number") the head and body cells of columns of numbers."""
+    """Right-align (class "number") the head and body cells of columns of numbers (not years)."""
     cells: list[tuple[int, Token, Token, bool]] = []  # (column, open token, inline, in body)
     column, body = 0, False
     for position, token in enumerate(table):
@@ -65,10 +66,12 @@ def _number_columns(table: list[Token]) -> None:
             cells.append((column, token, table[position + 1], body))
             column += 1
     kinds: dict[int, bool] = {}
+    years: dict[int, bool] = {}
     for column, _, inline, body in cells:
         text = inline.content.strip()
         if body and text.casefold() not in EMPTY:
             kinds[column] = kinds.get(column, True) and bool(NUMBER.fullmatch(text))
+            years[column] = years.get(column, True) and bool(YEAR.fullmatch(text))
     for column, token, _, _ in cells:
-        if kinds.get(column):
+        if kinds.get(column) and not years.get(column):
             token.attrJoin("class", "number")
