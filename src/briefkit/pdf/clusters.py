@@ -13,14 +13,16 @@ from . import boxes
 NUDGE = 1
 
 
-def expected(document) -> dict[tuple, set[tuple]]:
+def expected(document, logical: bool = False) -> dict[tuple, set[tuple]]:
     """{(font, glyph id) sequence of a text box: {(the text of each glyph in drawing order,
-    the box's words that need an ActualText span)}}."""
+    the box's words that need an ActualText span)}}. `logical`: right-to-left ActualText in
+    reading order, as PDF 32000 means it and assistive technology reads it (tagged variants),
+    not in the drawing order poppler and PDFium need (_visual)."""
     found: dict[tuple, set] = defaultdict(set)
     for page in document.pages:
         for box in boxes.page_texts(page):
             if boxes.text(box).strip() and not _plain(box):
-                drawn = _drawn(box, document.fonts)
+                drawn = _drawn(box, document.fonts, logical)
                 if drawn:
                     glyphs, spans, backwards = drawn
                     found[tuple(g[:2] for g in glyphs)].add((tuple(g[2] for g in glyphs), spans, backwards))
@@ -42,7 +44,7 @@ def _plain(box) -> bool:
 _SHARED = frozenset("-\u00a0\u00ad\u2007\u2010\u2011\u2012\u2013\u202f")
 
 
-def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
+def _drawn(box, fonts, logical: bool = False) -> tuple[list[tuple[str, int, str]], tuple] | None:
     """(font name, glyph id, text) of each glyph the box draws, in drawing order, as
     weasyprint.draw.text.draw_first_line walks its runs, and the words to wrap in an
     ActualText span; None for what it draws otherwise."""
@@ -66,7 +68,7 @@ def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
             if font is None or font.bitmap or font.missing:
                 return None  # emoji and fallback glyphs are drawn another way: leave them
             last = item.item.offset + item.item.length == len(data)
-            drawn = _run(item, data, pango, font.widths, size, hyphen if last else "")
+            drawn = _run(item, data, pango, font.widths, size, hyphen if last else "", logical)
             if drawn is None:
                 return None
             pieces, words = drawn
@@ -77,7 +79,7 @@ def _drawn(box, fonts) -> tuple[list[tuple[str, int, str]], tuple] | None:
         return glyphs, tuple(spans), frozenset(backwards)
 
 
-def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
+def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = "", logical: bool = False):
     """([(glyph id, text)] of one glyph item's drawn glyphs, [(first, after, text)] of its
     words to wrap in ActualText), or None for glyphs drawn otherwise (.notdef).
 
@@ -130,10 +132,10 @@ def _run(item, data: bytes, pango, widths: dict, size: float, hyphen: str = ""):
     if "".join(pieces[index] for index in reading).replace(_FILLER, "") != "".join(texts):
         pieces = _greedy(reading, cluster, texts)
     drawn = sorted(places)
-    spans = _words(drawn, cluster, members, texts, pieces, raised if rtl else None)
+    spans = _words(drawn, cluster, members, texts, pieces, raised if rtl else None, logical)
     if rtl and stepped:  # a Nastaliq run: the words poppler would cut read from copies
         for number, (first, after, text, _) in enumerate(spans):
-            copy = _copy(string, drawn[first], drawn[after - 1], text[::-1], size)
+            copy = _copy(string, drawn[first], drawn[after - 1], text if logical else text[::-1], size)
             spans[number] = (first, after, text, copy)
             pieces.update(dict.fromkeys(drawn[first:after], " "))
     return [(glyphs[index][0], pieces[index]) for index in drawn], spans
@@ -194,7 +196,7 @@ def _marked(text: str) -> bool:
     return any(unicodedata.category(char) in ("Mn", "Mc", "Me") for char in text)
 
 
-def _words(drawn, cluster, members, texts, pieces, raised=None) -> list[tuple[int, int, str]]:
+def _words(drawn, cluster, members, texts, pieces, raised=None, logical=False) -> list[tuple[int, int, str]]:
     """(first glyph, glyph after the last, text) in drawing order of each word that poppler
     would not read whole from its glyphs, for its ActualText: in a left-to-right run a word
     with a mark, a cluster of several glyphs or letters, or glyphs out of order; in a
@@ -210,7 +212,7 @@ def _words(drawn, cluster, members, texts, pieces, raised=None) -> list[tuple[in
         text = "".join(texts[n] for n in word)
         if raised is not None:
             needed = _marked(text) or raised.intersection(indices) or _FILLER in (pieces[i] for i in indices)
-            text = _visual(text)
+            text = (text if _visual(text) else "") if logical else _visual(text)
         else:
             needed = _marked(text) or any(len(members[n]) > 1 or len(texts[n]) > 1 for n in word) \
                 or "".join(pieces[i] for i in indices) != text

@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import cache, environment, links, logger
 from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
-from ..models import Variant
+from ..models import TAGGED, Variant
 from . import boxes, conformance, direction, tagging, text, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
@@ -202,7 +202,8 @@ def _finish(variant: str | None, document, pdf) -> None:
         preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         preferences["Direction"] = "/R2L"
         pdf.catalog["ViewerPreferences"] = preferences
-    text.searchable(document, pdf)
+    # Tagged variants are read aloud: their ActualText is in reading order (PDF 32000 14.9.4).
+    text.searchable(document, pdf, logical=variant in TAGGED)
     tagging.tag_notes(document, pdf)
     conformance.finish(pdf)
 

@@ -20,7 +20,7 @@ _LAST_CODE = 0xFFFF
 _HELPER = 20
 
 
-def searchable(document, pdf) -> int:
+def searchable(document, pdf, logical: bool = False) -> int:
     """Give each glyph drawn the text of its place, as a per-build pass over the content
     streams in WeasyPrint's finisher. WeasyPrint maps a glyph id to one string for the whole
     file, the text of the cluster it first met it in, so a vowel sign drawn before its
@@ -30,9 +30,10 @@ def searchable(document, pdf) -> int:
     code of its own in its Type0 font (the same glyph through CIDToGIDMap, the same width),
     words poppler would cut (at a mark, a raised glyph) get an ActualText span, and right-to-left
     glyphs that stand for several letters an invisible helper (_rewrite). A run that matches
-    no box, or boxes of different texts, is left as it was. Returns the runs rewritten."""
+    no box, or boxes of different texts, is left as it was. `logical`: right-to-left ActualText
+    in reading order (tagged variants; clusters.expected). Returns the runs rewritten."""
     fonts = _Fonts(pdf)
-    boxes = expected(document)
+    boxes = expected(document, logical)
     rewritten, changes = 0, {}
     for stream in list(_content_streams(pdf)):
         for block in _blocks(stream):
