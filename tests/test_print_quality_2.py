@@ -79,7 +79,8 @@ def _covers(rules: list[dict], start: float, end: float) -> bool:
 
 def test_tables_are_captioned_ruled_and_spaced(tables_pdf):
     style, pdf_path = tables_pdf
-    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True,
+                          check=True).stdout
     assert "Table 1. Estimated flows, 2023–2025" in " ".join(text.split()), style
     assert "Table 2. A long table that runs over a page" in " ".join(text.split()), style
     with pdfplumber.open(pdf_path) as pdf:
@@ -97,7 +98,8 @@ def test_tables_are_captioned_ruled_and_spaced(tables_pdf):
         rules = [r for r in page.lines + page.rects if below - 1 <= r["bottom"] <= above + 1]
         assert _covers(rules, head[0]["x0"], head[-1]["x1"]), (style, "no rule under the table's head")
         # Numbers are right-aligned: the cells of a column of numbers end at one x, under the end
-        # of their head (within a spaced capital head's letter-spacing); years are labels, set at the start of their column with their head.
+        # of their head (within a spaced capital head's letter-spacing); years are labels, set at
+        # the start of their column with their head.
         ends = [line[2]["x1"] for line in rows]
         assert max(ends) - min(ends) < 0.5 and abs(head[first]["x1"] - ends[0]) < 1.5, (style, ends)
         assert abs(rows[0][0]["x0"] - head[0]["x0"]) < 0.5, (style, "the years are not at the start")
@@ -135,9 +137,11 @@ def _sources() -> str:
     items = []
     for i in range(16):
         title = " ".join(WORDS[(i + j) % len(WORDS)].capitalize() for j in range(2 + i % 4))
-        item = (f"- id: s{i}\n  type: article-journal\n  title: {title}\n  author:\n    - family: Author{i}\n"
-                f"      given: Ann\n  container-title: Journal of {WORDS[i % len(WORDS)].capitalize()} Studies\n"
-                f"  volume: {41 + i}\n  issue: {3 + i % 4}\n  page: {4 + i}-{9 + i}\n  issued: 2024-04-{1 + i:02d}\n")
+        journal = f"Journal of {WORDS[i % len(WORDS)].capitalize()} Studies"
+        item = (f"- id: s{i}\n  type: article-journal\n  title: {title}\n  author:\n"
+                f"    - family: Author{i}\n      given: Ann\n  container-title: {journal}\n"
+                f"  volume: {41 + i}\n  issue: {3 + i % 4}\n  page: {4 + i}-{9 + i}\n"
+                f"  issued: 2024-04-{1 + i:02d}\n")
         items.append(item)
     return "".join(items)
 
@@ -151,8 +155,9 @@ def _commentary() -> str:
     paragraphs = []
     for i in range(16):
         filler = " ".join(WORDS[(i * 3 + j) % len(WORDS)] for j in range(6 + i % 9))
-        paragraphs.append(f"Claim {i} about {filler}.[@s{i}, {LOCATORS[i % len(LOCATORS)]}] {BODY} Then again "
-                          f"{filler}.[@s{(i + 5) % 16}, {LOCATORS[(i + 3) % len(LOCATORS)]}] {BODY}")
+        first, second = LOCATORS[i % len(LOCATORS)], LOCATORS[(i + 3) % len(LOCATORS)]
+        paragraphs.append(f"Claim {i} about {filler}.[@s{i}, {first}] {BODY} Then again "
+                          f"{filler}.[@s{(i + 5) % 16}, {second}] {BODY}")
     return "\n\n".join(paragraphs) + "\n"
 
 
@@ -164,7 +169,8 @@ def locators_pdf(request, shared):
     name = request.param
 
     def make(out):
-        brief = textwrap.dedent(MINIMAL["brief.yaml"]).replace("authors:", f"citation_format: {name}\nauthors:")
+        brief = textwrap.dedent(MINIMAL["brief.yaml"]).replace("authors:",
+                                                               f"citation_format: {name}\nauthors:")
         folder = _brief(out / "brief", _commentary(), {"sources.yaml": _sources(), "brief.yaml": brief})
         build(folder, Options(output=out / "brief.pdf", style="sidenotes"))
 
@@ -182,8 +188,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 def test_a_locator_is_never_torn_from_its_number(locators_pdf):
     name, lines = locators_pdf
     assert sum(term in line.split() for line in lines for term in TERMS) >= 8, name
-    torn = [(a, b) for a, b in zip(lines, lines[1:])
-            if a.split()[-1] in TERMS or (re.search(r"(?:^|\s)\d{1,2}$", a) and b.split()[0].rstrip(",") in MONTHS)]
+    torn = [(a, b) for a, b in zip(lines, lines[1:], strict=False)
+            if a.split()[-1] in TERMS
+            or (re.search(r"(?:^|\s)\d{1,2}$", a) and b.split()[0].rstrip(",") in MONTHS)]
     assert not torn, (name, torn)
 
 
@@ -216,5 +223,5 @@ def test_titles_and_headings_never_break_after_a_dash_in_a_compound(tmp_path, st
     for compound in COMPOUNDS:  # as typed: no joiner, no space, no other dash
         assert compound in text, (style, compound)
     assert "\u2060" not in text
-    torn = [(a, b) for a, b in zip(lines, lines[1:]) if a.rstrip().endswith("–")]
+    torn = [(a, b) for a, b in zip(lines, lines[1:], strict=False) if a.rstrip().endswith("–")]
     assert not torn, (style, torn)

@@ -100,7 +100,7 @@ def boundary_words(html: str, rtl: bool) -> str:
 #: Locator terms that stay on the line of their number ("p. 7", "pp. 4–5", "No. 3", "Vol. 41",
 #: "chap. 4", "§ 2"), in the languages briefkit's catalogues and the CSL locales write them.
 _TERMS = (r"pp?|[Nn]os?|[Vv]ols?|chaps?|ch|secs?|paras?|nn?|figs?|arts?|cols?|bk|pts?|ll?|fol|"
-          r"S|Bd|Nr|Hft|Kap|vol|t|с|т|гл|вып|pág|págs|núm|cap|ch")
+          r"S|Bd|Nr|Hft|Kap|t|[сС]|[тТ]|[гГ]л|[вВ]ып|pág|págs|núm|cap")
 _NUMBER = r"\d+(?:[.,]\d+)*|[ivxlcdm]+\b|[IVXLCDM]+\b"
 _RANGE = rf"(?:{_NUMBER})(?:\s*[-‐‑−–]\s*(?:{_NUMBER}))?"
 #: Units a number is never parted from ("5 km", "40 per cent").
@@ -135,8 +135,8 @@ def keep_together(html: str, months: tuple[str, ...]) -> str:
     (white-space: nowrap, so the text reads as typed: a no-break space would reach pdftotext),
     the range of a locator with an en dash; in titles and headings a dashed compound too
     ("India–Maldives"). Running heads print their source's text alone on one line (a word
-    joiner there reached pdftotext as "India–\u2060 Maldives"). Text only: tags, attributes and the style sheet are
-    left as they are, as is text already kept."""
+    joiner there reached pdftotext as "India–\u2060 Maldives"). Text only: tags, attributes
+    and the style sheet are left as they are, as is text already kept."""
     pattern, out, kept, titled = _together(months), [], 0, None
     headed = re.compile(f"{_COMPOUND}|{pattern.pattern}")
     for piece in _pieces(html):
