@@ -9,6 +9,7 @@ the worker also checks once a second that its parent is still the one that start
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import signal
@@ -162,8 +163,10 @@ def _receive(pipe, child, seconds: float, what: str, fix: str) -> tuple:
 
 
 def _unpack(message: tuple):
-    """The child's result, or its exception raised here."""
-    kind, value = message
+    """The child's result, or its exception raised here, after what it logged is logged here."""
+    kind, value, records = message
+    for record in records:
+        logger.handle(record)
     if kind == "error":
         raise _rebuilt(value)
     return value
@@ -196,16 +199,37 @@ def _serve(pipe, parent: int) -> None:
 
 
 def _outcome(function: Callable) -> bytes:
-    """("ok", result) or ("error", the exception's parts), pickled."""
+    """("ok", result, log records) or ("error", the exception's parts, log records), pickled.
+    What the build logs here (a warning about a source, text past the page) goes back with it,
+    for the parent's handlers: a terminal, a test's runner, a batch's report."""
+    records = _Records()
+    handlers, propagate = logger.handlers[:], logger.propagate
+    logger.handlers[:], logger.propagate = [records], False
     try:
         message = ("ok", function())
     except BaseException as error:  # noqa: BLE001  every exception goes back to the parent
         logger.debug("in the layout process", exc_info=True)
         message = ("error", (type(error), error.args, dict(vars(error))))
+    finally:
+        logger.handlers[:], logger.propagate = handlers, propagate
     try:
-        return pickle.dumps(message)
+        return pickle.dumps((*message, records.kept))
     except Exception as error:  # noqa: BLE001  a result or exception that cannot cross processes
-        return pickle.dumps(("error", (RenderError, (f"the renderer failed: {message[1]!r}: {error}",), {})))
+        return pickle.dumps(("error", (RenderError, (f"the renderer failed: {message[1]!r}: {error}",), {}),
+                             records.kept))
+
+
+class _Records(logging.Handler):
+    """Keeps the records logged in a layout process, made plain enough to pickle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        record.exc_info = record.exc_text = record.stack_info = None
+        self.kept.append(record)
 
 
 def _rebuilt(parts: tuple) -> BaseException:
