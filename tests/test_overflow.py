@@ -91,7 +91,7 @@ def test_text_outside_the_page_is_reported_with_its_page_and_side(make_brief, ru
     assert _outside(out)  # the case is real: the PDF has characters off the page
     verified = run(runner, "verify", str(out))  # a PDF made by anything: its text is checked too
     assert verified.exit_code == 1 and "page 1: " in verified.output and "outside the page" in verified.output
-    said = f"commentary.md:1: page 1, the text: a line overflows by"
+    said = "commentary.md:1: page 1, the text: a line overflows by"
     report = run(runner, "check", "--layout", str(folder))
     assert report.exit_code == 1 and said in report.output and f"{side} edge of the page" in report.output
     strict = run(runner, "build", str(folder), "-o", str(tmp_path / "strict.pdf"), "--strict")
