@@ -9,7 +9,7 @@ beside their calls, or sent to the foot (margin.py)."""
 from __future__ import annotations
 
 from .. import logger
-from . import boxes, breaks, margin, split, tables
+from . import balance, boxes, breaks, margin, split, tables
 from .placement import Placement, gap, page_of, read, starts_page
 
 #: Fixes tried, in order, for a note WeasyPrint moved off its call's page: first let lines
@@ -52,6 +52,8 @@ class Corrector:
         self.rows = [row for table in self.tables for section in table if section.tag == "tbody"
                      for row in section if row.tag == "tr"]
         self.blocks = [el for el in root.iter() if el.tag in _BLOCKS]
+        #: {title's index: (its lines before balancing, the <br> elements inserted)}
+        self.titles, self.balanced = balance.targets(root), {}
         self.parents = {child: parent for parent in root.iter() for child in parent}
         self.table_fixes: dict[int, int] = {}
         self.note_level: dict[int, int] = {}
@@ -74,6 +76,9 @@ class Corrector:
             elif kind in ("split", "split-ragged") and isinstance(index, int) \
                     and 0 < index // 100_000 <= len(self.notes):
                 self._split(index // 100_000, index % 100_000, kind == "split")
+            elif kind == "balance" and isinstance(index, int) and 0 <= index // 100_000 < len(self.titles):
+                balance.insert_break(self.titles[index // 100_000], index % 100_000)
+                self.balanced[index // 100_000] = (0, [])  # as an earlier build of this HTML left it
             elif kind == "calm" and isinstance(index, int) and 0 <= index < len(self.blocks):
                 self._calm(self.blocks[index])
             elif kind == "foot" and isinstance(index, int) and 0 < index <= len(self.notes):
@@ -90,6 +95,7 @@ class Corrector:
         """Apply the next corrections this layout needs; False when it needs none (or no more)."""
         if self.passes >= MAX_PASSES:
             return False
+        balanced = self._balance_titles(document)  # moves nothing: the title keeps its lines
         moved = self._move_figures(document) | self._split_tables(document)
         moved |= self._set_margin_notes(document)
         # While figures and tables move, pages still change: only the harmless first note fix
@@ -108,8 +114,34 @@ class Corrector:
         fixed |= bool(to_foot)
         if fixed:
             logger.debug("notes %s left their call's page; laying out again", displaced)
-        self.passes += moved or fixed
-        return moved or fixed
+        self.passes += moved or fixed or balanced
+        return moved or fixed or balanced
+
+    def _balance_titles(self, document) -> bool:
+        """Titles that wrap with a short last line get line breaks where their lines come out
+        even; breaks that made a title take more lines than before are taken out again."""
+        changed = False
+        for index, title in enumerate(self.titles):
+            line_widths = balance.widths(document, title)
+            if index in self.balanced:
+                lines, inserted = self.balanced[index]
+                if inserted and len(line_widths) > lines:  # a line ran past the measure: undo
+                    balance.remove_breaks(title, inserted)
+                    self.log = [entry for entry in self.log if entry[0] != "balance" or entry[1] // 100_000 != index]
+                    self.balanced[index] = (lines, [])
+                    changed = True
+                continue
+            inserted = []
+            if balance.unbalanced(line_widths):
+                for characters in balance.breaks(title, len(line_widths)):
+                    if (line_break := balance.insert_break(title, characters)) is not None:
+                        inserted.append(line_break)
+                        self.log.append(("balance", index * 100_000 + characters))
+            self.balanced[index] = (len(line_widths), inserted)
+            changed |= bool(inserted)
+        if changed:
+            logger.debug("title lines evened out")
+        return changed
 
     def _fix_note(self, number: int, first_only: bool = False, document=None, page: int | None = None) -> bool:
         block = self._block_of(number)

@@ -27,14 +27,14 @@ def line_of(document, note, page: int):
 def characters_before(document, block, line) -> int | None:
     """How many printed characters of `block` its lines before `line` hold (across pages); None
     when `line` is its first line (there is nothing above to keep)."""
-    count = 0
+    printed = 0
     for page in document.pages:
         for box in boxes.lines(boxes.page_root(page)):
             if boxes.element(box) is not block:
                 continue
             if box is line:
-                return count or None
-            count += sum(_count(text) for text in boxes.texts(box))
+                return printed or None
+            printed += sum(count(text) for text in boxes.texts(box))
     return None
 
 
@@ -42,7 +42,7 @@ def split(block, characters: int, is_note):
     """Cut `block` after its first `characters` printed characters (notes, `is_note(element)`,
     hold none: their text prints elsewhere); return the new element holding the rest, inserted
     after `block` by the caller. None when the block has no more text than that."""
-    found = _find(block, characters, is_note)
+    found = find(block, characters, is_note)
     if found is None:
         return None
     element, kind, offset, previous = found
@@ -57,11 +57,11 @@ def split(block, characters: int, is_note):
     return _cut(block, element, kind, offset)
 
 
-def _count(text: str | None) -> int:
+def count(text: str | None) -> int:
     return sum(1 for c in text or "" if not c.isspace() and c not in _UNCOUNTED)
 
 
-def _find(block, characters: int, is_note):
+def find(block, characters: int, is_note):
     """(element, "text" or "tail", offset, the character before it) of the first printed
     character after `characters`."""
     left, previous = characters, " "
