@@ -79,8 +79,9 @@ class Corrector:
             elif kind == "balance" and isinstance(index, int) and 0 <= index // 100_000 < len(self.titles):
                 balance.insert_break(self.titles[index // 100_000], index % 100_000)
                 self.balanced[index // 100_000] = (0, [])  # as an earlier build of this HTML left it
+                self.log.append((kind, index))
             elif kind == "calm" and isinstance(index, int) and 0 <= index < len(self.blocks):
-                self._calm(self.blocks[index])
+                self._calm(self.blocks[index], index)
             elif kind == "foot" and isinstance(index, int) and 0 < index <= len(self.notes):
                 self._to_foot(index)
             elif kind == "row" and isinstance(index, int) and 0 <= index < len(self.rows):
@@ -122,16 +123,15 @@ class Corrector:
         even; breaks that made a title take more lines than before are taken out again."""
         changed = False
         for index, title in enumerate(self.titles):
-            line_widths = balance.widths(document, title)
             if index in self.balanced:
                 lines, inserted = self.balanced[index]
-                if inserted and len(line_widths) > lines:  # a line ran past the measure: undo
+                if inserted and len(balance.widths(document, title)) > lines:  # a line ran over: undo
                     balance.remove_breaks(title, inserted)
                     self.log = [entry for entry in self.log if entry[0] != "balance" or entry[1] // 100_000 != index]
                     self.balanced[index] = (lines, [])
                     changed = True
                 continue
-            inserted = []
+            inserted, line_widths = [], balance.widths(document, title)
             if balance.unbalanced(line_widths):
                 for characters in balance.breaks(title, len(line_widths)):
                     if (line_break := balance.insert_break(title, characters)) is not None:
@@ -165,8 +165,7 @@ class Corrector:
             block.set("style", NOTE_FIXES[0])
         if step == 0:
             for following in self._next_blocks(block, FOLLOWING_BLOCKS):
-                if not following.get("style"):
-                    following.set("style", NOTE_FIXES[0])
+                self._calm(following)
             if document is not None:
                 self._calm_page(document, number, page)
         return True
@@ -207,9 +206,7 @@ class Corrector:
         root_box = boxes.page_root(document.pages[page - 1])
         on_page = {id(element) for element in map(boxes.element, boxes.descendants(root_box))
                    if element is not None}
-        call = self.notes[number - 1]
-        while call in self.parents and call.tag not in _BLOCKS:
-            call = self.parents[call]
+        call = self._block_of(number)
         indexes = [i for i, block in enumerate(self.blocks) if id(block) in on_page]
         start = self.blocks.index(call) + 1 if call in self.blocks else None
         if start is None or not indexes:
