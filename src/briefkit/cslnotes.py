@@ -18,7 +18,7 @@ from .cslitems import csl_json
 from .cslstyles import INSTALL, CslStyle, _terms, locator_in, range_delimiter
 from .errors import RenderError, StyleError
 from .models import Source
-from .translations import digits
+from .translations import digits_in_html
 from .typography import keep_together
 
 #: Stand-ins the page holds until the processor has formatted every citation: private-use
@@ -27,8 +27,6 @@ _MARK = "\ue000{token}:(a?\\d+|bib)\ue001"
 #: A note's closing full stop: after a number, a letter or a closing quotation mark or bracket,
 #: not the stop of an abbreviation such as "ibid." or "ed." (a short lowercase word).
 _OWN_STOP = re.compile(r"(?:\d|[”’)\]]|\w{5,}|[A-Z]\w*)\.$")
-#: An element's tags and a link whole (its text is an address), or the text between them.
-_DIGITS = re.compile(r"(<a\b.*?</a>|<[^>]*>)|([^<]+)", re.S)
 #: Seconds a formatting run may take before it counts as stuck.
 TIMEOUT = 120
 
@@ -97,16 +95,13 @@ class CslCiter:
         items = [csl_json(self.sources[k], dash) for k in keys]
         if self.warn:
             self._warn_incomplete(keys, items)
-        html = run(json.dumps(self.document()), items, self.style,
-                   self.style.locale(self.language), bibliography=self.in_text)
-        texts, entries, authors = cslhtml.read(html, self.calls, self.style.note)
         locale = self.style.locale(self.language)
+        html = run(json.dumps(self.document()), items, self.style, locale, bibliography=self.in_text)
+        texts, entries, authors = cslhtml.read(html, self.calls, self.style.note)
         texts = [_suffix_outside(text, call[0], locale) for text, call in zip(texts, self.calls, strict=True)]
-        if self.native:  # the brief's digits: dates, pages, volumes; never an address's
-            def native(text: str) -> str:
-                return _DIGITS.sub(lambda m: m[1] or digits(m[2], self.language, True), text)
-
-            texts, entries = [native(t) for t in texts], [native(e) for e in entries]
+        # The brief's digits: dates, pages, volumes; never an address's.
+        texts = [digits_in_html(text, self.language, self.native) for text in texts]
+        entries = [digits_in_html(entry, self.language, self.native) for entry in entries]
         return texts, entries, authors
 
     def _warn_incomplete(self, keys: list[str], items: list[dict]) -> None:

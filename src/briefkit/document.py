@@ -181,13 +181,18 @@ def compose(material: Material, body: Body, charts: dict[int, Chart], style: Sty
             own: frozenset[int] = frozenset()) -> Document:
     """Fill the templates; figures and chronologies go where their fenced blocks stood. `own`:
     chronology rows that get a note of their own (see _number_notes)."""
+    with template_deadline("filling the templates"), templating.reported():
+        return _compose(material, body, charts, style, own)
+
+
+def template_deadline(what: str):
+    """TEMPLATE_SECONDS for filling a style's templates (the brief's, the site's pages)."""
     from .pdf.engine import time_limit
 
     # Loops in a contributor's template (range() in range()) can run for hours: a brief's
     # templates fill in well under a second, so a minute is a bound that only a loop reaches.
-    with time_limit(TEMPLATE_SECONDS, "filling the templates", "a template loops too long: "
-                    "look for nested loops in the style's templates"), templating.reported():
-        return _compose(material, body, charts, style, own)
+    return time_limit(TEMPLATE_SECONDS, what, "a template loops too long: look for nested loops in "
+                      "the style's templates")
 
 
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,

@@ -239,9 +239,10 @@ def _catalogue_templates(chains: set[tuple[Path, ...]]) -> list[Path]:
 def _index_html(entries: list[Entry], title: str, templates: list[Path], fonts_css: str) -> bytes:
     from markupsafe import Markup
 
+    from .document import template_deadline
     from .templating import environment, reported
 
-    with reported():
+    with template_deadline("filling the catalogue"), reported():
         html = environment(templates).get_template("site/index.html.j2").render(
             title=title, entries=entries, fonts_css=Markup(fonts_css))
     return html.encode()
