@@ -136,3 +136,20 @@ def test_axe_core_finds_no_wcag_violation_on_the_catalogue_or_any_landing_page(s
                 "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
             violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
             assert results["passes"] and not violations, (name, violations)
+
+
+def test_a_landing_page_gets_the_faces_its_script_needs(site):
+    """The Hindi page links the site's fonts.css, whose shipped faces hold every Devanagari
+    letter the page shows, so a machine without Devanagari fonts shows text, not boxes."""
+    import re
+
+    from fontTools.ttLib import TTFont
+
+    brief, tree, path = _page(site, site["folders"][1])
+    assert tree.xpath('//link[@rel="stylesheet" and @href="fonts.css"]')
+    sheet = (site["site"] / "fonts.css").read_text()
+    covered = set()
+    for name in re.findall(r'url\("([^"]+)"\)', sheet):
+        covered |= set(TTFont(site["site"] / name).getBestCmap())
+    letters = {ord(c) for c in tree.text_content() if 0x0900 <= ord(c) <= 0x097F}
+    assert letters and letters <= covered, sorted(map(chr, letters - covered))

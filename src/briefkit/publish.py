@@ -60,7 +60,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     then write index.html, feed.xml and SHA256SUMS; return the entries and the folders built."""
     from .batch import build_many
 
-    reads = sitefolder.prepare(site, folders, options, (STATE, "index.html", "feed.xml", "SHA256SUMS"))
+    reads = sitefolder.prepare(site, folders, options, (STATE, "index.html", "feed.xml", "SHA256SUMS", webfonts.SHEET))
 
     def put(path: Path, data: bytes) -> None:
         """Write a site file, never over an input (a link in the site to a brief's file, say)."""
@@ -121,8 +121,12 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     state["base_url"] = base_url
     put(state_file, json.dumps(state, indent=1, sort_keys=True).encode())
     entries.sort(key=lambda e: (e.date, e.title), reverse=True)
-    fonts = webfonts.ship([("", title)] + [(entry.lang, _shown(entry)) for entry in entries])
+    # The faces the catalogue and the landing pages need (letters in a page's tags cost nothing:
+    # ship() takes only letters past Latin), subset to what they show.
+    fonts = webfonts.ship([("", title)] + [(entry.lang, _shown(entry)) for entry in entries]
+                          + [(entry.lang, _landing_text(site, entry)) for entry in entries])
     webfonts.write(site, fonts, put)
+    put(site / webfonts.SHEET, fonts.css.encode())
     put(site / "index.html", _index_html(entries, title, _catalogue_templates(chains), fonts.css))
     put(site / "feed.xml", _feed_xml(site, entries, title, base_url))
     logger.info("%s: %d entries", site / "feed.xml", len(entries))
@@ -153,6 +157,14 @@ def _remove_renamed(site: Path, renamed: list[dict], in_use: set[str]) -> None:
                 path.unlink(missing_ok=True)
             except OSError as error:  # a stale file that stays costs nothing but its space
                 logger.warning("%s: not removed (%s)", path, error.strerror or error)
+
+
+def _landing_text(site: Path, entry: Entry) -> str:
+    """A landing page as written (its letters, for the web fonts); empty if it cannot be read."""
+    try:
+        return (site / f"{entry.slug}.html").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _shown(entry: Entry) -> str:

@@ -1,4 +1,4 @@
-"""Web fonts for the catalogue: the faces its entries' letters need, subset to those letters."""
+"""Web fonts for the site: the faces its pages' letters need, subset to those letters."""
 
 from __future__ import annotations
 
@@ -32,6 +32,8 @@ SILENT = ("Zs", "Zl", "Zp", "Cc", "Cf")
 #: The names this module gives the files it writes into the site's fonts/ folder.
 TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 NAME = re.compile(r"[A-Za-z0-9-]+-[0-9a-f]{10}\.(woff2|woff)")
+#: The site's style sheet of those rules, which the landing pages link (index.html holds them).
+SHEET = "fonts.css"
 
 
 @dataclass(frozen=True)
