@@ -68,7 +68,7 @@ def format_once(prepared) -> tuple[float, int]:
     from briefkit.commentary import cite_marker
 
     material, body, style = prepared.material, prepared.body, prepared.style
-    env = document.environment(style, material.brief.language)
+    env = document.brief_env(style, material.brief.language)
     words = translations.words(material.brief.language, style.settings["labels"])
     page = str(body.html)
     started = time.perf_counter()

@@ -27,7 +27,7 @@ ITEMS = {
 
 @pytest.fixture
 def citer():
-    env = document.environment(styles.find("think-tank"))
+    env = document.brief_env(styles.find("think-tank"))
     return Citer(ITEMS, env.get_template("citations/chicago-note.html.j2").module, "en")
 
 
@@ -151,7 +151,7 @@ def test_a_page_range_takes_an_en_dash(citer):
 
 
 def _author_date():
-    env = document.environment(styles.find("think-tank"))
+    env = document.brief_env(styles.find("think-tank"))
     return Citer(ITEMS, env.get_template("citations/author-date.html.j2").module, "en")
 
 

@@ -13,7 +13,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from support import MINIMAL, SAMPLE, build, run
 
-from briefkit.coverage import LINE_END_HYPHEN, foreign
+from briefkit.glyphs import LINE_END_HYPHEN, foreign
 
 SOURCE = Path(font_source_serif_pro.__file__).parent / "files"
 #: The house stack of the issue: the house font, then whatever serif the machine has.

@@ -59,9 +59,9 @@ def test_base_reaches_the_parent_styles_template_then_the_built_in(brief):
 
 
 def test_asked_from_outside_a_template_base_is_the_built_in():
-    from briefkit.document import environment
+    from briefkit.document import brief_env
 
-    env = environment(styles.find("policy-memo"))
+    env = brief_env(styles.find("policy-memo"))
     source = env.loader.get_source(env, "base/partials/cover.html.j2")[1]
     assert source == str(styles.BUILTIN_TEMPLATES / "partials" / "cover.html.j2")
     assert env.loader.get_source(env, "partials/cover.html.j2")[1].startswith(

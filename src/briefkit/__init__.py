@@ -14,7 +14,7 @@ logger.addHandler(logging.NullHandler())
 
 
 @contextmanager
-def environment(name: str, value: str | None):
+def temporary_env_var(name: str, value: str | None):
     """The environment variable `name` set to `value` (None: left as it is), then restored:
     for libraries that read settings from the environment only (fontTools, style lookup)."""
     previous = os.environ.get(name)

@@ -18,7 +18,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, environment, freshness, output, styles
+from . import __version__, freshness, output, styles, temporary_env_var
 from .batch import Outcome, build_one
 from .build import Options
 from .errors import BriefError, UsageError
@@ -99,7 +99,7 @@ def _unpack_and_build(parcel: Parcel) -> tuple[Outcome, bytes | None]:
         pdf = root / "briefkit.pdf"
         options = replace(parcel.options, style=style, output=pdf)
         places = os.pathsep.join(str(root / place.lstrip("/")) for place in parcel.places)
-        with environment("BRIEFKIT_STYLES", places):  # style names found as on the client
+        with temporary_env_var("BRIEFKIT_STYLES", places):  # style names found as on the client
             outcome = build_one(root / parcel.home.lstrip("/"), options)
         data = pdf.read_bytes() if outcome.pdf else None
         here = str(root / parcel.home.lstrip("/"))  # errors name the client's paths, as a local build does

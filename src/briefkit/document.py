@@ -99,12 +99,12 @@ def _open_note(number: int, number_text, source: str | None = None) -> str:
     return f'<bk-note class="footnote" id="note-{number}" data-n="{number_text(number)}"{where}>'
 
 
-def environment(style: Style, language: str = "en", native: bool = False) -> jinja2.Environment:
+def brief_env(style: Style, language: str = "en", native: bool = False) -> jinja2.Environment:
     """Templates from the style chain, then the built-ins (templating.ChainLoader); `_()`,
     `ngettext()` and `pgettext()` give briefkit's words in `language` (translations.py), and
     the numbers they are given in its digits when `native` ("۵ دقیقه مطالعه")."""
-    env = templating.environment(style.template_dirs, trim_blocks=True, lstrip_blocks=True,
-                                 extensions=["jinja2.ext.i18n"])
+    env = templating.sandboxed_env(style.template_dirs, trim_blocks=True, lstrip_blocks=True,
+                                   extensions=["jinja2.ext.i18n"])
     words = translations.words(language, style.settings["labels"])
     env.install_gettext_translations(words, newstyle=True)
     if native:
@@ -198,7 +198,7 @@ def template_deadline(what: str):
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
              own: frozenset[int]) -> Document:
     brief, native = material.brief, native_digits(material.brief, style)
-    env = environment(style, brief.language, native)
+    env = brief_env(style, brief.language, native)
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
     citer = citations.citer(material, style, env, words.gettext("and"), native, warn=not own)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import coverage
+from . import glyphs
 
 #: The stacks a style's text is set in: the built-in styles and the guide name the two custom
 #: properties; a style of its own may set font-family on the root element instead.
@@ -91,10 +91,10 @@ def gaps(material, style) -> Iterator[tuple[Path, int, str]]:
     they fall to the machine's generic family, so print in a face the style never chose,
     differently on every machine."""
     brief = material.brief
-    # Letters no font of the style has at all are coverage.uncovered's warning, not this one's.
-    declared = coverage.covered(tuple(font.path for font in style.fonts))
+    # Letters no font of the style has at all are glyphs.uncovered's warning, not this one's.
+    declared = glyphs.covered(tuple(font.path for font in style.fonts))
     letters: dict[str, tuple[Path, int]] = {}
-    for file, line, _, text in coverage.texts(material):
+    for file, line, _, text in glyphs.texts(material):
         for char in text or "":
             if char not in letters and unicodedata.category(char)[0] in "LM" and ord(char) in declared:
                 letters[char] = (file, line)
@@ -103,7 +103,7 @@ def gaps(material, style) -> Iterator[tuple[Path, int, str]]:
         faces.setdefault(font.family.casefold(), []).append(font.path)
     for stack in stacks(style, brief.language or "en", brief.text_direction):
         paths = [path for family in stack.families for path in faces.get(family.casefold(), [])]
-        covered = coverage.covered(tuple(paths))
+        covered = glyphs.covered(tuple(paths))
         missing = [char for char in letters if ord(char) not in covered]
         if not missing:
             continue
@@ -120,7 +120,7 @@ def _advice(style, missing: list[str], stack: Stack) -> str:
     for font in style.fonts:
         files.setdefault(font.family, []).append(font.path)
     having = [family for family, paths in files.items() if family not in stack.families
-              and all(ord(c) in coverage.covered(tuple(paths)) for c in missing)]
+              and all(ord(c) in glyphs.covered(tuple(paths)) for c in missing)]
     # A serif stack takes a serif (or Naskh) face first, a sans stack a sans one.
     having.sort(key=lambda family: stack.serif != any(w in family for w in ("Serif", "Naskh", "Nastaliq")))
     if having:
@@ -140,7 +140,7 @@ def hyphen_css(style) -> str:
     """hyphenate-character "-" where the stack's first house family has no U+2010: else Pango
     takes the hyphen from the next family that has one, a fallback or a system font."""
     first = {stack.name: _first_declared(style, stack) for stack in stacks(style, "en")}
-    lacks = {name: paths is not None and HYPHEN not in coverage.covered(paths)
+    lacks = {name: paths is not None and HYPHEN not in glyphs.covered(paths)
              for name, paths in first.items()}
     body = lacks.get("--body-font") or lacks.get("font-family")
     if body:
@@ -193,9 +193,9 @@ def declared(style) -> set[str]:
 def strangers(pdf: bytes, style) -> Iterator[str]:
     """A message for each font of the laid-out PDF that the style does not declare: a system
     font the renderer fell back to, which prints differently on every machine."""
-    for font, letters in sorted(coverage.foreign(pdf, declared(style)).items()):
+    for font, letters in sorted(glyphs.foreign(pdf, declared(style)).items()):
         pages = sorted(set().union(*letters.values()))
-        shown = ", ".join("a hyphen at a line end" if c == coverage.LINE_END_HYPHEN
+        shown = ", ".join("a hyphen at a line end" if c == glyphs.LINE_END_HYPHEN
                           else f"{c} U+{ord(c):04X}" for c in sorted(letters)[:6])
         more = f" and {len(letters) - 6} more" if len(letters) > 6 else ""
         where = ", ".join(map(str, pages[:5])) + ("..." if len(pages) > 5 else "")

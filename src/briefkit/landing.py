@@ -33,14 +33,14 @@ class Landing:
 def files(prepared, entry, base_url: str | None) -> dict[str, bytes]:
     """The landing page, `SLUG.html`, and the brief's own reference, `SLUG.bib` and `SLUG.ris`,
     by file name; written beside the PDF so every link is a sibling's name."""
-    from .document import environment, native_digits, template_deadline
+    from .document import brief_env, native_digits, template_deadline
 
     brief, slug = prepared.material.brief, entry.slug
     base = base_url.rstrip("/") + "/" if base_url else None
     url = base and base + f"{slug}.html"
     # The page's words and numbers as the brief prints them (its language, its digits).
     native = native_digits(brief, prepared.style)
-    env = environment(prepared.style, brief.language, native)
+    env = brief_env(prepared.style, brief.language, native)
     with template_deadline("filling the landing page"), templating.reported():
         landing = Landing(
             brief=brief, entry=entry, lang=brief.language,

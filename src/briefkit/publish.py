@@ -252,10 +252,10 @@ def _index_html(entries: list[Entry], title: str, templates: list[Path], fonts_c
     from markupsafe import Markup
 
     from .document import template_deadline
-    from .templating import environment, reported
+    from .templating import reported, sandboxed_env
 
     with template_deadline("filling the catalogue"), reported():
-        html = environment(templates).get_template("site/index.html.j2").render(
+        html = sandboxed_env(templates).get_template("site/index.html.j2").render(
             title=title, entries=entries, fonts_css=Markup(fonts_css))
     return html.encode()
 

@@ -178,7 +178,7 @@ def _blocks(env: jinja2.Environment, name: str) -> set[str]:
     return found
 
 
-def environment(folders: list[Path], **options) -> jinja2.Environment:
+def sandboxed_env(folders: list[Path], **options) -> jinja2.Environment:
     """A sandboxed environment over `folders`, first match wins; autoescaped, undefined names fail."""
     env = _Environment(loader=ChainLoader(folders), autoescape=True, undefined=jinja2.StrictUndefined,
                        **options)

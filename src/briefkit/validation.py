@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import blocks, coverage, fontstack, links, logger
+from . import blocks, fontstack, glyphs, links, logger
 from .commentary import Body
 from .errors import Problems
 from .models import TAGGED, Material
@@ -19,8 +19,8 @@ def check_material(material: Material, body: Body, problems: Problems, allow_rem
     and the rest is checked once it is fixed (`material.incomplete`)."""
     unread = material.incomplete
     local_ok = material.brief.allow_local_links or bool({"brief", "links"} & unread)
-    for file, line, field_name, text in coverage.texts(material):
-        if field_name in coverage.MARKDOWN and text:
+    for file, line, field_name, text in glyphs.texts(material):
+        if field_name in glyphs.MARKDOWN and text:
             for message in links.field_problems(text, material.folder, allow_remote, local_ok):
                 problems.add(file, line, message)
     if not local_ok:
@@ -48,7 +48,7 @@ def check_styled(material: Material, body: Body, style: Style, variant: str | No
     """What the chosen style and variant ask of the brief: letters its fonts have (a warning,
     an error under --strict), an italic face for each stack (a warning), one place for each
     colour, alt text for every image of a tagged variant."""
-    for file, line, message in coverage.uncovered(material, [font.path for font in style.fonts], style.name):
+    for file, line, message in glyphs.uncovered(material, [font.path for font in style.fonts], style.name):
         if strict:
             problems.add(file, line, message)
         else:

@@ -113,7 +113,7 @@ def write(site: Path, shipped: Shipped, put) -> None:
 
 
 def _cmap(path: Path) -> frozenset[int]:
-    from .coverage import covered
+    from .glyphs import covered
 
     return covered((path,))
 

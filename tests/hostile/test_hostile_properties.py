@@ -185,6 +185,6 @@ def test_generated_sources_are_cited_or_refused_with_file_and_line(tmp_path_fact
     if problems:
         assert_located(InputError(problems.items))
         return
-    env = templates.environment(styles.find("think-tank"))
+    env = templates.brief_env(styles.find("think-tank"))
     citer = Citer(sources, env.get_template("citations/chicago-note.html.j2").module, language)
     assert str(citer.note([("s", locator)])) and str(citer.note([("s", "")]))

@@ -19,7 +19,7 @@ from ..blocks import select
 from ..citations import human_date
 from ..models import Event, Timeline
 from ..spans import when
-from .placement import (
+from .layout import (
     DATE_GAP,
     GAP,
     LINESPACING,
@@ -164,7 +164,7 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
                               "DejaVu Sans"])
     with matplotlib.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
             {**FIXED_RC, "font.family": list(families)}), warnings.catch_warnings():
-        # a letter no font has is reported once, with its file and line (coverage.py)
+        # a letter no font has is reported once, with its file and line (glyphs.py)
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         fig = Figure(figsize=(WIDTH, 3))
         FigureCanvasAgg(fig)

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import cache, environment, links, logger
+from .. import cache, links, logger, temporary_env_var
 from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
 from ..models import TAGGED, Variant
@@ -136,7 +136,7 @@ def write(layout: Layout, settings: Settings, fixes: int) -> Rendered:
         # this process's environment holds, so a cluster worker stamps what the client would.
         # It reads it from the environment only: one PDF is written at a time in a process.
         epoch = None if settings.epoch is None else str(settings.epoch)
-        with _WRITING, environment("SOURCE_DATE_EPOCH", epoch):
+        with _WRITING, temporary_env_var("SOURCE_DATE_EPOCH", epoch):
             pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant),
                                      **_variant_options(variant, settings.attachments, settings.epoch))
     if placement.displaced:

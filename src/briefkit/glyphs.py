@@ -1,4 +1,4 @@
-"""Coverage: the texts a brief prints, letters no font of its style has, PDF fonts none of its own."""
+"""Glyph coverage: the texts a brief prints, letters no font of its style has, PDF fonts none of its own."""
 
 from __future__ import annotations
 
