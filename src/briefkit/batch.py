@@ -1,61 +1,23 @@
 """Batch builds: many briefs in this process, in worker processes or on a Dask cluster (cluster.py);
-one broken brief never stops the others, and a brief whose PDF is up to date is skipped."""
+one broken brief never stops the others (outcomes.py), and a brief whose PDF is up to date is skipped."""
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from . import children, freshness, output
-from .build import Options, build
+from .build import Options
 from .errors import BriefError
+from .outcomes import Outcome, build_one
 
 #: Briefs a worker process builds before a fresh one takes over, so that whatever a library keeps
 #: between builds cannot add up over a long batch (benchmarks/archive.py measures the memory).
 BUILDS_PER_WORKER = 100
-
-
-@dataclass(frozen=True)
-class Outcome:
-    folder: Path
-    pdf: Path | None
-    pages: int
-    seconds: float
-    error: str | None = None
-    skipped: bool = False  # up to date: not built again
-    peak_mib: float = 0.0  # the peak memory of the process that built it, so far
-    pid: int = 0  # that process (on its own machine, for a cluster build)
-
-    @property
-    def status(self) -> str:
-        return "failed" if self.error else "skipped" if self.skipped else "built"
-
-    def as_dict(self) -> dict:
-        """One entry of `build --report`: the errors one a line, each naming its file and line."""
-        lines = (self.error or "").splitlines()  # "N problems in the brief:", then one a line
-        return {"folder": str(self.folder), "status": self.status, "pdf": str(self.pdf) if self.pdf else None,
-                "pages": self.pages, "seconds": round(self.seconds, 3), "peak_mib": round(self.peak_mib, 1),
-                "pid": self.pid, "errors": [line.strip() for line in lines[1:] if line.strip()] or lines[:1]}
-
-
-def build_one(folder: Path, options: Options) -> Outcome:
-    """Build one brief and say how it went; errors are caught, not raised. Every way of running
-    a batch (this process, worker processes, cluster workers) builds through here."""
-    started = time.perf_counter()
-    try:
-        result = build(folder, options)
-        return Outcome(folder, result.pdf, result.pages, time.perf_counter() - started, **_process())
-    except BriefError as error:
-        return Outcome(folder, None, 0, time.perf_counter() - started, error.message, **_process())
-    except Exception as error:  # a bug must not take the other briefs down with it
-        return Outcome(folder, None, 0, time.perf_counter() - started, f"{type(error).__name__}: {error}",
-                       **_process())
 
 
 def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
@@ -180,16 +142,6 @@ def _in_pool(todo: list[tuple[Path, Options]], jobs: int, finished) -> tuple[lis
             except BrokenProcessPool:
                 lost.append(futures[future])
     return outcomes, lost
-
-
-def _process() -> dict:
-    """This process and its peak resident memory (ru_maxrss: KiB on Linux, bytes on macOS)."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return {"pid": os.getpid()}
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"pid": os.getpid(), "peak_mib": peak / (2**20 if sys.platform == "darwin" else 2**10)}
 
 
 def _clashes(targets: dict[Path, Path | None]) -> dict[Path, str]:

@@ -3,7 +3,7 @@
 Workers share no filesystem with the client. A parcel carries every file the build reads that
 is not part of briefkit (the brief folder, a style chain outside briefkit), each under its
 client path; the worker recreates them under a temporary root, builds through
-batch.build_one and returns the bytes, which the client writes where a local build would.
+outcomes.build_one and returns the bytes, which the client writes where a local build would.
 The same briefkit on both ends gives the same bytes. A worker that dies is replaced and the
 brief retried elsewhere by the scheduler (its `allowed-failures`, 3 by default); a brief that
 fails is an outcome, not an exception, so it is never retried."""
@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__, freshness, output, styles, temporary_env_var
-from .batch import Outcome, build_one
+from .outcomes import Outcome, build_one
 from .build import Options
 from .errors import BriefError, UsageError
 from .scheduler import Scheduler, SchedulerLost, close, connect, gone, quiet, workers
