@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from .dates import WRITE, is_partial, partial
 from .errors import Problems, did_you_mean
-from .models import Event, PartialDate, Timeline
+from .models import Event, Timeline
 from .parsing import Unreadable, parse_yaml
 
 #: What a `timeline` or `chronology` fenced block's YAML body may set.
@@ -16,8 +17,8 @@ OPTIONS = {"from", "to", "groups", "caption", "alt", "zoom"}
 
 def select(timeline: Timeline, options: dict[str, Any]) -> list[Event]:
     """The events a block asks for: `from`, `to` (inclusive, at their precision) and `groups`."""
-    start = PartialDate.parse(options["from"]).start() if options.get("from") else dt.date.min
-    end = PartialDate.parse(options["to"]).end() if options.get("to") else dt.date.max
+    start = partial(options["from"]).start() if options.get("from") else dt.date.min
+    end = partial(options["to"]).end() if options.get("to") else dt.date.max
     groups = options.get("groups")
     return [e for e in timeline.events
             if start <= e.date.start() <= end and (not groups or e.group in groups)]
@@ -26,10 +27,10 @@ def select(timeline: Timeline, options: dict[str, Any]) -> list[Event]:
 def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
     """(key, message) for each option a `timeline` or `chronology` block cannot use, so the
     commentary can report it at its line instead of the chart failing to draw."""
-    found = [(key, f"{key}: {options[key]!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-             for key in ("from", "to") if options.get(key) is not None and not _is_date(options[key])]
+    found = [(key, f"{key}: {options[key]!r} is not a date: {WRITE}")
+             for key in ("from", "to") if options.get(key) is not None and not is_partial(options[key])]
     if not found and options.get("from") is not None and options.get("to") is not None and \
-            PartialDate.parse(options["from"]).start() > PartialDate.parse(options["to"]).end():
+            partial(options["from"]).start() > partial(options["to"]).end():
         found.append(("to", f"to: {options['to']} is before from: {options['from']}"))
     groups = options.get("groups")
     if groups is not None and not (isinstance(groups, list) and all(isinstance(g, str) for g in groups)):
@@ -40,11 +41,11 @@ def check_options(options: dict[str, Any]) -> list[tuple[str, str]]:
     zoom = options.get("zoom", "auto")
     if zoom not in (None, True, False, "auto", "none", "off", "no"):
         bounds = zoom if isinstance(zoom, list) else [zoom]
-        if not 1 <= len(bounds) <= 2 or not all(b is None or _is_date(b) for b in bounds[1:]) \
-                or not _is_date(bounds[0]):
+        if not 1 <= len(bounds) <= 2 or not all(b is None or is_partial(b) for b in bounds[1:]) \
+                or not is_partial(bounds[0]):
             found.append(("zoom", "zoom: a date, [from, to], auto or none"))
         elif len(bounds) == 2 and bounds[1] is not None and \
-                PartialDate.parse(bounds[0]).start() > PartialDate.parse(bounds[1]).end():
+                partial(bounds[0]).start() > partial(bounds[1]).end():
             found.append(("zoom", f"zoom: {bounds[1]} is before {bounds[0]}; write [from, to]"))
     return found
 
@@ -70,14 +71,6 @@ def check_selection(kind: str, timeline: Timeline, options: dict[str, Any],
                           for key in ("from", "to", "groups") if (value := options.get(key)))
         found.append((None, f"no event falls within {asked}; widen the range or check the dates"))
     return found
-
-
-def _is_date(value: Any) -> bool:
-    try:
-        PartialDate.parse(value)
-    except (ValueError, TypeError):
-        return False
-    return True
 
 
 def read_options(text: str, path: Path, line: int, problems: Problems) -> tuple[dict[str, Any], dict]:

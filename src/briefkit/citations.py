@@ -11,8 +11,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from . import logger
-from .models import PartialDate, Source
+from . import dates, logger
+from .models import Source
 from .translations import ALIASES, digits_in_html
 from .typography import keep_together
 
@@ -26,7 +26,7 @@ def human_date(value: Any, language: str = "en", precision: str | None = None, n
     `native`: in the language's own digits."""
     from .translations import digits
 
-    date = PartialDate.parse(value)
+    date = dates.partial(value)
     text = format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale_of(language))
     return digits(text, language, native)
 
@@ -49,19 +49,6 @@ def locale_of(language: str) -> Locale:
     except (ValueError, TypeError, UnknownLocaleError):
         logger.warning("language %r has no date formats here; dates are written in English", language)
         return Locale.parse("en")
-
-
-def _csl_date(value: Any) -> PartialDate | None:
-    """CSL `issued` as an ISO string, a date, or {date-parts: [[y, m, d]]}."""
-    if isinstance(value, dict) and value.get("date-parts"):
-        parts = [int(p) for p in value["date-parts"][0]]
-        return PartialDate(*parts[:3])
-    if isinstance(value, dict) and value.get("raw"):
-        value = value["raw"]
-    try:
-        return PartialDate.parse(value) if value is not None else None
-    except (ValueError, TypeError):
-        return None
 
 
 def _names(people: Any, conjunction: str = "and") -> tuple[str, str, str]:
@@ -95,7 +82,7 @@ def prepare(source: Source, language: str, conjunction: str = "and", native: boo
     last, in the brief's language), dates written out."""
     csl = source.csl()
     authors, short_authors, inverted_authors = _names(csl.get("author"), conjunction)
-    issued = _csl_date(csl.get("issued"))
+    issued = dates.csl(csl.get("issued"))
     title = csl.get("title") or source.id
     # Any CSL field a format reads but the item lacks is None, not a template error.
     return defaultdict(lambda: None, {

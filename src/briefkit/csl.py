@@ -10,8 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from .dates import joined, partial
 from .errors import did_you_mean
-from .models import PartialDate
 
 #: What a text or number variable may hold as YAML reads it (an unquoted date is a date).
 TEXT = (str, int, float, dt.date)
@@ -102,11 +102,11 @@ def _date_problem(key: str, value: Any) -> str | None:
                 isinstance(p, list) and 1 <= len(p) <= 3 and all(_integer(n) for n in p) for p in parts)):
             return f"{key}: date-parts is a list of [year, month, day] lists, e.g. [[2025, 7, 3]]"
         if parts is not None:
-            value = "-".join(str(int(n)) if i == 0 else f"{int(n):02d}" for i, n in enumerate(parts[0]))
+            value = joined(*parts[0])
         else:
             return None  # a literal or raw date is printed as written
     try:
-        PartialDate.parse(value)
+        partial(value)
     except ValueError as error:
         return f"{key}: {error}"
     return None

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from .models import PartialDate, Source
+from . import dates
+from .models import Source
 
 #: Words English title case leaves lowercase inside a title (Chicago 8.159: articles,
 #: conjunctions and every preposition, whatever its length), as citeproc-js (Zotero's processor)
@@ -43,11 +44,7 @@ def csl_json(source: Source, dash: str = "–") -> dict[str, Any]:
     item = {key: value for key, value in data.items() if key != "short_title"}
     for key, value in item.items():
         if isinstance(value, (dt.date, str, int)) and key in kinds["dates"]:
-            try:
-                date = PartialDate.parse(value)
-                item[key] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
-            except (ValueError, TypeError):
-                item[key] = {"literal": str(value)}
+            item[key] = dates.csl_json(value) or {"literal": str(value)}
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             item[key] = str(value)
         elif key in kinds["numbers"] and key != "page" and isinstance(value, str) \

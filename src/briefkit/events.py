@@ -16,7 +16,6 @@ TimelineJS text is HTML; it is reduced to plain text, since a brief's event text
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import html
 import io
 import re
@@ -25,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from . import logger
+from .dates import day, is_partial, joined
 from .errors import Problems
-from .models import Era, Event, PartialDate, Timeline
+from .models import Era, Event, Timeline
 from .parsing import Lines, csv_rows, parse_yaml, validate
 
 #: CSV columns of the brief format; `sources` holds keys separated by `;`.
@@ -122,19 +122,7 @@ def _tjs_date(value: Any) -> str | None:
     """TimelineJS's {year, month, day} to YYYY[-MM[-DD]]; bad parts are left for validation."""
     if not isinstance(value, dict) or not value.get("year"):
         return None
-    return _parts(value["year"], value.get("month"), value.get("day"))
-
-
-def _parts(year: Any, month: Any, day: Any) -> str | None:
-    if year in (None, ""):
-        return None
-    text = str(year).strip()
-    for part in (month, day):
-        part_text = str(part).strip() if part not in (None, "") else ""
-        if not part_text:
-            break
-        text += f"-{int(part_text):02d}" if part_text.isdigit() else f"-{part_text}"
-    return text
+    return joined(value["year"], value.get("month"), value.get("day"))
 
 
 def _timelinejs(path: Path, data: dict, lines: Lines, problems: Problems) -> Timeline:
@@ -166,12 +154,10 @@ def _timelinejs(path: Path, data: dict, lines: Lines, problems: Problems) -> Tim
 
 def _sheet_date(row: dict[str, str], prefix: str, path: Path, line: int, problems: Problems) -> str | None:
     """`Year`/`Month`/`Day` (or `End Year`...) to YYYY[-MM[-DD]], checked, the columns named."""
-    value = _parts(*(row.get(f"{prefix}{part}") for part in ("year", "month", "day")))
+    value = joined(*(row.get(f"{prefix}{part}") for part in ("year", "month", "day")))
     if value is None:
         return None
-    try:
-        PartialDate.parse(value)
-    except ValueError:
+    if not is_partial(value):
         columns = "/".join(f"{prefix}{p}".title() for p in ("year", "month", "day"))
         problems.add(path, line, f"{columns} {value!r} is not a date: numbers, e.g. 2025 / 7 / 3")
         return None
@@ -220,7 +206,7 @@ def _acled(path: Path, text: str, problems: Problems) -> Timeline:
     the event's text ("Source: ..."), where the chronology prints them."""
     events = []
     for line, row in _table(path, text, problems, ("event_date",), "ACLED"):
-        date = _acled_date(row["event_date"])
+        date = day(row["event_date"], _ACLED_DATES)
         precision = row.get("time_precision") or "1"
         if date is None:
             problems.add(path, line, f"event_date {row['event_date']!r} is not a date; "
@@ -246,15 +232,6 @@ def _acled(path: Path, text: str, problems: Problems) -> Timeline:
         if event := validate(Event, item, path, {(): line}, problems, line=line):
             events.append(event)
     return check_timeline(path, events, [], problems)
-
-
-def _acled_date(value: str) -> dt.date | None:
-    for pattern in _ACLED_DATES:
-        try:
-            return dt.datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def read_events_data(path: Path, data: Any, lines: Lines, problems: Problems) -> Timeline:

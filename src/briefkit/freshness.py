@@ -8,7 +8,6 @@ rendering library, so an unchanged archive costs milliseconds a brief."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -16,6 +15,7 @@ import re
 from pathlib import Path
 
 from . import __version__
+from .dates import full
 from .output import output_place
 
 #: Files a desktop leaves beside the inputs (hidden files are inputs otherwise: a brief may use one).
@@ -55,7 +55,7 @@ def read_by(folder: Path, options) -> tuple[list[Path], list[Path]]:
     templates) and the font files its style takes from installed packages (`pkg:`)."""
     from . import styles
 
-    style = styles.find(options.style or _style_of(folder), folder)
+    style = styles.find(options.style or _style_of(folder), folder, options.style_places)
     fonts = sorted(font.path for font in style.fonts if not any(font.path.is_relative_to(root)
                                                                 for root in style.chain))
     return [folder, *style.chain, styles.BUILTIN_TEMPLATES], fonts
@@ -68,14 +68,11 @@ def expected_pdf(folder: Path, into: Path = Path("dist")) -> Path | None:
 
     data = _brief_yaml(folder)
     title, date = data.get("title"), data.get("date")
-    if isinstance(date, str):  # as models.Brief reads a quoted date
-        try:
-            date = dt.date.fromisoformat(date.strip())
-        except ValueError:
-            return None
-    if isinstance(date, dt.datetime):
-        date = date.date()
-    if not isinstance(title, str) or not title.strip() or not isinstance(date, dt.date):
+    try:
+        date = full(date)  # as models.Brief reads it
+    except ValueError:
+        return None
+    if not isinstance(title, str) or not title.strip():
         return None
     override = data.get("slug")
     if isinstance(override, int) and not isinstance(override, bool):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from .dates import PartialDate, full, partial
 
 #: What `--pdf-variant` offers: archival PDF/A-3 (b: appearance, u: plus searchable Unicode
 #: text, a: plus tags), accessible tagged PDF/UA-1, and both at once.
@@ -15,57 +16,6 @@ Variant = Literal["pdf/a-3b", "pdf/a-3u", "pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1
 VARIANTS: tuple[str, ...] = get_args(Variant)
 #: Variants tagged for assistive technology, so every image needs alt text.
 TAGGED = ("pdf/a-3a", "pdf/ua-1", "pdf/a-3a+ua-1")
-_PARTIAL = re.compile(r"^(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
-
-
-@dataclass(frozen=True, order=True)
-class PartialDate:
-    """A date known to a year, a month or a day; the precision given is the precision shown."""
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-
-    @property
-    def precision(self) -> str:
-        return "day" if self.day else "month" if self.month else "year"
-
-    @classmethod
-    def parse(cls, value: Any) -> PartialDate:
-        if isinstance(value, PartialDate):
-            return value
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return cls(value.year, value.month, value.day)
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        match = _PARTIAL.match(value.strip()) if isinstance(value, str) else None
-        if not match:
-            raise ValueError(f"{value!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else None for g in match.groups())
-        try:
-            dt.date(year, 1 if month is None else month, 1 if day is None else day)
-        except ValueError as exc:  # 2025-02-30, year 0
-            raise ValueError(f"{value!r} is not a date: {exc}") from None
-        return cls(year, month, day)
-
-    def start(self) -> dt.date:
-        """The first day the date covers."""
-        return dt.date(self.year, self.month or 1, self.day or 1)
-
-    def end(self) -> dt.date:
-        """The last day the date covers."""
-        if self.day:
-            return self.start()
-        if self.month:
-            following = dt.date(self.year + (self.month == 12), self.month % 12 + 1, 1)
-            return following - dt.timedelta(days=1)
-        return dt.date(self.year, 12, 31)
-
-    def __str__(self) -> str:
-        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
-        return "-".join(parts)
 
 
 def _nonblank(value: str) -> str:
@@ -86,7 +36,7 @@ class _Model(BaseModel):
 
 
 def _partial(value: Any) -> PartialDate | None:
-    return None if value is None else PartialDate.parse(value)
+    return None if value is None else partial(value)
 
 
 class Author(_Model):
@@ -190,12 +140,7 @@ class Brief(_Model):
     @field_validator("date", mode="before")
     @classmethod
     def _full_date(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError as exc:
-                raise ValueError(f"{value!r} is not a date ({exc}): write YYYY-MM-DD") from None
-        return value
+        return value if value is None else full(value)
 
     @property
     def running_title(self) -> str:

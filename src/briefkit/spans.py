@@ -8,7 +8,8 @@ from babel import Locale
 from babel.dates import format_date, match_skeleton
 
 from .citations import human_date, locale_of
-from .models import Event, PartialDate
+from .dates import PartialDate
+from .models import Event
 from .translations import digits
 
 #: CLDR interval skeletons per precision. CLDR gives day ranges with abbreviated months only

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, dates
 
 MANIFEST = "briefkit-manifest.json"
 
@@ -54,18 +54,11 @@ CSL_DATES = ("issued", "accessed", "event-date", "original-date", "submitted")
 
 def csl_json(item: dict) -> dict:
     """A CSL item as CSL-JSON: dates (YAML dates or ISO strings) as {"date-parts": [[y, m, d]]}."""
-    from ..models import PartialDate
-
     out = dict(item)
     for key in CSL_DATES:
         value = out.get(key)
         if value is not None and not isinstance(value, dict):
-            try:
-                date = PartialDate.parse(value)
-            except (ValueError, TypeError):
-                out[key] = {"raw": str(value)}
-                continue
-            out[key] = {"date-parts": [[p for p in (date.year, date.month, date.day) if p]]}
+            out[key] = dates.csl_json(value) or {"raw": str(value)}
     return out
 
 
