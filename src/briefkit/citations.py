@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections import defaultdict
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from . import dates, logger
+from . import dates
+from .citesyntax import RANGE, extras
+from .citesyntax import narrative as narrative  # document.py reads citations.narrative
+from .languages import digits, digits_in_html, locale_of, month_names
 from .models import Source
-from .translations import ALIASES, digits_in_html
 from .typography import keep_together
 
 #: babel patterns per precision, for dates in notes, charts and chronologies. A month alone
@@ -24,31 +23,9 @@ DATE_PATTERNS = {"day": "d MMMM y", "month": "LLLL y", "year": "y"}
 def human_date(value: Any, language: str = "en", precision: str | None = None, native: bool = False) -> str:
     """A date as readers write it, at the precision it was given: 3 July 2025, July 2025, 2025;
     `native`: in the language's own digits."""
-    from .translations import digits
-
     date = dates.partial(value)
     text = format_date(date.start(), DATE_PATTERNS[precision or date.precision], locale=locale_of(language))
     return digits(text, language, native)
-
-
-@functools.cache
-def month_names(language: str) -> tuple[str, ...]:
-    """The language's month names as dates print them (full and short, in a date and alone),
-    without an abbreviation's full stop: the words a day number is kept with."""
-    months = locale_of(language).months
-    return tuple(sorted({name.rstrip(".") for context in ("format", "stand-alone")
-                         for width in ("wide", "abbreviated") for name in months[context][width].values()}))
-
-
-@functools.cache
-def locale_of(language: str) -> Locale:
-    """The babel locale for a BCP 47 tag; English where babel has none (dates stay readable)."""
-    try:
-        tag = language.replace("-", "_")
-        return Locale.parse(ALIASES.get(tag, tag))
-    except (ValueError, TypeError, UnknownLocaleError):
-        logger.warning("language %r has no date formats here; dates are written in English", language)
-        return Locale.parse("en")
 
 
 def _names(people: Any, conjunction: str = "and") -> tuple[str, str, str]:
@@ -148,22 +125,6 @@ def _shorten(title: str, words: int = 4, most: int = 6) -> str:
     while len(kept) > 1 and kept[-1].strip(_TRAILING).casefold() in _FUNCTION_WORDS | {""}:
         kept.pop()
     return " ".join(kept).rstrip(_TRAILING + " ")
-
-
-#: A range in a locator or a page field, "3-5", "3 ‐ 5" or "xii-xv": printed with an en dash, as
-#: CSL processors print "3-5", whatever hyphen or spacing the source typed.
-RANGE = re.compile(r"\b(\d+|[ivxlcdm]+|[IVXLCDM]+)\s*(?:--|[-‐‑−])\s*(?=(?:\d+|[ivxlcdm]+|[IVXLCDM]+)\b)")
-
-
-def extras(cite: Any) -> tuple[str, str, bool, bool]:
-    """A cite's (prefix, suffix, suppress-author, narrative); none for a plain (key, locator)."""
-    return (getattr(cite, "prefix", ""), getattr(cite, "suffix", ""), getattr(cite, "suppress", False),
-            getattr(cite, "narrative", False))
-
-
-def narrative(cites: list) -> bool:
-    """Whether a citation group is a narrative cite (`@a says`)."""
-    return bool(cites) and extras(cites[0])[3]
 
 
 def _without_author(item: dict[str, Any]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline.link import link
@@ -50,6 +51,24 @@ def split_locator(text: str) -> tuple[str, str]:
     if not match or not match["suffix"]:
         return text, ""
     return match["locator"].strip(), match["suffix"].rstrip()
+
+
+#: A range in a locator or a page field, "3-5", "3 ‐ 5" or "xii-xv": printed with an en dash, as
+#: CSL processors print "3-5", whatever hyphen or spacing the source typed.
+RANGE = re.compile(r"\b(\d+|[ivxlcdm]+|[IVXLCDM]+)\s*(?:--|[-‐‑−])\s*(?=(?:\d+|[ivxlcdm]+|[IVXLCDM]+)\b)")
+
+
+def extras(cite: Any) -> tuple[str, str, bool, bool]:
+    """A cite's (prefix, suffix, suppress-author, narrative); none for a plain (key, locator)."""
+    return (getattr(cite, "prefix", ""), getattr(cite, "suffix", ""), getattr(cite, "suppress", False),
+            getattr(cite, "narrative", False))
+
+
+def narrative(cites: list) -> bool:
+    """Whether a citation group is a narrative cite (`@a says`)."""
+    return bool(cites) and extras(cites[0])[3]
+
+
 #: The env entry holding the source ids, so the rule can accept an id that Pandoc's grammar would not.
 KEYS = "briefkit_keys"
 

@@ -7,7 +7,7 @@ import unicodedata
 
 from markupsafe import escape
 
-from .citations import narrative
+from .citesyntax import narrative
 from .errors import RenderError
 
 

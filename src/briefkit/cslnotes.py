@@ -13,12 +13,12 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import cslhtml, csllocale, cslrequired, logger
-from .citations import RANGE, extras, month_names, narrative
+from .citesyntax import RANGE, extras, narrative
 from .cslitems import csl_json
 from .cslstyles import INSTALL, CslStyle, _terms, locator_in, range_delimiter
 from .errors import RenderError, StyleError
+from .languages import digits_in_html, month_names
 from .models import Source
-from .translations import digits_in_html
 from .typography import keep_together
 
 #: Stand-ins the page holds until the processor has formatted every citation: private-use

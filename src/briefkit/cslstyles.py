@@ -38,7 +38,7 @@ def csl_locale(language: str) -> str:
     """The CSL locale of a BCP 47 tag (Dari, prs, is fa-AF, as for dates); US English, with a
     warning, for a language the CSL locales lack (the processor would fall back to it silently)."""
     from . import logger
-    from .translations import ALIASES
+    from .languages import ALIASES
 
     tag = ALIASES.get(language.replace("-", "_"), language).replace("_", "-")
     folder = _locales()

@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, citations, commentary, templating, translations, typography
+from . import __version__, citations, commentary, languages, templating, translations, typography
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
@@ -122,7 +122,7 @@ def _numbers_in_digits(function, language: str):
     def translated(context, *args, **variables):
         text = function(context, *args, **variables)
         if any(isinstance(v, int) and not isinstance(v, bool) for v in (*args, *variables.values())):
-            converted = translations.digits(str(text), language, True)
+            converted = languages.digits(str(text), language, True)
             return Markup(converted) if isinstance(text, Markup) else converted
         return text
 
@@ -136,7 +136,7 @@ def words_css(language: str, style: Style, native: bool = False) -> str:
     values = {"figure": words.gettext("Figure"), "table": words.gettext("Table"), "page": words.gettext("Page"),
               "of": words.pgettext("page N of M", "of")}
     css = " ".join(f"--bk-{name}: {_css_string(text)};" for name, text in values.items())
-    return f":root {{ {css} --bk-digits: {translations.counter_style(language, native)}; }}"
+    return f":root {{ {css} --bk-digits: {languages.counter_style(language, native)}; }}"
 
 
 #: Scripts whose spaces WeasyPrint justifies as it measures them (typography.boundary_words).
@@ -145,10 +145,10 @@ SIMPLE_SCRIPTS = {"Latn", "Cyrl", "Grek"}
 
 def native_digits(brief, style: Style) -> bool:
     """Whether dates and numbers take the language's own digits: the brief's `digits:`, else the
-    style's, else CLDR's default for the language (translations.native_by_default). The one
+    style's, else CLDR's default for the language (languages.native_by_default). The one
     place this is decided: pages, notes, charts and the catalogue all ask here."""
     choice = brief.digits or style.settings["digits"]
-    return choice == "native" if choice else translations.native_by_default(brief.language)
+    return choice == "native" if choice else languages.native_by_default(brief.language)
 
 
 def _css_string(text: str) -> str:
@@ -244,8 +244,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "generator": f"briefkit {__version__}",
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
-    digits = functools.partial(translations.digits, language=brief.language, native=native)
+    digits = functools.partial(languages.digits, language=brief.language, native=native)
     page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources)
-    if translations.script(brief.language) not in SIMPLE_SCRIPTS:
+    if languages.script(brief.language) not in SIMPLE_SCRIPTS:
         page = typography.boundary_words(page, brief.text_direction == "rtl")
     return Document(page, material.folder.resolve().as_uri() + "/")

@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import citations, citefiles, templating, translations
+from . import citations, citefiles, languages, templating, translations
 
 #: The tags that must hold an absolute address, so a site published without --base-url lacks them.
 NEEDS_BASE_URL = ("citation_pdf_url", "og:url", "og:image", "twitter:image", "the JSON-LD's url")
@@ -44,8 +44,8 @@ def files(prepared, entry, base_url: str | None) -> dict[str, bytes]:
     with template_deadline("filling the landing page"), templating.reported():
         landing = Landing(
             brief=brief, entry=entry, lang=brief.language,
-            dir=brief.direction or translations.direction(brief.language),
-            size=translations.digits(entry.size, brief.language, native),
+            dir=brief.direction or languages.direction(brief.language),
+            size=languages.digits(entry.size, brief.language, native),
             citation=cite(prepared, env, slug, url), bib=f"{slug}.bib", ris=f"{slug}.ris",
             meta=meta(brief, entry, base), json_ld=json_ld(brief, entry, base))
         html = env.get_template("site/brief.html.j2").render(page=landing)

@@ -93,7 +93,7 @@ class Brief(_Model):
     publisher: str | None = None
     date: dt.date
     language: str = "en"
-    #: ltr or rtl; by default the language's, from its script (translations.direction).
+    #: ltr or rtl; by default the language's, from its script (languages.direction).
     direction: Literal["ltr", "rtl"] | None = None
     authors: list[Author] = Field(default_factory=list)
     summary: str | None = None
@@ -148,7 +148,7 @@ class Brief(_Model):
 
     @property
     def text_direction(self) -> str:
-        from .translations import direction
+        from .languages import direction
 
         return self.direction or direction(self.language)
 

@@ -14,11 +14,11 @@ from . import (
     document,
     freshness,
     landing,
+    languages,
     logger,
     output,
     signing,
     sitefolder,
-    translations,
     webfonts,
 )
 from .build import Options, prepare
@@ -192,7 +192,7 @@ def _entry(prepared, pdf_path: Path, site: Path, fresh: bool, put) -> Entry:
     width, height = size
     return Entry(
         slug=pdf_path.stem, title=brief.title, date=brief.date.isoformat(),
-        human_date=translations.digits(human_date(brief.date, brief.language), brief.language,
+        human_date=languages.digits(human_date(brief.date, brief.language), brief.language,
                                        document.native_digits(brief, prepared.style)),
         series=brief.series or "",
         number=brief.number or "", authors=", ".join(a.name for a in brief.authors),

@@ -7,10 +7,10 @@ import re
 from babel import Locale
 from babel.dates import format_date, match_skeleton
 
-from .citations import human_date, locale_of
+from .citations import human_date
 from .dates import PartialDate
+from .languages import digits, locale_of
 from .models import Event
-from .translations import digits
 
 #: CLDR interval skeletons per precision. CLDR gives day ranges with abbreviated months only
 #: (yMMMd); the month is widened to the full name the single dates use (_wide).

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import translations
+from .. import languages, translations
 from ..blocks import select
 from ..citations import human_date
 from ..models import Event, Timeline
@@ -118,7 +118,7 @@ def timeline_svg(timeline: Timeline, options: dict[str, Any], style_sheets: list
         every = "; ".join(f"{when(e, language, native)}: {e.title}" for e in events)
         alt += " " + translations.words(language, labels).gettext("Events: %(events)s.") % {"events": every}
     caption = options.get("caption") or _caption(events, translations.words(language, labels),
-                                                 lambda text: translations.digits(text, language, native))
+                                                 lambda text: languages.digits(text, language, native))
     return Chart(svg, options.get("alt") or alt, caption)
 
 
@@ -333,7 +333,7 @@ def _month_ticks(lay: Layout):
     import matplotlib.ticker as mticker
     from babel.dates import format_date
 
-    from ..citations import locale_of
+    from ..languages import locale_of
 
     locale = locale_of(lay.language)
 
@@ -357,7 +357,7 @@ def _digits(formatter, lay: Layout):
     """The tick labels of `formatter` in the language's own digits (`digits: native`)."""
     import matplotlib.ticker as mticker
 
-    convert = functools.partial(translations.digits, language=lay.language, native=True)
+    convert = functools.partial(languages.digits, language=lay.language, native=True)
 
     class Native(mticker.Formatter):
         def set_axis(self, axis):
