@@ -14,7 +14,8 @@ from briefkit import blocks, styles
 from briefkit.charts import timeline as charts
 from briefkit.errors import Problems
 from briefkit.events import read_events
-from briefkit.models import Era, Event, PartialDate, Timeline
+from briefkit.dates import PartialDate
+from briefkit.models import Era, Event, Timeline
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "taliban-russia"
 STYLE = styles.find("think-tank")

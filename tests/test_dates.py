@@ -139,3 +139,11 @@ def test_a_day_in_an_exports_own_format():
     assert dates.day("2024-03-22", formats) == dates.day(" 22 March 2024", formats) == dt.date(2024, 3, 22)
     assert dates.day("2024-02-30", formats) is None
     assert dates.day("March 2024", formats) is None
+
+
+def test_midnight_is_a_days_first_moment_in_utc():
+    assert dates.midnight("2026-01-29") == dates.midnight(dt.date(2026, 1, 29)) == \
+        dt.datetime(2026, 1, 29, tzinfo=dt.UTC)
+    assert int(dates.midnight("1970-01-02").timestamp()) == 86400
+    with pytest.raises(ValueError, match="write YYYY-MM-DD"):
+        dates.midnight("2026-01")

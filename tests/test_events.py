@@ -9,7 +9,7 @@ import pytest
 
 from briefkit.errors import Problems
 from briefkit.events import read_events
-from briefkit.models import PartialDate
+from briefkit.dates import PartialDate
 
 YAML = """\
 events:

@@ -11,7 +11,8 @@ from briefkit import styles
 from briefkit.build import Options, prepare
 from briefkit.charts import figures
 from briefkit.charts.timeline import timeline_svg
-from briefkit.models import Event, PartialDate, Timeline
+from briefkit.dates import PartialDate
+from briefkit.models import Event, Timeline
 
 PERSIAN = "۰۱۲۳۴۵۶۷۸۹"
 EVENTS = (("2021-08-15", "طالبان کابل را تصرف کردند و دولت را در دست گرفتند", "امنیت"),

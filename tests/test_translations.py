@@ -12,7 +12,8 @@ from test_scripts import BRIEFS
 
 from briefkit import translations
 from briefkit.charts.timeline import describe
-from briefkit.models import Event, PartialDate
+from briefkit.dates import PartialDate
+from briefkit.models import Event
 
 #: The languages the issue asks for, besides English (whose catalogue is the messages themselves).
 SHIPPED = ["ar", "de", "es", "fa", "fa_AF", "fr", "hi", "ps", "ru", "ur"]

@@ -105,6 +105,11 @@ def full(value: Any) -> dt.date:
     return date.start()
 
 
+def midnight(value: Any) -> dt.datetime:
+    """A day's first moment in UTC (a `full` date): the time a feed or a PDF gives a brief's date."""
+    return dt.datetime.combine(full(value), dt.time(), dt.UTC)
+
+
 def joined(*parts: Any) -> str | None:
     """Year, month and day given apart (TimelineJS, a sheet's columns, CSL's date-parts) as
     YYYY[-MM[-DD]] for `partial`; a part that is no number stays as written, for the message."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -23,6 +22,7 @@ from . import (
 )
 from .build import Options, prepare
 from .citations import human_date
+from .dates import midnight
 from .errors import BriefError, OutputError
 
 STATE = ".briefkit-publish.json"  # the catalogue entries of earlier runs (freshness.py skips the builds)
@@ -273,14 +273,14 @@ def _feed_xml(site: Path, entries: list[Entry], title: str, base_url: str | None
     feed.link(href=base + "index.html", rel="alternate")
     feed.link(href=base + "feed.xml", rel="self")
     feed.generator("briefkit", __version__)
-    feed.updated(dt.datetime.fromisoformat(newest).replace(tzinfo=dt.UTC))
+    feed.updated(midnight(newest))
     for entry in reversed(entries):  # feedgen lists the last added first
         item = feed.add_entry()
         item.id(base + entry.pdf if base else f"tag:briefkit,{entry.date[:4]}:{entry.slug}")
         item.title(entry.title)
         item.link(href=base + entry.pdf, rel="alternate", type="application/pdf")
-        item.updated(dt.datetime.fromisoformat(entry.date).replace(tzinfo=dt.UTC))
-        item.published(dt.datetime.fromisoformat(entry.date).replace(tzinfo=dt.UTC))
+        item.updated(midnight(entry.date))
+        item.published(midnight(entry.date))
         item.summary(entry.summary or entry.title)
         for author in filter(None, entry.authors.split(", ")):
             item.author(name=author)

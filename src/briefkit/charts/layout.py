@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import logger
-from ..models import Event, PartialDate, Timeline
+from ..dates import PartialDate
+from ..models import Event, Timeline
 from ..spans import when
 
 #: Figure width in inches; the house style's CSS scales the SVG to the text width.
