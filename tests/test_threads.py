@@ -1,6 +1,6 @@
 """Builds in threads of one process: nothing WeasyPrint or pydyf shares is changed while a PDF
-renders, so two builds at once give the bytes each gives alone (what a cluster worker with
-many threads relies on)."""
+renders, and charts draw one at a time (Matplotlib's settings are the process's), so two builds
+at once give the bytes each gives alone (what a cluster worker with many threads relies on)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,11 @@ import pikepdf
 import pytest
 from support import MINIMAL, ROOT
 
+from briefkit import styles
 from briefkit.build import Options, build
+from briefkit.charts.timeline import timeline_svg
+from briefkit.errors import Problems
+from briefkit.events import read_events
 
 #: A tagged variant: notes become /Note elements with IDs while the PDF is written.
 VARIANT = "pdf/a-3a"
@@ -42,15 +46,15 @@ def briefs(sample, tmp_path_factory):
     return {"sample": sample["folder"], "notes": folder}
 
 
-def _build(folder, out):
-    build(folder, Options(output=out, pdf_variant=VARIANT, source_date_epoch=EPOCH))
+def _build(folder, out, cache=True):
+    build(folder, Options(output=out, pdf_variant=VARIANT, source_date_epoch=EPOCH, cache=cache))
     return out.read_bytes()
 
 
 @pytest.mark.slow
 def test_two_builds_in_two_threads_give_the_bytes_of_two_builds_in_turn(briefs, tmp_path):
-    # One after the other first: this also fills the chart cache, so that the threads below
-    # compare the engine's work (drawing charts at once shares Matplotlib's rcParams).
+    # One after the other first: this also fills the chart cache, so that most threads below
+    # compare the engine's work; the last two draw the sample's chart at once (no cache).
     alone = {name: _build(folder, tmp_path / f"{name}-alone.pdf") for name, folder in briefs.items()}
     with ThreadPoolExecutor(2) as pool:
         different = [pool.submit(_build, folder, tmp_path / f"{name}-thread.pdf")
@@ -58,13 +62,33 @@ def test_two_builds_in_two_threads_give_the_bytes_of_two_builds_in_turn(briefs, 
         different = [future.result() for future in different]
         same = [pool.submit(_build, briefs["notes"], tmp_path / f"same-{n}.pdf") for n in (1, 2)]
         same = [future.result() for future in same]
+        drawn = [pool.submit(_build, briefs["sample"], tmp_path / f"drawn-{n}.pdf", False) for n in (1, 2)]
+        drawn = [future.result() for future in drawn]
     assert different[0] == alone["sample"], "the sample built beside another brief differs"
+    assert drawn[0] == drawn[1] == alone["sample"], "the sample's chart drawn twice at once differs"
     assert different[1] == alone["notes"], "the notes brief built beside the sample differs"
     assert same[0] == same[1] == alone["notes"], "the same brief built twice at once differs"
     with pikepdf.open(tmp_path / "notes-thread.pdf") as pdf:
         notes = [node for node in _elements(pdf.Root.StructTreeRoot) if node.get("/S") == "/Note"]
         ids = {str(node.ID) for node in notes}
     assert len(notes) == 13 and ids == {f"note-{n}" for n in range(1, 14)}, ids
+
+
+def test_charts_drawn_in_threads_at_once_are_the_charts_drawn_alone():
+    """Each built-in style's chart sheet is in force only for its own chart, though all draw at once."""
+    path = ROOT / "data" / "taliban-russia" / "events.yaml"
+    timeline = read_events(path, path.read_text(encoding="utf-8"), Problems())
+    looks = [styles.find(name) for name in ("think-tank", "policy-memo", "article")]
+
+    def draw(style):
+        return timeline_svg(timeline, {}, style.chart_styles, [f.path for f in style.fonts], style.chart_face,
+                            "en").svg
+
+    alone = [draw(style) for style in looks]
+    with ThreadPoolExecutor(3) as pool:
+        together = list(pool.map(draw, looks * 2))
+    assert len(set(alone)) == len(alone)  # the sheets differ: equal charts mean each kept its own
+    assert together == alone * 2
 
 
 def _elements(node):

@@ -10,15 +10,13 @@ fails is an outcome, not an exception, so it is never retried."""
 
 from __future__ import annotations
 
-import os
 import tempfile
-import threading
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, freshness, output, styles, temporary_env_var
+from . import __version__, freshness, output, styles
 from .outcomes import Outcome, build_one
 from .build import Options
 from .errors import BriefError, UsageError
@@ -27,12 +25,6 @@ from .scheduler import Scheduler, SchedulerLost, close, connect, gone, quiet, wo
 #: Parcels in flight per worker thread: enough to keep every worker busy, few enough that an
 #: archive's files never all sit in memory at once.
 IN_FLIGHT = 2
-
-# One build at a time in a worker process. WeasyPrint and pydyf are no longer changed while a
-# PDF renders (two threads build the bytes two processes do: tests/test_threads.py), but a build
-# still sets other process-wide state: the style search path (BRIEFKIT_STYLES, below) and
-# Matplotlib's rcParams and fonts while a chart draws (charts/timeline.py).
-_ONE_AT_A_TIME = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -43,7 +35,7 @@ class Parcel:
     home: str  # the brief folder's absolute client path
     files: dict[str, bytes]
     options: Options
-    places: tuple[str, ...]  # the client's BRIEFKIT_STYLES and user style folders, in order
+    places: tuple[str, ...]  # the client's style folders (BRIEFKIT_STYLES or given, user), in order
     version: str = __version__
 
 
@@ -64,8 +56,8 @@ def pack(folder: Path, options: Options) -> Parcel:
     style = options.style
     if style and styles.is_path(style):  # a path: made absolute on the client
         style = str(Path(style).expanduser().resolve())
-    places = tuple(str(place.resolve()) for origin, place in styles.search_path(folder)
-                   if origin in ("BRIEFKIT_STYLES", "user"))
+    places = tuple(str(place.resolve()) for origin, place in styles.search_path(folder, options.style_places)
+                   if origin in ("BRIEFKIT_STYLES", "given", "user"))
     return Parcel(folder, str(home), files, replace(options, style=style), places)
 
 
@@ -75,16 +67,13 @@ def _builtin(root: Path) -> bool:
 
 
 def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
-    """On a worker: build the parcel; the outcome and the PDF bytes."""
+    """On a worker: build the parcel; the outcome and the PDF bytes. A worker builds as many
+    parcels at once as it has threads: a build changes nothing the whole process shares (its
+    style places travel in its Options; a chart draws under timeline's lock), so builds in
+    threads give the bytes they give alone (tests/test_threads.py)."""
     if parcel.version != __version__:
         return Outcome(parcel.folder, None, 0, 0.0, f"the worker runs briefkit {__version__}, this client "
                        f"{parcel.version}: install the same version on both for the same PDF"), None
-    with _ONE_AT_A_TIME:
-        return _unpack_and_build(parcel)
-
-
-def _unpack_and_build(parcel: Parcel) -> tuple[Outcome, bytes | None]:
-    """In a builder: recreate the parcel's files, build, return the outcome and the PDF bytes."""
     with tempfile.TemporaryDirectory(prefix="briefkit-") as temp:
         root = Path(temp).resolve()  # as errors name it, where /tmp is a link
         for name, data in parcel.files.items():
@@ -97,10 +86,9 @@ def _unpack_and_build(parcel: Parcel) -> tuple[Outcome, bytes | None]:
         if style and style.startswith("/"):
             style = str(root / style.lstrip("/"))
         pdf = root / "briefkit.pdf"
-        options = replace(parcel.options, style=style, output=pdf)
-        places = os.pathsep.join(str(root / place.lstrip("/")) for place in parcel.places)
-        with temporary_env_var("BRIEFKIT_STYLES", places):  # style names found as on the client
-            outcome = build_one(root / parcel.home.lstrip("/"), options)
+        places = tuple(root / place.lstrip("/") for place in parcel.places)  # names found as on the client
+        options = replace(parcel.options, style=style, output=pdf, style_places=places)
+        outcome = build_one(root / parcel.home.lstrip("/"), options)
         data = pdf.read_bytes() if outcome.pdf else None
         here = str(root / parcel.home.lstrip("/"))  # errors name the client's paths, as a local build does
         error = outcome.error and outcome.error.replace(here, str(parcel.folder)).replace(str(root), "")

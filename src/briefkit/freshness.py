@@ -55,7 +55,7 @@ def read_by(folder: Path, options) -> tuple[list[Path], list[Path]]:
     templates) and the font files its style takes from installed packages (`pkg:`)."""
     from . import styles
 
-    style = styles.find(options.style or _style_of(folder), folder)
+    style = styles.find(options.style or _style_of(folder), folder, options.style_places)
     fonts = sorted(font.path for font in style.fonts if not any(font.path.is_relative_to(root)
                                                                 for root in style.chain))
     return [folder, *style.chain, styles.BUILTIN_TEMPLATES], fonts

@@ -148,11 +148,7 @@ def workers(client, scheduler: Scheduler) -> int:
             raise SchedulerLost(str(scheduler)) from None
         raise UsageError(f"--scheduler {scheduler}: no worker joined in {WORKERS_SECONDS} s; start some with "
                          f"`dask worker {scheduler} --nthreads 1 --nworkers N`") from None
-    threads = client.nthreads().values()
-    if any(count > 1 for count in threads):
-        logger.warning("--scheduler: a briefkit worker process builds one brief at a time; start workers "
-                       "with --nthreads 1 and --nworkers N for N at once")
-    return sum(threads)
+    return sum(client.nthreads().values())
 
 
 def gone(client, future=None) -> bool:

@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,8 +129,9 @@ class Style:
         return str(min(faces, key=lambda font: abs(font.weight - 400)).path) if faces else self.chart_font
 
 
-def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
-    """Resolve a style by name or path, following `extends` until a root style."""
+def find(name_or_path: str, brief_folder: Path | None = None, places: Sequence[Path] | None = None) -> Style:
+    """Resolve a style by name or path, following `extends` until a root style; `places`: folders
+    of styles searched in place of $BRIEFKIT_STYLES (search_path)."""
     chain: list[Path] = []
     own: list[dict[str, Any]] = []
     settings: dict[str, Any] = {}
@@ -139,7 +141,7 @@ def find(name_or_path: str, brief_folder: Path | None = None) -> Style:
     target: str | None = name_or_path
     citation_where = ""  # the style.yaml:line nearest the child that sets citation_format
     while target:
-        folder = _locate(target, brief_folder, chain)
+        folder = _locate(target, brief_folder, chain, places)
         data, lines = stylefile.read(folder / "style.yaml")
         chain.append(folder)
         own.append(data)
@@ -174,20 +176,27 @@ def _csl_style(style: Style):
                           cslstyles.templates(style.template_dirs), style.citation_where)
 
 
-def search_path(brief_folder: Path | None = None) -> list[tuple[str, Path]]:
-    """Where a style name is looked up, first match wins: (origin, folder holding styles)."""
+def search_path(brief_folder: Path | None = None,
+                given: Sequence[Path] | None = None) -> list[tuple[str, Path]]:
+    """Where a style name is looked up, first match wins: (origin, folder holding styles).
+    `given` (Options.style_places) takes the place of $BRIEFKIT_STYLES: read from the process's
+    environment, a setting would be shared by every build in it (a cluster worker's threads)."""
     places = [("brief", brief_folder / "styles")] if brief_folder is not None else []
-    places += [("BRIEFKIT_STYLES", Path(p).expanduser())
-               for p in os.environ.get("BRIEFKIT_STYLES", "").split(os.pathsep) if p]
+    if given is not None:
+        places += [("given", Path(p).expanduser()) for p in given]
+    else:
+        places += [("BRIEFKIT_STYLES", Path(p).expanduser())
+                   for p in os.environ.get("BRIEFKIT_STYLES", "").split(os.pathsep) if p]
     places.append(("user", Path(click.get_app_dir("briefkit")) / "styles"))
     places.append(("built-in", BUILTIN_STYLES))
     return places
 
 
-def available(brief_folder: Path | None = None) -> list[tuple[str, str, Path, str]]:
+def available(brief_folder: Path | None = None,
+              places: Sequence[Path] | None = None) -> list[tuple[str, str, Path, str]]:
     """Every style a name can reach: (name, origin, folder, description), shadowed ones left out."""
     found: dict[str, tuple[str, str, Path, str]] = {}
-    for origin, place in search_path(brief_folder):
+    for origin, place in search_path(brief_folder, places):
         for folder in sorted(place.iterdir()) if place.is_dir() else []:
             if (folder / "style.yaml").is_file() and folder.name not in found:
                 try:
@@ -198,12 +207,13 @@ def available(brief_folder: Path | None = None) -> list[tuple[str, str, Path, st
     return list(found.values())
 
 
-def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
+def _locate(target: str, brief_folder: Path | None, chain: list[Path],
+            places: Sequence[Path] | None = None) -> Path:
     if is_path(target):
         # a path in `extends` is relative to the style that writes it, wherever the build runs
         candidates = [chain[-1] / Path(target).expanduser() if chain else Path(target).expanduser()]
     else:
-        candidates = [place / target for _, place in search_path(brief_folder)]
+        candidates = [place / target for _, place in search_path(brief_folder, places)]
         if chain:  # `extends` looks beside the extending style first: styles ship as families
             candidates.insert(0, chain[-1].parent / target)
         # A style may extend one of the same name further down the path (a brief's own
@@ -219,7 +229,7 @@ def _locate(target: str, brief_folder: Path | None, chain: list[Path]) -> Path:
                 cycle = " -> ".join(p.name for p in chain + [folder])
                 raise StyleError(f"{_extends_line(chain[-1])}: extends makes a cycle: {cycle}")
             return folder
-    known = [name for name, *_ in available(brief_folder)]
+    known = [name for name, *_ in available(brief_folder, places)]
     where = f"{_extends_line(chain[-1])}: extends: " if chain else ""
     raise StyleError(f"{where}style {target!r} not found{did_you_mean(target, known)} (looked in "
                      f"{', '.join(map(str, candidates))}); styles here: {', '.join(known)}")

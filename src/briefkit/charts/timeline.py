@@ -8,6 +8,7 @@ import functools
 import io
 import logging
 import math
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,10 @@ BRACKET = 20.0  # points between the overview's tick labels and the enlarged pan
 VAGUE_ALPHA = 0.3  # opacity of the bar over a date's month or year, in its group's colour
 ZOOM_TINT = 0.07  # opacity of axes.edgecolor in the bracket
 _FONTS_ADDED: set[str] = set()
+#: Held while a chart is drawn and saved: Matplotlib's rcParams (the style sheet, FIXED_RC), its
+#: font list and the warning filters are the whole process's, and builds may run in threads
+#: (a cluster worker). Drawing is short and cached; the rest of a build runs beside it.
+_DRAWING = threading.RLock()
 
 
 def _bold_will_do(record: logging.LogRecord) -> bool:
@@ -151,25 +156,26 @@ def figure(timeline: Timeline, options: dict[str, Any], style_sheets: list[Path]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    for font in map(str, fonts):
-        if font not in _FONTS_ADDED:  # addfont appends a duplicate entry on every call
-            font_manager.fontManager.addfont(font)
-            _FONTS_ADDED.add(font)
-    logging.getLogger("matplotlib.font_manager").addFilter(_bold_will_do)  # once: same object
-    events = select(timeline, options)
-    if Path(font_family).suffix.lower() in (".ttf", ".otf", ".ttc"):  # styles.Style.chart_face
-        font_family = font_manager.get_font(font_family).family_name
-    # The style's other fonts back the chart font up, glyph by glyph (Devanagari, Arabic...)
-    families = dict.fromkeys([font_family, *(font_manager.get_font(str(f)).family_name for f in fonts),
-                              "DejaVu Sans"])
-    with matplotlib.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
-            {**FIXED_RC, "font.family": list(families)}), warnings.catch_warnings():
-        # a letter no font has is reported once, with its file and line (glyphs.py)
-        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
-        fig = Figure(figsize=(WIDTH, 3))
-        FigureCanvasAgg(fig)
-        zoomed = _draw(fig, events, timeline, options, language, native, rtl, mirrored)
-        yield fig, describe(events, language, zoomed, labels, native)
+    with _DRAWING:
+        for font in map(str, fonts):
+            if font not in _FONTS_ADDED:  # addfont appends a duplicate entry on every call
+                font_manager.fontManager.addfont(font)
+                _FONTS_ADDED.add(font)
+        logging.getLogger("matplotlib.font_manager").addFilter(_bold_will_do)  # once: same object
+        events = select(timeline, options)
+        if Path(font_family).suffix.lower() in (".ttf", ".otf", ".ttc"):  # styles.Style.chart_face
+            font_family = font_manager.get_font(font_family).family_name
+        # The style's other fonts back the chart font up, glyph by glyph (Devanagari, Arabic...)
+        families = dict.fromkeys([font_family, *(font_manager.get_font(str(f)).family_name for f in fonts),
+                                  "DejaVu Sans"])
+        with matplotlib.style.context([str(p) for p in style_sheets]), matplotlib.rc_context(
+                {**FIXED_RC, "font.family": list(families)}), warnings.catch_warnings():
+            # a letter no font has is reported once, with its file and line (glyphs.py)
+            warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+            fig = Figure(figsize=(WIDTH, 3))
+            FigureCanvasAgg(fig)
+            zoomed = _draw(fig, events, timeline, options, language, native, rtl, mirrored)
+            yield fig, describe(events, language, zoomed, labels, native)
 
 
 def _draw(fig, events: list[Event], timeline: Timeline, options: dict[str, Any],
