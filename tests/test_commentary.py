@@ -56,7 +56,7 @@ def test_fenced_blocks_become_placeholders_with_their_options():
     result = body("Before.\n\n```timeline\nfrom: 2014\ncaption: Recent\n```\n\nAfter.\n")
     assert [(b.kind, b.options, b.line) for b in result.blocks] == [
         ("timeline", {"from": 2014, "caption": "Recent"}, 3)]
-    assert "<!--briefkit-block-0-->" in result.html
+    assert '<briefkit-block data-index="0"></briefkit-block>' in result.html
 
 
 def test_other_fences_stay_code():

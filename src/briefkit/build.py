@@ -33,9 +33,6 @@ class Options:
     # The time written into the PDF (reproducible-builds.org), read where the build is asked
     # for: a cluster worker builds the same bytes without the client's environment.
     source_date_epoch: int | None = field(default_factory=lambda: _epoch(os.environ.get("SOURCE_DATE_EPOCH")))
-    # Folders of styles searched in place of $BRIEFKIT_STYLES (styles.search_path), so that
-    # builds in threads of one process (a cluster worker) each find their own client's styles.
-    style_places: tuple[Path, ...] | None = None
 
 
 @dataclass
@@ -63,7 +60,7 @@ class Prepared:
 def prepare(folder: Path, options: Options) -> Prepared:
     """Read and check everything; raise once with every problem of every file."""
     problems = Problems()
-    style_of = functools.cache(lambda name: styles.find(options.style or name, folder, options.style_places))
+    style_of = functools.cache(lambda name: styles.find(options.style or name, folder))
     material = reading.load(folder, problems, lambda name: style_of(name).brief_keys)
     marks = typography.quotes(translations.words(material.brief.language,
                                                  _labels(style_of, material.brief.style)))
@@ -181,11 +178,9 @@ def _row_events(prepared: Prepared) -> dict[int, str]:
     them: after the commentary's), each named by its block and event: what stays when the
     text around it is edited."""
     from .blocks import select
-    from .document import _BLOCK
 
     rows, index = {}, len(prepared.body.cites)
-    for block in map(int, _BLOCK.findall(str(prepared.body.html))):
-        spec = prepared.body.blocks[block]
+    for block, spec in enumerate(prepared.body.blocks):
         if spec.kind != "chronology":
             continue
         for event in select(prepared.material.timeline, spec.options):

@@ -22,6 +22,9 @@ from .typography import ENGLISH, smarten
 IMAGE_ATTRIBUTES = {"src", "alt", "title", "credit"}
 #: Fenced blocks that become figures; their body is YAML options.
 BLOCK_KINDS = ("timeline", "chronology")
+#: The element a fenced block leaves in the body; the page's figure or chronology replaces it
+#: (placeholders.resolve). Raw HTML may not spell it (rawhtml.RESERVED).
+BLOCK_TAG = "briefkit-block"
 
 @dataclass
 class Block:
@@ -42,7 +45,8 @@ class Body:
     html: Markup
     blocks: list[Block] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
-    #: Citation groups, each [(key, locator)]; `cite_marker(i)` stands for the i-th in the HTML.
+    #: Citation groups, each [(key, locator)]; `cite_marker(i)` stands for the i-th in the HTML,
+    #: as `block_marker(i)` stands for `blocks[i]`.
     cites: list[list[tuple[str, str]]] = field(default_factory=list)
     #: Where each citation group was written ("commentary.md:12"), for layout reports.
     cite_sources: list[str] = field(default_factory=list)
@@ -56,16 +60,21 @@ class Body:
 
 
 def cite_marker(index: int, role: str = "inline") -> str:
-    """A placeholder the render stage replaces, in reading order, with the formatted citation.
+    """An element the page replaces, in reading order, with the formatted citation (placeholders.py).
 
     role: "note" for a citation in the text (a footnote, or "(Author 2020)" in an author-date
     format), "inline" inside a note, "row" for a chronology row (may point to an earlier note)."""
     return f'<span data-cites="{index}" data-role="{role}"></span>'
 
 
+def block_marker(index: int) -> str:
+    """The element the page's i-th figure or chronology replaces (placeholders.resolve)."""
+    return f'<{BLOCK_TAG} data-index="{index}"></{BLOCK_TAG}>'
+
+
 def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problems: Problems,
           folder: Path | None = None, allow_remote: bool = False, quotes: tuple[str, ...] = ENGLISH) -> Body:
-    """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as placeholders.
+    """Markdown to HTML: notes and citations as inline `bk-note.footnote`, blocks as elements.
 
     Links and images are checked against `folder` (the brief's): see `links.check_url`."""
     md = parser(allow_html, quotes)
@@ -129,7 +138,7 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         options_.update({key: smarten(options_[key], quotes) for key in ("caption", "alt")
                          if isinstance(options_.get(key), str)})
         body.blocks.append(Block(kind, options_, line, option_lines))
-        return f"<!--briefkit-block-{len(body.blocks) - 1}-->\n"
+        return block_marker(len(body.blocks) - 1) + "\n"
 
     def paragraph_open(tokens, idx, options, env) -> str:
         # A paragraph that is one image is a photo: a figure whose caption is the image's title,

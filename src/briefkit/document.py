@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import functools
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, citations, commentary, languages, templating, translations, typography
+from . import __version__, citations, commentary, placeholders, languages, templating, translations, typography
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
@@ -26,18 +26,6 @@ ENTRY_TEMPLATE = "brief.html.j2"
 TEMPLATE_SECONDS = 60
 #: Words a minute, for the "N min read" an article style prints.
 READING_SPEED = 230
-_BLOCK = re.compile(r"<!--briefkit-block-(\d+)-->")
-#: WORD JOINER: no line break between a word (or its punctuation) and the note call after it.
-_JOIN = "\u2060"
-#: After these, a citation inside a note ends without its own full stop.
-_PUNCTUATION = tuple(".,;:!?…")
-#: After a letter or these, it needs a space from the sentence before ("length. Sorensen").
-_CLOSING = ".,;:!?)]”’»\"'"
-#: Punctuation, then citations in the text: an author-date citation moves before the punctuation.
-_CITED_AFTER_STOP = re.compile(r'([.,;:!?])((?:<span data-cites="\d+" data-role="note"></span>)+)')
-#: Notes are an element of their own, not a span, so that tagged PDFs can mark them as notes.
-_NOTES = re.compile(r'<bk-note class="footnote"(?: data-source="([^"]*)")?>'
-                    r'|<span data-cites="(\d+)" data-role="(\w+)"></span>')
 
 
 @dataclass(frozen=True)
@@ -47,56 +35,11 @@ class Document:
 
 
 def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
-                  own: frozenset[int] = frozenset(), sources: list[str] | None = None) -> str:
-    """Format citations in reading order, so a source's first citation gets the full form.
-
-    In a note format each citation in the text becomes a footnote; in an author-date format it
-    stays in the text, in parentheses. A chronology row whose sources all have a note already
-    points to that note (a linked number, `data-row` naming the row's citations) instead of
-    repeating it, as a printed brief does, unless the row is in `own`: rows whose earlier note
-    turned out to be on another page get a note of their own, in the short form. `sources`
-    ("commentary.md:12", parallel to `cites`) tells layout reports where each note was written."""
-    number, note_of = 0, {}
-    in_text = citer.in_text
-
-    def replace(match: re.Match) -> str:
-        nonlocal number
-        if match.group(2) is None:  # the opening of a free note: the next number
-            number += 1
-            return _JOIN + _open_note(number, number_text, match.group(1))
-        row, role = match.group(2), match.group(3)
-        group = cites[int(row)]
-        keys = [key for key, _ in group]
-        if role == "row" and not in_text and all(key in note_of for key in keys) and int(row) not in own:
-            return "".join(f'<a class="note-ref" href="#note-{n}" data-row="{row}">{number_text(n)}</a>'
-                           for n in sorted({note_of[key] for key in keys}))
-        if role == "inline" and not in_text:  # a citation inside a note: part of its sentence
-            before, after = page[match.start() - 1: match.start()], page[match.end(): match.end() + 1]
-            # Its full stop only where it ends the note: no "p. 16.;", no "p. 16. for the memoirs".
-            ends = page.startswith("</bk-note>", match.end())
-            text = citer.note(group, terminate=ends and after not in _PUNCTUATION, at=number, inline=True)
-            return (" " if before.isalnum() or before in _CLOSING else "") + str(text)
-        text = citer.note(group, at=0 if in_text else number + 1)
-        narrative = citations.narrative(group)  # `@a says`: the author is in the text
-        if in_text:  # the leading space is collapsed by HTML when the author already typed one
-            return f'{"" if narrative else " "}<span class="citation">{text}</span>'
-        author = f'<span class="citation">{citer.author(group)}</span>' if narrative else ""
-        number += 1
-        for key in keys:
-            note_of.setdefault(key, number)
-        source = sources[int(row)] if sources and int(row) < len(sources) else None
-        return f'{author}{_JOIN}{_open_note(number, number_text, source)}{text}</bk-note>'
-
-    if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
-        page = _CITED_AFTER_STOP.sub(r"\2\1", page)
-    return citer.finish(_NOTES.sub(replace, page))
-
-
-def _open_note(number: int, number_text, source: str | None = None) -> str:
-    # data-n: the number as printed, for margin notes and a note sent back to the foot alike;
-    # data-source: the file and line that made the note, for `check --layout`.
-    where = f' data-source="{source}"' if source else ""
-    return f'<bk-note class="footnote" id="note-{number}" data-n="{number_text(number)}"{where}>'
+                  own: frozenset[int] = frozenset(), sources: list[str] | None = None,
+                  blocks: Sequence[str] = ()) -> str:
+    """The page with its blocks filled and its notes numbered on its tree (placeholders.resolve),
+    then the citations a CSL processor formats at the end put in (Citer.finish)."""
+    return citer.finish(placeholders.resolve(page, blocks, cites, citer, number_text, own, sources))
 
 
 def brief_env(style: Style, language: str = "en", native: bool = False) -> jinja2.Environment:
@@ -204,9 +147,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     citer = citations.citer(material, style, env, words.gettext("and"), native, warn=not own)
     cites, sources = list(body.cites), list(body.cite_sources)
 
-    def block(match: re.Match) -> str:
-        index = int(match.group(1))
-        spec = body.blocks[index]
+    def block(index: int, spec) -> str:
         if spec.kind == "timeline":
             chart = charts[index]
             # An image, not inline SVG: its hundreds of nodes stay out of the CSS cascade (a
@@ -225,13 +166,14 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         return env.get_template("partials/chronology.html.j2").render(
             rows=rows, caption=spec.options.get("caption"))
 
-    html = _BLOCK.sub(block, str(body.html))
+    # In the body's order, so that chronology rows' citations follow the commentary's.
+    blocks = [block(index, spec) for index, spec in enumerate(body.blocks)]
     context = {
         "references": citer.references({key for group in cites for key, _ in group}),
         "brief": brief,
         # Keys the style declares, None where the brief leaves them out.
         "extra": {key: brief.extra.get(key) for key in style.brief_keys},
-        "body": Markup(html),
+        "body": body.html,
         "summary": inline(brief.summary),
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
@@ -245,7 +187,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
     digits = functools.partial(languages.digits, language=brief.language, native=native)
-    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources)
+    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, blocks)
     if languages.script(brief.language) not in SIMPLE_SCRIPTS:
         page = typography.boundary_words(page, brief.text_direction == "rtl")
     return Document(page, material.folder.resolve().as_uri() + "/")

@@ -1,7 +1,7 @@
 """Raw HTML a brief passes through (`allow_html: true`): what may and may not reach the page.
 
 briefkit marks notes, citations and figures in the HTML it builds (`bk-note`, `data-cites`,
-`<!--briefkit-block-N-->`) and fills them in later; raw HTML that spelt one of those would be
+`<briefkit-block>`) and fills them in later; raw HTML that spelt one of those would be
 taken for briefkit's own (a crash, or a note made of nothing). Text and code are escaped, so
 raw HTML is the only way such markup can come from a brief: it is refused there, and comments
 are dropped before anything reads them."""
