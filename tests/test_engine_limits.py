@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import run
 
-from briefkit.children import deadline
+from briefkit.children import Limit, deadline
 from briefkit.errors import InputError, Problem
 
 #: A paragraph of this many words keeps WeasyPrint breaking lines (Pango, in C): bare
@@ -63,13 +63,14 @@ def _fails() -> None:
 def test_the_layout_process_hands_back_its_result_and_the_brief_s_own_errors():
     """What the child returns or raises reaches the caller as if made here: an InputError keeps
     its problems (exit 1 at the file and line), though its __init__ takes other arguments."""
-    assert deadline(lambda: {"pages": 7}, 30, "the layout", "raise --timeout") == {"pages": 7}
+    assert deadline(lambda: {"pages": 7}, Limit(30)) == {"pages": 7}
     with pytest.raises(InputError) as raised:
-        deadline(_fails, 30, "the layout", "raise --timeout")
+        deadline(_fails, Limit(30))
     assert raised.value.problems == [Problem("commentary.md", 3, "a note nobody calls")]
     assert raised.value.exit_code == 1 and "commentary.md:3: a note nobody calls" in raised.value.message
 
 
+@pytest.mark.slow  # four builds and a timeout; the timeout test checks the limit quickly
 def test_a_reused_layout_process_serves_builds_and_is_replaced_after_a_timeout(runner, sample, tmp_path,
                                                                                monkeypatch):
     """Watch and batch workers lay out in one reused child: two builds, one child, the bytes of a

@@ -130,8 +130,9 @@ def test_a_second_build_lays_out_once_and_gives_the_same_bytes(sample, tmp_path,
 
 @pytest.mark.slow  # a second Python process and two builds
 def test_a_fresh_process_draws_the_chart_alongside_and_gives_the_same_bytes(runner, tmp_path):
-    """A cold `briefkit build` draws charts in a forked process while the engine loads; here,
-    with Matplotlib already loaded, they are drawn in process: the PDFs must not differ."""
+    """A cold `briefkit build` draws charts in a process of their own while the layout process
+    rehearses with stand-ins of their size; here, with Matplotlib already loaded, they are drawn
+    in process and nothing is rehearsed: the PDFs must not differ."""
     import matplotlib  # noqa: F401  (so the build below draws in this process)
 
     from briefkit.build import build

@@ -14,7 +14,7 @@ from .charts import figures
 from .charts.timeline import Chart
 from .document import compose
 from .errors import InputError, Problems, StyleError, UsageError
-from .models import Material, Variant
+from .models import TAGGED, Material, Variant
 from .pdf import attachments, engine, gatekeeper, pagination
 
 
@@ -33,6 +33,9 @@ class Options:
     # The time written into the PDF (reproducible-builds.org), read where the build is asked
     # for: a cluster worker builds the same bytes without the client's environment.
     source_date_epoch: int | None = field(default_factory=lambda: _epoch(os.environ.get("SOURCE_DATE_EPOCH")))
+    # Folders of styles searched in place of $BRIEFKIT_STYLES (styles.search_path), so that
+    # builds in threads of one process (a cluster worker) each find their own client's styles.
+    style_places: tuple[Path, ...] | None = None
 
 
 @dataclass
@@ -60,7 +63,7 @@ class Prepared:
 def prepare(folder: Path, options: Options) -> Prepared:
     """Read and check everything; raise once with every problem of every file."""
     problems = Problems()
-    style_of = functools.cache(lambda name: styles.find(options.style or name, folder))
+    style_of = functools.cache(lambda name: styles.find(options.style or name, folder, options.style_places))
     material = reading.load(folder, problems, lambda name: style_of(name).brief_keys)
     marks = typography.quotes(translations.words(material.brief.language,
                                                  _labels(style_of, material.brief.style)))
@@ -125,25 +128,20 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
 
 
 def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> engine.Rendered:
-    """Charts, the filled templates and the laid-out PDF bytes; nothing is written. Charts are
-    drawn here (the engine loads meanwhile, and stays loaded for the next build); the rest runs
-    in a child process killed at `options.timeout` (children.deadline): a layout stuck in C stops."""
-    from .children import deadline
+    """Charts, the filled templates and the laid-out PDF bytes; nothing is written.
 
-    if charts is None:
-        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
-    return deadline(functools.partial(_typeset, prepared, options, charts), options.timeout,
-                    "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
+    The layout runs in a child process killed at `options.timeout` (children.deadline): a
+    layout stuck in C stops. A chronology row that links to an earlier note printed on another
+    page gets a note of its own (the short form) and the brief is composed again: a reader finds
+    every call's note at the foot of the call's page. Each round adds rows, so it ends.
 
+    The brief's last build says which rows and corrections to start from (by the row's event, so
+    an edit elsewhere keeps them); when charts must be drawn, a rehearsal with stand-ins of their
+    size in the layout process finds the rows meanwhile. A guess is checked both ways: a row
+    linking to another page, or a guessed row whose own note is needless, and the brief is laid
+    out again without it: one PDF, however it was reached."""
+    from .children import Limit, deadline, meanwhile
 
-def _typeset(prepared: Prepared, options: Options, charts: dict[int, Chart]) -> engine.Rendered:
-    """Lay out, correct, and check the chronology's links; write the PDF of the final layout.
-
-    A chronology row that links to an earlier note printed on another page gets a note of its
-    own (the short form) and the brief is composed again: a reader finds every call's note at
-    the foot of the call's page. Each round adds rows, so it ends. The brief's last build says
-    which rows and corrections to start from (by the row's event, so an edit elsewhere keeps
-    them); the layout is checked all the same, and laid out again only when that was wrong."""
     rows = _row_events(prepared)
     config = settings(prepared, options)
     memory = cache.key("brief", str(prepared.folder.resolve()), prepared.style.name,
@@ -151,26 +149,36 @@ def _typeset(prepared: Prepared, options: Options, charts: dict[int, Chart]) -> 
     known = cache.get("rows", memory, _remembered) if memory else None
     events = set(known["rows"]) if known else set()
     own = frozenset(index for index, event in rows.items() if event in events)
-    layout = engine.lay_out(compose(prepared.material, prepared.body, charts, prepared.style, own),
-                            config, known["log"] if known else None)
-    layouts = 1
+    log, layouts = known["log"] if known else None, 0
+    limit = Limit(options.timeout, "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
+    rehearsal = []
+
+    def rehearse() -> None:  # while charts draw, the layout process lays out stand-ins of their size
+        stand_ins = compose(prepared.material, prepared.body, figures.sized_stand_ins(prepared.body),
+                            prepared.style, own)
+        rehearsal.append(meanwhile(functools.partial(engine.render, stand_ins, config, log, own, 0, False)))
+
+    if charts is None:
+        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache, rehearse)
+    if rehearsal and rehearsal[0]:  # the rows it found: a guess the real layout checks
+        own |= rehearsal[0].result(limit).stray
+    guessed = bool(own)
     while True:
-        stray = layout.placement.stray_links - own
-        corrected = layout.corrector.correct(layout.pages)
-        if stray:
-            logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
-            own |= stray
-            document = compose(prepared.material, prepared.body, charts, prepared.style, own)
-            layout = engine.lay_out(document, config, layout.corrector.log)
-        elif corrected:
-            engine.again(layout, config)
-        else:
+        document = compose(prepared.material, prepared.body, charts, prepared.style, own)
+        outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
+                                             guessed=guessed), limit)
+        log, layouts = outcome.log, layouts + outcome.layouts
+        if outcome.needless and guessed:  # the guess gave a row a note it needs not: start again
+            logger.debug("a chronology row was guessed wrong; laying out without the guess")
+            own, guessed = frozenset(), False
+            continue
+        if not outcome.stray:
             break
-        layouts += 1
+        own |= outcome.stray
     if memory:
-        cache.put("rows", memory, {"rows": sorted(rows[index] for index in own if index in rows),
-                                   "log": layout.corrector.log})
-    return engine.write(layout, config, layouts - 1)
+        cache.put("rows", memory, {"rows": sorted(rows[index] for index in own if index in rows), "log": log})
+    engine.opens(outcome.rendered.pdf)
+    return outcome.rendered
 
 
 def _row_events(prepared: Prepared) -> dict[int, str]:
@@ -207,8 +215,8 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
-                           options.timeout, options.strict, epoch, prepared.variant, tuple(attached),
-                           options.cache, options.html is not None)
+                           options.timeout, options.strict, epoch, prepared.variant,
+                           prepared.variant in TAGGED, tuple(attached), options.cache, options.html is not None)
 
 
 #: The latest time a PDF date can say: 9999-12-31T23:59:59Z (PDF dates have four-digit years).

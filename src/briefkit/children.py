@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from . import logger
@@ -61,9 +62,25 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def deadline(function: Callable[[], T], seconds: float, what: str, fix: str) -> T:
-    """`function()` run in a child process killed when `seconds` pass: then a RenderError
-    "`what` took longer than `seconds` s (`fix`)". The child's result or exception comes back.
+@dataclass(frozen=True)
+class Limit:
+    """A time limit, `seconds` from when it was made, and what to say when it passes."""
+
+    seconds: float
+    what: str = "the layout"
+    fix: str = "raise --timeout"
+    start: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float:
+        return max(0.0, self.start + self.seconds - time.monotonic())
+
+    def error(self) -> RenderError:
+        return RenderError(f"{self.what} took longer than {self.seconds:g} s ({self.fix})")
+
+
+def deadline(function: Callable[[], T], limit: Limit) -> T:
+    """`function()` run in a child process killed when `limit` passes: then its RenderError
+    ("the layout took longer than 300 s (...)"). The child's result or exception comes back.
 
     The child is this process's reused Worker when one is installed (`reused`: watch, batch
     workers), which keeps what its builds loaded; else a fork made for this call, which
@@ -71,13 +88,13 @@ def deadline(function: Callable[[], T], seconds: float, what: str, fix: str) -> 
     thread other than the main one (a fork copies only the calling thread: a lock another
     thread holds in Pango would stay held), it runs here under engine.time_limit, which cannot
     stop a long C call."""
-    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+    if not forks():
         from .pdf.engine import time_limit
 
-        with time_limit(seconds, what, fix):
+        with time_limit(limit.left(), limit.what, limit.fix):
             return function()
     if _installed:
-        return _installed[-1].run(function, seconds, what, fix)
+        return _installed[-1].run(function, limit)
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -86,11 +103,31 @@ def deadline(function: Callable[[], T], seconds: float, what: str, fix: str) -> 
     child.start()
     writer.close()
     try:
-        message = _receive(reader, child, seconds, what, fix)
+        message = _receive(reader, child, limit)
     finally:
         _end(child)
         reader.close()
     return _unpack(message)
+
+
+def forks() -> bool:
+    """Whether layouts here run in a child process: on Linux, from the main thread."""
+    return sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
+
+
+def elsewhere() -> bool:
+    """Whether this process's layouts go to a reused child: it loads the engine, not this one."""
+    return bool(_installed) and forks()
+
+
+def meanwhile(function: Callable[[], T]) -> Worker | None:
+    """`function` started in this process's reused layout child, while the caller goes on: its
+    `result(limit)` waits for it. None where layouts run elsewhere (no such child)."""
+    if not elsewhere():
+        return None
+    worker = _installed[-1]
+    worker.send(function)
+    return worker
 
 
 class Worker:
@@ -101,21 +138,40 @@ class Worker:
     def __init__(self) -> None:
         self.child = None
         self.pipe = None
+        self.used = False
 
-    def run(self, function: Callable[[], T], seconds: float, what: str, fix: str) -> T:
+    def start(self, warm: bool = False) -> None:
+        """Fork the child now; with `warm`, it loads the engine while this process goes on
+        (reads the brief, draws charts): on two cores a cold start costs no time."""
         import multiprocessing
 
+        context = multiprocessing.get_context("fork")
+        self.pipe, theirs = context.Pipe()
+        # daemon: a batch worker that exits ends it, not waits for it
+        self.child = context.Process(target=_serve, args=(theirs, os.getpid(), warm), name="briefkit-layout",
+                                     daemon=True)
+        self.child.start()
+        theirs.close()
+
+    def run(self, function: Callable[[], T], limit: Limit) -> T:
+        self.send(function)
+        return self.result(limit)
+
+    def send(self, function: Callable) -> None:
+        """Start `function` in the child; `result` waits for it."""
         if self.child is None:
-            context = multiprocessing.get_context("fork")
-            self.pipe, theirs = context.Pipe()
-            # daemon: a batch worker that exits ends it, not waits for it
-            self.child = context.Process(target=_serve, args=(theirs, os.getpid()), name="briefkit-layout",
-                                         daemon=True)
-            self.child.start()
-            theirs.close()
+            self.start()
+        self.used = True
         try:
             self.pipe.send(function)  # a partial of a module's function: pickled
-            message = _receive(self.pipe, self.child, seconds, what, fix)
+        except BaseException:
+            self.close()
+            raise
+
+    def result(self, limit: Limit):
+        """The outcome of the function sent last, within `limit`."""
+        try:
+            message = _receive(self.pipe, self.child, limit)
         except BaseException:
             self.close()  # late, dead or interrupted: the next call starts a fresh child
             raise
@@ -124,7 +180,7 @@ class Worker:
     def close(self) -> None:
         if self.child is not None:
             self.pipe.close()  # the child's loop ends on EOF
-            _end(self.child, wait=0.5)
+            _end(self.child, wait=0.5 if self.used else 0)  # one still warming holds nothing
             self.child = self.pipe = None
 
 
@@ -132,16 +188,36 @@ class Worker:
 _installed: list[Worker] = []
 
 
+#: The drawing process `reused(warm=True)` forked, while one is open.
+_drawing: list[Worker] = []
+
+
 @contextmanager
-def reused():
-    """Within the block, layouts (deadline) go to one reused child process."""
-    worker = Worker()
+def reused(warm: bool = False):
+    """Within the block, layouts (deadline) go to one reused child process. With `warm` (one
+    build from the command line), it starts at once and loads the engine while this process
+    reads the brief, and a second child, forked as light as this process is now, waits to
+    draw charts (`drawing`): each of the three holds only its own libraries, so none is much
+    larger than WeasyPrint alone, and on two cores the cold start costs little time."""
+    worker, drawer = Worker(), Worker()
+    if warm and forks():
+        worker.start(warm=True)
+        drawer.start()
+        _drawing.append(drawer)
     _installed.append(worker)
     try:
         yield worker
     finally:
         _installed.remove(worker)
+        if drawer in _drawing:
+            _drawing.remove(drawer)
         worker.close()
+        drawer.close()
+
+
+def drawing() -> Worker | None:
+    """The child that draws this build's charts, if `reused(warm=True)` made one."""
+    return _drawing[-1] if _drawing and forks() else None
 
 
 def install_worker(parent: int) -> None:
@@ -150,15 +226,15 @@ def install_worker(parent: int) -> None:
     _installed.append(Worker())
 
 
-def _receive(pipe, child, seconds: float, what: str, fix: str) -> tuple:
-    """The child's answer on `pipe` within `seconds`: a RenderError when it is late or dead."""
-    if not pipe.poll(seconds):
-        raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
+def _receive(pipe, child, limit: Limit) -> tuple:
+    """The child's answer on `pipe` within `limit`: a RenderError when it is late or dead."""
+    if not pipe.poll(limit.left()):
+        raise limit.error()
     try:
         return pipe.recv()
     except EOFError:  # died without a word: a crash in C, or the OOM killer
         child.join(EXIT_SECONDS)
-        raise RenderError(f"{what} stopped without a result (exit code {child.exitcode}); "
+        raise RenderError(f"{limit.what} stopped without a result (exit code {child.exitcode}); "
                           "run again with -vv, and report it if it happens again") from None
 
 
@@ -187,9 +263,13 @@ def _once(function: Callable, writer, parent: int) -> None:
     writer.close()
 
 
-def _serve(pipe, parent: int) -> None:
+def _serve(pipe, parent: int, warm: bool = False) -> None:
     """In a reused child: run each function received, until the parent closes the pipe."""
     die_with_parent(parent)
+    if warm:
+        from .pdf.engine import preload
+
+        preload()
     while True:
         try:
             function = pipe.recv()

@@ -156,14 +156,19 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
         raise click.UsageError("-o and --html name one file: give one FOLDER and no --report or "
                                "--scheduler, or leave them out")
     scheduler = _scheduler(scheduler, connect_timeout)
-    _check_style(kwargs["style"], folders)
-    options = _options(output, html, **kwargs)
     if not batch:
-        from .build import build as run_build
+        from .children import reused
 
-        result = _guarded(ctx, lambda: run_build(folders[0], options))
+        with reused(warm=True):  # the engine loads in the layout process while the brief is read
+            _check_style(kwargs["style"], folders)
+            from .build import build as run_build
+
+            options = _options(output, html, **kwargs)
+            result = _guarded(ctx, lambda: run_build(folders[0], options))
         click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
         return
+    _check_style(kwargs["style"], folders)
+    options = _options(output, html, **kwargs)
     from .batch import build_many
     from .progress import batch_progress
 

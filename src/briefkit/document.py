@@ -5,18 +5,19 @@ from __future__ import annotations
 import base64
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from . import __version__, citations, commentary, placeholders, languages, templating, translations, typography
+from . import (__version__, citations, commentary, languages, placeholders, templating, translations,
+               typography)
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker
 from .models import Material
+from .pdf.engine import Document
 from .spans import when
 from .styles import Style
 
@@ -28,18 +29,12 @@ TEMPLATE_SECONDS = 60
 READING_SPEED = 230
 
 
-@dataclass(frozen=True)
-class Document:
-    html: str
-    base_url: str
-
-
 def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
                   own: frozenset[int] = frozenset(), sources: list[str] | None = None,
-                  blocks: Sequence[str] = ()) -> str:
+                  instead: dict[int, tuple[int, ...]] | None = None, blocks: Sequence[str] = ()) -> str:
     """The page with its blocks filled and its notes numbered on its tree (placeholders.resolve),
     then the citations a CSL processor formats at the end put in (Citer.finish)."""
-    return citer.finish(placeholders.resolve(page, blocks, cites, citer, number_text, own, sources))
+    return citer.finish(placeholders.resolve(page, blocks, cites, citer, number_text, own, sources, instead))
 
 
 def brief_env(style: Style, language: str = "en", native: bool = False) -> jinja2.Environment:
@@ -187,7 +182,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
     digits = functools.partial(languages.digits, language=brief.language, native=native)
-    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, blocks)
+    instead: dict[int, tuple[int, ...]] = {}
+    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks)
     if languages.script(brief.language) not in SIMPLE_SCRIPTS:
         page = typography.boundary_words(page, brief.text_direction == "rtl")
-    return Document(page, material.folder.resolve().as_uri() + "/")
+    return Document(page, material.folder.resolve().as_uri() + "/", instead)

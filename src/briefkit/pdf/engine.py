@@ -14,15 +14,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cache, links, logger, temporary_env_var
-from ..document import Document
 from ..errors import BriefError, InputError, Problem, RenderError
-from ..models import TAGGED, Variant
 from . import boxes, conformance, direction, tagging, text, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
 from .pagination import Corrector, rules, serialize
 from .placement import Placement
 from .resources import gate
+
+
+@dataclass(frozen=True)
+class Document:
+    """The HTML to lay out, self-contained but for files under `base_url` (document.compose)."""
+
+    html: str
+    base_url: str
+    #: Notes a chronology row has of its own: note -> the earlier notes it would link to instead.
+    instead: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,8 @@ class Settings:
     timeout: float = 300.0  # seconds the whole layout may take: pathological CSS can run for hours
     strict: bool = False  # the renderer's warnings (an unknown CSS property, say) fail the build
     epoch: int | None = None  # the time written into the PDF, for equal bytes from equal inputs
-    variant: Variant | None = None
+    variant: str | None = None  # models.Variant
+    tagged: bool = False  # the variant is tagged: ActualText in reading order
     attachments: tuple[Payload, ...] = ()  # carried by PDF/A-3 variants
     remember: bool = True  # start from the corrections an earlier build of the same HTML needed
     html: bool = False  # keep the corrected HTML (Rendered.html), for --html
@@ -76,8 +85,53 @@ class Layout:
 
 def preload() -> None:
     """Import the engine ahead of its first use (most of a second), e.g. while charts draw."""
-    import pikepdf  # noqa: F401
     import weasyprint  # noqa: F401
+
+
+@dataclass
+class Outcome:
+    """What a layout process sends back: the PDF, or the chronology rows that need notes of
+    their own (then the brief is composed again), with the corrections made so far."""
+
+    log: list
+    layouts: int
+    stray: frozenset[int] = frozenset()
+    rendered: Rendered | None = None
+    needless: bool = False  # a row has a note of its own though its earlier note is on its page
+
+
+def needless(placement: Placement, instead: dict[int, tuple[int, ...]]) -> bool:
+    """Whether a row's own note (a guess: the brief's last build, a layout with stand-in charts)
+    is needless: the notes it would link to are all on its page. Then the guess was wrong, and
+    the brief is laid out from no guess, so that the PDF is the same however it was reached."""
+    return any(all(placement.note_pages.get(note) == placement.call_pages.get(own) for note in notes)
+               for own, notes in instead.items())
+
+
+def render(document: Document, settings: Settings, guess: list | None, own: frozenset[int],
+           made: int = 0, final: bool = True, guessed: bool = False) -> Outcome:
+    """Lay out and correct until every note and figure sits right, then write the PDF (not when
+    `final` is false: a rehearsal); or stop early with the rows (`own` aside) that link to a
+    note printed on another page, or (when `own` was `guessed`) with one of them needless.
+    `made`: layouts of earlier rounds, counted in the PDF's fixes.
+    Runs in the layout process, which needs WeasyPrint and briefkit.pdf only: the brief was
+    read and composed by its parent."""
+    layout = lay_out(document, settings, guess)
+    while True:
+        stray = layout.placement.stray_links - own
+        if not final:  # a rehearsal: the rows are what it is for
+            return Outcome(layout.corrector.log, layout.count, frozenset(stray))
+        corrected = layout.corrector.correct(layout.pages)
+        if stray:
+            logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
+            return Outcome(layout.corrector.log, layout.count, frozenset(stray))
+        if guessed and needless(layout.placement, document.instead):
+            return Outcome(layout.corrector.log, layout.count, needless=True)
+        if not corrected:
+            break
+        again(layout, settings)
+    rendered = write(layout, settings, made + layout.count - 1)
+    return Outcome(layout.corrector.log, layout.count, rendered=rendered)
 
 
 def lay_out(document: Document, settings: Settings, guess: list | None = None) -> Layout:
@@ -137,11 +191,10 @@ def write(layout: Layout, settings: Settings, fixes: int) -> Rendered:
         # It reads it from the environment only: one PDF is written at a time in a process.
         epoch = None if settings.epoch is None else str(settings.epoch)
         with _WRITING, temporary_env_var("SOURCE_DATE_EPOCH", epoch):
-            pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant),
+            pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant, settings.tagged),
                                      **_variant_options(variant, settings.attachments, settings.epoch))
     if placement.displaced:
         logger.warning("footnotes %s are not on the page of their call", placement.displaced)
-    _opens(pdf)
     html = serialize(layout.source.etree_element) if settings.html else None
     return Rendered(pdf, len(laid_out.pages), placement, fixes, findings, html)
 
@@ -188,7 +241,7 @@ def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> d
     return options
 
 
-def _finish(variant: str | None, document, pdf) -> None:
+def _finish(variant: str | None, tagged: bool, document, pdf) -> None:
     """Last touches before WeasyPrint serialises: an XMP packet for plain PDFs (it writes one
     only for variants), page order for right-to-left briefs, each glyph's own text
     (text.searchable), notes tagged /Note with IDs (tagging.tag_notes), and what validators ask
@@ -203,7 +256,7 @@ def _finish(variant: str | None, document, pdf) -> None:
         preferences["Direction"] = "/R2L"
         pdf.catalog["ViewerPreferences"] = preferences
     # Tagged variants are read aloud: their ActualText is in reading order (PDF 32000 14.9.4).
-    text.searchable(document, pdf, logical=variant in TAGGED)
+    text.searchable(document, pdf, logical=tagged)
     tagging.tag_notes(document, pdf)
     conformance.finish(pdf)
 
@@ -313,8 +366,9 @@ def _thread_time_limit(seconds: float, what: str, fix: str):
         raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
 
 
-def _opens(pdf: bytes) -> None:
-    """The bytes are a PDF that opens and has pages, before they replace anything."""
+def opens(pdf: bytes) -> None:
+    """The bytes are a PDF that opens and has pages, before they replace anything (in the
+    process that writes them: the layout process does without pikepdf)."""
     import pikepdf
 
     try:
