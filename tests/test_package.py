@@ -41,6 +41,21 @@ def test_help_loads_neither_weasyprint_nor_matplotlib():
     assert done.stdout.strip().endswith("[]"), done.stdout
 
 
+def test_the_public_api_is_loaded_on_first_use(tmp_path):
+    code = ("import sys, briefkit\n"
+            "print(sorted(m for m in ('weasyprint', 'matplotlib', 'briefkit.build') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]", done.stdout
+    import briefkit
+    from briefkit.build import Options, build  # the module imported: briefkit.build stays the function
+    from briefkit.errors import BriefError
+
+    assert sorted(briefkit.__all__) == ["BriefError", "Options", "build"]
+    assert (briefkit.build, briefkit.Options, briefkit.BriefError) == (build, Options, BriefError)
+    with pytest.raises(briefkit.BriefError, match="no brief.yaml here"):
+        briefkit.build(tmp_path, briefkit.Options(output=tmp_path / "out.pdf"))
+
+
 PACKAGE = ROOT / "src" / "briefkit"
 
 

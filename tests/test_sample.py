@@ -109,8 +109,13 @@ def test_sample_is_the_reference_in_our_words():
     assert len(yaml.safe_load((SAMPLE / "sources.yaml").read_text())) == 21
 
 
-def test_the_same_inputs_give_the_same_bytes(sample, tmp_path):
-    from briefkit.build import Options, build
+def test_the_same_inputs_give_the_same_bytes_through_the_public_api(sample, tmp_path):
+    """`briefkit.build(folder, briefkit.Options(...))`, as the README shows it, gives the CLI's bytes."""
+    import briefkit
 
-    again = build(sample["folder"], Options(output=tmp_path / "again.pdf")).pdf
-    assert again.read_bytes() == sample["pdf"].read_bytes()
+    result = briefkit.build(sample["folder"], briefkit.Options(output=tmp_path / "again.pdf"))
+    assert result.pdf.read_bytes() == sample["pdf"].read_bytes()
+    with pikepdf.open(result.pdf) as pdf:
+        title = yaml.safe_load((SAMPLE / "brief.yaml").read_text())["title"]
+        assert len(pdf.pages) == result.pages and str(pdf.docinfo["/Title"]).startswith(title)
+    assert result.footnotes == SAMPLE_NOTES
