@@ -9,6 +9,7 @@ import lxml.html
 from .citations import Citer
 from .citesyntax import narrative
 from .commentary import BLOCK_TAG
+from .typography import parse_page, write_page
 
 #: WORD JOINER: no line break between a word (or its punctuation) and the note call after it.
 JOIN = "\u2060"
@@ -25,11 +26,11 @@ def resolve(page: str, blocks: Sequence[str], cites: list, citer: Citer, number_
     """The page with each block element replaced by its figure or chronology (`blocks`, by the
     block's index) and its notes and citations numbered (number_notes); one parse, one
     serialisation. The page's own markup is written back as the templates spelt it."""
-    root = lxml.html.document_fromstring(page)
+    root = parse_page(page)
     for element in list(root.iter(BLOCK_TAG)):
         _replace(element, blocks[int(element.get("data-index"))])
     number_notes(root, cites, citer, number_text, own, sources, instead)
-    return lxml.html.tostring(root.getroottree(), encoding="unicode")
+    return write_page(root)
 
 
 def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozenset[int] = frozenset(),

@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import re
 
+import lxml.html
 from markdown_it import MarkdownIt
 
 from .models import Material, Source
@@ -74,12 +75,12 @@ def _source(source: Source, text) -> Source:
 
 
 #: Inline elements a justified line may set beside a word: emphasis, links, isolated runs.
-_INLINE = "em|i|strong|b|a|span|code|cite|q|small|sub|sup|abbr|mark|s|u|time|bdi"
-#: The last word before an inline element or a note's call ("की।⁠<bk-note").
-_BEFORE = re.compile(rf"(?<=[\s>])([^\s<>]+)(?=<(?:{_INLINE}|bk-note)\b)")
-#: The first word after an inline element and its space ("</em> در"). Not after a note: its
-#: call is a superscript whose neighbour pdfplumber then reads into the call's line.
-_AFTER = re.compile(rf"(</(?:{_INLINE})>) ([^\s<>]+)")
+_INLINE = ("em", "i", "strong", "b", "a", "span", "code", "cite", "q", "small", "sub", "sup", "abbr",
+           "mark", "s", "u", "time", "bdi")
+#: The last run of a text that is not a space: the word before an element.
+_LAST_WORD = re.compile(r"\S+$")
+#: A space, then a word: the word after an element.
+_FIRST_WORD = re.compile(r" (\S+)")
 
 
 def boundary_words(html: str, rtl: bool) -> str:
@@ -90,11 +91,42 @@ def boundary_words(html: str, rtl: bool) -> str:
     piles up at the piece's right end, pushing a note call off its danda or (right to left,
     where the piece runs past its end) covering the space before an italic Latin name. A
     word of its own ends the piece at a space, where justification belongs: left to right
-    the word before an element, right to left the word after one."""
-    if rtl:
-        return _AFTER.sub(r'\1 <span class="bk-word">\2</span>', html)
-    return _BEFORE.sub(r'<span class="bk-word">\1</span>', html)
+    the word before an element or a note's call ("की।⁠<bk-note"), right to left the word after
+    an element and its space ("</em> در"; not after a note: its call is a superscript whose
+    neighbour pdfplumber then reads into the call's line)."""
+    root = parse_page(html)
+    for element in list(root.iter(*_INLINE) if rtl else root.iter(*_INLINE, "bk-note")):
+        if rtl and (match := _FIRST_WORD.match(element.tail or "")):
+            word = _element("span", match[1], {"class": "bk-word"})
+            word.tail = element.tail[match.end():]
+            element.tail = " "
+            element.addnext(word)
+        elif not rtl:
+            previous, parent = element.getprevious(), element.getparent()
+            text = (parent.text if previous is None else previous.tail) or ""
+            if match := _LAST_WORD.search(text):
+                if previous is None:
+                    parent.text = text[:match.start()]
+                else:
+                    previous.tail = text[:match.start()]
+                element.addprevious(_element("span", match[0], {"class": "bk-word"}))
+    return write_page(root)
 
+
+def parse_page(html: str):
+    """The page as an lxml tree. write_page writes it as lxml writes HTML, which is how briefkit's
+    templates spell it: a page that was not changed comes back byte for byte."""
+    return lxml.html.document_fromstring(html)
+
+
+def write_page(root) -> str:
+    return lxml.html.tostring(root.getroottree(), encoding="unicode")
+
+
+def _element(tag: str, text: str, attributes: dict[str, str]):
+    element = lxml.html.Element(tag, attributes)
+    element.text = text
+    return element
 
 
 #: Locator terms that stay on the line of their number ("p. 7", "pp. 4–5", "No. 3", "Vol. 41",
@@ -105,11 +137,11 @@ _NUMBER = r"\d+(?:[.,]\d+)*|[ivxlcdm]+\b|[IVXLCDM]+\b"
 _RANGE = rf"(?:{_NUMBER})(?:\s*[-‐‑−–]\s*(?:{_NUMBER}))?"
 #: Units a number is never parted from ("5 km", "40 per cent").
 _UNITS = r"km|m|cm|mm|kg|g|t|mi|ft|ha|km²|MW|GW|kW|kWh|bn|m³|°C|%|per cent|percent"
-#: Tags whose text is not laid out on a line: the style sheet, scripts, the document's title;
-#: and dates in <time>, which are short and read back by their element.
-_SKIP = re.compile(r"<(style|script|title|time)\b.*?</\1>", re.S)
-_SEGMENT = re.compile(r"(<[^>]*>)")
-KEEP = '<span class="bk-keep" style="white-space: nowrap">'
+#: Elements whose text is not laid out on a line: the style sheet, scripts, the document's
+#: title; and dates in <time>, which are short and read back by their element.
+_UNLAID = {"style", "script", "title", "time"}
+#: The style of a span that no line breaks inside.
+KEEP_STYLE = {"class": "bk-keep", "style": "white-space: nowrap"}
 
 
 @functools.cache
@@ -137,37 +169,45 @@ def keep_together(html: str, months: tuple[str, ...]) -> str:
     ("India–Maldives"). Running heads print their source's text alone on one line (a word
     joiner there reached pdftotext as "India–\u2060 Maldives"). Text only: tags, attributes
     and the style sheet are left as they are, as is text already kept."""
-    pattern, out, kept, titled = _together(months), [], 0, None
+    pattern = _together(months)
     headed = re.compile(f"{_COMPOUND}|{pattern.pattern}")
-    for piece in _pieces(html):
-        if piece.startswith("<"):
-            if piece.startswith(KEEP) or (kept and piece.startswith("<span")):
-                kept += 1
-            elif kept and piece == "</span>":
-                kept -= 1
-            elif titled is None and (match := _TITLED.match(piece)):
-                titled = match[1] or match[2]
-            elif titled and piece == f"</{titled}>":
-                titled = None
-            out.append(piece)
-        elif kept:
-            out.append(piece)
+    root = parse_page(html)
+    for element, tail, titled in list(_laid_out(root)):
+        text = element.tail if tail else element.text
+        matches = list((headed if titled else pattern).finditer(text))
+        if not matches:
+            continue
+        # The text up to the first match stays; each match becomes a span, the text after it its tail.
+        starts = [match.start() for match in matches[1:]] + [len(text)]
+        spans = [_element("span", _dashed(match[0]), KEEP_STYLE) for match in matches]
+        for span, match, end in zip(spans, matches, starts, strict=True):
+            span.tail = text[match.end():end]
+        if tail:
+            element.tail = text[:matches[0].start()]
+            for span in reversed(spans):
+                element.addnext(span)
         else:
-            out.append((headed if titled else pattern).sub(lambda m: f"{KEEP}{_dashed(m[0])}</span>", piece))
-    return "".join(out)
+            element.text = text[:matches[0].start()]
+            for index, span in enumerate(spans):
+                element.insert(index, span)
+    return write_page(root)
 
 
 #: Where a dashed compound stays whole: headings and the title's lines.
-_TITLED = re.compile(r"<(h[1-6])\b|<(p)\b[^>]*\bclass=\"(?:subtitle|dek)\"")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 #: A compound of words (or numbers) joined by en dashes, no space: "India–Maldives", "2023–2026".
 _COMPOUND = r"(?<![\w–])\w+(?:–\w+)+(?![\w–])"
 
 
-def _pieces(html: str):
-    """Tags and text of the page; the style sheet, scripts and title as one opaque piece each."""
-    at = 0
-    for skipped in _SKIP.finditer(html):
-        yield from _SEGMENT.split(html[at:skipped.start()])
-        yield skipped[0]
-        at = skipped.end()
-    yield from _SEGMENT.split(html[at:])
+def _laid_out(element, titled: bool = False):
+    """(element, whether its tail, whether in a title) of each text of the page laid out on a
+    line and not kept already: not in the style sheet, scripts, the title or dates."""
+    tag = element.tag if isinstance(element.tag, str) else ""  # comments have no text of ours
+    inner = titled or tag in _HEADINGS or (tag == "p" and element.get("class") in ("subtitle", "dek"))
+    if tag not in _UNLAID and not (tag == "span" and element.get("class") == "bk-keep"):
+        if tag and element.text:
+            yield element, False, inner
+        for child in element:
+            yield from _laid_out(child, inner)
+    if element.tail:
+        yield element, True, titled
