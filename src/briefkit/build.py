@@ -111,7 +111,7 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
     rendered = typeset(prepared, options)
     clock.lap("render")
     if options.strict and rendered.findings.overflow:  # text outside the page: never written
-        from .preflight import overflow_problems
+        from .overflow import overflow_problems
 
         raise InputError(overflow_problems(prepared, rendered))
     if prepared.variant:  # a file that claims a conformance it lacks is never written
