@@ -1,4 +1,5 @@
-"""Shared fixtures: one CLI runner, throwaway briefs, and the sample built once per run."""
+"""Shared fixtures: one CLI runner, throwaway briefs, and the sample built once per run (in each
+built-in style), whatever the number of test files or xdist workers that read it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from support import MINIMAL, SAMPLE  # noqa: E402
+from support import MINIMAL, STYLE_KEYS, copy_sample  # noqa: E402
 
 from briefkit.cli import main  # noqa: E402
 
@@ -47,6 +48,12 @@ def make_brief(tmp_path: Path):
     return make
 
 
+@pytest.fixture
+def brief(tmp_path: Path) -> Path:
+    """A copy of the sample brief of one's own, to change (add a style, edit a file)."""
+    return copy_sample(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def shared(tmp_path_factory, worker_id):
     """`shared(name, make)`: a folder `make(folder)` fills once for the whole run. With -n
@@ -78,7 +85,7 @@ def sample(shared, runner) -> dict[str, Path]:
     Shared by every test and worker: read it, never change it."""
 
     def make(out: Path) -> None:
-        shutil.copytree(SAMPLE, out / "taliban-russia")
+        copy_sample(out, "taliban-russia")
         result = runner.invoke(main, ["build", str(out / "taliban-russia"), "-o", str(out / "brief.pdf"),
                                       "--html", str(out / "brief.html")])
         assert result.exit_code == 0, result.output
@@ -87,3 +94,42 @@ def sample(shared, runner) -> dict[str, Path]:
     out = shared("sample", make)
     return {"folder": out / "taliban-russia", "pdf": out / "brief.pdf", "html": out / "brief.html",
             "output": (out / "output.txt").read_text()}
+
+
+@pytest.fixture(scope="session")
+def styled(shared, sample):
+    """`styled(style)`: the sample in a built-in style, brief.yaml naming it and giving the keys
+    its templates read (support.STYLE_KEYS), built once a run with no cache (every correction
+    made afresh): the keys of `sample`. `keys=False`: the sample as it is, built with `--style`.
+    Shared by every test and worker: read it, never change it. think-tank is `sample`."""
+    from briefkit.build import Options, build
+
+    def get(style: str, keys: bool = True) -> dict:
+        if style == "think-tank":
+            return sample
+        keys = keys or style not in STYLE_KEYS  # the same brief either way
+
+        def make(out: Path) -> None:
+            folder = copy_sample(out, "taliban-russia", style if keys else None)
+            build(folder, Options(output=out / "brief.pdf", html=out / "brief.html", cache=False,
+                                  style=None if keys else style))
+
+        out = shared(f"sample-{style}{'-keys' if keys else ''}", make)
+        return {"folder": out / "taliban-russia", "pdf": out / "brief.pdf", "html": out / "brief.html"}
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def sample_as(shared, sample):
+    """`sample_as(variant)`: the sample built as a PDF variant (pdf/a-3b, pdf/ua-1, ...), once a
+    run for every test and worker: its path. Read it, never change it."""
+    from briefkit.build import Options, build
+
+    def get(variant: str) -> Path:
+        name = variant.replace("/", "-")
+        out = shared(f"sample-{name}", lambda root: build(
+            sample["folder"], Options(output=root / f"{name}.pdf", pdf_variant=variant)))
+        return out / f"{name}.pdf"
+
+    return get

@@ -8,6 +8,7 @@ import http.server
 import shutil
 import textwrap
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,11 @@ SAMPLE = ROOT / "data" / "taliban-russia"
 #: are printed on earlier pages (a row links to an earlier note only on that note's page).
 SAMPLE_NOTES = 21 + 10
 
+#: What each built-in style's own templates read from brief.yaml (its `brief_keys`), added to
+#: the sample when it is set in that style.
+STYLE_KEYS = {"policy-memo": "to: National Security Council staff\n",
+              "article": "previously_published: First published on meridian.example.\n"}
+
 MINIMAL = {
     "brief.yaml": """\
         title: A Minimal Brief
@@ -30,6 +36,63 @@ MINIMAL = {
         """,
     "commentary.md": "A paragraph with a note.[^a]\n\n[^a]: The note.\n",
 }
+
+
+def small_briefs(root: Path, count: int, date: str = "2026-02-0{n}", name: str = "b{n}") -> list[Path]:
+    """COUNT briefs of one paragraph and one note each, ROOT/archive/NAME (n from 1): an archive
+    quick to build, for batch tests."""
+    folders = []
+    for n in range(1, count + 1):
+        folder = root / "archive" / name.format(n=n)
+        folder.mkdir(parents=True)
+        (folder / "brief.yaml").write_text(f"title: Brief {n}\ndate: {date.format(n=n)}\n"
+                                           "authors:\n  - name: Desk\n")
+        (folder / "commentary.md").write_text(f"Brief {n} says this.[^a]\n\n[^a]: A note.\n")
+        folders.append(folder)
+    return folders
+
+
+def copy_sample(into: Path, name: str = "brief", style: str | None = None) -> Path:
+    """A copy of the sample brief at INTO/NAME, to change or build without touching data/; in
+    STYLE (a built-in one), with the keys that style's templates read."""
+    folder = into / name
+    shutil.copytree(SAMPLE, folder)
+    if style:
+        brief = folder / "brief.yaml"
+        text = brief.read_text(encoding="utf-8")
+        assert "style: think-tank\n" in text
+        brief.write_text(text.replace("style: think-tank\n", f"style: {style}\n") + STYLE_KEYS.get(style, ""),
+                         encoding="utf-8")
+    return folder
+
+
+def quick(values, *fast) -> list:
+    """VALUES as pytest parameters, those not in FAST marked slow: `-m "not slow"` runs a case
+    or two of a parametrised test that builds a brief a case, the full run every case."""
+    return [pytest.param(*value if isinstance(value, tuple) else (value,),
+                         marks=[] if value in fast else [pytest.mark.slow]) for value in values]
+
+
+class Lazy(Mapping):
+    """{key: value} for the KEYS given, each value `make(key)` on first read: a fixture of many
+    builds whose tests read one each, so that each xdist worker builds only what its tests read
+    (with `shared`, each build once a run) and the two share the work."""
+
+    def __init__(self, keys, make) -> None:
+        self._keys, self._make, self._made = list(keys), make, {}
+
+    def __getitem__(self, key):
+        if key not in self._keys:
+            raise KeyError(key)
+        if key not in self._made:
+            self._made[key] = self._make(key)
+        return self._made[key]
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 def run(runner: CliRunner, *args: str):

@@ -9,23 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import run
-
-BRIEF = "title: Brief {n}\ndate: 2026-02-0{n}\nauthors:\n  - name: Desk\n"
+from support import quick, run, small_briefs
 
 
 @pytest.fixture
 def archive(tmp_path, monkeypatch):
     """Three small briefs, built once from `tmp_path` (their PDFs go to tmp_path/dist)."""
     monkeypatch.chdir(tmp_path)
-    folders = []
-    for n in (1, 2, 3):
-        folder = tmp_path / "archive" / f"b{n}"
-        folder.mkdir(parents=True)
-        (folder / "brief.yaml").write_text(BRIEF.format(n=n))
-        (folder / "commentary.md").write_text(f"Brief {n} says this.[^a]\n\n[^a]: A note.\n")
-        folders.append(folder)
-    return folders
+    return small_briefs(tmp_path, 3)
 
 
 def _build(runner, folders, *args):
@@ -52,7 +43,8 @@ def test_an_unchanged_archive_is_skipped_and_an_edited_brief_rebuilt_alone(runne
 ONE_BRIEF = ["image", "hidden image", "style", "deleted pdf", "edited pdf"]  # changes to brief 2 alone
 
 
-@pytest.mark.parametrize("change", [*ONE_BRIEF, "option", "force", "version", "epoch", "litter"])
+@pytest.mark.parametrize("change", quick([*ONE_BRIEF, "option", "force", "version", "epoch", "litter"],
+                                          "image", "style", "option"))
 def test_each_kind_of_change_rebuilds(runner, archive, change, monkeypatch):
     _build(runner, archive)
     args = []
@@ -113,6 +105,7 @@ def test_a_report_that_cannot_be_written_is_an_error_naming_it(runner, archive, 
     assert result.exit_code == 3 and "r.json: cannot write" in result.output, result.output
 
 
+@pytest.mark.slow  # a long batch
 def test_a_long_batch_renews_its_worker_processes(runner, archive, monkeypatch):
     from briefkit import batch
 
@@ -133,6 +126,7 @@ def test_an_archive_restyled_in_one_command_rebuilds_every_brief_once(runner, ar
     assert {e["status"] for e in again.values()} == {"skipped"}
 
 
+@pytest.mark.slow  # three builds; test_sample.py checks reproducible bytes quickly
 def test_a_brief_built_after_others_in_one_process_has_the_bytes_it_has_alone(runner, archive, tmp_path):
     """Builds in one process share WeasyPrint's font setup when their @font-face rules are the
     same; two styles that give one family name different files must never meet in it."""
@@ -165,6 +159,7 @@ def test_a_link_out_of_the_brief_is_neither_an_input_nor_sent_to_a_cluster(archi
     assert freshness.fingerprint(archive[0], Options()) == before
 
 
+@pytest.mark.slow  # two builds of a house style
 def test_a_font_file_replaced_under_its_name_is_read_again(runner, archive, tmp_path):
     """A long-running process (watch, a cluster worker) keeps font setups: not a stale one."""
     style = _house_style(archive[0], "house", _font("serif"))

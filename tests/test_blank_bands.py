@@ -3,31 +3,15 @@ moving the paragraph; every page but the last ends with no blank band taller tha
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 
 import pdfplumber
 import pytest
-from support import SAMPLE, run
+from support import quick, run
 
 from briefkit.pdf import split
 
 STYLES = ["think-tank", "article", "policy-memo", "sidenotes"]
-
-
-@pytest.fixture(scope="module")
-def styled(shared, runner):
-    """The sample built in each built-in style, with no cache (every correction made afresh)."""
-
-    def make(out):
-        shutil.copytree(SAMPLE, out / "brief")
-        for style in STYLES:
-            result = run(runner, "build", str(out / "brief"), "--style", style, "-o", str(out / f"{style}.pdf"),
-                         "--no-cache")
-            assert result.exit_code == 0, result.output
-
-    out = shared("blank-bands", make)
-    return {style: out / f"{style}.pdf" for style in STYLES}
 
 
 def _bands(path) -> list[float]:
@@ -45,17 +29,17 @@ def _bands(path) -> list[float]:
     return shares
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("style", quick(STYLES, "think-tank", "sidenotes"))
 def test_no_page_but_the_last_ends_with_a_blank_band(styled, style):
-    bands = _bands(styled[style])
+    bands = _bands(styled(style, keys=False)["pdf"])
     assert max(bands) <= 0.12, [(page, round(share, 2)) for page, share in enumerate(bands, start=1)]
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("style", quick(STYLES, "think-tank", "sidenotes"))
 def test_every_note_is_on_its_calls_page(styled, style):
     import readback
 
-    assert readback.misplaced(styled[style], at_least=21) == []
+    assert readback.misplaced(styled(style, keys=False)["pdf"], at_least=21) == []
 
 
 _PAGE = """<html><head><style>@page { size: 90mm 62mm; margin: 6mm }

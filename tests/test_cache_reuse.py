@@ -7,6 +7,7 @@ import json
 import shutil
 
 import pdfplumber
+import pytest
 
 from briefkit import cache
 from briefkit.build import Options, build
@@ -44,6 +45,7 @@ def test_an_edit_is_laid_out_once_and_gives_the_bytes_of_a_build_without_cache(s
             (page.extract_text() or "").replace("\n", " ") for page in document.pages)
 
 
+@pytest.mark.slow  # robustness; the test above checks the cache's gain quickly
 def test_a_wrong_memory_costs_a_layout_not_a_wrong_pdf(sample, tmp_path, monkeypatch):
     """The brief's memory says no row needs a note of its own and names corrections that do not
     exist: the layout shows otherwise, and the PDF is the one a build without cache makes."""

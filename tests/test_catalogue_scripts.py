@@ -46,6 +46,7 @@ def site(tmp_path_factory, runner):
             "entries": {a.get("lang"): a for a in page.iter("article")}}
 
 
+@pytest.mark.slow  # a site of four briefs in four scripts; test_landing.py publishes quickly
 def test_each_entry_has_its_language_direction_and_digits(site):
     entries = site["entries"]
     assert set(entries) == {"en", "hi", "fa", "ur"}
@@ -67,6 +68,7 @@ def _faces(site) -> dict[str, list[Path]]:
     return faces
 
 
+@pytest.mark.slow  # a site of four briefs in four scripts; test_landing.py publishes quickly
 def test_the_fonts_the_entries_need_are_shipped_subset_to_their_letters(site):
     faces = _faces(site)
     assert set(faces) == set(FACES.values()), faces  # none for English: the machine has Latin

@@ -75,13 +75,11 @@ def test_an_author_date_brief_leaves_no_large_gap_at_the_foot_of_a_page(tmp_path
     """Author-date text with one long note: the chart no longer fits below the section before it,
     and WeasyPrint left a fifth of page 2 blank; the chart now moves below the next paragraph
     (pagination.FIGURE_GAP), as a float would."""
-    import shutil
 
     import pdfplumber
-    from support import SAMPLE, run, write_style
+    from support import copy_sample, run, write_style
 
-    folder = tmp_path / "brief"
-    shutil.copytree(SAMPLE, folder)
+    folder = copy_sample(tmp_path)
     write_style(folder / "styles", "ad", "extends: think-tank\ncitation_format: author-date\n")
     brief = folder / "brief.yaml"
     brief.write_text(brief.read_text().replace("style: think-tank", "style: ad"))

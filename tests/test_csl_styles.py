@@ -233,6 +233,11 @@ def built(shared, runner):
     return get
 
 
+#: The runs `-m "not slow"` checks: a note style, an author-date one, and a locale other than US
+#: English; the full run checks every run of both corpora.
+QUICK = {"chicago-notes-bibliography", "apa", "chicago-notes-bibliography@fr-FR"}
+
+
 def _cases(kind: str):
     for name, result in RUNS.items():
         if kind == "entry" and result["class"] == "note":
@@ -244,6 +249,8 @@ def _cases(kind: str):
         for index in indexes:
             why = KNOWN.get((name, kind, index))
             marks = [pytest.mark.xfail(reason=why, strict=True)] if why else []
+            if name not in QUICK:
+                marks.append(pytest.mark.slow)
             yield pytest.param(name, index, id=f"{name}-{index + 1}", marks=marks)
 
 
@@ -477,14 +484,14 @@ def test_without_the_csl_extra_a_csl_style_says_what_to_install(make_brief, monk
         _notes(folder)
 
 
+@pytest.mark.slow  # a full build of the sample; the corpus runs check CSL notes quickly
 def test_the_sample_in_a_csl_note_style_keeps_every_note_on_its_call_s_page(tmp_path, runner):
     """The chronology's own notes (rows whose earlier note is on another page) are the style's too:
     every note is Chicago's ("Title," inside the quotation marks), none the template's ("Title",)."""
     import readback
-    from support import SAMPLE, SAMPLE_NOTES, run
+    from support import SAMPLE_NOTES, copy_sample, run
 
-    folder = tmp_path / "sample"
-    shutil.copytree(SAMPLE, folder)
+    folder = copy_sample(tmp_path, "sample")
     with (folder / "brief.yaml").open("a", encoding="utf-8") as brief:
         brief.write("citation_format: chicago-notes-bibliography\n")
     result = run(runner, "build", str(folder), "-o", str(tmp_path / "out.pdf"))

@@ -14,11 +14,10 @@ from briefkit.build import Options, build
 from briefkit.pdf.attachments import MANIFEST
 
 
-@pytest.fixture(scope="module")
-def archival(shared, sample):
+@pytest.fixture
+def archival(sample_as):
     """The sample as PDF/A-3b, built once a run."""
-    make = lambda out: build(sample["folder"], Options(output=out / "brief.pdf", pdf_variant="pdf/a-3b"))  # noqa: E731
-    return shared("archival", make) / "brief.pdf"
+    return sample_as("pdf/a-3b")
 
 
 def test_pdfa3_declares_itself_and_carries_an_output_intent(archival):
@@ -87,8 +86,8 @@ def test_archival_builds_are_reproducible(archival, sample, tmp_path):
     assert again.read_bytes() == archival.read_bytes()
 
 
-def test_pdfua_is_tagged_with_language_and_title(sample, tmp_path):
-    out = build(sample["folder"], Options(output=tmp_path / "ua.pdf", pdf_variant="pdf/ua-1")).pdf
+def test_pdfua_is_tagged_with_language_and_title(sample_as):
+    out = sample_as("pdf/ua-1")
     with pikepdf.open(out) as pdf:
         assert "/StructTreeRoot" in pdf.Root and pdf.Root.MarkInfo.Marked
         assert str(pdf.Root.Lang) == "en"
@@ -104,8 +103,9 @@ def test_pdfua_is_tagged_with_language_and_title(sample, tmp_path):
         assert {"/H1", "/H2", "/Table", "/TH", "/Link"} <= kinds  # headings, table headers, links
 
 
-def test_pdfa_and_pdfua_together(sample, tmp_path, runner):
-    out = build(sample["folder"], Options(output=tmp_path / "both.pdf", pdf_variant="pdf/a-3a+ua-1")).pdf
+@pytest.mark.slow  # a third variant of the sample; PDF/A-3b and PDF/UA-1 are checked quickly
+def test_pdfa_and_pdfua_together(sample_as, runner):
+    out = sample_as("pdf/a-3a+ua-1")
     with pikepdf.open(out) as pdf:
         with pdf.open_metadata() as xmp:
             assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"], xmp["pdfuaid:part"]) == ("3", "A", "1")

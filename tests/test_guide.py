@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 import yaml
 from markdown_it import MarkdownIt
-from support import ROOT, SAMPLE, run
+from support import ROOT, copy_sample, run
 
 GUIDE = ROOT / "docs" / "house-styles.md"
 #: The font files the guide's Acme Serif stands for (the guide says so): DejaVu Serif's.
@@ -79,8 +79,7 @@ def _fonts(target: Path) -> None:
 def followed(tmp_path_factory, runner):
     """The sample with the guide followed in it, and a PDF in each style the guide makes."""
     root = tmp_path_factory.mktemp("guide")
-    folder = root / "taliban-russia"
-    shutil.copytree(SAMPLE, folder)
+    folder = copy_sample(root, "taliban-russia")
     before = Path.cwd()
     os.chdir(folder)  # the guide's first command
     try:
@@ -115,6 +114,7 @@ def test_every_block_of_the_guide_names_its_file_or_is_a_command():
         assert language == "sh" or _file_of(text), text
 
 
+@pytest.mark.slow  # the guide followed: three builds of the sample with a house font
 def test_the_acme_style_has_its_fonts_logo_organisation_running_head_and_author_date(followed):
     _, pdfs = followed
     with pdfplumber.open(pdfs["acme"]) as pdf:
@@ -141,6 +141,7 @@ def _colours(page) -> set[tuple[float, ...]]:
             and "DejaVu" not in c["fontname"]}
 
 
+@pytest.mark.slow  # the guide followed: three builds of the sample with a house font
 def test_the_memo_keeps_its_head_under_the_acme_line(followed):
     _, pdfs = followed
     with pdfplumber.open(pdfs["acme-memo"]) as pdf:
@@ -148,6 +149,7 @@ def test_the_memo_keeps_its_head_under_the_acme_line(followed):
     assert text.index("Confidential") < text.index("FROM")
 
 
+@pytest.mark.slow  # the guide followed: three builds of the sample with a house font
 def test_the_child_inherits_acme_and_changes_its_colour_and_words(followed):
     _, pdfs = followed
     with pdfplumber.open(pdfs["acme-election"]) as pdf:

@@ -11,7 +11,7 @@ import font_source_serif_pro
 import pytest
 from fontTools import subset
 from fontTools.ttLib import TTFont
-from support import MINIMAL, SAMPLE, build, run
+from support import MINIMAL, build, copy_sample, run
 
 from briefkit.glyphs import LINE_END_HYPHEN, foreign
 
@@ -60,8 +60,7 @@ def acme_sample(shared, runner) -> Path:
     """The sample in Acme Serif, a house font with no U+2010 and no italic face."""
 
     def make(out: Path) -> None:
-        shutil.copytree(SAMPLE, out / "brief")
-        result, pdf = build(runner, _styled(out / "brief", {0x2010}), out, "--style", "acme")
+        result, pdf = build(runner, _styled(copy_sample(out), {0x2010}), out, "--style", "acme")
         assert result.exit_code == 0, result.output
 
     return shared("house-fonts-acme", make) / "out.pdf"
@@ -108,6 +107,7 @@ def test_a_style_without_an_italic_draws_the_chart_eras_from_its_own_upright(acm
     assert not [name for name in _fonts(acme_sample) if not name.startswith("Acme-Serif")]
 
 
+@pytest.mark.slow  # two layouts of the sample; check's font findings
 def test_check_names_a_font_the_style_does_not_declare(tmp_path, runner, make_brief):
     """A letter Acme Serif lacks falls to the machine's serif: `check --layout` names that font
     and the letter; with --strict it fails."""
@@ -121,15 +121,13 @@ def test_check_names_a_font_the_style_does_not_declare(tmp_path, runner, make_br
     assert strict.exit_code == 1 and "declares no such font" in strict.output, strict.output
 
 
-def test_a_built_in_style_hyphenates_from_its_body_font(tmp_path, runner):
+def test_a_built_in_style_hyphenates_from_its_body_font(styled):
     """policy-memo's Source Sans Pro has no U+2010: its line-end hyphens are its own, not the
     next family's (Noto Sans Devanagari drew them), and no font but the style's is drawn."""
     from briefkit.fontstack import declared
     from briefkit.styles import find
 
-    shutil.copytree(SAMPLE, tmp_path / "brief")
-    result, pdf = build(runner, tmp_path / "brief", tmp_path, "--style", "policy-memo")
-    assert result.exit_code == 0, result.output
+    pdf = styled("policy-memo")["pdf"]
     drawn = foreign(pdf.read_bytes(), set())
     hyphens = {font for font, letters in drawn.items() if LINE_END_HYPHEN in letters}
     assert hyphens and all(font.startswith("Source-Sans-Pro") for font in hyphens), hyphens

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import bibtexparser
 import lxml.html
 import pytest
 import rispy
-from support import SAMPLE, chromium, needs_chromium, run, served
+from support import chromium, copy_sample, needs_chromium, run, served
 from test_scripts import BRIEFS as SCRIPTS
 
 from briefkit import reading
@@ -22,7 +21,7 @@ BASE = "https://briefs.example.org/series/"
 def site(tmp_path_factory, runner):
     """English, Hindi and Persian briefs published into one site, with a base URL."""
     root = tmp_path_factory.mktemp("landing")
-    shutil.copytree(SAMPLE, root / "russia")
+    copy_sample(root, "russia")
     for language in ("hi", "fa-AF"):
         folder = root / language
         folder.mkdir()

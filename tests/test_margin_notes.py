@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import re
-import shutil
 import statistics
 
 import pdfplumber
 import pytest
 import readback
-from support import SAMPLE, run, write_style
-
-from briefkit.build import Options, build
+from support import run, write_style
 
 #: The sidenotes style's call (7 pt sans) and note marker ("N." in semibold 8 pt), as readback reads them.
 _MARKER = re.compile(r"^(\d+)\.$")
 
 
-@pytest.fixture(scope="module")
-def sidenotes(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("side") / "brief"
-    shutil.copytree(SAMPLE, folder)
-    return build(folder, Options(output=folder.parent / "side.pdf", style="sidenotes", cache=False)).pdf
+@pytest.fixture
+def sidenotes(styled):
+    return styled("sidenotes")["pdf"]
 
 
 def _positions(pdf_path):

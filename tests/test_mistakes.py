@@ -3,11 +3,10 @@ found by `briefkit check` (no rendering) and by a build, all of them in one run.
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 
 import pytest
-from support import SAMPLE, check_finds, run
+from support import check_finds, copy_sample, run
 
 TIMELINE_AND_CHRONOLOGY = """\
     Text.[^a]
@@ -201,6 +200,7 @@ def test_inspect_of_a_file_that_is_not_a_pdf(runner, tmp_path):
     assert result.exit_code == 1 and "not a PDF that opens cleanly" in result.output
 
 
+@pytest.mark.slow  # three builds; test_publish.py publishes quickly
 def test_publish_keeps_a_published_brief_whose_rebuild_fails(runner, tmp_path):
     for name in ("a", "b", "c"):
         assert run(runner, "new", str(tmp_path / name)).exit_code == 0
@@ -231,8 +231,7 @@ def test_a_brief_that_never_built_is_not_published(runner, tmp_path, make_brief)
 
 
 def test_the_sample_still_checks_clean(runner, tmp_path):
-    folder = tmp_path / "sample"
-    shutil.copytree(SAMPLE, folder)
+    folder = copy_sample(tmp_path, "sample")
     result = run(runner, "check", str(folder))
     assert result.exit_code == 0, result.output
     assert textwrap.dedent(result.output).strip().endswith("ok")

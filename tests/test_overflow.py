@@ -11,7 +11,7 @@ from collections import Counter
 
 import pdfplumber
 import pytest
-from support import run, write_style
+from support import quick, run, write_style
 
 #: A 5,000-character URL: path segments, a query, and a stretch of 600 letters with no
 #: character after which a URL may break.
@@ -68,6 +68,7 @@ def test_a_5000_character_url_in_a_note_breaks_and_stays_on_the_page(make_brief,
     assert "overflows" not in report.output and "too long" not in report.output, report.output
 
 
+@pytest.mark.slow  # a right-to-left twin of the 5,000-character URL test
 def test_a_long_url_in_a_persian_brief_stays_on_the_page(make_brief, runner, tmp_path):
     folder = make_brief({**PERSIAN, "commentary.md": f"این یک متن است و نشانی <{URL[:2000]}> در متن.[^a]\n\n"
                                                      f"[^a]: یادداشت <{URL}>.\n"})
@@ -78,7 +79,7 @@ def test_a_long_url_in_a_persian_brief_stays_on_the_page(make_brief, runner, tmp
     assert not Counter(URL[:2000] + URL) - printed  # every character of both URLs is printed
 
 
-@pytest.mark.parametrize("language, side", [("en", "right"), ("fa", "left")])
+@pytest.mark.parametrize("language, side", quick([("en", "right"), ("fa", "left")], ("en", "right")))
 def test_text_outside_the_page_is_reported_with_its_page_and_side(make_brief, runner, tmp_path,
                                                                    language, side):
     word = "0123456789" * 40  # no URL, nor a word hyphenation would break
@@ -99,6 +100,7 @@ def test_text_outside_the_page_is_reported_with_its_page_and_side(make_brief, ru
     assert "Traceback" not in strict.output and not (tmp_path / "strict.pdf").exists()
 
 
+@pytest.mark.slow  # three builds, two layouts; the quick run reports text outside the page below
 def test_a_title_too_long_for_the_running_head_asks_for_a_short_title(make_brief, runner, tmp_path):
     title = ("A very long title about the talks " * 60)[:2000].strip()
     folder = make_brief({"brief.yaml": f"title: {title}\ndate: 2026-02-01\nauthors:\n  - name: Desk\n",
@@ -116,7 +118,7 @@ def test_a_title_too_long_for_the_running_head_asks_for_a_short_title(make_brief
     assert run(runner, "check", "--layout", str(folder)).exit_code == 0
 
 
-@pytest.mark.parametrize("style", ["sidenotes", "think-tank"])
+@pytest.mark.parametrize("style", quick(["sidenotes", "think-tank"], "think-tank"))
 def test_a_note_too_long_for_any_page_fails_at_its_line(make_brief, runner, tmp_path, style):
     sentences = " ".join(f"Sentence {i} explains at some length a further point about the source and "
                          "what the envoys said about the talks in Moscow that year." for i in range(1, 91))

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import textwrap
 
 import pdfplumber
 import pytest
-from support import MINIMAL, SAMPLE
+from support import MINIMAL
 
 from briefkit.build import Options, build
 
@@ -19,17 +18,11 @@ STYLES = ("think-tank", "policy-memo", "article", "sidenotes")
 SMALLEST = 6.5
 
 
-@pytest.fixture(scope="module", params=STYLES)
-def styled_sample(request, shared):
+@pytest.fixture(params=STYLES)
+def styled_sample(request, styled):
     """The sample in each built-in style: its PDF and the HTML laid out."""
-    style = request.param
-
-    def make(out):
-        shutil.copytree(SAMPLE, out / "brief")
-        build(out / "brief", Options(output=out / "brief.pdf", html=out / "brief.html", style=style))
-
-    out = shared(f"print-quality-{style}", make)
-    return style, out / "brief.pdf", (out / "brief.html").read_text(encoding="utf-8")
+    built = styled(request.param)
+    return request.param, built["pdf"], built["html"].read_text(encoding="utf-8")
 
 
 def _chart_texts(html: str) -> tuple[float, set[str]]:

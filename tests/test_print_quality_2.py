@@ -9,7 +9,7 @@ import textwrap
 
 import pdfplumber
 import pytest
-from support import MINIMAL
+from support import MINIMAL, quick
 
 from briefkit.build import Options, build
 
@@ -44,7 +44,7 @@ def _brief(folder, commentary: str, files: dict[str, str] | None = None):
     return folder
 
 
-@pytest.fixture(scope="module", params=STYLES)
+@pytest.fixture(scope="module", params=quick(STYLES, "think-tank", "sidenotes"))
 def tables_pdf(request, shared):
     style = request.param
 
@@ -164,7 +164,7 @@ def _commentary() -> str:
 FORMATS = ("chicago-note", "author-date", "chicago-notes-bibliography")
 
 
-@pytest.fixture(scope="module", params=FORMATS)
+@pytest.fixture(scope="module", params=quick(FORMATS, "chicago-note"))
 def locators_pdf(request, shared):
     name = request.param
 

@@ -11,13 +11,13 @@ import threading
 import feedparser
 import pikepdf
 import pytest
-from support import SAMPLE, run
+from support import copy_sample, run
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, runner):
     root = tmp_path_factory.mktemp("series")
-    shutil.copytree(SAMPLE, root / "russia")
+    copy_sample(root, "russia")
     assert run(runner, "new", str(root / "gulf-shipping")).exit_code == 0
     site = root / "site"
     first = run(runner, "publish", str(root / "russia"), str(root / "gulf-shipping"), "-o", str(site),

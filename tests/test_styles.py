@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import shutil
 
 import pytest
 import readback
-from support import SAMPLE, html_of, run, text_of, write_style
+from support import html_of, run, text_of, write_style
 
 from briefkit import styles
 from briefkit.build import Options, build
 from briefkit.errors import StyleError
-
-
-@pytest.fixture
-def brief(tmp_path):
-    """A copy of the sample, so styles can be added to its folder."""
-    folder = tmp_path / "brief"
-    shutil.copytree(SAMPLE, folder)
-    return folder
 
 
 def test_a_child_that_sets_one_property_and_one_block_changes_exactly_that(brief, tmp_path):
@@ -148,15 +139,11 @@ def test_style_keys_in_brief_yaml_are_allowed_only_with_the_style(brief, tmp_pat
     ("article", ("By Eurasia Security Desk · 29 January 2026 · 9 min read", "KEY POINTS",
                  "First published on meridian.example")),
 ])
-def test_the_sample_builds_in_the_other_built_in_styles(brief, tmp_path, name, says):
+def test_the_sample_builds_in_the_other_built_in_styles(styled, name, says):
     """The other built-in styles; think-tank, the default, is test_sample.py's subject."""
-    text = (brief / "brief.yaml").read_text().replace("style: think-tank", f"style: {name}")
-    extra = {"policy-memo": "to: National Security Council staff\n",
-             "article": "previously_published: First published on meridian.example.\n"}.get(name, "")
-    (brief / "brief.yaml").write_text(text + extra)
-    result = build(brief, Options(output=tmp_path / "out.pdf"))
-    assert readback.misplaced(result.pdf, at_least=21) == []
-    pdf_text = readback.text(result.pdf)
+    pdf = styled(name)["pdf"]
+    assert readback.misplaced(pdf, at_least=21) == []
+    pdf_text = readback.text(pdf)
     for part in says:
         assert part in pdf_text, part
 

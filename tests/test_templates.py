@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 
 import pytest
-from support import ROOT, SAMPLE, html_of, run, text_of, write_style
+from support import ROOT, copy_sample, html_of, run, text_of, write_style
 
 from briefkit import styles
 
 GOLDEN = ROOT / "tests" / "golden"
-#: What each built-in style's own templates read from brief.yaml (its `brief_keys`).
-EXTRA = {"policy-memo": "to: National Security Council staff\n",
-         "article": "previously_published: First published on meridian.example.\n"}
-
-
-@pytest.fixture
-def brief(tmp_path):
-    folder = tmp_path / "brief"
-    shutil.copytree(SAMPLE, folder)
-    return folder
 
 
 def _portable(html: str) -> str:
@@ -30,13 +19,11 @@ def _portable(html: str) -> str:
 
 
 @pytest.mark.parametrize("name", ["think-tank", "policy-memo", "article"])
-def test_each_built_in_style_fills_its_templates_as_recorded(brief, name):
+def test_each_built_in_style_fills_its_templates_as_recorded(tmp_path, name):
     """The whole page a style makes of the sample, against a recorded copy: any change to a
     template, a style's CSS, escaping or citations shows here as a diff. After an intended
     change, record again with BRIEFKIT_GOLDEN=update and read the diff before committing."""
-    text = (brief / "brief.yaml").read_text().replace("style: think-tank", f"style: {name}")
-    (brief / "brief.yaml").write_text(text + EXTRA.get(name, ""))
-    html = _portable(html_of(brief))
+    html = _portable(html_of(copy_sample(tmp_path, style=name)))
     golden = GOLDEN / f"{name}.html"
     if os.environ.get("BRIEFKIT_GOLDEN") == "update":
         golden.write_text(html, encoding="utf-8")

@@ -14,6 +14,7 @@ import pdfua
 import pikepdf
 import pytest
 import yaml
+from support import Lazy, quick
 
 from briefkit.build import Options, build
 from briefkit.pdf.conformance import PROFILES
@@ -28,11 +29,19 @@ GAPS = {
 }
 
 
+#: The scripts `-m "not slow"` reads back: one left-to-right, one right-to-left; the full run reads all.
+QUICK = {"hi", "ar"}
+
+
 def scripts(extractor: str) -> list:
-    """LANGUAGES as parameters, the known gaps of `extractor` marked as strict xfails."""
+    """LANGUAGES as parameters, the known gaps of `extractor` marked as strict xfails, those
+    not in QUICK as slow."""
     gaps = GAPS[extractor]
-    return [pytest.param(language, marks=pytest.mark.xfail(strict=True, reason=gaps[language]))
-            if language in gaps else language for language in LANGUAGES]
+    return [pytest.param(language, marks=[
+        *([pytest.mark.xfail(strict=True, reason=gaps[language])] if language in gaps else []),
+        *([] if language in QUICK else [pytest.mark.slow])]) for language in LANGUAGES]
+
+
 #: What extractors add that is no letter of the text: poppler's direction embeddings (U+202A-E),
 #: and the WORD JOINER briefkit keeps a note call on its word with.
 NOT_TEXT = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2060"))
@@ -84,12 +93,11 @@ def source_words(folder: Path) -> set[str]:
 def built(shared) -> dict[str, Path]:
     """Each script's brief, built once a run (whichever worker asks first)."""
 
-    def make(root: Path) -> None:
-        for language in LANGUAGES:
-            build(FIXTURES / language, Options(output=root / f"{language}.pdf"))
+    def one(language: str) -> Path:
+        return shared(f"text-extraction-{language}", lambda root: build(
+            FIXTURES / language, Options(output=root / f"{language}.pdf"))) / f"{language}.pdf"
 
-    root = shared("text-extraction", make)
-    return {language: root / f"{language}.pdf" for language in LANGUAGES}
+    return Lazy(LANGUAGES, one)
 
 
 def poppler_words(pdf: Path) -> set[str]:
@@ -138,7 +146,7 @@ def _widths(font) -> dict[int, float]:
     return widths
 
 
-@pytest.mark.parametrize("language", sorted(RTL))
+@pytest.mark.parametrize("language", quick(sorted(RTL), *QUICK))
 def test_invisible_glyphs_move_nothing(built, language):
     """Each invisible glyph the pass draws (the letters a glyph stands for besides its first,
     the copy of a Nastaliq word on the line) brings the text position back where it was, so
@@ -175,18 +183,16 @@ def tagged(shared) -> dict[tuple[str, str], Path]:
     def name(language: str, variant: str) -> str:
         return f"{language}-{variant.replace('/', '-')}.pdf"
 
-    def make(root: Path) -> None:
-        for language in LANGUAGES:
-            for variant in CHECKED:
-                out = root / name(language, variant)
-                build(FIXTURES / language, Options(output=out, pdf_variant=variant))
+    def one(key: tuple[str, str]) -> Path:
+        language, variant = key
+        file = name(language, variant)
+        return shared(f"text-extraction-{file}", lambda root: build(
+            FIXTURES / language, Options(output=root / file, pdf_variant=variant))) / file
 
-    root = shared("text-extraction-tagged", make)
-    return {(language, variant): root / name(language, variant)
-            for language in LANGUAGES for variant in CHECKED}
+    return Lazy([(language, variant) for language in LANGUAGES for variant in CHECKED], one)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # four variants of each script
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_tagged_variants_stay_valid(tagged, language):
     """The codes, ActualText spans and invisible glyphs added pass page-validation in PDF/A-3u

@@ -224,6 +224,7 @@ def test_chart_text_is_literal(runner, make_brief, tmp_path):
 
 # The alarm may land in a WeasyPrint __del__, which swallows it (reported as "unraisable");
 # the limit fires again until it lands in the layout: that is the path this test proves.
+@pytest.mark.slow  # two builds; test_engine_limits.py checks the time limit quickly
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_render_over_its_time_limit_fails_cleanly_and_keeps_the_old_pdf(runner, sample, tmp_path):
     out = tmp_path / "kept.pdf"
@@ -236,6 +237,7 @@ def test_a_render_over_its_time_limit_fails_cleanly_and_keeps_the_old_pdf(runner
     assert [p.name for p in tmp_path.iterdir()] == ["kept.pdf"]
 
 
+@pytest.mark.slow  # two builds in threads; test_engine_limits.py checks the time limit quickly
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_time_limit_holds_in_a_thread_as_a_cluster_worker_builds(sample, tmp_path):
     import threading
@@ -258,7 +260,8 @@ def test_the_time_limit_holds_in_a_thread_as_a_cluster_worker_builds(sample, tmp
         thread.start()
         thread.join()
     time.sleep(1.0)  # past the limit's half-second retries: none may land anywhere now
-    pages = len(pikepdf.open(sample["pdf"]).pages)
+    with pikepdf.open(sample["pdf"]) as pdf:
+        pages = len(pdf.pages)
     assert results[1:] == [pages] and results[0].startswith("the layout took longer than 0.2 s (raise --timeout")
 
 

@@ -199,6 +199,7 @@ SHAPES = ['{"svg": 5, "alt": null, "caption": []}', '[["note", "x"], 5, null]', 
           '{"key": "another", "value": [1]}', "[" * 5000 + "]" * 5000, "\x00\xff garbage"]
 
 
+@pytest.mark.slow  # nine builds; test_loop.py checks a broken cache quickly
 def test_damaged_cache_entries_of_any_shape_are_ignored_and_written_anew(tmp_path, monkeypatch):
     from briefkit import cache
 

@@ -285,6 +285,7 @@ def test_direction_comes_from_the_script(make_brief, language, direction):
     assert f'dir="{direction}"' in html_of(folder).split(">", 2)[1]
 
 
+@pytest.mark.slow  # waits out a time limit
 def test_a_template_that_loops_for_ever_is_stopped(brief, tmp_path, monkeypatch):
     from briefkit import document
 
