@@ -9,6 +9,7 @@ never trusted, and written anew by the build that missed it."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -41,13 +42,25 @@ def directory() -> Path | None:
 
 def key(*parts: str | bytes) -> str:
     """A hash of `parts` and the versions that shape what is cached."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256(f"briefkit {__version__} weasyprint {version('weasyprint')}".encode())
+    digest = hashlib.sha256(f"briefkit {__version__} weasyprint {stamp('weasyprint')}".encode())
     for part in parts:
         data = part.encode() if isinstance(part, str) else part
         digest.update(len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
+
+
+@functools.cache
+def stamp(package: str) -> str:
+    """What tells one install of `package` from another, for cache keys: the path, size and time
+    of its __init__.py (an upgrade rewrites it). Neither imports it nor scans every installed
+    package's metadata, as importlib.metadata.version does (tens of milliseconds a build)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.origin:
+        return f"{package} not installed"
+    status = os.stat(spec.origin)
+    return f"{spec.origin} {status.st_size} {status.st_mtime_ns}"
 
 
 def get(kind: str, entry: str, valid: Callable[[Any], bool] = lambda value: True) -> Any | None:

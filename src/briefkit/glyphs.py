@@ -13,13 +13,52 @@ SILENT = ("Zs", "Zl", "Zp", "Cc", "Cf")
 
 @functools.cache
 def covered(paths: tuple[Path, ...]) -> frozenset[int]:
+    """The code points any of the font files maps."""
+    return frozenset().union(*(font_facts(path)[1] for path in paths))
+
+
+def font_facts(path: Path) -> tuple[str | None, frozenset[int]]:
+    """(why fontTools cannot read the font file, or None; the code points it maps)."""
+    status = path.stat()
+    return _facts(path, status.st_size, status.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _facts(path: Path, size: int, mtime: int) -> tuple[str | None, frozenset[int]]:
+    """font_facts, read once per version of the file and kept in the cache: decoding the cmaps
+    of a style's fonts was most of what preparing a rebuild cost."""
+    from . import cache
+
+    entry = cache.key("font", str(path), str(size), str(mtime))
+    known = cache.get("fonts", entry, _facts_shape)
+    if known is not None:
+        return known["problem"], frozenset(code for first, last in known["ranges"] for code in range(first, last + 1))
     from fontTools.ttLib import TTFont
 
-    covered: set[int] = set()
-    for path in paths:
-        with TTFont(str(path), lazy=True) as font:
-            covered.update(font.getBestCmap() or {})
-    return frozenset(covered)
+    codes: frozenset[int] = frozenset()
+    try:
+        with TTFont(str(path), lazy=True, fontNumber=0) as font:
+            _ = font["head"], font["maxp"], font["name"]  # reading them checks them
+            codes = frozenset(font.getBestCmap() or {})
+        problem = None
+    # fontTools raises many kinds of exception for a damaged file
+    except Exception as exc:  # noqa: BLE001
+        problem = f"{type(exc).__name__}: {exc}"[:160]
+    ranges: list[list[int]] = []
+    for code in sorted(codes):
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    cache.put("fonts", entry, {"problem": problem, "ranges": ranges})
+    return problem, codes
+
+
+def _facts_shape(value) -> bool:
+    return (isinstance(value, dict) and set(value) == {"problem", "ranges"}
+            and isinstance(value["problem"], str | None) and isinstance(value["ranges"], list)
+            and all(isinstance(r, list) and len(r) == 2 and all(type(c) is int and 0 <= c <= 0x10FFFF for c in r)
+                    and r[0] <= r[1] for r in value["ranges"]))
 
 
 def uncovered(material, fonts: list[Path], style: str) -> Iterator[tuple[Path, int, str]]:

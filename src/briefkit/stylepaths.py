@@ -3,7 +3,6 @@ links followed, and kept inside its style folder or package; fonts opened, sheet
 
 from __future__ import annotations
 
-import functools
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -65,23 +64,10 @@ def font(folder: Path, spec: dict[str, Any], where: str) -> Font:
     return Font(spec["family"], path, spec.get("weight", 400), spec.get("style", "normal"))
 
 
-@functools.lru_cache(maxsize=256)
-def _font_ok(path: Path, size: int, mtime: int) -> str | None:
-    """Why fontTools cannot read a font file, or None (kept per file size and time)."""
-    from fontTools.ttLib import TTFont
-
-    try:
-        with TTFont(str(path), lazy=True, fontNumber=0) as font:
-            font["head"], font["maxp"], font["name"]  # noqa: B018 (reading them checks them)
-            font.getBestCmap()
-    except Exception as exc:  # noqa: BLE001: fontTools raises many kinds for a damaged file
-        return f"{type(exc).__name__}: {exc}"[:160]
-    return None
-
-
 def _readable_font(path: Path, where: str, file: str) -> None:
-    stat = path.stat()
-    problem = _font_ok(path, stat.st_size, stat.st_mtime_ns)
+    from .glyphs import font_facts
+
+    problem = font_facts(path)[0]
     if problem:
         raise StyleError(f"{where}: font file {file!r} cannot be read as a font ({problem}); "
                          "replace it with an intact .ttf or .otf file")

@@ -19,8 +19,6 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True,
     cache, keyed by everything it depends on (a watch-mode edit of the text redraws none).
     The engine is loaded while the others are drawn (see _draw); `before` is called when some
     must be drawn, before drawing starts."""
-    from importlib.metadata import version
-
     drawn, wanted, keys = {}, {}, {}
     for index, block in enumerate(body.blocks):
         if block.kind != "timeline":
@@ -31,7 +29,8 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True,
         rtl, mirrored = directions(material.brief, style)
         key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
                               style.chart_face, material.brief.language, labels, native, rtl, mirrored,
-                              version("matplotlib"))))
+                              cache.stamp("matplotlib"), cache.stamp("briefkit.charts.timeline"),
+                              cache.stamp("briefkit.charts.layout"))))
         known = cache.get("charts", key, _chart_shape) if remember else None
         if known:
             drawn[index] = Chart(**known)
