@@ -89,11 +89,9 @@ def is_partial(value: Any) -> bool:
 
 
 def full(value: Any) -> dt.date:
-    """A day: YYYY-MM-DD or a YAML date; a date and time only at midnight, since a brief's date is
-    the day it is published and a time would be dropped unseen. ValueError says why not."""
+    """A day: YYYY-MM-DD or a YAML date (a date and time counts as its day, as in `partial`).
+    ValueError says why not."""
     if isinstance(value, dt.datetime):
-        if value.time() != dt.time():
-            raise ValueError(f"{value.isoformat(' ')!r} is a date and time: write YYYY-MM-DD")
         return value.date()
     if isinstance(value, dt.date):
         return value
