@@ -166,7 +166,7 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     while True:
         document = compose(prepared.material, prepared.body, charts, prepared.style, own)
         outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
-                                             guessed=guessed), limit)
+                                             guessed=guessed), limit, engine.preload_checks)
         log, layouts = outcome.log, layouts + outcome.layouts
         if outcome.needless and guessed:  # the guess gave a row a note it needs not: start again
             logger.debug("a chronology row was guessed wrong; laying out without the guess")

@@ -78,7 +78,7 @@ class Limit:
         return RenderError(f"{self.what} took longer than {self.seconds:g} s ({self.fix})")
 
 
-def deadline(function: Callable[[], T], limit: Limit) -> T:
+def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object] | None = None) -> T:
     """`function()` run in a child process killed when `limit` passes: then its RenderError
     ("the layout took longer than 300 s (...)"). The child's result or exception comes back.
 
@@ -87,14 +87,17 @@ def deadline(function: Callable[[], T], limit: Limit) -> T:
     inherits everything loaded here. Where Python does not fork (macOS, Windows) and in a
     thread other than the main one (a fork copies only the calling thread: a lock another
     thread holds in Pango would stay held), it runs here under engine.time_limit, which cannot
-    stop a long C call."""
+    stop a long C call. `idle` is called while a reused child works."""
     if not forks():
         from .pdf.engine import time_limit
 
         with time_limit(limit.left(), limit.what, limit.fix):
             return function()
     if _installed:
-        return _installed[-1].run(function, limit)
+        _installed[-1].send(function)
+        if idle:  # this process's own work while the child lays out
+            idle()
+        return _installed[-1].result(limit)
     import multiprocessing
 
     context = multiprocessing.get_context("fork")

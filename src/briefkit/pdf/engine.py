@@ -88,6 +88,11 @@ def preload() -> None:
     import weasyprint  # noqa: F401
 
 
+def preload_checks() -> None:
+    """Import what checks the PDF here (opens), e.g. while the layout process works."""
+    import pikepdf  # noqa: F401
+
+
 @dataclass
 class Outcome:
     """What a layout process sends back: the PDF, or the chronology rows that need notes of
