@@ -136,11 +136,10 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     every call's note at the foot of the call's page. Each round adds rows, so it ends.
 
     The brief's last build says which rows and corrections to start from (by the row's event, so
-    an edit elsewhere keeps them); when charts must be drawn, a rehearsal with stand-ins of their
-    size in the layout process finds the rows meanwhile. A guess is checked both ways: a row
-    linking to another page, or a guessed row whose own note is needless, and the brief is laid
-    out again without it: one PDF, however it was reached."""
-    from .children import Limit, deadline, meanwhile
+    an edit elsewhere keeps them). The guess is checked both ways: a row linking to another page
+    gets its note, and a guessed row whose own note is needless makes the brief laid out as a
+    first build would: one PDF, however it was reached."""
+    from .children import Limit, deadline
 
     rows = _row_events(prepared)
     config = settings(prepared, options)
@@ -151,26 +150,17 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     own = frozenset(index for index, event in rows.items() if event in events)
     log, layouts = known["log"] if known else None, 0
     limit = Limit(options.timeout, "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
-    rehearsal = []
-
-    def rehearse() -> None:  # while charts draw, the layout process lays out stand-ins of their size
-        stand_ins = compose(prepared.material, prepared.body, figures.sized_stand_ins(prepared.body),
-                            prepared.style, own)
-        rehearsal.append(meanwhile(functools.partial(engine.render, stand_ins, config, log, own, 0, False)))
-
     if charts is None:
-        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache, rehearse)
-    if rehearsal and rehearsal[0]:  # the rows it found: a guess the real layout checks
-        own |= rehearsal[0].result(limit).stray
+        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
     guessed = bool(own)
     while True:
         document = compose(prepared.material, prepared.body, charts, prepared.style, own)
         outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
                                              guessed=guessed), limit, engine.preload_checks)
         log, layouts = outcome.log, layouts + outcome.layouts
-        if outcome.needless and guessed:  # the guess gave a row a note it needs not: start again
+        if outcome.needless and guessed:  # the last build's rows no longer hold: as a first build
             logger.debug("a chronology row was guessed wrong; laying out without the guess")
-            own, guessed = frozenset(), False
+            own, guessed, log = frozenset(), False, None
             continue
         if not outcome.stray:
             break

@@ -91,7 +91,7 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     if not forks():
         from .pdf.engine import time_limit
 
-        with time_limit(limit.left(), limit.what, limit.fix):
+        with time_limit(limit.left(), limit.what, limit.fix, limit.seconds):
             return function()
     if _installed:
         _installed[-1].send(function)
@@ -121,16 +121,6 @@ def forks() -> bool:
 def elsewhere() -> bool:
     """Whether this process's layouts go to a reused child: it loads the engine, not this one."""
     return bool(_installed) and forks()
-
-
-def meanwhile(function: Callable[[], T]) -> Worker | None:
-    """`function` started in this process's reused layout child, while the caller goes on: its
-    `result(limit)` waits for it. None where layouts run elsewhere (no such child)."""
-    if not elsewhere():
-        return None
-    worker = _installed[-1]
-    worker.send(function)
-    return worker
 
 
 class Worker:

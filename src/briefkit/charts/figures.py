@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 
 from .. import cache, logger
 from ..commentary import Body
@@ -13,12 +12,10 @@ from ..styles import Style
 from .timeline import Chart, timeline_svg
 
 
-def draw(material: Material, body: Body, style: Style, remember: bool = True,
-         before: Callable[[], object] | None = None) -> dict[int, Chart]:
+def draw(material: Material, body: Body, style: Style, remember: bool = True) -> dict[int, Chart]:
     """One chart per `timeline` block, by the block's index; an unchanged chart comes from the
     cache, keyed by everything it depends on (a watch-mode edit of the text redraws none).
-    The engine is loaded while the others are drawn (see _draw); `before` is called when some
-    must be drawn, before drawing starts."""
+    The engine is loaded while the others are drawn (see _draw)."""
     drawn, wanted, keys = {}, {}, {}
     for index, block in enumerate(body.blocks):
         if block.kind != "timeline":
@@ -39,8 +36,6 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True,
         wanted[index] = (material.timeline, block.options, style.chart_styles,
                          [f.path for f in style.fonts], style.chart_face, material.brief.language,
                          labels, native, rtl, mirrored)
-    if wanted and before:
-        before()
     for index, chart in _draw(wanted).items():
         drawn[index] = chart
         if remember:
@@ -69,17 +64,6 @@ def stand_ins(body: Body) -> dict[int, Chart]:
 
 #: Seconds the charts may take to draw in their own process.
 DRAWING_SECONDS = 300.0
-#: A stand-in chart's size in points: the page's width, and the height of a typical two-panel chart.
-STAND_IN = (468, 340)
-
-
-def sized_stand_ins(body: Body) -> dict[int, Chart]:
-    """Blank charts of a typical chart's size, for a layout made while the real ones draw."""
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="{STAND_IN[0]}pt" height="{STAND_IN[1]}pt"/>'
-    return {i: Chart(svg, "chart", block.options.get("caption") or "Timeline")
-            for i, block in enumerate(body.blocks) if block.kind == "timeline"}
-
-
 def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
     """Draw charts and load the engine. In a fresh process the charts go to a forked one, so
     Matplotlib's import and drawing take the other core while this one imports the engine

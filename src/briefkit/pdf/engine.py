@@ -106,26 +106,23 @@ class Outcome:
 
 
 def needless(placement: Placement, instead: dict[int, tuple[int, ...]]) -> bool:
-    """Whether a row's own note (a guess: the brief's last build, a layout with stand-in charts)
-    is needless: the notes it would link to are all on its page. Then the guess was wrong, and
+    """Whether a row's own note (a guess: the brief's last build) is needless: the notes it would link to are all on its page. Then the guess was wrong, and
     the brief is laid out from no guess, so that the PDF is the same however it was reached."""
     return any(all(placement.note_pages.get(note) == placement.call_pages.get(own) for note in notes)
                for own, notes in instead.items())
 
 
 def render(document: Document, settings: Settings, guess: list | None, own: frozenset[int],
-           made: int = 0, final: bool = True, guessed: bool = False) -> Outcome:
-    """Lay out and correct until every note and figure sits right, then write the PDF (not when
-    `final` is false: a rehearsal); or stop early with the rows (`own` aside) that link to a
-    note printed on another page, or (when `own` was `guessed`) with one of them needless.
+           made: int = 0, guessed: bool = False) -> Outcome:
+    """Lay out and correct until every note and figure sits right, then write the PDF; or stop
+    early with the rows (`own` aside) that link to a note printed on another page, or (when
+    `own` was `guessed`) with one of them needless.
     `made`: layouts of earlier rounds, counted in the PDF's fixes.
     Runs in the layout process, which needs WeasyPrint and briefkit.pdf only: the brief was
     read and composed by its parent."""
     layout = lay_out(document, settings, guess)
     while True:
         stray = layout.placement.stray_links - own
-        if not final:  # a rehearsal: the rows are what it is for
-            return Outcome(layout.corrector.log, layout.count, frozenset(stray))
         corrected = layout.corrector.correct(layout.pages)
         if stray:
             logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
@@ -304,10 +301,15 @@ class _Expired(BaseException):
 
 
 @contextmanager
-def time_limit(seconds: float, what: str = "the layout", fix: str = "raise --timeout"):
-    """Fail the build with a RenderError when `what` takes longer than `seconds`."""
+def time_limit(seconds: float, what: str = "the layout", fix: str = "raise --timeout",
+               said: float | None = None):
+    """Fail the build with a RenderError when `what` takes longer than `seconds` (the message
+    names `said` seconds, when the limit began before: the time left of a longer one)."""
+    said = seconds if said is None else said
+    if seconds <= 0:
+        raise RenderError(f"{what} took longer than {said:g} s ({fix})")
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        with _thread_time_limit(seconds, what, fix):  # a cluster worker builds in a thread: no signals there
+        with _thread_time_limit(seconds, what, fix, said):  # a cluster worker builds in a thread: no signals there
             yield
         return
     expired = []
@@ -328,11 +330,11 @@ def time_limit(seconds: float, what: str = "the layout", fix: str = "raise --tim
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     if expired:
-        raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
+        raise RenderError(f"{what} took longer than {said:g} s ({fix})")
 
 
 @contextmanager
-def _thread_time_limit(seconds: float, what: str, fix: str):
+def _thread_time_limit(seconds: float, what: str, fix: str, said: float):
     """The limit for a build in a thread: a timer thread raises _Expired in it, again every half
     second until it lands (as the signal does), and a pending one is withdrawn on the way out."""
     import ctypes
@@ -368,7 +370,7 @@ def _thread_time_limit(seconds: float, what: str, fix: str):
             except _Expired:
                 continue
     if expired:
-        raise RenderError(f"{what} took longer than {seconds:g} s ({fix})")
+        raise RenderError(f"{what} took longer than {said:g} s ({fix})")
 
 
 def opens(pdf: bytes) -> None:
