@@ -95,3 +95,37 @@ def test_a_reused_layout_process_serves_builds_and_is_replaced_after_a_timeout(r
         assert worker.child.pid != child
     assert first.pdf.read_bytes() == second.pdf.read_bytes() == third.pdf.read_bytes()
     assert sorted(p.name for p in tmp_path.glob("*.pdf")) == ["1.pdf", "2.pdf", "4.pdf"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the layout runs in a child process on Linux")
+def test_in_a_thread_the_limit_stops_a_layout_stuck_in_c_too(runner, tmp_path, monkeypatch):
+    """A cluster worker builds in threads, where no fork is safe: the layout goes to a new
+    process, killed at the limit, instead of an exception injected that a long C call outlasts."""
+    import threading
+
+    from briefkit.build import Options, build
+    from briefkit.errors import RenderError
+
+    monkeypatch.setenv("BRIEFKIT_CACHE_DIR", "")
+    folder = tmp_path / "endless-paragraph"
+    assert run(runner, "new", str(folder)).exit_code == 0
+    commentary = folder / "commentary.md"
+    commentary.write_text(commentary.read_text() + "\n\n" + "word " * WORDS + "\n")
+    said = []
+
+    def build_in_thread() -> None:
+        try:
+            build(folder, Options(output=tmp_path / "brief.pdf", timeout=LIMIT))
+        except RenderError as error:
+            said.append(error.message)
+
+    thread = threading.Thread(target=build_in_thread)
+    started = time.perf_counter()
+    thread.start()
+    thread.join(120)
+    # Reading the endless paragraph and drawing its chart come first (seconds on a loaded machine).
+    assert time.perf_counter() - started < LIMIT + 1 + 20
+    assert said == [f"the layout took longer than {LIMIT} s (raise --timeout, or look for a huge "
+                    "table or deeply nested boxes)"]
+    assert not (tmp_path / "brief.pdf").exists()
+    assert _processes_naming("_serve_once") == []  # the layout's process is gone

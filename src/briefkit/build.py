@@ -149,9 +149,9 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     events = set(known["rows"]) if known else set()
     own = frozenset(index for index, event in rows.items() if event in events)
     log, layouts = known["log"] if known else None, 0
-    limit = Limit(options.timeout, "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
     if charts is None:
         charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
+    limit = Limit(options.timeout, "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
     guessed = bool(own)
     while True:
         document = compose(prepared.material, prepared.body, charts, prepared.style, own)

@@ -82,12 +82,15 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     """`function()` run in a child process killed when `limit` passes: then its RenderError
     ("the layout took longer than 300 s (...)"). The child's result or exception comes back.
 
-    The child is this process's reused Worker when one is installed (`reused`: watch, batch
-    workers), which keeps what its builds loaded; else a fork made for this call, which
-    inherits everything loaded here. Where Python does not fork (macOS, Windows) and in a
-    thread other than the main one (a fork copies only the calling thread: a lock another
-    thread holds in Pango would stay held), it runs here under engine.time_limit, which cannot
-    stop a long C call. `idle` is called while a reused child works."""
+    The child is this process's reused Worker when one is installed (`reused`: build, watch,
+    batch workers), which keeps what its builds loaded; else a fork made for this call, which
+    inherits everything loaded here. In a thread other than the main one (a cluster worker's)
+    a fork would copy only the calling thread, and a lock another thread holds in Pango would
+    stay held: the child is a new Python process instead (_from_server). Where Python does
+    not fork (macOS, Windows), it runs here under engine.time_limit, which cannot stop a long
+    C call. `idle` is called while a reused child works."""
+    if not forks() and sys.platform.startswith("linux"):  # a thread (a cluster worker's): no fork here
+        return _from_server(function, limit)
     if not forks():
         from .pdf.engine import time_limit
 
@@ -111,6 +114,36 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
         _end(child)
         reader.close()
     return _unpack(message)
+
+
+def _from_server(function: Callable[[], T], limit: Limit) -> T:
+    """`function()` in a new Python process, killed at `limit`: for a build in a thread (a
+    cluster worker's), where a fork would copy locks other threads hold, and multiprocessing
+    starts no child from a daemonic worker. It costs a Python start and WeasyPrint's import."""
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "from briefkit.children import _serve_once; _serve_once()"],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        answer, _ = child.communicate(pickle.dumps(function), timeout=limit.left())
+    except subprocess.TimeoutExpired:
+        raise limit.error() from None
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.communicate()
+    if not answer:  # died without a word: a crash in C, or the OOM killer
+        raise RenderError(f"{limit.what} stopped without a result (exit code {child.returncode}); "
+                          "run again with -vv, and report it if it happens again")
+    return _unpack(pickle.loads(answer))
+
+
+def _serve_once() -> None:
+    """In a process _from_server started: run the function on stdin, its outcome to stdout."""
+    die_with_parent(os.getppid())
+    function = pickle.load(sys.stdin.buffer)
+    sys.stdout.buffer.write(_outcome(function))
+    sys.stdout.flush()
 
 
 def forks() -> bool:
