@@ -144,6 +144,7 @@ def _serve_once() -> None:
     function = pickle.load(sys.stdin.buffer)
     sys.stdout.buffer.write(_outcome(function))
     sys.stdout.flush()
+    _release()
 
 
 def forks() -> bool:
@@ -174,7 +175,7 @@ class Worker:
         context = multiprocessing.get_context("fork")
         self.pipe, theirs = context.Pipe()
         # daemon: a batch worker that exits ends it, not waits for it
-        self.child = context.Process(target=_serve, args=(theirs, os.getpid(), warm), name="briefkit-layout",
+        self.child = context.Process(target=_serve, args=(theirs, os.getpid(), warm, self.pipe), name="briefkit-layout",
                                      daemon=True)
         self.child.start()
         theirs.close()
@@ -190,6 +191,11 @@ class Worker:
         self.used = True
         try:
             self.pipe.send(function)  # a partial of a module's function: pickled
+        except BrokenPipeError:  # it died before (the OOM killer, a crash loading the engine)
+            code = self.child.exitcode
+            self.close()
+            raise RenderError(f"the layout process stopped before it began (exit code {code}); "
+                              "run again with -vv, and report it if it happens again") from None
         except BaseException:
             self.close()
             raise
@@ -237,8 +243,8 @@ def reused(warm: bool = False):
         _installed.remove(worker)
         if drawer in _drawing:
             _drawing.remove(drawer)
+        drawer.close()  # first: forked after the layout process, it holds a copy of its pipe
         worker.close()
-        drawer.close()
 
 
 def drawing() -> Worker | None:
@@ -247,9 +253,14 @@ def drawing() -> Worker | None:
 
 
 def install_worker(parent: int) -> None:
-    """A batch worker's initializer: die with `parent`, and lay out in one reused child."""
+    """A batch worker's initializer: die with `parent`, and lay out in one reused child, ended
+    (and its font files removed) when the worker ends."""
+    from multiprocessing.util import Finalize
+
     die_with_parent(parent)
-    _installed.append(Worker())
+    worker = Worker()
+    _installed.append(worker)
+    Finalize(worker, worker.close, exitpriority=10)
 
 
 def _receive(pipe, child, limit: Limit) -> tuple:
@@ -287,10 +298,14 @@ def _once(function: Callable, writer, parent: int) -> None:
     die_with_parent(parent)
     writer.send_bytes(_outcome(function))
     writer.close()
+    _release()
 
 
-def _serve(pipe, parent: int, warm: bool = False) -> None:
-    """In a reused child: run each function received, until the parent closes the pipe."""
+def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
+    """In a reused child: run each function received, until the parent closes the pipe (the
+    copy of the parent's end that the fork gave this child closed first, or no EOF comes)."""
+    if parents_end is not None:
+        parents_end.close()
     die_with_parent(parent)
     if warm:
         from .pdf.engine import preload
@@ -300,8 +315,18 @@ def _serve(pipe, parent: int, warm: bool = False) -> None:
         try:
             function = pipe.recv()
         except EOFError:
+            _release()
             return
         pipe.send_bytes(_outcome(function))
+
+
+def _release() -> None:
+    """Let WeasyPrint remove the font folders it wrote in the temporary directory for this
+    process's layouts: a child ends with os._exit, which runs no __del__, and left 4.7 MB
+    there a build."""
+    engine = sys.modules.get("briefkit.pdf.engine")
+    if engine is not None:
+        engine.release()
 
 
 def _outcome(function: Callable) -> bytes:

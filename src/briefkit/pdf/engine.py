@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import io
 import logging
@@ -280,6 +281,16 @@ def _font_faces(document: Document) -> tuple:
             stat = None
         stamps.append((stat.st_size, stat.st_mtime_ns) if stat else None)
     return faces, document.base_url if relative else None, tuple(stamps)
+
+
+@atexit.register  # a process that ends normally; a layout child calls it itself (children._release)
+def release() -> None:
+    """Drop the font configurations kept for later layouts: WeasyPrint then removes the font
+    files it wrote for them (FontConfiguration.__del__)."""
+    import gc
+
+    _font_configuration.cache_clear()
+    gc.collect()
 
 
 @functools.lru_cache(maxsize=8)
