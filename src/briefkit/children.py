@@ -318,6 +318,8 @@ def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
             _release()
             return
         pipe.send_bytes(_outcome(function))
+        if warm:  # one build from the command line: its files go while the parent writes the PDF
+            _release()
 
 
 def _release() -> None:

@@ -10,6 +10,7 @@ import os
 import re
 import signal
 import threading
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -285,12 +286,17 @@ def _font_faces(document: Document) -> tuple:
 
 @atexit.register  # a process that ends normally; a layout child calls it itself (children._release)
 def release() -> None:
-    """Drop the font configurations kept for later layouts: WeasyPrint then removes the font
-    files it wrote for them (FontConfiguration.__del__)."""
-    import gc
-
+    """Remove the font files WeasyPrint wrote for the font configurations made here, and forget
+    them: FontConfiguration.__del__ does it, called here, since a layout child ends with
+    os._exit (no __del__ runs) and a garbage collection to reach them costs tens of ms."""
     _font_configuration.cache_clear()
-    gc.collect()
+    for configuration in list(_MADE):
+        configuration.__del__()  # removes its folder; harmless again when it is collected
+    _MADE.clear()
+
+
+#: The font configurations made and not yet released.
+_MADE: weakref.WeakSet = weakref.WeakSet()
 
 
 @functools.lru_cache(maxsize=8)
@@ -304,7 +310,9 @@ def _font_configuration(thread: int, faces: tuple[str, ...], base_url: str | Non
     share Pango's font map, which is not thread-safe."""
     from weasyprint.text.fonts import FontConfiguration
 
-    return FontConfiguration()
+    configuration = FontConfiguration()
+    _MADE.add(configuration)
+    return configuration
 
 
 class _Expired(BaseException):
