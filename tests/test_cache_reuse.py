@@ -28,6 +28,7 @@ def _edit(folder) -> None:
     commentary.write_text(text.replace(*EDIT, 1))
 
 
+@pytest.mark.slow  # four builds of the sample; test_loop.py's cached rebuild is the quick run's cache test
 def test_an_edit_is_laid_out_once_and_gives_the_bytes_of_a_build_without_cache(sample, tmp_path, monkeypatch):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     folder = _copy(sample, tmp_path)

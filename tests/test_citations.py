@@ -71,6 +71,7 @@ LONG_NOTE = ("This note explains at length how the canal’s design diverts wate
              "govern the basin’s allocation among the riparian states, none of which Afghanistan signed.")
 
 
+@pytest.mark.slow  # a build of the sample; the quick run builds author-date in test_csl_styles.py (apa)
 def test_an_author_date_brief_leaves_no_large_gap_at_the_foot_of_a_page(tmp_path, runner):
     """Author-date text with one long note: the chart no longer fits below the section before it,
     and WeasyPrint left a fifth of page 2 blank; the chart now moves below the next paragraph
