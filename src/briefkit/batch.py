@@ -23,10 +23,12 @@ BUILDS_PER_WORKER = 100
 def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
                done: Callable[[Outcome], None] = lambda outcome: None, force: bool = False,
                scheduler: str | None = None, into: Path = Path("dist"),
-               report: Path | None = None) -> list[Outcome]:
+               report: Path | None = None, keep: bool = False) -> list[Outcome]:
     """Build each folder into its file in `into` (dist/<date>-<slug>.pdf), `jobs` at a time or on
     the Dask cluster at `scheduler`; skip those whose PDF is up to date unless `force`. A
-    `report` path that is or lies among what a brief's build reads is refused before any build."""
+    `report` path that is or lies among what a brief's build reads is refused before any build.
+    With `keep`, a brief built on this machine comes back with what its build read (Outcome.
+    prepared), so that `publish` does not read it again."""
     folders = list(folders)
     options = replace(options, html=None)
     # What each build reads (its style chain found once): for the fingerprint and the checks.
@@ -74,7 +76,7 @@ def build_many(folders: Iterable[Path], options: Options, jobs: int = 1,
 
         built = build_on(scheduler, work, finished)
     else:
-        built = _build_here(work, jobs, finished)
+        built = _build_here(work, jobs, finished, keep)
     return outcomes + built + failed
 
 
@@ -102,9 +104,9 @@ def _quietly(function, *args):
         return None
 
 
-def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished) -> list[Outcome]:
+def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished, keep: bool = False) -> list[Outcome]:
     if jobs <= 1 and len(todo) <= BUILDS_PER_WORKER or not todo:
-        return [finished(build_one(folder, options)) for folder, options in todo]
+        return [finished(build_one(folder, options, keep)) for folder, options in todo]
     # Loaded once here, the heavy libraries are shared by forked workers instead of re-imported.
     from .charts import timeline
     from .pdf import engine
@@ -116,12 +118,12 @@ def _build_here(todo: list[tuple[Path, Options]], jobs: int, finished) -> list[O
     # BUILDS_PER_WORKER briefs, then exits and gives its memory back.
     step = jobs * BUILDS_PER_WORKER
     for stretch in (todo[start:start + step] for start in range(0, len(todo), step)):
-        built, lost = _in_pool(stretch, jobs, finished)
+        built, lost = _in_pool(stretch, jobs, finished, keep)
         outcomes += built
         # A worker that died (killed, out of memory) breaks the pool and every brief in flight:
         # each is built again alone, so only the one that kills its worker is reported failed.
         for item in lost:
-            built, again = _in_pool([item], 1, finished)
+            built, again = _in_pool([item], 1, finished, keep)
             outcomes += built + [finished(Outcome(folder, None, 0, 0.0, WORKER_DIED)) for folder, _ in again]
     return outcomes
 
@@ -130,12 +132,12 @@ WORKER_DIED = ("the worker process building it died (killed, or out of memory?);
                "build this brief alone to see why")
 
 
-def _in_pool(todo: list[tuple[Path, Options]], jobs: int, finished) -> tuple[list[Outcome], list]:
+def _in_pool(todo: list[tuple[Path, Options]], jobs: int, finished, keep: bool = False) -> tuple[list[Outcome], list]:
     """Build `todo` in a pool of `jobs` workers: the outcomes, and the briefs a dead worker lost."""
     outcomes, lost = [], []
     # Workers die with this process: a batch killed outright leaves none running.
     with ProcessPoolExecutor(max_workers=jobs, **children.pool_options(layouts=True)) as pool:
-        futures = {pool.submit(build_one, folder, options): (folder, options) for folder, options in todo}
+        futures = {pool.submit(build_one, folder, options, keep): (folder, options) for folder, options in todo}
         for future in as_completed(futures):
             try:
                 outcomes.append(finished(future.result()))

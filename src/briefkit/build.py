@@ -46,6 +46,7 @@ class Result:
     html: Path | None = None
     corrections: int = 0  # layouts redone to keep notes and figures in place
     timings: dict[str, float] = field(default_factory=dict)
+    prepared: Prepared | None = field(default=None, repr=False)  # what the build read
 
 
 @dataclass
@@ -124,7 +125,7 @@ def build(folder: Path, options: Options | None = None, prepared: Prepared | Non
     logger.info("%s: %d pages, %d footnotes, layouts: %d", written, rendered.pages,
                 len(rendered.placement.call_pages), rendered.fixes + 1)
     return Result(written, rendered.pages, len(rendered.placement.call_pages), html_target,
-                  rendered.fixes, clock.laps)
+                  rendered.fixes, clock.laps, prepared)
 
 
 def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> engine.Rendered:

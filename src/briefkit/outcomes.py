@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .build import Options, build
@@ -22,6 +22,7 @@ class Outcome:
     skipped: bool = False  # up to date: not built again
     peak_mib: float = 0.0  # the peak memory of the process that built it, so far
     pid: int = 0  # that process (on its own machine, for a cluster build)
+    prepared: object = field(default=None, repr=False, compare=False)  # build.Prepared, when kept
 
     @property
     def status(self) -> str:
@@ -35,13 +36,15 @@ class Outcome:
                 "pid": self.pid, "errors": [line.strip() for line in lines[1:] if line.strip()] or lines[:1]}
 
 
-def build_one(folder: Path, options: Options) -> Outcome:
+def build_one(folder: Path, options: Options, keep: bool = False) -> Outcome:
     """Build one brief and say how it went; errors are caught, not raised. Every way of running
-    a batch (this process, worker processes, cluster workers) builds through here."""
+    a batch (this process, worker processes, cluster workers) builds through here. With `keep`,
+    the outcome carries what the build read (build.Prepared)."""
     started = time.perf_counter()
     try:
         result = build(folder, options)
-        return Outcome(folder, result.pdf, result.pages, time.perf_counter() - started, **_process())
+        return Outcome(folder, result.pdf, result.pages, time.perf_counter() - started, **_process(),
+                       prepared=result.prepared if keep else None)
     except BriefError as error:
         return Outcome(folder, None, 0, time.perf_counter() - started, error.message, **_process())
     except Exception as error:  # a bug must not take the other briefs down with it

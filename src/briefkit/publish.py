@@ -67,7 +67,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
         output.write(output.target(path, reads), data)
     state_file = site / STATE
     state = sitefolder.read_state(state_file, Entry.__annotations__)
-    outcomes = build_many(folders, options, jobs, done, force, scheduler, into=site)
+    outcomes = build_many(folders, options, jobs, done, force, scheduler, into=site, keep=True)
     entries, chains, failed, renamed = [], set(), [], []
     order = {folder: n for n, folder in enumerate(folders)}
     for outcome in sorted(outcomes, key=lambda outcome: order[outcome.folder]):
@@ -93,7 +93,7 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
             entry = Entry(**kept)
         else:
             try:
-                prepared = prepare(outcome.folder, options)
+                prepared = outcome.prepared or prepare(outcome.folder, options)  # read by its build
                 entry = replace(_entry(prepared, outcome.pdf, site, not outcome.skipped, put), signer=signer)
             except BriefError as error:  # its thumbnail could not be written: this brief's failure
                 failed.append(replace(outcome, error=error.message))
