@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, commentary, logger, output, reading, styles, translations, typography, validation
+from . import cache, commentary, dates, logger, output, reading, styles, translations, typography, validation
 from .charts import figures
 from .charts.timeline import Chart
 from .document import compose
@@ -202,7 +202,7 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
     if epoch is not None:  # set in code (a cluster's Options), not read from the environment
         _epoch(str(epoch))
     else:
-        epoch = int(dt.datetime(brief.date.year, brief.date.month, brief.date.day, tzinfo=dt.UTC).timestamp())
+        epoch = int(dates.midnight(brief.date).timestamp())
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
