@@ -86,11 +86,11 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     batch workers), which keeps what its builds loaded; else a fork made for this call, which
     inherits everything loaded here. In a thread other than the main one (a cluster worker's)
     a fork would copy only the calling thread, and a lock another thread holds in Pango would
-    stay held: the child is a new Python process instead (_from_server). Where Python does
+    stay held: the child is a new Python process instead (_in_new_process). Where Python does
     not fork (macOS, Windows), it runs here under engine.time_limit, which cannot stop a long
     C call. `idle` is called while a reused child works."""
     if not forks() and sys.platform.startswith("linux"):  # a thread (a cluster worker's): no fork here
-        return _from_server(function, limit)
+        return _in_new_process(function, limit)
     if not forks():
         from .pdf.engine import time_limit
 
@@ -116,7 +116,7 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     return _unpack(message)
 
 
-def _from_server(function: Callable[[], T], limit: Limit) -> T:
+def _in_new_process(function: Callable[[], T], limit: Limit) -> T:
     """`function()` in a new Python process, killed at `limit`: for a build in a thread (a
     cluster worker's), where a fork would copy locks other threads hold, and multiprocessing
     starts no child from a daemonic worker. It costs a Python start and WeasyPrint's import."""
@@ -139,7 +139,7 @@ def _from_server(function: Callable[[], T], limit: Limit) -> T:
 
 
 def _serve_once() -> None:
-    """In a process _from_server started: run the function on stdin, its outcome to stdout."""
+    """In a process _in_new_process started: run the function on stdin, its outcome to stdout."""
     die_with_parent(os.getppid())
     function = pickle.load(sys.stdin.buffer)
     sys.stdout.buffer.write(_outcome(function))
