@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,7 +87,8 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     batch workers), which keeps what its builds loaded; else a fork made for this call, which
     inherits everything loaded here. In a thread other than the main one (a cluster worker's)
     a fork would copy only the calling thread, and a lock another thread holds in Pango would
-    stay held: the child is a new Python process instead (_in_new_process). Where Python does
+    stay held: the child is the thread's layout server instead, a Python process of its own
+    (_in_new_process). Where Python does
     not fork (macOS, Windows), it runs here under engine.time_limit, which cannot stop a long
     C call. `idle` is called while a reused child works."""
     if not forks() and sys.platform.startswith("linux"):  # a thread (a cluster worker's): no fork here
@@ -117,33 +119,83 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
 
 
 def _in_new_process(function: Callable[[], T], limit: Limit) -> T:
-    """`function()` in a new Python process, killed at `limit`: for a build in a thread (a
-    cluster worker's), where a fork would copy locks other threads hold, and multiprocessing
-    starts no child from a daemonic worker. It costs a Python start and WeasyPrint's import."""
-    import subprocess
+    """`function()` in this thread's layout server: a Python process of its own, started at the
+    thread's first layout with WeasyPrint loaded, reused for the next ones, killed at `limit`
+    (then started afresh at the next). For a build in a thread (a cluster worker's), where a
+    fork would copy locks other threads hold and multiprocessing starts no child from a
+    daemonic worker."""
+    import select
 
-    child = subprocess.Popen([sys.executable, "-c", "from briefkit.children import _serve_once; _serve_once()"],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    holder = getattr(_servers, "holder", None)
+    if holder is None or holder.process.poll() is not None:
+        holder = _servers.holder = _Server()
+    process = holder.process
+    data = pickle.dumps(function)
     try:
-        answer, _ = child.communicate(pickle.dumps(function), timeout=limit.left())
-    except subprocess.TimeoutExpired:
-        raise limit.error() from None
-    finally:
-        if child.poll() is None:
-            child.kill()
-        child.communicate()
+        process.stdin.write(len(data).to_bytes(8, "big") + data)
+        process.stdin.flush()
+        if not select.select([process.stdout], [], [], limit.left())[0]:
+            holder.close(kill=True)
+            raise limit.error()
+        size = int.from_bytes(process.stdout.read(8) or b"\0" * 8, "big")
+        answer = process.stdout.read(size) if size else b""
+    except (BrokenPipeError, OSError):
+        answer = b""
     if not answer:  # died without a word: a crash in C, or the OOM killer
-        raise RenderError(f"{limit.what} stopped without a result (exit code {child.returncode}); "
+        holder.close(kill=True)
+        raise RenderError(f"{limit.what} stopped without a result (exit code {process.poll()}); "
                           "run again with -vv, and report it if it happens again")
     return _unpack(pickle.loads(answer))
 
 
-def _serve_once() -> None:
-    """In a process _in_new_process started: run the function on stdin, its outcome to stdout."""
+#: Each thread's layout server (_in_new_process), ended when the thread ends.
+_servers = threading.local()
+
+
+class _Server:
+    """A layout server process for one thread; closing its input ends it (and it lets go of
+    its font files), and a thread that ends drops it, which closes it."""
+
+    def __init__(self) -> None:
+        import subprocess
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", "from briefkit.children import _serve_stream; _serve_stream()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._finalizer = weakref.finalize(self, _close_server, self.process, False)
+
+    def close(self, kill: bool = False) -> None:
+        self._finalizer.detach()
+        _close_server(self.process, kill)
+
+
+def _close_server(process, kill: bool) -> None:
+    if kill:
+        process.kill()
+    try:
+        process.stdin.close()
+    except OSError:
+        pass
+    try:
+        process.wait(EXIT_SECONDS)
+    except Exception:  # noqa: BLE001  still running after its input closed: end it
+        process.kill()
+        process.wait()
+
+
+def _serve_stream() -> None:
+    """In a layout server: load the engine, then run each function read from stdin (a length,
+    then its pickle) and write its outcome to stdout the same way, until stdin closes."""
     die_with_parent(os.getppid())
-    function = pickle.load(sys.stdin.buffer)
-    sys.stdout.buffer.write(_outcome(function))
-    sys.stdout.flush()
+    from .pdf.engine import preload
+
+    preload()
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    while header := source.read(8):
+        function = pickle.loads(source.read(int.from_bytes(header, "big")))
+        answer = _outcome(function)
+        sink.write(len(answer).to_bytes(8, "big") + answer)
+        sink.flush()
     _release()
 
 
