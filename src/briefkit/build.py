@@ -206,7 +206,7 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
-                           options.timeout, options.strict, epoch, prepared.variant,
+                           options.strict, epoch, prepared.variant,
                            prepared.variant in TAGGED, tuple(attached), options.cache, options.html is not None)
 
 

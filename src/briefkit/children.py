@@ -1,6 +1,8 @@
 """Child processes that die with their parent: a build killed outright (SIGKILL, the OOM killer)
-must not leave a chart-drawing process or a batch worker running for hours; and a layout run in a
-child killed at its deadline (`deadline`), which no long C call can outlast.
+must not leave a chart-drawing process or a batch worker running for hours; and every layout run
+in a child killed at its deadline (`deadline`), which no long C call can outlast: a command-line
+build's layout process and chart process, forked at its start (`reused(warm=True)`); the one
+watch and each `-j` worker reuse; a layout server for each thread that builds (a Dask worker's).
 
 A process pool's workers wait on a pipe the parent never closes when it is killed, so they would
 wait forever. Every pool briefkit starts passes `die_with_parent` as its initializer: on Linux the
@@ -88,9 +90,9 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     inherits everything loaded here. In a thread other than the main one (a cluster worker's)
     a fork would copy only the calling thread, and a lock another thread holds in Pango would
     stay held: the child is the thread's layout server instead, a Python process of its own
-    (_in_new_process). Where Python does
-    not fork (macOS, Windows), it runs here under engine.time_limit, which cannot stop a long
-    C call. `idle` is called while a reused child works."""
+    (_in_new_process). Where Python does not fork (macOS, Windows), it runs here under
+    engine.time_limit, which cannot stop a long C call. `idle` is called while a reused child
+    works."""
     if not forks() and sys.platform.startswith("linux"):  # a thread (a cluster worker's): no fork here
         return _in_new_process(function, limit)
     if not forks():
@@ -99,10 +101,15 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
         with time_limit(limit.left(), limit.what, limit.fix, limit.seconds):
             return function()
     if _installed:
-        _installed[-1].send(function)
+        worker = _installed[-1]
+        worker.send(function)
         if idle:  # this process's own work while the child lays out
-            idle()
-        return _installed[-1].result(limit)
+            try:
+                idle()
+            except BaseException:
+                worker.close()  # its answer must not reach the next call
+                raise
+        return worker.result(limit)
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -123,29 +130,38 @@ def _in_new_process(function: Callable[[], T], limit: Limit) -> T:
     thread's first layout with WeasyPrint loaded, reused for the next ones, killed at `limit`
     (then started afresh at the next). For a build in a thread (a cluster worker's), where a
     fork would copy locks other threads hold and multiprocessing starts no child from a
-    daemonic worker."""
+    daemonic worker. The first layout of a thread waits for the server's start (about 1 s)."""
     import select
 
     holder = getattr(_servers, "holder", None)
     if holder is None or holder.process.poll() is not None:
         holder = _servers.holder = _Server()
     process = holder.process
-    data = pickle.dumps(function)
+    data = pickle.dumps((logger.getEffectiveLevel(), function))
+    # Written from a thread: a pipe takes 64 KiB before the server reads, and the limit holds
+    # while it loads WeasyPrint (a kill ends the write with a broken pipe).
+    threading.Thread(target=_write, args=(process.stdin, len(data).to_bytes(8, "big") + data), daemon=True).start()
     try:
-        process.stdin.write(len(data).to_bytes(8, "big") + data)
-        process.stdin.flush()
         if not select.select([process.stdout], [], [], limit.left())[0]:
             holder.close(kill=True)
             raise limit.error()
-        size = int.from_bytes(process.stdout.read(8) or b"\0" * 8, "big")
+        size = int.from_bytes(process.stdout.read(8) or bytes(8), "big")
         answer = process.stdout.read(size) if size else b""
-    except (BrokenPipeError, OSError):
-        answer = b""
-    if not answer:  # died without a word: a crash in C, or the OOM killer
+        message = pickle.loads(answer) if answer and len(answer) == size else None
+    except (OSError, pickle.UnpicklingError, EOFError):
+        message = None
+    if message is None:  # died without a word, or in the middle of one: a crash in C, the OOM killer
         holder.close(kill=True)
-        raise RenderError(f"{limit.what} stopped without a result (exit code {process.poll()}); "
-                          "run again with -vv, and report it if it happens again")
-    return _unpack(pickle.loads(answer))
+        raise _stopped(limit, process.poll())
+    return _unpack(message)
+
+
+def _write(stream, data: bytes) -> None:
+    try:
+        stream.write(data)
+        stream.flush()
+    except (OSError, ValueError):  # the server was killed, or closed meanwhile
+        pass
 
 
 #: Each thread's layout server (_in_new_process), ended when the thread ends.
@@ -154,14 +170,15 @@ _servers = threading.local()
 
 class _Server:
     """A layout server process for one thread; closing its input ends it (and it lets go of
-    its font files), and a thread that ends drops it, which closes it."""
+    its font files), and a thread that ends drops it, which closes it. Its errors go to this
+    process's stderr; its answers come on a pipe of their own (_serve_stream)."""
 
     def __init__(self) -> None:
         import subprocess
 
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from briefkit.children import _serve_stream; _serve_stream()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         self._finalizer = weakref.finalize(self, _close_server, self.process, False)
 
     def close(self, kill: bool = False) -> None:
@@ -181,18 +198,23 @@ def _close_server(process, kill: bool) -> None:
     except Exception:  # noqa: BLE001  still running after its input closed: end it
         process.kill()
         process.wait()
+    process.stdout.close()
 
 
 def _serve_stream() -> None:
     """In a layout server: load the engine, then run each function read from stdin (a length,
-    then its pickle) and write its outcome to stdout the same way, until stdin closes."""
+    then its pickle, with the log level to keep) and write its outcome the same way, until stdin
+    closes. The answers go to the first stdout; what anything else prints goes to stderr."""
     die_with_parent(os.getppid())
+    sink = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
     from .pdf.engine import preload
 
     preload()
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    source = sys.stdin.buffer
     while header := source.read(8):
-        function = pickle.loads(source.read(int.from_bytes(header, "big")))
+        level, function = pickle.loads(source.read(int.from_bytes(header, "big")))
+        logger.setLevel(level)
         answer = _outcome(function)
         sink.write(len(answer).to_bytes(8, "big") + answer)
         sink.flush()
@@ -323,8 +345,12 @@ def _receive(pipe, child, limit: Limit) -> tuple:
         return pipe.recv()
     except EOFError:  # died without a word: a crash in C, or the OOM killer
         child.join(EXIT_SECONDS)
-        raise RenderError(f"{limit.what} stopped without a result (exit code {child.exitcode}); "
-                          "run again with -vv, and report it if it happens again") from None
+        raise _stopped(limit, child.exitcode) from None
+
+
+def _stopped(limit: Limit, code: int | None) -> RenderError:
+    return RenderError(f"{limit.what} stopped without a result (exit code {code}); "
+                       "run again with -vv, and report it if it happens again")
 
 
 def _unpack(message: tuple):
@@ -370,8 +396,6 @@ def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
             _release()
             return
         pipe.send_bytes(_outcome(function))
-        if warm:  # one build from the command line: its files go while the parent writes the PDF
-            _release()
 
 
 def _release() -> None:

@@ -96,13 +96,12 @@ def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
 
 
 def dask_setup(worker) -> None:
-    """`dask worker --preload briefkit.cluster`: load the engine before the first brief comes,
-    and keep the worker's monitoring off the interpreter the build runs in."""
+    """`dask worker --preload briefkit.cluster`: load Matplotlib before the first brief comes (each
+    thread's layout server loads WeasyPrint itself, children._in_new_process), and keep the
+    worker's monitoring off the interpreter the build runs in."""
     from .charts import timeline
-    from .pdf import engine
 
     timeline.preload()
-    engine.preload()
     # The profiler samples the building thread every 10 ms, the tick wakes the event loop every
     # 20 ms, the system monitor every 500 ms; each takes the interpreter from the build (20% on
     # 100 starter briefs with them, level with -j 2 without). Only the dashboard shows what they

@@ -11,16 +11,25 @@ from pathlib import Path
 SILENT = ("Zs", "Zl", "Zp", "Cc", "Cf")
 
 
-@functools.cache
 def covered(paths: tuple[Path, ...]) -> frozenset[int]:
-    """The code points any of the font files maps."""
-    return frozenset().union(*(font_facts(path)[1] for path in paths))
+    """The code points any of the font files maps (as they are now: watch mode sees a font
+    file replaced)."""
+    return _union(tuple((path, *_stamp(path)) for path in paths))
+
+
+@functools.lru_cache(maxsize=64)
+def _union(files: tuple[tuple[Path, int, int], ...]) -> frozenset[int]:
+    return frozenset().union(*(_facts(*file)[1] for file in files))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
 
 
 def font_facts(path: Path) -> tuple[str | None, frozenset[int]]:
     """(why fontTools cannot read the font file, or None; the code points it maps)."""
-    status = path.stat()
-    return _facts(path, status.st_size, status.st_mtime_ns)
+    return _facts(path, *_stamp(path))
 
 
 @functools.lru_cache(maxsize=256)
@@ -29,7 +38,7 @@ def _facts(path: Path, size: int, mtime: int) -> tuple[str | None, frozenset[int
     of a style's fonts was most of what preparing a rebuild cost."""
     from . import cache
 
-    entry = cache.key("font", str(path), str(size), str(mtime))
+    entry = cache.key("font", str(path), str(size), str(mtime), cache.stamp("fontTools"))
     known = cache.get("fonts", entry, _facts_shape)
     if known is not None:
         return known["problem"], frozenset(code for first, last in known["ranges"] for code in range(first, last + 1))
@@ -41,6 +50,8 @@ def _facts(path: Path, size: int, mtime: int) -> tuple[str | None, frozenset[int
             _ = font["head"], font["maxp"], font["name"]  # reading them checks them
             codes = frozenset(font.getBestCmap() or {})
         problem = None
+    except OSError as exc:  # the file, not its contents (permissions, a network share): not kept
+        return f"{type(exc).__name__}: {exc}"[:160], codes
     # fontTools raises many kinds of exception for a damaged file
     except Exception as exc:  # noqa: BLE001
         problem = f"{type(exc).__name__}: {exc}"[:160]

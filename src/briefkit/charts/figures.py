@@ -1,4 +1,5 @@
-"""A brief's charts, one per `timeline` block: from the cache, or drawn while the engine loads."""
+"""A brief's charts, one per `timeline` block: from the cache, or drawn (in a process of their own
+when one build runs from the command line, meanwhile the layout process loads the engine)."""
 
 from __future__ import annotations
 
@@ -65,16 +66,17 @@ def stand_ins(body: Body) -> dict[int, Chart]:
 #: Seconds the charts may take to draw in their own process.
 DRAWING_SECONDS = 300.0
 def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
-    """Draw charts and load the engine. In a fresh process the charts go to a forked one, so
-    Matplotlib's import and drawing take the other core while this one imports the engine
-    (about a second of a cold build). They are drawn here instead where forking is unsafe
-    (other threads; macOS and Windows, where Python does not fork by default) or gains
-    nothing (the libraries already loaded: watch mode, batch workers), or if the fork fails."""
+    """Draw charts. A command-line build's chart process draws them (children.drawing): the
+    command never loads Matplotlib. Where layouts go to a reused child (watch, batch workers),
+    they are drawn here. A build from Python in a fresh process forks one for them while it
+    loads the engine its forked layouts inherit; where forking is unsafe (other threads; macOS
+    and Windows) or the fork fails, they are drawn here, and the engine is loaded only where
+    layouts fork from this process (children.forks)."""
     import multiprocessing
     import sys
     import threading
 
-    from ..children import Limit, drawing, elsewhere
+    from ..children import Limit, drawing, elsewhere, forks
     from ..pdf.engine import preload
 
     drawer = drawing()
@@ -83,7 +85,7 @@ def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
             DRAWING_SECONDS, "drawing the charts", "look for a chart block with thousands of events"))
         logger.debug("%d chart(s) drawn in a second process", len(drawn))
         return drawn
-    if elsewhere():  # the layout child loads the engine meanwhile: this process only draws
+    if elsewhere():  # the reused layout child has the engine: this process only draws
         return _draw_here(wanted)
     fresh = not {"matplotlib", "weasyprint"} & set(sys.modules) and threading.active_count() == 1
     if wanted and fresh and sys.platform.startswith("linux"):
@@ -102,7 +104,8 @@ def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
             except Exception as error:  # drawn again below, where an error keeps its type
                 logger.debug("drawing charts in a second process failed (%s); drawing here", error)
     drawn = _draw_here(wanted)
-    preload()
+    if forks():
+        preload()
     return drawn
 
 

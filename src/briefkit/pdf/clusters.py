@@ -162,7 +162,7 @@ def _one_each(string, data: bytes, empty: int, unknown: int) -> list[tuple[int, 
                 or geometry.y_offset or left < last:
             return None
         glyphs.append((info.glyph, char))
-        start += len(char.encode()) if ord(char) > 0x7F else 1
+        start += len(char.encode())
         pen, last = pen + geometry.width / 1024, left
     return glyphs
 

@@ -41,7 +41,6 @@ class Settings:
 
     roots: tuple[Path, ...]  # folders whose files may be read (the brief's, its style's)
     allow_remote: bool = False  # http(s) resources allowed
-    timeout: float = 300.0  # seconds the whole layout may take: pathological CSS can run for hours
     strict: bool = False  # the renderer's warnings (an unknown CSS property, say) fail the build
     epoch: int | None = None  # the time written into the PDF, for equal bytes from equal inputs
     variant: str | None = None  # models.Variant
@@ -96,7 +95,7 @@ def preload_checks() -> None:
 
 
 @dataclass
-class Outcome:
+class Round:
     """What a layout process sends back: the PDF, or the chronology rows that need notes of
     their own (then the brief is composed again), with the corrections made so far."""
 
@@ -115,7 +114,7 @@ def needless(placement: Placement, instead: dict[int, tuple[int, ...]]) -> bool:
 
 
 def render(document: Document, settings: Settings, guess: list | None, own: frozenset[int],
-           made: int = 0, guessed: bool = False) -> Outcome:
+           made: int = 0, guessed: bool = False) -> Round:
     """Lay out and correct until every note and figure sits right, then write the PDF; or stop
     early with the rows (`own` aside) that link to a note printed on another page, or (when
     `own` was `guessed`) with one of them needless.
@@ -128,14 +127,14 @@ def render(document: Document, settings: Settings, guess: list | None, own: froz
         corrected = layout.corrector.correct(layout.pages)
         if stray:
             logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
-            return Outcome(layout.corrector.log, layout.count, frozenset(stray))
+            return Round(layout.corrector.log, layout.count, frozenset(stray))
         if guessed and needless(layout.placement, document.instead):
-            return Outcome(layout.corrector.log, layout.count, needless=True)
+            return Round(layout.corrector.log, layout.count, needless=True)
         if not corrected:
             break
         again(layout, settings)
     rendered = write(layout, settings, made + layout.count - 1)
-    return Outcome(layout.corrector.log, layout.count, rendered=rendered)
+    return Round(layout.corrector.log, layout.count, rendered=rendered)
 
 
 def lay_out(document: Document, settings: Settings, guess: list | None = None) -> Layout:
