@@ -129,7 +129,7 @@ def test_in_a_thread_the_limit_stops_a_layout_stuck_in_c_too(runner, tmp_path, m
     assert said == [f"the layout took longer than {LIMIT} s (raise --timeout, or look for a huge "
                     "table or deeply nested boxes)"]
     assert not (tmp_path / "brief.pdf").exists()
-    mine = [pid for pid in _processes_naming("_serve_stream")
+    mine = [pid for pid in _processes_naming("briefkit.servers")
             if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
     assert mine == []  # the layout server was killed at the limit
 

@@ -97,7 +97,7 @@ def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:
 
 def dask_setup(worker) -> None:
     """`dask worker --preload briefkit.cluster`: load Matplotlib before the first brief comes (each
-    thread's layout server loads WeasyPrint itself, children._in_new_process), and keep the
+    thread's layout server loads WeasyPrint itself, servers.run), and keep the
     worker's monitoring off the interpreter the build runs in."""
     from .charts import timeline
 

@@ -283,7 +283,7 @@ def _font_faces(document: Document) -> tuple:
     return faces, document.base_url if relative else None, tuple(stamps)
 
 
-@atexit.register  # a process that ends normally; a layout child calls it itself (children._release)
+@atexit.register  # a process that ends normally; a layout child calls it itself (lifetimes.release)
 def release() -> None:
     """Remove the font files WeasyPrint wrote for the font configurations made here, and forget
     them: FontConfiguration.__del__ does it, called here, since a layout child ends with

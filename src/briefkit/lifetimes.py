@@ -1,0 +1,135 @@
+"""Lifetimes: a child process ends with its parent, and tells it what happened: its result or
+exception, what it logged, within a time limit (Limit).
+
+A process pool's workers wait on a pipe the parent never closes when it is killed, so they would
+wait forever. Every pool briefkit starts passes `die_with_parent` as its initializer: on Linux the
+kernel sends the worker SIGKILL when the parent goes (PR_SET_PDEATHSIG); everywhere, a thread in
+the worker also checks once a second that its parent is still the one that started it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import logger
+from .errors import RenderError
+
+#: prctl(2) option: the signal a process gets when the thread that forked it exits.
+PR_SET_PDEATHSIG = 1
+#: Seconds between the fallback's looks at the parent.
+POLL_SECONDS = 1.0
+#: Seconds a child that has sent its result gets to exit before it is killed.
+EXIT_SECONDS = 5.0
+
+
+def die_with_parent(parent: int) -> None:
+    """Run in the child: end it as soon as `parent` (the pid that started it) is gone."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl (an unusual libc): the thread below suffices
+            pass
+    if os.getppid() != parent:  # the parent died before the kernel was told to watch it
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent,), daemon=True, name="briefkit-parent-watch").start()
+
+
+def _watch(parent: int) -> None:
+    # An orphan is adopted by init or a subreaper, so its parent pid changes.
+    while os.getppid() == parent:
+        time.sleep(POLL_SECONDS)
+    os._exit(1)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A time limit, `seconds` from when it was made, and what to say when it passes."""
+
+    seconds: float
+    what: str = "the layout"
+    fix: str = "raise --timeout"
+    start: float = field(default_factory=time.monotonic)
+
+    def left(self) -> float:
+        return max(0.0, self.start + self.seconds - time.monotonic())
+
+    def error(self) -> RenderError:
+        return RenderError(f"{self.what} took longer than {self.seconds:g} s ({self.fix})")
+
+
+def stopped(limit: Limit, code: int | None) -> RenderError:
+    return RenderError(f"{limit.what} stopped without a result (exit code {code}); "
+                       "run again with -vv, and report it if it happens again")
+
+
+def unpack(message: tuple):
+    """The child's result, or its exception raised here, after what it logged is logged here."""
+    kind, value, records = message
+    for record in records:
+        logger.handle(record)
+    if kind == "error":
+        raise _rebuilt(value)
+    return value
+
+
+def release() -> None:
+    """Let WeasyPrint remove the font folders it wrote in the temporary directory for this
+    process's layouts: a child ends with os._exit, which runs no __del__, and left 4.7 MB
+    there a build."""
+    engine = sys.modules.get("briefkit.pdf.engine")
+    if engine is not None:
+        engine.release()
+
+
+def outcome(function: Callable) -> bytes:
+    """("ok", result, log records) or ("error", the exception's parts, log records), pickled.
+    What the build logs here (a warning about a source, text past the page) goes back with it,
+    for the parent's handlers: a terminal, a test's runner, a batch's report."""
+    records = _Records()
+    handlers, propagate = logger.handlers[:], logger.propagate
+    logger.handlers[:], logger.propagate = [records], False
+    try:
+        message = ("ok", function())
+    except BaseException as error:  # noqa: BLE001  every exception goes back to the parent
+        logger.debug("in the layout process", exc_info=True)
+        message = ("error", (type(error), error.args, dict(vars(error))))
+    finally:
+        logger.handlers[:], logger.propagate = handlers, propagate
+    try:
+        return pickle.dumps((*message, records.kept))
+    except Exception as error:  # noqa: BLE001  a result or exception that cannot cross processes
+        return pickle.dumps(("error", (RenderError, (f"the renderer failed: {message[1]!r}: {error}",), {}),
+                             records.kept))
+
+
+class _Records(logging.Handler):
+    """Keeps the records logged in a layout process, made plain enough to pickle."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        record.exc_info = record.exc_text = record.stack_info = None
+        self.kept.append(record)
+
+
+def _rebuilt(parts: tuple) -> BaseException:
+    """The child's exception again, made without its __init__ (which may take other arguments
+    than the `args` it stores, as InputError does)."""
+    kind, args, state = parts
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
