@@ -146,3 +146,15 @@ def test_midnight_is_a_days_first_moment_in_utc():
     assert int(dates.midnight("1970-01-02").timestamp()) == 86400
     with pytest.raises(ValueError, match="write YYYY-MM-DD"):
         dates.midnight("2026-01")
+
+
+def test_a_date_in_a_language_s_own_digits_is_refused_with_how_to_write_it():
+    """۱۴۰۴ may be a Solar Hijri year: it is never read as Gregorian 1404, and the message says
+    how to write a date (the pages still print it in the brief's digits)."""
+    for value in ("۲۰۲۵-۰۷-۰۳", "۱۴۰۴", "२०२५"):
+        with pytest.raises(ValueError) as error:
+            dates.partial(value)
+        assert "in the digits 0-9, a Gregorian date" in str(error.value)
+    with pytest.raises(ValueError) as error:
+        dates.partial("25-07-03")
+    assert "0-9" not in str(error.value)

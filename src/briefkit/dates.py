@@ -12,6 +12,9 @@ from typing import Any
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
 #: What a message asks for.
 WRITE = "write YYYY, YYYY-MM or YYYY-MM-DD"
+#: Said to dates written in a language's own digits.
+NATIVE = (" in the digits 0-9, a Gregorian date (pages print it in the brief's own digits: see "
+          "`digits:` in brief.yaml)")
 
 
 @dataclass(frozen=True, order=True)
@@ -75,7 +78,9 @@ def _read(value: Any) -> tuple[PartialDate | None, str]:
         value = f"{value:04d}"  # a number is a year, the year 800 too
     match = _PARTIAL.fullmatch(value.strip()) if isinstance(value, str) else None
     if not match:
-        return None, f"{value!r} is not a date: {WRITE}"
+        # ۱۴۰۴ may be a Solar Hijri year: never read as Gregorian 1404, but told how to write it
+        native = isinstance(value, str) and any(c.isdecimal() and not c.isascii() for c in value)
+        return None, f"{value!r} is not a date: {WRITE}" + (NATIVE if native else "")
     year, month, day = (int(g) if g else None for g in match.groups())
     try:
         dt.date(year, 1 if month is None else month, 1 if day is None else day)
