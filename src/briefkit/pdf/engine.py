@@ -107,8 +107,9 @@ class Round:
 
 
 def needless(placement: Placement, instead: dict[int, tuple[int, ...]]) -> bool:
-    """Whether a row's own note (a guess: the brief's last build) is needless: the notes it would link to are all on its page. Then the guess was wrong, and
-    the brief is laid out from no guess, so that the PDF is the same however it was reached."""
+    """Whether a row's own note (a guess: the brief's last build) is needless: the notes it
+    would link to are all on its page. Then the guess was wrong, and the brief is laid out
+    from no guess, so that the PDF is the same however it was reached."""
     return any(all(placement.note_pages.get(note) == placement.call_pages.get(own) for note in notes)
                for own, notes in instead.items())
 
