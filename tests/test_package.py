@@ -30,7 +30,7 @@ def test_the_wheel_ships_templates_styles_and_the_entry_point(tmp_path):
                  "briefkit/fonts/noto/OFL.txt"):
         assert name in names, name
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "briefkit = briefkit.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "briefkit = briefkit.command:run" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 def test_help_loads_neither_weasyprint_nor_matplotlib():

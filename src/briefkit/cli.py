@@ -167,6 +167,9 @@ def build(ctx: click.Context, folders: tuple[Path, ...], output: Path | None, ht
             result = _guarded(ctx, lambda: run_build(folders[0], options))
         click.echo(f"{result.pdf} ({result.pages} pages, {result.footnotes} footnotes)")
         return
+    from .children import drop_early
+
+    drop_early()  # forked for one build (command.run): a batch lays out in workers of its own
     _check_style(kwargs["style"], folders)
     options = _options(output, html, **kwargs)
     from .batch import build_many
