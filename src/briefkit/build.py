@@ -12,8 +12,8 @@ from pathlib import Path
 from . import cache, commentary, dates, logger, output, reading, styles, translations, typography, validation
 from .charts import figures
 from .charts.timeline import Chart
-from .document import compose
-from .errors import InputError, Problems, StyleError, UsageError
+from .document import compose, native_digits, warm
+from .errors import BriefError, InputError, Problems, StyleError, UsageError
 from .models import TAGGED, Material, Variant
 from .pdf import attachments, engine, gatekeeper, pagination
 
@@ -150,14 +150,18 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     events = set(known["rows"]) if known else set()
     own = frozenset(index for index, event in rows.items() if event in events)
     log, layouts = known["log"] if known else None, 0
-    if charts is None:
-        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache)
+    if charts is None:  # the templates compile while a chart process draws
+        brief = prepared.material.brief
+        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache, functools.partial(
+            warm, prepared.style, brief.language, native_digits(brief, prepared.style)))
     limit = Limit(options.timeout, "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
-    guessed = bool(own)
+    guessed, ahead = bool(own), Ahead()
     while True:
-        document = compose(prepared.material, prepared.body, charts, prepared.style, own)
+        document = ahead.document(own) or compose(prepared.material, prepared.body, charts, prepared.style, own)
+        ahead = Ahead(functools.partial(compose, prepared.material, prepared.body, charts, prepared.style)
+                      if document.links else None, own | document.links)
         outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
-                                             guessed=guessed), limit, engine.preload_checks)
+                                             guessed=guessed), limit, ahead)
         log, layouts = outcome.log, layouts + outcome.layouts
         if outcome.needless and guessed:  # the last build's rows no longer hold: as a first build
             logger.debug("a chronology row was guessed wrong; laying out without the guess")
@@ -170,6 +174,27 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
         cache.put("rows", memory, {"rows": sorted(rows[index] for index in own if index in rows), "log": log})
     engine.opens(outcome.rendered.pdf)
     return outcome.rendered
+
+
+class Ahead:
+    """While a layout runs: what checks the PDF is imported, and the brief composed again as the
+    next round would compose it if every row that links now turned out to need a note of its
+    own (the usual outcome: a chronology after the text it cites), to be used only then."""
+
+    def __init__(self, compose=None, own: frozenset[int] = frozenset()) -> None:
+        self.compose, self.own, self.made = compose, own, None
+
+    def __call__(self) -> None:
+        engine.preload_checks()
+        if self.compose is None:
+            return
+        try:
+            self.made = self.compose(self.own)
+        except BriefError:  # this round may never need it; the one that does says why
+            self.made = None
+
+    def document(self, own: frozenset[int]) -> engine.Document | None:
+        return self.made if self.made is not None and own == self.own else None
 
 
 def _row_events(prepared: Prepared) -> dict[int, str]:

@@ -151,17 +151,15 @@ _drawing: list[Worker] = []
 def reused(warm: bool = False):
     """Within the block, layouts (deadline) go to one reused child process. With `warm` (one
     build from the command line), it starts at once and loads the engine while this process
-    reads the brief, and a second child, forked as light as this process is now, waits to
-    draw charts (`drawing`): each of the three holds only its own libraries, so none is much
-    larger than WeasyPrint alone, and on two cores the cold start costs little time."""
+    reads the brief; charts are drawn in a second child (`drawing`), forked when some must be
+    drawn, with the brief's models loaded and no more: neither it nor this process loads
+    WeasyPrint, and neither this process nor the layout process loads Matplotlib."""
     worker, drawer = Worker(), Worker()
     if warm and _early:
-        worker, drawer = _early
-        _early.clear()
+        worker = _early.pop()
         _drawing.append(drawer)
     elif warm and forks():
         worker.start(warm=True)
-        drawer.start()
         _drawing.append(drawer)
     _installed.append(worker)
     try:
@@ -174,17 +172,16 @@ def reused(warm: bool = False):
         worker.close()
 
 
-#: The layout and drawing processes the command forked before reading its command line.
+#: The layout process the command forked before reading its command line.
 _early: list[Worker] = []
 
 
 def start_early() -> None:
-    """Fork a command-line build's two children now (command.run), before click and the brief
-    load: the next `reused(warm=True)` takes them, `drop_early` closes them unused."""
+    """Fork a command-line build's layout process now (command.run), before click and the
+    brief load: the next `reused(warm=True)` takes it, `drop_early` closes it unused."""
     if forks():
-        _early[:] = [Worker(), Worker()]
+        _early[:] = [Worker()]
         _early[0].start(warm=True)
-        _early[1].start()
 
 
 def drop_early() -> None:

@@ -1,4 +1,4 @@
-"""The `briefkit` process: a build's children forked before the command line is read, and an
+"""The `briefkit` process: a build's layout process forked before the command line is read, and an
 exit that does not take the interpreter apart object by object."""
 
 from __future__ import annotations

@@ -10,12 +10,21 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from . import (__version__, citations, commentary, languages, placeholders, templating, translations,
-               typography)
+from . import (
+    __version__,
+    citations,
+    commentary,
+    languages,
+    placeholders,
+    templating,
+    translations,
+    typography,
+)
 from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker
+from .errors import StyleError
 from .models import Material
 from .pdf.engine import Document
 from .spans import when
@@ -31,10 +40,12 @@ READING_SPEED = 230
 
 def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
                   own: frozenset[int] = frozenset(), sources: list[str] | None = None,
-                  instead: dict[int, tuple[int, ...]] | None = None, blocks: Sequence[str] = ()) -> str:
+                  instead: dict[int, tuple[int, ...]] | None = None, blocks: Sequence[str] = (),
+                  links: set[int] | None = None) -> str:
     """The page with its blocks filled and its notes numbered on its tree (placeholders.resolve),
     then the citations a CSL processor formats at the end put in (Citer.finish)."""
-    return citer.finish(placeholders.resolve(page, blocks, cites, citer, number_text, own, sources, instead))
+    return citer.finish(placeholders.resolve(page, blocks, cites, citer, number_text, own, sources, instead,
+                                             links))
 
 
 def brief_env(style: Style, language: str = "en", native: bool = False) -> jinja2.Environment:
@@ -51,6 +62,19 @@ def brief_env(style: Style, language: str = "en", native: bool = False) -> jinja
     env.filters["markdown"] = functools.partial(commentary.inline, quotes=typography.quotes(words))
     templating.check_blocks(env)
     return env
+
+
+def warm(style: Style, language: str = "en", native: bool = False) -> None:
+    """Compile the brief's templates ahead of compose (templating keeps them), e.g. while the
+    charts draw; a template's mistake is left for compose to report."""
+    names = {path.relative_to(folder).as_posix() for folder in style.template_dirs if folder.is_dir()
+             for path in folder.rglob("*.html.j2")}
+    try:
+        env = brief_env(style, language, native)
+        for name in sorted(name for name in names if not name.startswith("site/")):
+            env.get_template(name)
+    except (StyleError, jinja2.TemplateError):
+        pass
 
 
 def _numbers_in_digits(function, language: str):
@@ -183,7 +207,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     page = env.get_template(ENTRY_TEMPLATE).render(context)
     digits = functools.partial(languages.digits, language=brief.language, native=native)
     instead: dict[int, tuple[int, ...]] = {}
-    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks)
+    links: set[int] = set()
+    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks, links)
     if languages.script(brief.language) not in SIMPLE_SCRIPTS:
         page = typography.boundary_words(page, brief.text_direction == "rtl")
-    return Document(page, material.folder.resolve().as_uri() + "/", instead)
+    return Document(page, material.folder.resolve().as_uri() + "/", instead, frozenset(links))

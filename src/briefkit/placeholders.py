@@ -22,19 +22,20 @@ _STOPS = ".,;:!?"
 
 def resolve(page: str, blocks: Sequence[str], cites: list, citer: Citer, number_text=str,
             own: frozenset[int] = frozenset(), sources: list[str] | None = None,
-            instead: dict[int, tuple[int, ...]] | None = None) -> str:
+            instead: dict[int, tuple[int, ...]] | None = None, links: set[int] | None = None) -> str:
     """The page with each block element replaced by its figure or chronology (`blocks`, by the
     block's index) and its notes and citations numbered (number_notes); one parse, one
     serialisation. The page's own markup is written back as the templates spelt it."""
     root = parse_page(page)
     for element in list(root.iter(BLOCK_TAG)):
         _replace(element, blocks[int(element.get("data-index"))])
-    number_notes(root, cites, citer, number_text, own, sources, instead)
+    number_notes(root, cites, citer, number_text, own, sources, instead, links)
     return write_page(root)
 
 
 def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozenset[int] = frozenset(),
-                 sources: list[str] | None = None, instead: dict[int, tuple[int, ...]] | None = None) -> None:
+                 sources: list[str] | None = None, instead: dict[int, tuple[int, ...]] | None = None,
+                 links: set[int] | None = None) -> None:
     """Format citations in reading order, so a source's first citation gets the full form.
 
     In a note format each citation in the text becomes a footnote; in an author-date format it
@@ -43,7 +44,8 @@ def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozense
     repeating it, as a printed brief does, unless the row is in `own`: rows whose earlier note
     turned out to be on another page get a note of their own, in the short form. `sources`
     ("commentary.md:12", parallel to `cites`) tells layout reports where each note was written;
-    `instead` receives, for each such own note, the earlier notes the row would link to."""
+    `instead` receives, for each such own note, the earlier notes the row would link to, and
+    `links` the rows that link."""
     in_text = citer.in_text
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         _cite_before_stops(root)
@@ -63,6 +65,8 @@ def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozense
         if role == "row" and not in_text and all(key in note_of for key in keys) and row not in own:
             html = "".join(f'<a class="note-ref" href="#note-{n}" data-row="{row}">{number_text(n)}</a>'
                            for n in sorted({note_of[key] for key in keys}))
+            if links is not None:
+                links.add(row)
         elif role == "inline" and not in_text:  # a citation inside a note: part of its sentence
             # Its full stop only where it ends the note: no "p. 16.;", no "p. 16. for the memoirs".
             text = citer.note(group, terminate=ends, at=number, inline=True)

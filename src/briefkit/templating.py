@@ -180,8 +180,9 @@ def _blocks(env: jinja2.Environment, name: str) -> set[str]:
 
 def sandboxed_env(folders: list[Path], **options) -> jinja2.Environment:
     """A sandboxed environment over `folders`, first match wins; autoescaped, undefined names fail."""
+    compiled = _COMPILED.setdefault(repr(sorted(options.items())), _Compiled())
     env = _Environment(loader=ChainLoader(folders), autoescape=True, undefined=jinja2.StrictUndefined,
-                       **options)
+                       bytecode_cache=compiled, **options)
     del env.globals["lipsum"]  # the rest: range, dict, cycler, joiner, namespace (and i18n's `_`)
     return env
 
@@ -214,3 +215,25 @@ def _frames(tb):
     while tb is not None:
         yield tb
         tb = tb.tb_next
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates, kept for the life of the process: a build fills its templates two or
+    three times (chronology rows given notes of their own), watch at every save, each in a new
+    environment that would compile every template again. One per set of options, which change
+    the code Jinja writes; a template is known by its name and file, and a changed source
+    fails its checksum and is compiled anew."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED: dict[str, _Compiled] = {}

@@ -4,6 +4,7 @@ when one build runs from the command line, meanwhile the layout process loads th
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 from .. import cache, logger
 from ..commentary import Body
@@ -13,10 +14,12 @@ from ..styles import Style
 from .timeline import Chart, timeline_svg
 
 
-def draw(material: Material, body: Body, style: Style, remember: bool = True) -> dict[int, Chart]:
+def draw(material: Material, body: Body, style: Style, remember: bool = True,
+         meanwhile: Callable[[], object] | None = None) -> dict[int, Chart]:
     """One chart per `timeline` block, by the block's index; an unchanged chart comes from the
     cache, keyed by everything it depends on (a watch-mode edit of the text redraws none).
-    The engine is loaded while the others are drawn (see _draw)."""
+    The engine is loaded while the others are drawn (see _draw); `meanwhile` is called while
+    a chart process draws."""
     drawn, wanted, keys = {}, {}, {}
     for index, block in enumerate(body.blocks):
         if block.kind != "timeline":
@@ -37,7 +40,7 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True) ->
         wanted[index] = (material.timeline, block.options, style.chart_styles,
                          [f.path for f in style.fonts], style.chart_face, material.brief.language,
                          labels, native, rtl, mirrored)
-    for index, chart in _draw(wanted).items():
+    for index, chart in _draw(wanted, meanwhile).items():
         drawn[index] = chart
         if remember:
             cache.put("charts", keys[index], vars(chart))
@@ -65,7 +68,7 @@ def stand_ins(body: Body) -> dict[int, Chart]:
 
 #: Seconds the charts may take to draw in their own process.
 DRAWING_SECONDS = 300.0
-def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
+def _draw(wanted: dict[int, tuple], meanwhile: Callable[[], object] | None = None) -> dict[int, Chart]:
     """Draw charts. A command-line build's chart process draws them (children.drawing): the
     command never loads Matplotlib. Where layouts go to a reused child (watch, batch workers),
     they are drawn here. A build from Python in a fresh process forks one for them while it
@@ -81,8 +84,15 @@ def _draw(wanted: dict[int, tuple]) -> dict[int, Chart]:
 
     drawer = drawing()
     if drawer and wanted:  # a light child draws: Matplotlib never loads in this process
-        drawn = drawer.run(functools.partial(_draw_here, wanted), Limit(
-            DRAWING_SECONDS, "drawing the charts", "look for a chart block with thousands of events"))
+        drawer.send(functools.partial(_draw_here, wanted))
+        if meanwhile:
+            try:
+                meanwhile()
+            except BaseException:
+                drawer.close()  # its answer must not reach the next call
+                raise
+        drawn = drawer.result(Limit(DRAWING_SECONDS, "drawing the charts",
+                                    "look for a chart block with thousands of events"))
         logger.debug("%d chart(s) drawn in a second process", len(drawn))
         return drawn
     if elsewhere():  # the reused layout child has the engine: this process only draws

@@ -33,6 +33,8 @@ class Document:
     base_url: str
     #: Notes a chronology row has of its own: note -> the earlier notes it would link to instead.
     instead: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    #: The chronology rows that link to an earlier note instead of having their own.
+    links: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
