@@ -27,6 +27,19 @@ def cache_folder(tmp_path_factory):
     del os.environ["BRIEFKIT_CACHE_DIR"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def engines_loaded():
+    """WeasyPrint and Matplotlib loaded once in each test process: a build forks its layout and
+    chart processes from here, which would otherwise load them again for every build (0.3 CPU-s
+    each, most of a small brief's build). A fresh `briefkit` process is tested as users run it
+    in test_command.py, test_engine_limits.py and test_loop.py."""
+    from briefkit.charts import timeline
+    from briefkit.pdf import engine
+
+    engine.preload()
+    timeline.preload()
+
+
 @pytest.fixture(scope="session")
 def runner() -> CliRunner:
     """`briefkit` as a user runs it, in process (each invoke is isolated)."""
