@@ -44,26 +44,55 @@ def _words(pdf_path: Path):
     """Per page, (text, font name, size in pt) of each run of characters in one font and size."""
     import ctypes
 
-    import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     name, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+
+    def key(textpage, index):
+        raw.FPDFText_GetFontInfo(textpage, index, name, 256, ctypes.byref(flags))
+        # WeasyPrint draws in CSS px (a 0.75 scale): PDFium reports the unscaled size
+        return name.value.decode(errors="replace"), round(raw.FPDFText_GetFontSize(textpage, index) * 0.75, 2)
+
+    return _runs(pdf_path, key)
+
+
+def sized_words(pdf_path: Path) -> list[list[tuple[str, float]]]:
+    """Per page, (text, size in pt as printed) of each run of characters in one size between
+    spaces: the font's size times the text's scale (a chart drawn for a wider column and scaled
+    down prints smaller). Read with PDFium: the sizes pdfplumber gives, ten times faster."""
+    import math
+
+    import pypdfium2.raw as raw
+
+    matrix = raw.FS_MATRIX()
+
+    def key(textpage, index):
+        raw.FPDFText_GetMatrix(textpage, index, matrix)
+        return (round(raw.FPDFText_GetFontSize(textpage, index) * math.hypot(matrix.c, matrix.d), 2),)
+
+    return list(_runs(pdf_path, key))
+
+
+def _runs(pdf_path: Path, key):
+    """Per page, (text, *key) of each run of characters between spaces with one `key(textpage,
+    index)`."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
     pdf = pdfium.PdfDocument(pdf_path)
     try:
         for page in pdf:
             textpage, words, current = page.get_textpage(), [], None
             for index in range(textpage.count_chars()):
                 char = chr(raw.FPDFText_GetUnicode(textpage, index))
-                raw.FPDFText_GetFontInfo(textpage, index, name, 256, ctypes.byref(flags))
-                # WeasyPrint draws in CSS px (a 0.75 scale): PDFium reports the unscaled size
-                size = raw.FPDFText_GetFontSize(textpage, index) * 0.75
-                key = (name.value.decode(errors="replace"), round(size, 2))
                 if char.isspace() or not char.isprintable():
                     current = None
-                elif current is not None and tuple(current[1:]) == key:
+                    continue
+                run = key(textpage, index)
+                if current is not None and tuple(current[1:]) == run:
                     current[0] += char
                 else:
-                    current = [char, *key]
+                    current = [char, *run]
                     words.append(current)
             yield [tuple(word) for word in words]
     finally:

@@ -122,12 +122,12 @@ def test_a_server_that_accepts_and_never_answers_fails_within_the_connect_timeou
     try:
         address = f"tcp://127.0.0.1:{silent.port}"
         code, output, seconds = briefkit("build", *archive(2), "--scheduler", address,
-                                         "--connect-timeout", "2", cwd=tmp_path)
+                                         "--connect-timeout", "1", cwd=tmp_path)
     finally:
         silent.server.close()
     assert code == 2, output
-    one_clear_line(output, "accepted the connection but gave no Dask answer in 2 s", "--connect-timeout")
-    assert 2 <= seconds < 2 + SLACK, seconds
+    one_clear_line(output, "accepted the connection but gave no Dask answer in 1 s", "--connect-timeout")
+    assert 1 <= seconds < 1 + SLACK, seconds
     assert silent.held, "nothing connected: the test tested nothing"
     assert not (tmp_path / "dist").exists()
 
@@ -160,14 +160,14 @@ def test_a_web_server_given_as_the_scheduler_fails_within_the_connect_timeout(ar
     threading.Thread(target=web.serve_forever, daemon=True).start()
     try:
         code, output, seconds = briefkit("publish", *archive(1), "-o", "site", "--scheduler",
-                                         f"127.0.0.1:{web.server_address[1]}", "--connect-timeout", "2",
+                                         f"127.0.0.1:{web.server_address[1]}", "--connect-timeout", "1",
                                          cwd=tmp_path)
     finally:
         web.shutdown()
         web.server_close()
     assert code == 2, output
     one_clear_line(output, "--scheduler tcp://127.0.0.1:", "Dask")
-    assert seconds < 2 + SLACK, seconds
+    assert seconds < 1 + SLACK, seconds
 
 
 def test_nothing_listening_is_a_usage_error_within_the_connect_timeout(archive, tmp_path):

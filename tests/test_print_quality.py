@@ -9,6 +9,7 @@ import textwrap
 
 import pdfplumber
 import pytest
+import readback
 from support import MINIMAL
 
 from briefkit.build import Options, build
@@ -40,18 +41,16 @@ def test_chart_text_prints_at_least_the_smallest_size(styled_sample):
     style, pdf_path, html = styled_sample
     drawn, texts = _chart_texts(html)
     words = {w for w in " ".join(texts).split() if len(w) > 3}
-    with pdfplumber.open(pdf_path) as pdf:
-        sizes = [w["size"] for page in pdf.pages for w in page.extract_words(extra_attrs=["size"])
-                 if w["text"] in words and w["size"] < drawn * 1.5]
+    sizes = [size for page in readback.sized_words(pdf_path) for word, size in page
+             if word in words and size < drawn * 1.5]
     assert len(sizes) > len(words) / 2, (style, "the chart's labels are not found as text")
     assert min(sizes) >= SMALLEST, (style, f"chart labels drawn at {drawn} print at {min(sizes):.2f} pt")
 
 
 def test_no_text_below_the_smallest_size(styled_sample):
     style, pdf_path, _ = styled_sample
-    with pdfplumber.open(pdf_path) as pdf:
-        small = [(page.page_number, round(c["size"], 2), c["text"]) for page in pdf.pages
-                 for c in page.chars if c["text"].strip() and c["size"] < SMALLEST]
+    small = [(number, size, word) for number, page in enumerate(readback.sized_words(pdf_path), start=1)
+             for word, size in page if size < SMALLEST]
     assert not small, (style, small[:10])
 
 
