@@ -36,12 +36,12 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     a fork would copy only the calling thread, and a lock another thread holds in Pango would
     stay held: the child is the thread's layout server instead, a Python process of its own
     (servers.run). Where Python does not fork (macOS, Windows), it runs here under
-    engine.time_limit, which cannot stop a long C call. `idle` is called while a reused child
+    timeouts.time_limit, which cannot stop a long C call. `idle` is called while a reused child
     works."""
     if not forks() and sys.platform.startswith("linux"):  # a thread (a cluster worker's): no fork here
         return servers.run(function, limit)
     if not forks():
-        from .pdf.engine import time_limit
+        from .timeouts import time_limit
 
         with time_limit(limit.left(), limit.what, limit.fix, limit.seconds):
             return function()

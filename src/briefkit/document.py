@@ -149,7 +149,7 @@ def compose(material: Material, body: Body, charts: dict[int, Chart], style: Sty
 
 def template_deadline(what: str):
     """TEMPLATE_SECONDS for filling a style's templates (the brief's, the site's pages)."""
-    from .pdf.engine import time_limit
+    from .timeouts import time_limit
 
     # Loops in a contributor's template (range() in range()) can run for hours: a brief's
     # templates fill in well under a second, so a minute is a bound that only a loop reaches.

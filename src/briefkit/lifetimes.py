@@ -86,9 +86,9 @@ def release() -> None:
     """Let WeasyPrint remove the font folders it wrote in the temporary directory for this
     process's layouts: a child ends with os._exit, which runs no __del__, and left 4.7 MB
     there a build."""
-    engine = sys.modules.get("briefkit.pdf.engine")
-    if engine is not None:
-        engine.release()
+    fonts = sys.modules.get("briefkit.pdf.fontconfigs")
+    if fonts is not None:
+        fonts.release()
 
 
 def outcome(function: Callable) -> bytes:

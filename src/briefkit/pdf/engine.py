@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import io
 import logging
-import os
-import re
-import signal
 import threading
-import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import cache, links, logger, temporary_env_var
 from ..errors import BriefError, InputError, Problem, RenderError
-from . import boxes, conformance, direction, tagging, text, xmp
+from . import boxes, conformance, direction, fontconfigs, tagging, text, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
 from .pagination import Corrector, rules, serialize
@@ -174,7 +169,7 @@ def guessable(log: list) -> list:
 def again(layout: Layout, settings: Settings) -> None:
     """Lay out the (corrected) tree anew."""
     with _rendering(settings, layout.fetcher):
-        fonts = _font_configuration(threading.get_ident(), *_font_faces(layout.document))
+        fonts = fontconfigs.for_document(layout.document)
         layout.pages = layout.source.render(cache=layout.images, font_config=fonts)
     layout.count += 1
 
@@ -265,133 +260,6 @@ def _finish(variant: str | None, tagged: bool, document, pdf) -> None:
     text.searchable(document, pdf, logical=tagged)
     tagging.tag_notes(document, pdf)
     conformance.finish(pdf)
-
-
-def _font_faces(document: Document) -> tuple:
-    """What a font configuration is kept by: the document's @font-face rules, its base URL when a
-    rule's source depends on it, and each font file's size and time (a file replaced under the
-    same name, say in watch mode, is read again)."""
-    from urllib.parse import unquote, urlsplit
-
-    faces = tuple(sorted(set(re.findall(r"@font-face\s*{[^}]*}", document.html))))
-    sources = [url for face in faces for url in re.findall(r"url\(\s*['\"]?([^'\")]*)", face)]
-    relative = any(not re.match(r"[a-z][a-z0-9+.-]*:", url) for url in sources)
-    stamps = []
-    for url in sources:
-        try:
-            stat = os.stat(unquote(urlsplit(url).path)) if url.startswith("file:") else None
-        except OSError:
-            stat = None
-        stamps.append((stat.st_size, stat.st_mtime_ns) if stat else None)
-    return faces, document.base_url if relative else None, tuple(stamps)
-
-
-@atexit.register  # a process that ends normally; a layout child calls it itself (lifetimes.release)
-def release() -> None:
-    """Remove the font files WeasyPrint wrote for the font configurations made here, and forget
-    them: FontConfiguration.__del__ does it, called here, since a layout child ends with
-    os._exit (no __del__ runs) and a garbage collection to reach them costs tens of ms."""
-    _font_configuration.cache_clear()
-    for configuration in list(_MADE):
-        configuration.__del__()  # removes its folder; harmless again when it is collected
-    _MADE.clear()
-
-
-#: The font configurations made and not yet released.
-_MADE: weakref.WeakSet = weakref.WeakSet()
-
-
-@functools.lru_cache(maxsize=8)
-def _font_configuration(thread: int, faces: tuple[str, ...], base_url: str | None, stamps: tuple):
-    """One font configuration for every layout of documents with the same fonts: each one
-    WeasyPrint makes holds a fontconfig setup that is never given back (about 0.2 MiB), so a
-    fresh one per build grew a long batch without bound (WeasyPrint #2130). Keyed by the
-    @font-face rules and their files, a family never meets another document's file of the
-    same name, nor an older copy of its own; and by thread: two layouts at once in one
-    configuration rewrite its font files under each other's fontconfig (a bus error) and
-    share Pango's font map, which is not thread-safe."""
-    from weasyprint.text.fonts import FontConfiguration
-
-    configuration = FontConfiguration()
-    _MADE.add(configuration)
-    return configuration
-
-
-class _Expired(BaseException):
-    """Raised by the timer; a BaseException so that no `except Exception` in a library eats it."""
-
-
-@contextmanager
-def time_limit(seconds: float, what: str = "the layout", fix: str = "raise --timeout",
-               said: float | None = None):
-    """Fail the build with a RenderError when `what` takes longer than `seconds` (the message
-    names `said` seconds, when the limit began before: the time left of a longer one)."""
-    said = seconds if said is None else said
-    if seconds <= 0:
-        raise RenderError(f"{what} took longer than {said:g} s ({fix})")
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        with _thread_time_limit(seconds, what, fix, said):  # a cluster worker builds in a thread: no signals there
-            yield
-        return
-    expired = []
-
-    def expire(signum, frame):
-        expired.append(True)
-        # Raised inside a __del__, the exception is only printed: fire again until it lands.
-        signal.setitimer(signal.ITIMER_REAL, 0.5)
-        raise _Expired
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except _Expired:
-        pass
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    if expired:
-        raise RenderError(f"{what} took longer than {said:g} s ({fix})")
-
-
-@contextmanager
-def _thread_time_limit(seconds: float, what: str, fix: str, said: float):
-    """The limit for a build in a thread: a timer thread raises _Expired in it, again every half
-    second until it lands (as the signal does), and a pending one is withdrawn on the way out."""
-    import ctypes
-
-    def throw(exception) -> None:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(builder), ctypes.py_object(exception)
-                                                   if exception else None)
-
-    builder, stop, lock, expired = threading.get_ident(), threading.Event(), threading.Lock(), []
-
-    def expire() -> None:
-        pause = seconds
-        while not stop.wait(pause):
-            with lock:
-                if not stop.is_set():
-                    expired.append(True)
-                    throw(_Expired)
-            pause = 0.5
-
-    threading.Thread(target=expire, daemon=True, name="briefkit-time-limit").start()
-    try:
-        yield
-    except _Expired:
-        pass
-    finally:
-        while True:  # an _Expired fired just before stop may land here: catch it and finish
-            try:
-                with lock:
-                    stop.set()
-                    if expired:
-                        throw(None)
-                break
-            except _Expired:
-                continue
-    if expired:
-        raise RenderError(f"{what} took longer than {said:g} s ({fix})")
 
 
 def opens(pdf: bytes) -> None:
