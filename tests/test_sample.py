@@ -93,7 +93,7 @@ def test_running_heads_from_page_two(sample):
 
 
 def test_chart_and_chronology_are_in_place(sample):
-    text = readback.text(sample["pdf"], x_tolerance=1)
+    text = readback.text(sample["pdf"])
     assert "Figure 1." in text and "Soviet-Afghan War" in text  # chart text is real text
     assert "16 January 2026" in text and "3 July 2025" in text  # chronology dates, at precision
     html = sample["html"].read_text()
@@ -110,7 +110,7 @@ def _squeezed(text: str) -> str:
 def test_the_pdf_prints_the_whole_reference_every_era_and_every_source(sample):
     """The sample is the reference in our words (three eras or more, 21 sources): its PDF draws
     every era in the chart as text and cites every source in a note, by its full title."""
-    printed = _squeezed(readback.text(sample["pdf"], x_tolerance=1))
+    printed = _squeezed(readback.text(sample["pdf"]))
     eras = yaml.safe_load((SAMPLE / "events.yaml").read_text())["eras"]
     sources = yaml.safe_load((SAMPLE / "sources.yaml").read_text())
     assert len(eras) >= 3 and len(sources) == 21

@@ -213,7 +213,7 @@ def test_chart_text_is_literal(runner, make_brief, tmp_path):
                          "commentary.md": "Text.\n\n```timeline\n```\n"})
     result, out = build(runner, folder, tmp_path)
     assert result.exit_code == 0, result.output
-    assert "Aid $30m {x} 5%" in readback.text(out, x_tolerance=1)
+    assert "Aid $30m {x} 5%" in readback.text(out)
 
 
 # --- rendering limits -----------------------------------------------------------------------
