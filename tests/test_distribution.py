@@ -31,7 +31,7 @@ def test_the_archival_sample_passes_an_independent_validator(archival):
     """The quick check; test_conformance.py runs every brief in every variant (slow)."""
     from briefkit.pdf.conformance import validate
 
-    assert validate(archival, ["3b"]) == []
+    assert validate(archival.read_bytes(), ["3b"]) == []
 
 
 def test_pdfa3_attaches_the_data_behind_the_brief(archival, runner, tmp_path):

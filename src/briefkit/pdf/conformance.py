@@ -6,7 +6,6 @@ import codecs
 import io
 import os
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 from .. import logger
@@ -204,16 +203,19 @@ def profiles_claimed(pdfa: str | None, pdfua: str | None) -> list[str]:
     return ([pdfa.lower()] if pdfa else []) + ([f"ua{pdfua}"] if pdfua else [])
 
 
-def validate(path: Path, profiles: list[str]) -> list[Failure]:
-    """The rules of each profile that the file fails, by an independent validator (page-validation)."""
+def validate(pdf: bytes, profiles) -> list[Failure]:
+    """The rules of each profile that the PDF fails, by an independent validator (page-validation);
+    ImportError when it is not installed (gatekeeper.judged warns instead)."""
     import page
 
     failures = []
     for profile in profiles:
         try:
-            report = page.validate_pdf(str(path), profile=profile)
+            report = page.validate_pdf_bytes(pdf, profile=profile)
         except Exception as error:  # noqa: BLE001 (the validator's own errors name no common root)
             failures.append(Failure(profile, "unreadable", str(error)))
             continue
-        failures += [Failure(profile, item.rule_id, item.message) for item in report.failures]
+        failures += [Failure(profile, item.rule_id, item.message,
+                             item.object_id.object_number if item.object_id else None)
+                     for item in report.failures]
     return failures

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import logger
 from ..errors import BriefError
+from . import conformance
 from .conformance import PROFILES, Failure
 
 #: What a validator missing from the install has already been warned about, in this process.
@@ -37,22 +38,11 @@ def admit(pdf: bytes, variant: str, strict: bool, roots: tuple[Path, ...], targe
 def judged(pdf: bytes, profiles) -> list[Failure]:
     """The rules of each page-validation profile the PDF fails (none if the validator is missing)."""
     try:
-        import page
+        return conformance.validate(pdf, profiles)
     except ImportError:
         _warn_once("page-validation", "is not installed: PDF/A and PDF/UA files are written without "
                    "being checked (pip install page-validation)")
         return []
-    failures = []
-    for profile in profiles:
-        try:
-            report = page.validate_pdf_bytes(pdf, profile=profile)
-        except Exception as error:  # noqa: BLE001 (the validator's own errors name no common root)
-            failures.append(Failure(profile, "unreadable", str(error), None))
-            continue
-        failures += [Failure(profile, item.rule_id, item.message,
-                              item.object_id.object_number if item.object_id else None)
-                     for item in report.failures]
-    return failures
 
 
 def _pdfua(pdf: bytes) -> list[Failure]:

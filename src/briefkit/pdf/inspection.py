@@ -106,7 +106,7 @@ def verify(pdf_path: Path) -> list[str]:
         return [f"does not open cleanly: {error}"]
     facts = inspect(pdf_path)
     claimed = conformance.profiles_claimed(facts["pdfa"], facts["pdfua"])
-    problems += [f"fails {failure}" for failure in conformance.validate(pdf_path, claimed)]
+    problems += [f"fails {failure}" for failure in conformance.validate(pdf_path.read_bytes(), claimed)]
     if facts["pdfa"] and not output_intent:
         problems.append(f"declares PDF/A-{facts['pdfa']} but has no output intent")
     if facts["pdfua"] and not facts["tagged"]:
