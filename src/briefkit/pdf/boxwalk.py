@@ -124,6 +124,7 @@ class _Walk:
         self.wide: dict[int, tuple] = {}  # {note: (characters past a side of the page, that line)}
         self.worst: dict[tuple, Overflow] = {}
         self.hang = 0.0  # how far the current line may start before its box (a hanging indent)
+        self.line = None  # the line box the walk is in
 
     def visit(self, box, place: str, block, note: int | None, clipped: bool) -> None:
         tag = boxes.tag(box)
@@ -147,10 +148,11 @@ class _Walk:
         clipped = clipped or boxes.clips(box)
         if line:  # a negative text-indent (a hanging indent) puts the line's start out on purpose
             hang, self.hang = self.hang, max(0, -boxes.text_indent(box))
+            outer, self.line = self.line, box
         for child in boxes.children(box):
             self.visit(child, place, holder, note, clipped)
         if line:
-            self.hang = hang
+            self.hang, self.line = hang, outer
 
     def _note_place(self, place: str, note: int, element) -> str:
         """"note 3|commentary.md:12": the place and the note's source travel down the walk as one."""
@@ -181,6 +183,10 @@ class _Walk:
             vertical = boxes.is_margin_box(block)  # its height is fixed; others grow
             rtl = boxes.style(block, "direction") == "rtl"
             start, end = (0, self.hang) if rtl else (self.hang, 0)
+            # Up and down, the lines are what must fit: a fallback font's content area (Arabic's
+            # is tall) reaches past its line box, as CSS lets it, with the ink well inside.
+            if self.line is not None:
+                y0, y1 = boxes.top(self.line), boxes.bottom(self.line)
             self._record(box, place, "its box", (left - x0 - start, x1 - left - width - end,
                                                  top - y0 if vertical else 0,
                                                  y1 - top - height if vertical else 0))
