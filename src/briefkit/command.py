@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 
+
 def run() -> None:
     """The console script (and `python -m briefkit`)."""
     if _building(sys.argv[1:]):
@@ -26,8 +27,7 @@ def leave(code) -> None:
     """Exit with `code` as sys.exit would, without freeing every object one by one (about 50 ms
     for a build's modules: pydantic, Jinja, pikepdf): exit handlers run and output is flushed
     first. With threads still running (a Dask client's), Python's own exit waits for them."""
-    if threading.active_count() > 1 and any(not thread.daemon for thread in threading.enumerate()
-                                             if thread is not threading.main_thread()):
+    if any(not thread.daemon for thread in threading.enumerate() if thread is not threading.main_thread()):
         sys.exit(code)
     if code is None:
         code = 0

@@ -15,6 +15,7 @@ from . import (
     citations,
     commentary,
     languages,
+    logger,
     placeholders,
     templating,
     translations,
@@ -24,7 +25,6 @@ from .blocks import select
 from .charts.timeline import Chart
 from .citations import Citer, human_date
 from .commentary import Body, cite_marker
-from .errors import StyleError
 from .models import Material
 from .pdf.engine import Document
 from .spans import when
@@ -73,8 +73,8 @@ def warm(style: Style, language: str = "en", native: bool = False) -> None:
         env = brief_env(style, language, native)
         for name in sorted(name for name in names if not name.startswith("site/")):
             env.get_template(name)
-    except (StyleError, jinja2.TemplateError):
-        pass
+    except Exception:  # noqa: BLE001 (compose meets it again, and reports it at its template's line)
+        logger.debug("templates not compiled ahead", exc_info=True)
 
 
 def _numbers_in_digits(function, language: str):
@@ -95,8 +95,8 @@ def words_css(language: str, style: Style, native: bool = False) -> str:
     """The words CSS prints (`content: var(--bk-figure) " " counter(figure, var(--bk-digits))`),
     and the digits of its counters, as custom properties a style may still set itself."""
     words = translations.words(language, style.settings["labels"])
-    values = {"figure": words.gettext("Figure"), "table": words.gettext("Table"), "page": words.gettext("Page"),
-              "of": words.pgettext("page N of M", "of")}
+    values = {"figure": words.gettext("Figure"), "table": words.gettext("Table"),
+              "page": words.gettext("Page"), "of": words.pgettext("page N of M", "of")}
     css = " ".join(f"--bk-{name}: {_css_string(text)};" for name, text in values.items())
     return f":root {{ {css} --bk-digits: {languages.counter_style(language, native)}; }}"
 
