@@ -132,12 +132,14 @@ WORKER_DIED = ("the worker process building it died (killed, or out of memory?);
                "build this brief alone to see why")
 
 
-def _in_pool(todo: list[tuple[Path, Options]], jobs: int, finished, keep: bool = False) -> tuple[list[Outcome], list]:
+def _in_pool(todo: list[tuple[Path, Options]], jobs: int, finished,
+             keep: bool = False) -> tuple[list[Outcome], list]:
     """Build `todo` in a pool of `jobs` workers: the outcomes, and the briefs a dead worker lost."""
     outcomes, lost = [], []
     # Workers die with this process: a batch killed outright leaves none running.
     with ProcessPoolExecutor(max_workers=jobs, **children.pool_options(layouts=True)) as pool:
-        futures = {pool.submit(build_one, folder, options, keep): (folder, options) for folder, options in todo}
+        futures = {pool.submit(build_one, folder, options, keep): (folder, options)
+                   for folder, options in todo}
         for future in as_completed(futures):
             try:
                 outcomes.append(finished(future.result()))

@@ -152,12 +152,15 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     log, layouts = known["log"] if known else None, 0
     if charts is None:  # the templates compile while a chart process draws
         brief = prepared.material.brief
-        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache, functools.partial(
-            warm, prepared.style, brief.language, native_digits(brief, prepared.style)))
-    limit = Limit(options.timeout, "the layout", "raise --timeout, or look for a huge table or deeply nested boxes")
+        charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache,
+                              functools.partial(warm, prepared.style, brief.language,
+                                                native_digits(brief, prepared.style)))
+    limit = Limit(options.timeout, "the layout",
+                  "raise --timeout, or look for a huge table or deeply nested boxes")
     guessed, ahead = bool(own), Ahead()
     while True:
-        document = ahead.document(own) or compose(prepared.material, prepared.body, charts, prepared.style, own)
+        document = (ahead.document(own)
+                    or compose(prepared.material, prepared.body, charts, prepared.style, own))
         ahead = Ahead(functools.partial(compose, prepared.material, prepared.body, charts, prepared.style)
                       if document.links else None, own | document.links)
         outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
@@ -232,7 +235,8 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
         if prepared.variant else []
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
                            options.strict, epoch, prepared.variant,
-                           prepared.variant in TAGGED, tuple(attached), options.cache, options.html is not None)
+                           prepared.variant in TAGGED, tuple(attached), options.cache,
+                           options.html is not None)
 
 
 #: The latest time a PDF date can say: 9999-12-31T23:59:59Z (PDF dates have four-digit years).

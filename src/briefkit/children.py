@@ -98,8 +98,8 @@ class Worker:
         context = multiprocessing.get_context("fork")
         self.pipe, theirs = context.Pipe()
         # daemon: a batch worker that exits ends it, not waits for it
-        self.child = context.Process(target=_serve, args=(theirs, os.getpid(), warm, self.pipe), name="briefkit-layout",
-                                     daemon=True)
+        self.child = context.Process(target=_serve, args=(theirs, os.getpid(), warm, self.pipe),
+                                     name="briefkit-layout", daemon=True)
         self.child.start()
         theirs.close()
 

@@ -42,9 +42,11 @@ def _names(people: Any, conjunction: str = "and") -> tuple[str, str, str]:
                 ("given", "dropping-particle", "non-dropping-particle", "family", "suffix")}
         family = " ".join(p for p in (part["non-dropping-particle"], part["family"]) if p)
         suffix = (", " if person.get("comma-suffix") else " ") + part["suffix"] if part["suffix"] else ""
-        full.append(literal or " ".join(p for p in (part["given"], part["dropping-particle"], family) if p) + suffix)
+        full.append(literal
+                    or " ".join(p for p in (part["given"], part["dropping-particle"], family) if p) + suffix)
         short.append(literal or family or part["given"])
-        given = " ".join(p for p in (part["given"], part["dropping-particle"], part["non-dropping-particle"]) if p)
+        given = " ".join(p for p in (part["given"], part["dropping-particle"], part["non-dropping-particle"])
+                         if p)
         inverted.append(full[-1] if inverted or literal or not part["given"]
                         else f"{part['family']}, {given}" + (f", {part['suffix']}" if part["suffix"] else ""))
 

@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import __version__, freshness, output, styles
-from .outcomes import Outcome, build_one
 from .build import Options
 from .errors import BriefError, UsageError
+from .outcomes import Outcome, build_one
 from .scheduler import Scheduler, SchedulerLost, close, connect, gone, quiet, workers
 
 #: Parcels in flight per worker thread: enough to keep every worker busy, few enough that an

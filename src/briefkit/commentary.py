@@ -188,7 +188,8 @@ def parse(text: str, path: Path, known_keys: set[str], allow_html: bool, problem
         if label not in seen_labels:
             problems.add(path, line, f"footnote [^{label}] is defined but never called")
     body.html = Markup(html)
-    if len(problems.items) == before and visible(text) and not (body.blocks or body.cites or "<img" in html or visible(_text_of(html))):
+    if len(problems.items) == before and visible(text) and not (
+            body.blocks or body.cites or "<img" in html or visible(_text_of(html))):
         problems.add(path, 1, "the commentary prints nothing (only comments, empty headings or "
                      "rules); write the brief's text")
     return body

@@ -41,7 +41,8 @@ def _facts(path: Path, size: int, mtime: int) -> tuple[str | None, frozenset[int
     entry = cache.key("font", str(path), str(size), str(mtime), cache.stamp("fontTools"))
     known = cache.get("fonts", entry, _facts_shape)
     if known is not None:
-        return known["problem"], frozenset(code for first, last in known["ranges"] for code in range(first, last + 1))
+        return known["problem"], frozenset(code for first, last in known["ranges"]
+                                           for code in range(first, last + 1))
     from fontTools.ttLib import TTFont
 
     codes: frozenset[int] = frozenset()
@@ -68,7 +69,8 @@ def _facts(path: Path, size: int, mtime: int) -> tuple[str | None, frozenset[int
 def _facts_shape(value) -> bool:
     return (isinstance(value, dict) and set(value) == {"problem", "ranges"}
             and isinstance(value["problem"], str | None) and isinstance(value["ranges"], list)
-            and all(isinstance(r, list) and len(r) == 2 and all(type(c) is int and 0 <= c <= 0x10FFFF for c in r)
+            and all(isinstance(r, list) and len(r) == 2
+                    and all(type(c) is int and 0 <= c <= 0x10FFFF for c in r)
                     and r[0] <= r[1] for r in value["ranges"]))
 
 

@@ -1,4 +1,4 @@
-"""Landing pages: one web page per published brief, with the tags indexers, social sites and reference managers read."""
+"""Landing pages: a web page per published brief, tagged for indexers, social sites and reference managers."""
 
 from __future__ import annotations
 

@@ -226,4 +226,5 @@ def portable(html: str, folder: Path, into: Path) -> str:
         return quote(os.path.relpath(path, into.parent).replace(os.sep, "/"))
 
     html = _FILE_URI.sub(lambda match: relative(Path(unquote(urlsplit(match[0]).path))), html)
-    return _IMAGE_SRC.sub(lambda match: match[1] + relative(folder.resolve() / unquote(match[2])) + match[3], html)
+    return _IMAGE_SRC.sub(lambda match: match[1] + relative(folder.resolve() / unquote(match[2])) + match[3],
+                          html)

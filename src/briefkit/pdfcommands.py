@@ -51,7 +51,8 @@ def verify_pdf(pdfs: tuple[Path, ...], trust: tuple[Path, ...]) -> None:
         problems = verify(pdf)
         lines, signatures_failed = signature_lines(pdf, trust)
         failed |= bool(problems) or signatures_failed
-        verdict = f"{len(problems)} problem(s)" if problems else "a signature fails" if signatures_failed else "ok"
+        verdict = (f"{len(problems)} problem(s)" if problems
+                   else "a signature fails" if signatures_failed else "ok")
         click.echo(f"{pdf}: {verdict}")
         for line in [*(f"  {problem}" for problem in problems), *lines]:
             click.echo(line)

@@ -1,4 +1,4 @@
-"""The filled page as a tree: figures and chronologies put in their blocks, notes numbered in reading order."""
+"""The filled page as a tree: figures and chronologies in their blocks, notes numbered in reading order."""
 
 from __future__ import annotations
 
@@ -109,7 +109,8 @@ def _is_free_note(element) -> bool:
 
 
 def _is_note_call(element) -> bool:
-    return element.tag == "span" and element.get("data-role") == "note" and element.get("data-cites") is not None
+    return (element.tag == "span" and element.get("data-role") == "note"
+            and element.get("data-cites") is not None)
 
 
 def _cite_before_stops(root) -> None:
@@ -160,7 +161,7 @@ def _replace(element, html: str) -> None:
     if nodes:
         nodes[-1].tail = (nodes[-1].tail or "") + tail
         element.addnext(nodes[0])
-        for node, following in zip(nodes, nodes[1:]):
+        for node, following in zip(nodes, nodes[1:], strict=False):
             node.addnext(following)
     else:
         _set_before(element, _text_before(element) + tail)

@@ -60,7 +60,8 @@ def publish(folders: list[Path], site: Path, options: Options, title: str = "Bri
     then write index.html, feed.xml and SHA256SUMS; return the entries and the folders built."""
     from .batch import build_many
 
-    reads = sitefolder.prepare(site, folders, options, (STATE, "index.html", "feed.xml", "SHA256SUMS", webfonts.SHEET))
+    reads = sitefolder.prepare(site, folders, options,
+                               (STATE, "index.html", "feed.xml", "SHA256SUMS", webfonts.SHEET))
 
     def put(path: Path, data: bytes) -> None:
         """Write a site file, never over an input (a link in the site to a brief's file, say)."""

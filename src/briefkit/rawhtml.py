@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 
 from .syntax import drop_comments
+
 #: What briefkit's own markup is made of; a brief's HTML may not use it. Each alternative
 #: captures the name to report: an element, an attribute, a comment, an id or a class.
 RESERVED = re.compile(r"(bk-note)|(data-(?:cites|role|row|source|n))(?![\w-])|(briefkit-block)"

@@ -60,7 +60,8 @@ def load(folder: Path, problems: Problems,
     # "links": allow_local_links is not true or false; "events", "sources": brief.yaml names
     # that file wrongly (not text, or missing). Their own problems say so.
     incomplete = {"brief"} if data is None else {
-        role for role, key, kind in _SETTINGS if data.get(key) is not None and not isinstance(data[key], kind)}
+        role for role, key, kind in _SETTINGS
+        if data.get(key) is not None and not isinstance(data[key], kind)}
     commentary_file = folder / brief.commentary
     commentary = None
     if _inside(folder, commentary_file, brief_file, lines.get(("commentary",), 0), problems):
@@ -160,7 +161,8 @@ def _salvage(data: dict) -> Brief:
 
     names = {key: data[key] for key in ("commentary", "events", "sources", "style", "language")
              if isinstance(data.get(key), str)}
-    names.update({key: data[key] for key in ("allow_html", "allow_local_links") if isinstance(data.get(key), bool)})
+    names.update({key: data[key] for key in ("allow_html", "allow_local_links")
+                  if isinstance(data.get(key), bool)})
     return Brief.model_construct(title="", date=dt.date(1, 1, 1), **names)
 
 

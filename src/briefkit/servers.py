@@ -34,7 +34,8 @@ def run(function: Callable[[], T], limit: Limit) -> T:
     data = pickle.dumps((logger.getEffectiveLevel(), function))
     # Written from a thread: a pipe takes 64 KiB before the server reads, and the limit holds
     # while it loads WeasyPrint (a kill ends the write with a broken pipe).
-    threading.Thread(target=_write, args=(process.stdin, len(data).to_bytes(8, "big") + data), daemon=True).start()
+    threading.Thread(target=_write, args=(process.stdin, len(data).to_bytes(8, "big") + data),
+                     daemon=True).start()
     try:
         if not select.select([process.stdout], [], [], limit.left())[0]:
             holder.close(kill=True)

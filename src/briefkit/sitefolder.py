@@ -41,14 +41,16 @@ def read_state(path: Path, fields: dict[str, str]) -> dict:
         state = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     except (OSError, ValueError, RecursionError):
         state = {}
-    if not isinstance(state, dict) or not {"styles", "entries"} <= set(state) <= {"styles", "entries", "base_url"} \
+    if not isinstance(state, dict) \
+            or not {"styles", "entries"} <= set(state) <= {"styles", "entries", "base_url"} \
             or not all(isinstance(state[part], dict) for part in ("styles", "entries")):
         return {"styles": {}, "entries": {}}
     entries = {key: entry for key, entry in state["entries"].items()
                if isinstance(entry, dict) and set(entry) == set(fields)
                and all(isinstance(entry[name], int if kind == "int" else str)
                        for name, kind in fields.items())
-               and _plain_name(entry["pdf"]) and _plain_name(entry["slug"]) and entry["thumbnail"].startswith("thumbs/")
+               and _plain_name(entry["pdf"]) and _plain_name(entry["slug"])
+               and entry["thumbnail"].startswith("thumbs/")
                and _plain_name(entry["thumbnail"].removeprefix("thumbs/"))}
     styles = {key: dirs for key, dirs in state["styles"].items()
               if isinstance(dirs, list) and all(isinstance(folder, str) for folder in dirs)}

@@ -33,7 +33,8 @@ def _colour(value: str) -> str:
     import tinycss2.color3
 
     if tinycss2.color3.parse_color(value) is None:
-        raise ValueError(f"{value!r} is not a CSS colour; write e.g. \"#1f4e79\", \"rgb(31 78 121)\" or \"navy\"")
+        raise ValueError(f"{value!r} is not a CSS colour; "
+                         "write e.g. \"#1f4e79\", \"rgb(31 78 121)\" or \"navy\"")
     return value
 
 

@@ -14,8 +14,9 @@ from typing import Any
 import click
 
 from . import fontstack, stylefile
-from .stylepaths import Font, font, inside, sheet, where as _where
 from .errors import StyleError, did_you_mean
+from .stylepaths import Font, font, inside, sheet
+from .stylepaths import where as _where
 
 _HERE = Path(__file__).resolve().parent
 #: Built-in templates and styles: inside the wheel, or at the top of a source checkout.
@@ -150,7 +151,8 @@ def find(name_or_path: str, brief_folder: Path | None = None, places: Sequence[P
         # labels merge down the chain: a child changes one word and keeps its parent's others
         settings["labels"] = {**(data.get("labels") or {}), **settings.get("labels", {})}
         where = functools.partial(_where, folder / "style.yaml", lines)
-        fonts = [font(folder, spec, where("fonts", n, "file")) for n, spec in enumerate(data.get("fonts", []))] + fonts
+        fonts = [font(folder, spec, where("fonts", n, "file"))
+                 for n, spec in enumerate(data.get("fonts", []))] + fonts
         if logo is None and data.get("logo"):
             logo = inside(folder, data["logo"], "logo", where("logo"))
         if data.get("chart_style"):

@@ -84,7 +84,8 @@ class _Environment(ImmutableSandboxedEnvironment):
         if operator == "**" and isinstance(right, int) and abs(right) > 64 \
                 or operator == "*" and any(isinstance(a, (str, list, tuple)) for a in (left, right)) \
                 and any(isinstance(b, int) and b > 100_000 for b in (left, right)):
-            raise SecurityError(f"template computes {left!r:.20} {operator} {right!r:.20}, larger than a page needs")
+            raise SecurityError(f"template computes {left!r:.20} {operator} {right!r:.20}, "
+                                "larger than a page needs")
         return super().call_binop(context, operator, left, right)
 
     def unsafe_undefined(self, obj, attribute: str):
@@ -114,7 +115,8 @@ def _split(template: str, builtin: int) -> tuple[int, str]:
 
 
 def refusal(name: str) -> str:
-    return f"template uses {name!r}, which templates may not (docs/house-styles.md, 'What a template may use')"
+    return (f"template uses {name!r}, which templates may not "
+            "(docs/house-styles.md, 'What a template may use')")
 
 
 def check_blocks(env: jinja2.Environment) -> None:

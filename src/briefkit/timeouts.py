@@ -24,7 +24,8 @@ def time_limit(seconds: float, what: str = "the layout", fix: str = "raise --tim
     if seconds <= 0:
         raise RenderError(f"{what} took longer than {said:g} s ({fix})")
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        with _thread_time_limit(seconds, what, fix, said):  # a cluster worker builds in a thread: no signals there
+        # a cluster worker builds in a thread: no signals there
+        with _thread_time_limit(seconds, what, fix, said):
             yield
         return
     expired = []

@@ -10,7 +10,6 @@ from .build import Options, Prepared, build, prepare
 from .children import reused
 from .errors import BriefError
 
-
 #: Nanoseconds a file's modification time may lag the clock (coarse kernel clocks, file
 #: systems that keep whole seconds): a file this recent may have changed after it was read.
 _MTIME_SLACK = 2_000_000_000

@@ -24,7 +24,8 @@ def widths(document, element) -> list[float]:
     for page in document.pages:
         for line in boxes.lines(boxes.page_root(page)):
             if boxes.element(line) is element:
-                texts = [box for box in boxes.descendants(line) if boxes.is_text(box) and boxes.text(box).strip()]
+                texts = [box for box in boxes.descendants(line)
+                         if boxes.is_text(box) and boxes.text(box).strip()]
                 if texts:
                     found.append(max(map(boxes.right, texts)) - min(map(boxes.left, texts)))
     return found

@@ -127,7 +127,8 @@ class Corrector:
                 lines, inserted = self.balanced[index]
                 if inserted and len(balance.widths(document, title)) > lines:  # a line ran over: undo
                     balance.remove_breaks(title, inserted)
-                    self.log = [entry for entry in self.log if entry[0] != "balance" or entry[1] // 100_000 != index]
+                    self.log = [entry for entry in self.log
+                                if entry[0] != "balance" or entry[1] // 100_000 != index]
                     self.balanced[index] = (lines, [])
                     changed = True
                 continue
@@ -143,7 +144,8 @@ class Corrector:
             logger.debug("title lines evened out")
         return changed
 
-    def _fix_note(self, number: int, first_only: bool = False, document=None, page: int | None = None) -> bool:
+    def _fix_note(self, number: int, first_only: bool = False, document=None,
+                  page: int | None = None) -> bool:
         block = self._block_of(number)
         step = self.note_level.get(id(block), -1) + 1
         if step >= len(NOTE_FIXES) or (first_only and step > 0):
