@@ -10,7 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 import readback
-from support import build, check_finds, fails, html_of, run, text_of
+from support import SAMPLE, build, check_finds, fails, html_of, run, text_of
 
 from briefkit import parsing
 
@@ -275,15 +275,16 @@ def test_strict_turns_renderer_warnings_into_failures(runner, make_brief, tmp_pa
 
 # --- nothing lost ---------------------------------------------------------------------------
 
-def test_inputs_are_never_modified(runner, sample, tmp_path):
-    def digest():
-        return {p: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(sample["folder"].rglob("*")) if p.is_file()}
+def test_inputs_are_never_modified(sample):
+    """The shared sample, built by the command as a user builds it (`sample`), is still the
+    sample in data/, file for file: nothing changed, nothing added, nothing removed."""
 
-    before = digest()
-    result = run(runner, "build", str(sample["folder"]), "-o", str(tmp_path / "again.pdf"))
-    assert result.exit_code == 0
-    assert digest() == before
+    def digest(folder):
+        return {p.relative_to(folder): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    assert (sample["folder"] / "brief.yaml").exists() and sample["pdf"].exists()  # built
+    assert digest(sample["folder"]) == digest(SAMPLE)
 
 
 @pytest.mark.parametrize("target", ["brief.yaml", "events.yaml"])
