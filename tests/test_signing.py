@@ -6,7 +6,7 @@ import datetime as dt
 
 import page
 import pytest
-from support import run
+from support import quick, run
 from test_conformance import pictures, write_pictures  # noqa: F401 (pictures: a fixture)
 
 from briefkit.build import Options, build
@@ -211,7 +211,8 @@ def test_publish_signs_what_it_publishes_and_lists_the_signer(made, runner, tmp_
     assert pdf.read_bytes() == signed and f"signed by {SIGNER}" in (site / "index.html").read_text()
 
 
-@pytest.mark.parametrize("variant", list(PROFILES))
+# The quick run signs the two variants test_conformance.py builds quickly (one tagged): no more builds.
+@pytest.mark.parametrize("variant", quick(list(PROFILES), "pdf/a-3b", "pdf/ua-1"))
 def test_every_variant_signed_keeps_its_conformance(made, pictures, runner, tmp_path, variant):  # noqa: F811
     """The signature's field is described and, in a tagged file, tagged as a Form (PDF/UA 7.18)."""
     import pdfua
