@@ -3,6 +3,7 @@ built-in style), whatever the number of test files or xdist workers that read it
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sys
@@ -38,6 +39,7 @@ def engines_loaded():
 
     engine.preload()
     timeline.preload()
+    gc.freeze()  # what is loaded stays: no collection here or in a forked build need scan it
 
 
 @pytest.fixture(scope="session")

@@ -228,6 +228,7 @@ def _end(child, wait: float = EXIT_SECONDS) -> None:
 def _once(function: Callable, writer, parent: int) -> None:
     """In a child made for one call: run `function` and send its outcome."""
     die_with_parent(parent)
+    gc.disable()  # it ends with os._exit; a collection would also copy every page it inherited
     writer.send_bytes(outcome(function))
     writer.close()
     release()
