@@ -1,7 +1,8 @@
 """Children: where layouts run, each in a child process killed at its deadline (`deadline`),
-which no long C call can outlast: a command-line build's layout process and chart process,
-forked at its start (`reused(warm=True)`); the one watch and each `-j` worker reuse; a layout
-server for each thread that builds (servers.py). They end with their parent (lifetimes.py)."""
+which no long C call can outlast: a command-line build's layout process, forked at its start
+(`start_early`, `reused(warm=True)`), and its chart process, forked when charts must be drawn;
+the one watch and each `-j` worker reuse; a layout server for each thread that builds
+(servers.py). They end with their parent (lifetimes.py)."""
 
 from __future__ import annotations
 

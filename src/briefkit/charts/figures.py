@@ -68,6 +68,8 @@ def stand_ins(body: Body) -> dict[int, Chart]:
 
 #: Seconds the charts may take to draw in their own process.
 DRAWING_SECONDS = 300.0
+
+
 def _draw(wanted: dict[int, tuple], meanwhile: Callable[[], object] | None = None) -> dict[int, Chart]:
     """Draw charts. A command-line build's chart process draws them (children.drawing): the
     command never loads Matplotlib. Where layouts go to a reused child (watch, batch workers),
