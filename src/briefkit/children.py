@@ -229,7 +229,7 @@ def _end(child, wait: float = EXIT_SECONDS) -> None:
 def _once(function: Callable, writer, parent: int) -> None:
     """In a child made for one call: run `function` and send its outcome."""
     die_with_parent(parent)
-    gc.disable()  # it ends with os._exit; a collection would also copy every page it inherited
+    _collect_seldom()
     writer.send_bytes(outcome(function))
     writer.close()
     release()
@@ -241,14 +241,12 @@ def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
     if parents_end is not None:
         parents_end.close()
     die_with_parent(parent)
-    # The cyclic collector would spend about 5% of a layout finding cycles among boxes that
-    # live as long as the layout: it runs between jobs instead, while the parent goes on.
-    gc.disable()
+    _collect_seldom()
     if warm:
         from .pdf.engine import preload
 
         preload()
-    gc.freeze()  # what is loaded now stays loaded: no collection need look at it again
+        gc.freeze()
     while True:
         try:
             function = pipe.recv()
@@ -259,3 +257,11 @@ def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
         gc.collect()
 
 
+def _collect_seldom() -> None:
+    """The cyclic collector in a layout or chart child: at Python's defaults it spent about 5% of
+    a layout looking for garbage among boxes that live as long as the layout. What was loaded
+    before (or inherited) is frozen, never looked at again nor its pages copied; the rest is
+    looked at a hundred times less often, and collected between jobs (`_serve`). Switched off
+    instead, it was no faster, and a 21-page brief's layout process grew by 9%, not 4%."""
+    gc.set_threshold(100_000, 50, 100)
+    gc.freeze()
