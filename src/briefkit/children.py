@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from . import servers
 from .errors import RenderError
-from .lifetimes import EXIT_SECONDS, Limit, die_with_parent, outcome, release, stopped, unpack
+from .lifetimes import EXIT_SECONDS, Limit, collect_seldom, die_with_parent, outcome, release, stopped, unpack
 
 T = TypeVar("T")
 
@@ -103,10 +103,6 @@ class Worker:
                                      name="briefkit-layout", daemon=True)
         self.child.start()
         theirs.close()
-
-    def run(self, function: Callable[[], T], limit: Limit) -> T:
-        self.send(function)
-        return self.result(limit)
 
     def send(self, function: Callable) -> None:
         """Start `function` in the child; `result` waits for it."""
@@ -229,7 +225,7 @@ def _end(child, wait: float = EXIT_SECONDS) -> None:
 def _once(function: Callable, writer, parent: int) -> None:
     """In a child made for one call: run `function` and send its outcome."""
     die_with_parent(parent)
-    _collect_seldom()
+    collect_seldom()
     writer.send_bytes(outcome(function))
     writer.close()
     release()
@@ -241,7 +237,7 @@ def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
     if parents_end is not None:
         parents_end.close()
     die_with_parent(parent)
-    _collect_seldom()
+    collect_seldom()
     if warm:
         from .pdf.engine import preload
 
@@ -256,12 +252,3 @@ def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
         pipe.send_bytes(outcome(function))
         gc.collect()
 
-
-def _collect_seldom() -> None:
-    """The cyclic collector in a layout or chart child: at Python's defaults it spent about 5% of
-    a layout looking for garbage among boxes that live as long as the layout. What was loaded
-    before (or inherited) is frozen, never looked at again nor its pages copied; the rest is
-    looked at a hundred times less often, and collected between jobs (`_serve`). Switched off
-    instead, it was no faster, and a 21-page brief's layout process grew by 9%, not 4%."""
-    gc.set_threshold(100_000, 50, 100)
-    gc.freeze()

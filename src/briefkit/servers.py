@@ -5,6 +5,7 @@ child from a daemonic worker."""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from . import logger
-from .lifetimes import EXIT_SECONDS, Limit, die_with_parent, outcome, release, stopped, unpack
+from .lifetimes import EXIT_SECONDS, Limit, collect_seldom, die_with_parent, outcome, release, stopped, unpack
 
 T = TypeVar("T")
 
@@ -105,7 +106,9 @@ def serve() -> None:
     os.dup2(2, 1)
     from .pdf.engine import preload
 
+    collect_seldom()
     preload()
+    gc.freeze()
     source = sys.stdin.buffer
     while header := source.read(8):
         level, function = pickle.loads(source.read(int.from_bytes(header, "big")))
@@ -113,4 +116,5 @@ def serve() -> None:
         answer = outcome(function)
         sink.write(len(answer).to_bytes(8, "big") + answer)
         sink.flush()
+        gc.collect()
     release()
