@@ -66,15 +66,17 @@ def brief_env(style: Style, language: str = "en", native: bool = False) -> jinja
 
 def warm(style: Style, language: str = "en", native: bool = False) -> None:
     """Compile the brief's templates ahead of compose (templating keeps them), e.g. while the
-    charts draw; a template's mistake is left for compose to report."""
+    charts draw, within the time filling them has; a template's mistake is left for compose to
+    report."""
     names = {path.relative_to(folder).as_posix() for folder in style.template_dirs if folder.is_dir()
              for path in folder.rglob("*.html.j2")}
-    try:
-        env = brief_env(style, language, native)
-        for name in sorted(name for name in names if not name.startswith("site/")):
-            env.get_template(name)
-    except Exception:  # noqa: BLE001 (compose meets it again, and reports it at its template's line)
-        logger.debug("templates not compiled ahead", exc_info=True)
+    with template_deadline("compiling the templates"):
+        try:
+            env = brief_env(style, language, native)
+            for name in sorted(name for name in names if not name.startswith("site/")):
+                env.get_template(name)
+        except Exception:  # noqa: BLE001 (compose meets it again, and reports it at its template's line)
+            logger.debug("templates not compiled ahead", exc_info=True)
 
 
 def _numbers_in_digits(function, language: str):
