@@ -147,7 +147,7 @@ def test_a_build_leaves_no_font_files_in_the_temporary_folder(runner, tmp_path, 
     temporary.mkdir()
     outputs = ["-o", str(tmp_path / "one.pdf")] if jobs == 1 else ["-j", str(jobs)]
     done = subprocess.run([sys.executable, "-m", "briefkit", "build", *map(str, folders), *outputs],
-                          capture_output=True, text=True, timeout=300,
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path,
                           env={**os.environ, "TMPDIR": str(temporary), "BRIEFKIT_CACHE_DIR": ""})
     assert done.returncode == 0, done.stderr
     assert list(temporary.iterdir()) == []
