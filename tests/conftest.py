@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from support import MINIMAL, STYLE_KEYS, copy_sample  # noqa: E402
+from support import MINIMAL, STYLE_KEYS, copy_sample, warm_engine  # noqa: E402
 
 from briefkit.cli import main  # noqa: E402
 
@@ -30,15 +30,17 @@ def cache_folder(tmp_path_factory):
 
 @pytest.fixture(scope="session", autouse=True)
 def engines_loaded():
-    """WeasyPrint and Matplotlib loaded once in each test process: a build forks its layout and
-    chart processes from here, which would otherwise load them again for every build (0.3 CPU-s
-    each, most of a small brief's build). A fresh `briefkit` process is tested as users run it
+    """WeasyPrint and Matplotlib loaded once in each test process, and a small brief laid out
+    here: a build forks its layout and chart processes from here, which would otherwise load
+    them again for every build (0.3 CPU-s each, most of a small brief's build), and its layout
+    the built-in style's fonts, C types and hyphenation dictionaries (0.04 CPU-s more). A fresh `briefkit` process is tested as users run it
     in test_command.py, test_engine_limits.py and test_loop.py."""
     from briefkit.charts import timeline
     from briefkit.pdf import engine
 
     engine.preload()
     timeline.preload()
+    warm_engine()
     gc.freeze()  # what is loaded stays: no collection here or in a forked build need scan it
 
 

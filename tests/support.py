@@ -38,6 +38,25 @@ MINIMAL = {
 }
 
 
+def warm_engine() -> None:
+    """Lay out the minimal brief in the built-in style here, in this process, as a layout
+    process would: what that loads (fonts, C types, hyphenation dictionaries) is then loaded
+    in every layout process forked from here."""
+    import tempfile
+
+    from briefkit.build import Options, prepare, settings
+    from briefkit.document import compose
+    from briefkit.pdf import engine
+
+    with tempfile.TemporaryDirectory() as root:
+        folder = Path(root)
+        for file, text in MINIMAL.items():
+            (folder / file).write_text(textwrap.dedent(text), encoding="utf-8")
+        prepared = prepare(folder, Options())
+        page = compose(prepared.material, prepared.body, {}, prepared.style, frozenset())
+        engine.render(page, settings(prepared, Options()), None, frozenset())
+
+
 def small_briefs(root: Path, count: int, date: str = "2026-02-0{n}", name: str = "b{n}") -> list[Path]:
     """COUNT briefs of one paragraph and one note each, ROOT/archive/NAME (n from 1): an archive
     quick to build, for batch tests."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,12 +40,14 @@ def test_timeout_stops_a_long_layout_within_a_second_and_leaves_nothing(runner, 
     assert run(runner, "new", str(folder)).exit_code == 0
     commentary = folder / "commentary.md"
     commentary.write_text(commentary.read_text() + "\n\n" + "word " * WORDS + "\n")
-    out = tmp_path / "out"
+    out, temporary = tmp_path / "out", tmp_path / "tmp"
     out.mkdir()
+    temporary.mkdir()
     command = [sys.executable, "-m", "briefkit", "build", str(folder), "-o", str(out / "brief.pdf"),
                "--timeout", str(LIMIT)]
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "TMPDIR": str(temporary)})
     elapsed = time.perf_counter() - started
     assert done.returncode == 3, done.stderr  # RenderError, as the README's exit codes say
     lines = done.stderr.strip().splitlines()
@@ -55,6 +58,7 @@ def test_timeout_stops_a_long_layout_within_a_second_and_leaves_nothing(runner, 
     assert elapsed < LIMIT + 1 + 20, elapsed
     assert list(out.iterdir()) == []  # no PDF, no .part file
     assert _processes_naming(str(folder)) == []  # the layout's process is gone, not a zombie
+    assert list(temporary.iterdir()) == []  # nor the font files the killed process wrote
 
 
 def _fails() -> None:
@@ -108,6 +112,10 @@ def test_in_a_thread_the_limit_stops_a_layout_stuck_in_c_too(runner, tmp_path, m
     from briefkit.errors import RenderError
 
     monkeypatch.setenv("BRIEFKIT_CACHE_DIR", "")
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))  # this process's and the server's
+    monkeypatch.setenv("TMPDIR", str(temporary))
     folder = tmp_path / "endless-paragraph"
     assert run(runner, "new", str(folder)).exit_code == 0
     commentary = folder / "commentary.md"
@@ -132,6 +140,7 @@ def test_in_a_thread_the_limit_stops_a_layout_stuck_in_c_too(runner, tmp_path, m
     mine = [pid for pid in _processes_naming("briefkit.servers")
             if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(os.getpid())]
     assert mine == []  # the layout server was killed at the limit
+    assert list(temporary.iterdir()) == []  # and the font files it wrote removed
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -151,3 +160,17 @@ def test_a_build_leaves_no_font_files_in_the_temporary_folder(runner, tmp_path, 
                           env={**os.environ, "TMPDIR": str(temporary), "BRIEFKIT_CACHE_DIR": ""})
     assert done.returncode == 0, done.stderr
     assert list(temporary.iterdir()) == []
+
+
+def test_a_forked_layout_process_leaves_its_parent_s_font_files(make_brief, tmp_path):
+    """A layout process forked from one that has laid out (as each test process has, in
+    conftest's engines_loaded) lays out with its parent's font configuration and, ending, leaves
+    its font files: removing them made the parent's next layout fail."""
+    from briefkit.build import Options, build
+    from briefkit.pdf import fontconfigs
+
+    folders = [configuration._folder for configuration in fontconfigs._MADE]
+    assert folders and all(folder.exists() for folder in folders)
+    for name in ("one", "two"):
+        build(make_brief(name=name), Options(output=tmp_path / f"{name}.pdf"))
+    assert all(folder.exists() for folder in folders)

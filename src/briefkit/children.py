@@ -16,7 +16,17 @@ from typing import TypeVar
 
 from . import servers
 from .errors import RenderError
-from .lifetimes import EXIT_SECONDS, Limit, collect_seldom, die_with_parent, outcome, release, stopped, unpack
+from .lifetimes import (
+    EXIT_SECONDS,
+    Limit,
+    Scratch,
+    collect_seldom,
+    die_with_parent,
+    outcome,
+    release,
+    stopped,
+    unpack,
+)
 
 T = TypeVar("T")
 
@@ -60,7 +70,9 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
 
     context = multiprocessing.get_context("fork")
     reader, writer = context.Pipe(duplex=False)
-    child = context.Process(target=_once, args=(function, writer, os.getpid()), name="briefkit-layout")
+    scratch = Scratch()
+    child = context.Process(target=_once, args=(function, writer, os.getpid(), scratch),
+                            name="briefkit-layout")
     child.start()
     writer.close()
     try:
@@ -68,6 +80,7 @@ def deadline(function: Callable[[], T], limit: Limit, idle: Callable[[], object]
     finally:
         _end(child)
         reader.close()
+        scratch.remove()
     return unpack(message)
 
 
@@ -89,6 +102,7 @@ class Worker:
     def __init__(self) -> None:
         self.child = None
         self.pipe = None
+        self.scratch = None
         self.used = False
 
     def start(self, warm: bool = False) -> None:
@@ -98,8 +112,9 @@ class Worker:
 
         context = multiprocessing.get_context("fork")
         self.pipe, theirs = context.Pipe()
+        self.scratch = Scratch()
         # daemon: a batch worker that exits ends it, not waits for it
-        self.child = context.Process(target=_serve, args=(theirs, os.getpid(), warm, self.pipe),
+        self.child = context.Process(target=_serve, args=(theirs, os.getpid(), self.scratch, warm, self.pipe),
                                      name="briefkit-layout", daemon=True)
         self.child.start()
         theirs.close()
@@ -133,7 +148,8 @@ class Worker:
         if self.child is not None:
             self.pipe.close()  # the child's loop ends on EOF
             _end(self.child, wait=0.5 if self.used else 0)  # one still warming holds nothing
-            self.child = self.pipe = None
+            self.scratch.remove()
+            self.child = self.pipe = self.scratch = None
 
 
 #: The Workers `reused` installed, innermost last.
@@ -222,21 +238,23 @@ def _end(child, wait: float = EXIT_SECONDS) -> None:
     child.join()
 
 
-def _once(function: Callable, writer, parent: int) -> None:
+def _once(function: Callable, writer, parent: int, scratch: Scratch) -> None:
     """In a child made for one call: run `function` and send its outcome."""
     die_with_parent(parent)
+    scratch.enter()
     collect_seldom()
     writer.send_bytes(outcome(function))
     writer.close()
     release()
 
 
-def _serve(pipe, parent: int, warm: bool = False, parents_end=None) -> None:
+def _serve(pipe, parent: int, scratch: Scratch, warm: bool = False, parents_end=None) -> None:
     """In a reused child: run each function received, until the parent closes the pipe (the
     copy of the parent's end that the fork gave this child closed first, or no EOF comes)."""
     if parents_end is not None:
         parents_end.close()
     die_with_parent(parent)
+    scratch.enter()
     collect_seldom()
     if warm:
         from .pdf.engine import preload

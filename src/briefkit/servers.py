@@ -15,7 +15,17 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from . import logger
-from .lifetimes import EXIT_SECONDS, Limit, collect_seldom, die_with_parent, outcome, release, stopped, unpack
+from .lifetimes import (
+    EXIT_SECONDS,
+    Limit,
+    Scratch,
+    collect_seldom,
+    die_with_parent,
+    outcome,
+    release,
+    stopped,
+    unpack,
+)
 
 T = TypeVar("T")
 
@@ -72,17 +82,18 @@ class _Server:
     def __init__(self) -> None:
         import subprocess
 
+        self.scratch = Scratch()  # its temporary files: TMPDIR, read by the new Python's tempfile
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from briefkit.servers import serve; serve()"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self._finalizer = weakref.finalize(self, _close_server, self.process, False)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={**os.environ, "TMPDIR": self.scratch.path})
+        self._finalizer = weakref.finalize(self, _close_server, self.process, self.scratch, False)
 
     def close(self, kill: bool = False) -> None:
         self._finalizer.detach()
-        _close_server(self.process, kill)
+        _close_server(self.process, self.scratch, kill)
 
 
-def _close_server(process, kill: bool) -> None:
+def _close_server(process, scratch: Scratch, kill: bool) -> None:
     if kill:
         process.kill()
     try:
@@ -95,6 +106,7 @@ def _close_server(process, kill: bool) -> None:
         process.kill()
         process.wait()
     process.stdout.close()
+    scratch.remove()
 
 
 def serve() -> None:

@@ -39,15 +39,23 @@ def _faces(document) -> tuple:
 def release() -> None:
     """Remove the font files WeasyPrint wrote for the font configurations made here, and forget
     them: FontConfiguration.__del__ does it, called here, since a layout child ends with
-    os._exit (no __del__ runs) and a garbage collection to reach them costs tens of ms."""
+    os._exit (no __del__ runs) and a garbage collection to reach them costs tens of ms. Those a
+    forked child inherited stay: their folder is its parent's, which still lays out with them."""
     _configuration.cache_clear()
-    for configuration in list(_MADE):
-        configuration.__del__()  # removes its folder; harmless again when it is collected
+    for configuration, maker in list(_MADE.items()):
+        if maker == os.getpid():
+            configuration.__del__()  # removes its folder; harmless again when it is collected
     _MADE.clear()
 
 
-#: The font configurations made and not yet released.
-_MADE: weakref.WeakSet = weakref.WeakSet()
+#: The font configurations made and not yet released, with the process that made each.
+_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+#: In a forked child, its parent's configurations, kept to the end: collected here, their
+#: __del__ would remove the parent's font files (a child ends with os._exit, which runs none).
+_INHERITED: list = []
+
+os.register_at_fork(after_in_child=lambda: _INHERITED.extend(_MADE))
 
 
 @functools.lru_cache(maxsize=8)
@@ -62,5 +70,5 @@ def _configuration(thread: int, faces: tuple[str, ...], base_url: str | None, st
     from weasyprint.text.fonts import FontConfiguration
 
     configuration = FontConfiguration()
-    _MADE.add(configuration)
+    _MADE[configuration] = os.getpid()
     return configuration
