@@ -21,9 +21,14 @@ from briefkit.cli import main  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)
-def cache_folder(tmp_path_factory):
-    """One cache for the run, never the user's (subprocesses inherit it)."""
-    os.environ["BRIEFKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+def cache_folder(tmp_path_factory, worker_id):
+    """One cache for the run, never the user's (subprocesses inherit it), and one for all the
+    xdist workers: a chart or a web font one cuts (seconds for Nastaliq) the others find. Its
+    writes are atomic; a brief's layout memory is kept by its folder, each test's own."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "cache"
+    folder.mkdir(exist_ok=True)
+    os.environ["BRIEFKIT_CACHE_DIR"] = str(folder)
     yield Path(os.environ["BRIEFKIT_CACHE_DIR"])
     del os.environ["BRIEFKIT_CACHE_DIR"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,6 +33,14 @@ def stacks(style, language: str, direction: str = "ltr") -> list[Stack]:
     """The style's body and head stacks for a brief in `language`: each folder's style.css from
     the root style down, rules matching the brief's <html> (":root", ":root:where(:lang(ur))"),
     the most specific and then the last declaration winning, as in the cascade."""
+    return list(_stacks(tuple(style.chain), tuple(style.sheets), language, direction))
+
+
+@functools.lru_cache(maxsize=64)
+def _stacks(chain: tuple[Path, ...], sheets: tuple[str, ...], language: str,
+            direction: str) -> tuple[Stack, ...]:
+    """`stacks`, kept by the sheets' text: a build asks three times, a batch or watch for each
+    brief, and each time parsed the style's CSS again (cssselect2 compiles every selector)."""
     from xml.etree import ElementTree
 
     import cssselect2
@@ -41,7 +50,7 @@ def stacks(style, language: str, direction: str = "ltr") -> list[Stack]:
         ElementTree.fromstring(f'<html lang="{language}" dir="{direction}"><body/></html>'))
     found: dict[str, tuple] = {}
     order = 0
-    for folder, text in zip(reversed(style.chain), reversed(style.sheets), strict=True):
+    for folder, text in zip(reversed(chain), reversed(sheets), strict=True):
         css = folder / "style.css"
         for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
             if rule.type != "qualified-rule":
@@ -63,8 +72,8 @@ def stacks(style, language: str, direction: str = "ltr") -> list[Stack]:
                         value = tinycss2.serialize(item.value).strip()
                         serif = value.endswith("serif") and not value.endswith("sans-serif")
                         found[name] = (rank, _families(item.value), css, item.source_line, serif)
-    return [Stack(name, families, serif, css, line)
-            for name, (_, families, css, line, serif) in sorted(found.items()) if families is not None]
+    return tuple(Stack(name, families, serif, css, line)
+                 for name, (_, families, css, line, serif) in sorted(found.items()) if families is not None)
 
 
 def _families(tokens) -> tuple[str, ...] | None:
