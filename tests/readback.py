@@ -148,3 +148,87 @@ def misplaced(pdf_path: Path, at_least: int = 0) -> list[str]:
     problems += [f"a link on page {page} leads to {name} on page {target}"
                  for page, target, name in note_links(pdf_path) if page != target]
     return problems
+
+
+def boxes(pdf_path: Path) -> list[tuple[float, float, list[tuple[str, float, float, float, float]]]]:
+    """Per page, (width, height, [(what, x0, top, x1, bottom)]) of each character (what: the
+    character), image and straight-edged path ("image", "path"), top-based as pdfplumber's: a
+    character from its baseline's descent to one font size above, as pdfminer boxes it.
+    Read with PDFium, off-page characters included; curved paths (pdfplumber's curves) left out."""
+    import ctypes
+    import math
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    rect, matrix, descent = raw.FS_RECTF(), raw.FS_MATRIX(), ctypes.c_float()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pages, pdf = [], pdfium.PdfDocument(pdf_path)
+    try:
+        for page in pdf:
+            height, found, textpage = page.get_height(), [], page.get_textpage()
+            for index in range(textpage.count_chars()):
+                if raw.FPDFText_IsGenerated(textpage, index):  # a space or line break PDFium infers
+                    continue
+                raw.FPDFText_GetLooseCharBox(textpage, index, rect)
+                raw.FPDFText_GetCharOrigin(textpage, index, x, y)
+                raw.FPDFText_GetMatrix(textpage, index, matrix)
+                size = raw.FPDFText_GetFontSize(textpage, index)
+                font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
+                raw.FPDFFont_GetDescent(font, ctypes.c_float(size), ctypes.byref(descent))
+                scale = math.hypot(matrix.c, matrix.d)
+                bottom = y.value + descent.value * scale
+                found.append((chr(raw.FPDFText_GetUnicode(textpage, index)), rect.left,
+                              height - bottom - size * scale, rect.right, height - bottom))
+            found += [(kind, x0, height - y1, x1, height - y0) for kind, x0, y0, x1, y1 in _shapes(page)]
+            pages.append((page.get_width(), height, found))
+    finally:
+        pdf.close()
+    return pages
+
+
+def _shapes(page):
+    """(kind, x0, y0, x1, y1) of each image and straight-edged path on the page, in its forms too."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top, width = (ctypes.c_float() for _ in range(5))
+    fill, stroked, matrix = ctypes.c_int(), ctypes.c_int(), raw.FS_MATRIX()
+
+    def walk(objects, transform):
+        for obj in objects:
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                raw.FPDFPageObj_GetMatrix(obj, matrix)
+                inner = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+                yield from walk([raw.FPDFFormObj_GetObject(obj, i) for i in range(raw.FPDFFormObj_CountObjects(obj))],
+                                _compose(inner, transform))
+            elif kind == raw.FPDF_PAGEOBJ_IMAGE or kind == raw.FPDF_PAGEOBJ_PATH and not any(
+                    raw.FPDFPathSegment_GetType(raw.FPDFPath_GetPathSegment(obj, i)) == raw.FPDF_SEGMENT_BEZIERTO
+                    for i in range(raw.FPDFPath_CountSegments(obj))):
+                raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top)
+                if kind == raw.FPDF_PAGEOBJ_PATH:  # pdfminer boxes a path's outline: PDFium its stroke too
+                    raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroked))
+                    raw.FPDFPageObj_GetStrokeWidth(obj, ctypes.byref(width))
+                    half = width.value / 2 if stroked.value else 0
+                    left.value, bottom.value, right.value, top.value = (
+                        left.value + half, bottom.value + half, right.value - half, top.value - half)
+                corners = [_apply(transform, px.value, py.value) for px in (left, right) for py in (bottom, top)]
+                xs, ys = [cx for cx, _ in corners], [cy for _, cy in corners]
+                yield ("image" if kind == raw.FPDF_PAGEOBJ_IMAGE else "path", min(xs), min(ys), max(xs), max(ys))
+
+    yield from walk([raw.FPDFPage_GetObject(page, i) for i in range(raw.FPDFPage_CountObjects(page))],
+                    (1, 0, 0, 1, 0, 0))
+
+
+def _compose(first, then):
+    """The PDF matrix (a, b, c, d, e, f) that applies FIRST, then THEN."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
+
+
+def _apply(matrix, x, y):
+    a, b, c, d, e, f = matrix
+    return a * x + c * y + e, b * x + d * y + f

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-import pdfplumber
 import pytest
+import readback
 from support import quick, run
 
 from briefkit.pdf import split
@@ -18,14 +18,12 @@ def _bands(path) -> list[float]:
     """For each page but the last, the tallest vertical gap between the text, images and rules of
     its text column (the margin notes' column left out), as a share of the page's height."""
     shares = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages[:-1]:
-            spans = sorted((o["top"], o["bottom"]) for o in page.chars + page.images + page.rects + page.lines
-                           if o["x0"] < page.width * 0.62)
-            worst, reach = 0.0, spans[0][1]
-            for top, bottom in spans[1:]:
-                worst, reach = max(worst, top - reach), max(reach, bottom)
-            shares.append(worst / page.height)
+    for width, height, found in readback.boxes(path)[:-1]:
+        spans = sorted((top, bottom) for _, x0, top, _, bottom in found if x0 < width * 0.62)
+        worst, reach = 0.0, spans[0][1]
+        for top, bottom in spans[1:]:
+            worst, reach = max(worst, top - reach), max(reach, bottom)
+        shares.append(worst / height)
     return shares
 
 
@@ -37,8 +35,6 @@ def test_no_page_but_the_last_ends_with_a_blank_band(styled, style):
 
 @pytest.mark.parametrize("style", quick(STYLES, "think-tank", "sidenotes"))
 def test_every_note_is_on_its_calls_page(styled, style):
-    import readback
-
     assert readback.misplaced(styled(style, keys=False)["pdf"], at_least=21) == []
 
 
