@@ -59,6 +59,11 @@ def sized_words(pdf_path: Path) -> list[list[tuple[str, float]]]:
     """Per page, (text, size in pt as printed) of each run of characters in one size between
     spaces: the font's size times the text's scale (a chart drawn for a wider column and scaled
     down prints smaller). Read with PDFium: the sizes pdfplumber gives, ten times faster."""
+    return list(_runs(pdf_path, _printed_size()))
+
+
+def _printed_size():
+    """A `_runs` key: the character's size in pt as printed, its font's size times its scale."""
     import math
 
     import pypdfium2.raw as raw
@@ -69,31 +74,77 @@ def sized_words(pdf_path: Path) -> list[list[tuple[str, float]]]:
         raw.FPDFText_GetMatrix(textpage, index, matrix)
         return (round(raw.FPDFText_GetFontSize(textpage, index) * math.hypot(matrix.c, matrix.d), 2),)
 
-    return list(_runs(pdf_path, key))
+    return key
 
 
-def _runs(pdf_path: Path, key):
+def placed_words(pdf_path: Path) -> list[list[tuple[str, str, float, float, float, float, float]]]:
+    """Per page, (text, font name, size in pt as printed, x0, top, x1, bottom) of each run of
+    characters in one font and size between spaces: pdfplumber's `extract_words` with its
+    "fontname" and "size", read with PDFium."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    name, flags, size = ctypes.create_string_buffer(256), ctypes.c_int(), _printed_size()
+
+    def key(textpage, index):
+        raw.FPDFText_GetFontInfo(textpage, index, name, 256, ctypes.byref(flags))
+        return name.value.decode(errors="replace"), *size(textpage, index)
+
+    return list(_runs(pdf_path, key, _char_box()))
+
+
+def _char_box():
+    """`box(textpage, index, page height)`: a character's (x0, top, x1, bottom) as pdfminer boxes
+    it, from its baseline's descent to one font size above, top-based."""
+    import ctypes
+    import math
+
+    import pypdfium2.raw as raw
+
+    rect, matrix, descent = raw.FS_RECTF(), raw.FS_MATRIX(), ctypes.c_float()
+    x, y = ctypes.c_double(), ctypes.c_double()
+
+    def box(textpage, index, height):
+        raw.FPDFText_GetLooseCharBox(textpage, index, rect)
+        raw.FPDFText_GetCharOrigin(textpage, index, x, y)
+        raw.FPDFText_GetMatrix(textpage, index, matrix)
+        size = raw.FPDFText_GetFontSize(textpage, index)
+        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
+        raw.FPDFFont_GetDescent(font, ctypes.c_float(size), ctypes.byref(descent))
+        scale = math.hypot(matrix.c, matrix.d)
+        bottom = y.value + descent.value * scale
+        return rect.left, height - bottom - size * scale, rect.right, height - bottom
+
+    return box
+
+
+def _runs(pdf_path: Path, key, box=None):
     """Per page, (text, *key) of each run of characters between spaces with one `key(textpage,
-    index)`."""
+    index)`; with `box(textpage, index, page height)`, then the run's x0, top, x1, bottom."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     pdf = pdfium.PdfDocument(pdf_path)
     try:
         for page in pdf:
-            textpage, words, current = page.get_textpage(), [], None
+            textpage, words, current, height = page.get_textpage(), [], None, page.get_height()
             for index in range(textpage.count_chars()):
                 char = chr(raw.FPDFText_GetUnicode(textpage, index))
                 if char.isspace() or not char.isprintable():
                     current = None
                     continue
                 run = key(textpage, index)
-                if current is not None and tuple(current[1:]) == run:
+                bounds = box(textpage, index, height) if box else ()
+                if current is not None and current[1] == run:
                     current[0] += char
+                    if bounds:
+                        current[2] = [min(current[2][0], bounds[0]), min(current[2][1], bounds[1]),
+                                      max(current[2][2], bounds[2]), max(current[2][3], bounds[3])]
                 else:
-                    current = [char, *run]
+                    current = [char, run, list(bounds)]
                     words.append(current)
-            yield [tuple(word) for word in words]
+            yield [(word, *run, *bounds) for word, run, bounds in words]
     finally:
         pdf.close()
 
@@ -155,31 +206,16 @@ def boxes(pdf_path: Path) -> list[tuple[float, float, list[tuple[str, float, flo
     character), image and straight-edged path ("image", "path"), top-based as pdfplumber's: a
     character from its baseline's descent to one font size above, as pdfminer boxes it.
     Read with PDFium, off-page characters included; curved paths (pdfplumber's curves) left out."""
-    import ctypes
-    import math
-
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    rect, matrix, descent = raw.FS_RECTF(), raw.FS_MATRIX(), ctypes.c_float()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    pages, pdf = [], pdfium.PdfDocument(pdf_path)
+    pages, pdf, box = [], pdfium.PdfDocument(pdf_path), _char_box()
     try:
         for page in pdf:
             height, found, textpage = page.get_height(), [], page.get_textpage()
             for index in range(textpage.count_chars()):
-                if raw.FPDFText_IsGenerated(textpage, index):  # a space or line break PDFium infers
-                    continue
-                raw.FPDFText_GetLooseCharBox(textpage, index, rect)
-                raw.FPDFText_GetCharOrigin(textpage, index, x, y)
-                raw.FPDFText_GetMatrix(textpage, index, matrix)
-                size = raw.FPDFText_GetFontSize(textpage, index)
-                font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(textpage, index))
-                raw.FPDFFont_GetDescent(font, ctypes.c_float(size), ctypes.byref(descent))
-                scale = math.hypot(matrix.c, matrix.d)
-                bottom = y.value + descent.value * scale
-                found.append((chr(raw.FPDFText_GetUnicode(textpage, index)), rect.left,
-                              height - bottom - size * scale, rect.right, height - bottom))
+                if not raw.FPDFText_IsGenerated(textpage, index):  # not a space or line break PDFium infers
+                    found.append((chr(raw.FPDFText_GetUnicode(textpage, index)), *box(textpage, index, height)))
             found += [(kind, x0, height - y1, x1, height - y0) for kind, x0, y0, x1, y1 in _shapes(page)]
             pages.append((page.get_width(), height, found))
     finally:

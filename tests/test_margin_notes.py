@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import statistics
 
-import pdfplumber
 import pytest
 import readback
 from support import run, write_style
@@ -23,17 +22,16 @@ def _positions(pdf_path):
     """Per page: {number: top of the call}, {number: (x0, top) of the note's marker}, the text
     column's right edge and the margin notes' lines as (top, bottom)."""
     pages = []
-    with pdfplumber.open(pdf_path) as pdf:
-        every = [page.extract_words(extra_attrs=["size", "fontname"]) for page in pdf.pages]
-        right = max(w["x1"] for words in every for w in words if 9.5 < w["size"] < 11.5)  # the column
-        for words in every:
-            calls = {int(w["text"]): w["top"] for w in words
-                     if abs(w["size"] - 7) < 0.1 and w["text"].isdigit() and "Sans" in w["fontname"]}
-            markers = {int(m.group(1)): (w["x0"], w["top"]) for w in words if (m := _MARKER.match(w["text"]))
-                       and "semibold" in w["fontname"].replace("-", "").lower()}
-            lines = sorted({(round(w["top"], 1), round(w["bottom"], 1)) for w in words
-                            if w["x0"] > right + 5 and w["size"] < 9})
-            pages.append((calls, markers, right, lines))
+    every = readback.placed_words(pdf_path)
+    right = max(x1 for words in every for _, _, size, _, _, x1, _ in words if 9.5 < size < 11.5)  # the column
+    for words in every:
+        calls = {int(text): top for text, font, size, _, top, _, _ in words
+                 if abs(size - 7) < 0.1 and text.isdigit() and "Sans" in font}
+        markers = {int(m.group(1)): (x0, top) for text, font, _, x0, top, _, _ in words
+                   if (m := _MARKER.match(text)) and "semibold" in font.replace("-", "").lower()}
+        lines = sorted({(round(top, 1), round(bottom, 1)) for _, _, size, x0, top, _, bottom in words
+                        if x0 > right + 5 and size < 9})
+        pages.append((calls, markers, right, lines))
     return pages
 
 
