@@ -201,11 +201,12 @@ def misplaced(pdf_path: Path, at_least: int = 0) -> list[str]:
     return problems
 
 
-def boxes(pdf_path: Path) -> list[tuple[float, float, list[tuple[str, float, float, float, float]]]]:
+def boxes(pdf_path: Path, shapes: bool = True) -> list[tuple[float, float, list[tuple[str, float, float, float, float]]]]:
     """Per page, (width, height, [(what, x0, top, x1, bottom)]) of each character (what: the
     character), image and straight-edged path ("image", "path"), top-based as pdfplumber's: a
     character from its baseline's descent to one font size above, as pdfminer boxes it.
-    Read with PDFium, off-page characters included; curved paths (pdfplumber's curves) left out."""
+    Read with PDFium, off-page characters included; curved paths (pdfplumber's curves) left out;
+    with `shapes=False`, the characters only."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -216,7 +217,7 @@ def boxes(pdf_path: Path) -> list[tuple[float, float, list[tuple[str, float, flo
             for index in range(textpage.count_chars()):
                 if not raw.FPDFText_IsGenerated(textpage, index):  # not a space or line break PDFium infers
                     found.append((chr(raw.FPDFText_GetUnicode(textpage, index)), *box(textpage, index, height)))
-            found += [(kind, x0, height - y1, x1, height - y0) for kind, x0, y0, x1, y1 in _shapes(page)]
+            found += [(kind, x0, height - y1, x1, height - y0) for kind, x0, y0, x1, y1 in (_shapes(page) if shapes else ())]
             pages.append((page.get_width(), height, found))
     finally:
         pdf.close()

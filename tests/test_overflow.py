@@ -11,6 +11,7 @@ from collections import Counter
 
 import pdfplumber
 import pytest
+import readback
 from support import quick, run, write_style
 
 
@@ -29,16 +30,16 @@ PERSIAN = {"brief.yaml": "title: گزارش\ndate: 2026-02-01\nlanguage: fa\naut
 
 
 def _chars(pdf_path):
-    """[(page, char)] of every character pdfplumber finds, on or off the page."""
-    with pdfplumber.open(pdf_path) as pdf:
-        return [(page, char) for page in pdf.pages for char in page.chars]
+    """[(page number, width, height, (char, x0, top, x1, bottom))] of every character, on or off the page."""
+    return [(number, width, height, char) for number, (width, height, chars)
+            in enumerate(readback.boxes(pdf_path, shapes=False), start=1) for char in chars]
 
 
 def _outside(pdf_path) -> list[str]:
     """The characters that lie outside their page, as "page N: c at (x0, top)"."""
-    return [f"page {page.page_number}: {c['text']!r} at ({c['x0']:.0f}, {c['top']:.0f})"
-            for page, c in _chars(pdf_path)
-            if c["x0"] < -0.5 or c["x1"] > page.width + 0.5 or c["top"] < -0.5 or c["bottom"] > page.height + 0.5]
+    return [f"page {number}: {text!r} at ({x0:.0f}, {top:.0f})"
+            for number, width, height, (text, x0, top, x1, bottom) in _chars(pdf_path)
+            if x0 < -0.5 or x1 > width + 0.5 or top < -0.5 or bottom > height + 0.5]
 
 
 def _sidenotes(folder):
@@ -80,7 +81,7 @@ def test_a_long_url_in_a_persian_brief_stays_on_the_page(make_brief, runner, tmp
     out = tmp_path / "out.pdf"
     assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
     assert _outside(out) == []
-    printed = Counter(c["text"] for _, c in _chars(out))
+    printed = Counter(char[0] for *_, char in _chars(out))
     assert not Counter(URL[:2000] + URL) - printed  # every character of both URLs is printed
 
 
@@ -112,7 +113,7 @@ def test_a_title_too_long_for_the_running_head_asks_for_a_short_title(make_brief
                          "commentary.md": "Body text of the brief. " * 700 + "\n"})
     out = tmp_path / "out.pdf"
     assert run(runner, "build", str(folder), "-o", str(out)).exit_code == 0
-    assert any(c["top"] < 0 for _, c in _chars(out))  # the running head above the page
+    assert any(char[2] < 0 for *_, char in _chars(out))  # the running head above the page
     report = run(runner, "check", "--layout", str(folder))
     assert report.exit_code == 1, report.output
     assert "brief.yaml:1: pages 2" in report.output and "the running head" in report.output
