@@ -153,19 +153,24 @@ def text(pdf_path: Path) -> str:
     """The PDF's text, read with PDFium (thirty times faster than pdfplumber on the sample), its
     lines as pdfplumber gives them: a line that ends in a soft hyphen ends in U+00AD. PDFium
     finds the narrow spaces between the words of small chart labels."""
+    return "\n".join(page_texts(pdf_path))
+
+
+def page_texts(pdf_path: Path) -> tuple[str, ...]:
+    """Each page's text, as `text` reads it."""
     stat = Path(pdf_path).stat()
     return _text(str(pdf_path), stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=32)
-def _text(pdf_path: str, mtime: int, size: int) -> str:
+def _text(pdf_path: str, mtime: int, size: int) -> tuple[str, ...]:
     """Read once per file version: several tests read the text of the same built brief."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(pdf_path)
     try:  # PDFium joins a line broken at a soft hyphen, marking the hyphen U+FFFE
-        return "\n".join(page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "\xad\n")
-                         for page in pdf)
+        return tuple(page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "\xad\n")
+                     for page in pdf)
     finally:
         pdf.close()
 

@@ -210,8 +210,7 @@ def test_the_closing_block_never_stands_alone_on_a_page(tmp_path):
         (folder / "commentary.md").write_text(
             "\n\n".join([PARAGRAPH] * 5 + [f"Line {i} of the end." for i in range(lines)]) + "\n")
         pdf_path = build(folder, Options(output=tmp_path / f"out-{lines}.pdf")).pdf
-        with pdfplumber.open(pdf_path) as pdf:
-            pages = [[line["text"] for line in page.extract_text_lines()] for page in pdf.pages]
+        pages = [text.split("\n") for text in readback.page_texts(pdf_path)]
         last = pages[-1]
         at = next(i for i, text in enumerate(last) if text.startswith("Views expressed"))
         assert last[at + 1].startswith("© Acme Policy Lab"), last
