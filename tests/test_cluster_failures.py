@@ -19,7 +19,7 @@ from contextlib import suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from support import run
+from support import quick, run
 
 distributed = pytest.importorskip("distributed")
 # A dashboard of Dask's own finding its default port taken: harmless.
@@ -116,6 +116,7 @@ class Listener(threading.Thread):
 BAD_REQUEST = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
 
 
+@pytest.mark.slow  # waits out a connect timeout: the full run
 def test_a_server_that_accepts_and_never_answers_fails_within_the_connect_timeout(archive, tmp_path):
     silent = Listener()
     silent.start()
@@ -132,7 +133,7 @@ def test_a_server_that_accepts_and_never_answers_fails_within_the_connect_timeou
     assert not (tmp_path / "dist").exists()
 
 
-@pytest.mark.parametrize("hang_up", [False, True])
+@pytest.mark.parametrize("hang_up", quick([False, True], False))
 def test_a_server_that_answers_like_a_web_server_is_named_not_dask(archive, tmp_path, hang_up):
     """Its reply read as Dask's frames once asked Dask for an array of exabytes (MemoryError)."""
     web = Listener(BAD_REQUEST, hang_up)
@@ -147,6 +148,7 @@ def test_a_server_that_answers_like_a_web_server_is_named_not_dask(archive, tmp_
     assert seconds < 5 + SLACK, seconds
 
 
+@pytest.mark.slow  # waits out a connect timeout: the full run
 def test_a_web_server_given_as_the_scheduler_fails_within_the_connect_timeout(archive, tmp_path):
     class Page(BaseHTTPRequestHandler):
         def do_GET(self):  # what a dashboard would do with a browser
@@ -157,6 +159,7 @@ def test_a_web_server_given_as_the_scheduler_fails_within_the_connect_timeout(ar
             pass
 
     web = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    web.socket.settimeout(1)  # a connection reset before its accept leaves no accept() waiting forever
     threading.Thread(target=web.serve_forever, daemon=True).start()
     try:
         code, output, seconds = briefkit("publish", *archive(1), "-o", "site", "--scheduler",
@@ -225,6 +228,7 @@ def cluster(tmp_path):
                 _stop(process)
 
 
+@pytest.mark.slow  # a real scheduler and worker started, one killed, and a re-run: the full run
 def test_a_scheduler_killed_mid_batch_writes_the_report_and_says_a_rerun_builds_the_rest(archive, cluster,
                                                                                         tmp_path):
     address, scheduler = cluster

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support import run
+from support import quick, run
 
 from briefkit.children import Limit, deadline
 from briefkit.errors import InputError, Problem
@@ -144,7 +144,7 @@ def test_in_a_thread_the_limit_stops_a_layout_stuck_in_c_too(runner, tmp_path, m
     assert list(temporary.iterdir()) == []  # and the font files it wrote removed
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("jobs", quick([1, 2], 1))
 def test_a_build_leaves_no_font_files_in_the_temporary_folder(runner, tmp_path, jobs):
     """WeasyPrint writes a brief's fonts to a folder of its own and removes it when its font
     configuration is collected; the layout process ends with os._exit, which collects nothing:
