@@ -64,3 +64,47 @@ def test_a_wrong_memory_costs_a_layout_not_a_wrong_pdf(sample, tmp_path, monkeyp
     again = build(folder, Options(output=tmp_path / "again.pdf"))
     assert again.corrections >= 1
     assert again.pdf.read_bytes() == fresh.pdf.read_bytes()
+
+
+@pytest.mark.slow  # three builds of the sample; test_loop.py's cached rebuild is the quick run's cache test
+def test_a_copy_elsewhere_starts_from_the_brief_s_memory(sample, tmp_path, monkeypatch):
+    """The brief's memory is found by its title, date and language, not its folder: a copy in
+    another folder (a move, a fresh checkout elsewhere) is laid out once, to the same bytes;
+    another brief is not taken for it."""
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    first = build(_copy(sample, tmp_path), Options(output=tmp_path / "first.pdf"))
+    assert first.corrections == 1
+    elsewhere = tmp_path / "checkout" / "elsewhere"
+    shutil.copytree(sample["folder"], elsewhere)
+    copy = build(elsewhere, Options(output=tmp_path / "copy.pdf"))
+    assert copy.corrections == 0  # its rows' notes and the figure's move known before it was laid out
+    assert copy.pdf.read_bytes() == first.pdf.read_bytes()
+    yaml = elsewhere / "brief.yaml"
+    yaml.write_text(yaml.read_text().replace("date: 2026-01-29", "date: 2026-01-30", 1))
+    assert build(elsewhere, Options(output=tmp_path / "other.pdf")).corrections == 1  # a first build's two
+
+
+@pytest.mark.slow  # two briefs of three layouts; robustness of the guess
+def test_a_remembered_correction_that_loses_text_costs_a_layout_not_the_build(make_brief, tmp_path, monkeypatch):
+    """Two briefs in the sidenotes style with one title and date share a memory: the first's
+    corrections, replayed on the second, push one of its long notes partly off its page. The
+    second is then laid out as a first build: built, to the bytes a build without cache gives."""
+    from support import write_style
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+
+    def brief(name: str, notes: list[str]):
+        folder = make_brief({"commentary.md": "".join(f"Claim {i}.[^n{i}] " for i in range(len(notes))) + "\n\n"
+                             + "".join(f"[^n{i}]: {text}\n\n" for i, text in enumerate(notes))}, name)
+        write_style(folder / "styles", "side", "extends: sidenotes\n")
+        (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "style: side\n")
+        return folder
+
+    first = brief("first", [f"Note {i} says what the source shows about envoy {i} and the talks. " * (2 + i % 5)
+                            for i in range(14)])
+    assert build(first, Options(output=tmp_path / "first.pdf")).corrections >= 1
+    long = "A long explanation of the source and what it shows about the talks and the envoys. " * 6
+    second = brief("second", [long] * 12)
+    built = build(second, Options(output=tmp_path / "second.pdf"))
+    fresh = build(second, Options(output=tmp_path / "fresh.pdf", cache=False))
+    assert built.pdf.read_bytes() == fresh.pdf.read_bytes()

@@ -16,6 +16,7 @@ from .document import compose, native_digits, warm
 from .errors import BriefError, InputError, Problems, StyleError, UsageError
 from .models import TAGGED, Material, Variant
 from .pdf import attachments, engine, gatekeeper, pagination
+from .pdf.findings import LostText
 
 
 @dataclass
@@ -137,38 +138,49 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     every call's note at the foot of the call's page. Each round adds rows, so it ends.
 
     The brief's last build says which rows and corrections to start from (by the row's event, so
-    an edit elsewhere keeps them). The guess is checked both ways: a row linking to another page
-    gets its note, and a guessed row whose own note is needless makes the brief laid out as a
-    first build would: one PDF, however it was reached."""
+    an edit elsewhere keeps them), found by the brief's title, date and language, not its
+    folder: a copy, a move or a fresh checkout elsewhere starts from them too. The guess is
+    checked both ways: a row linking to another page gets its note, and a guessed row whose own
+    note is needless makes the brief laid out as a first build would: one PDF, however it was
+    reached."""
     from .children import Limit, deadline
 
     rows = _row_events(prepared)
     config = settings(prepared, options)
-    memory = cache.key("brief", str(prepared.folder.resolve()), prepared.style.name,
+    brief = prepared.material.brief
+    memory = cache.key("brief", brief.title, str(brief.date), str(brief.language), prepared.style.name,
                        str(prepared.variant), pagination.rules()) if options.cache else None
     known = cache.get("rows", memory, _remembered) if memory else None
     events = set(known["rows"]) if known else set()
     own = frozenset(index for index, event in rows.items() if event in events)
     log, layouts = known["log"] if known else None, 0
     if charts is None:  # the templates compile while a chart process draws
-        brief = prepared.material.brief
         charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache,
                               functools.partial(warm, prepared.style, brief.language,
                                                 native_digits(brief, prepared.style)))
     limit = Limit(options.timeout, "the layout",
                   "raise --timeout, or look for a huge table or deeply nested boxes")
-    guessed, ahead = bool(own), Ahead()
+    guessed, remembered, ahead = bool(own), known is not None, Ahead()
     while True:
         document = (ahead.document(own)
                     or compose(prepared.material, prepared.body, charts, prepared.style, own))
         ahead = Ahead(functools.partial(compose, prepared.material, prepared.body, charts, prepared.style)
                       if document.links else None, own | document.links)
-        outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
-                                             guessed=guessed), limit, ahead)
+        try:
+            outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
+                                                 guessed=guessed), limit, ahead)
+        except LostText:
+            if not remembered:  # a first build's own verdict: the brief's to fix
+                raise
+            # A guess never fails a build: a correction the last build needed (or another brief's
+            # of the same title) can push a long note off its page where a first build fits it.
+            logger.debug("what the brief's last build taught lost text here; laying out without it")
+            own, guessed, remembered, log = frozenset(), False, False, None
+            continue
         log, layouts = outcome.log, layouts + outcome.layouts
         if outcome.needless and guessed:  # the last build's rows no longer hold: as a first build
             logger.debug("a chronology row was guessed wrong; laying out without the guess")
-            own, guessed, log = frozenset(), False, None
+            own, guessed, remembered, log = frozenset(), False, False, None
             continue
         if not outcome.stray:
             break
