@@ -33,6 +33,23 @@ def cache_folder(tmp_path_factory, worker_id):
     del os.environ["BRIEFKIT_CACHE_DIR"]
 
 
+@pytest.fixture(autouse=True)
+def brief_memory(cache_folder, monkeypatch):
+    """Each test's own memory of briefs (cache kind `rows`), which a brief's title, date and
+    language find: one test's minimal brief never starts from another's corrections. Charts,
+    fonts and layouts of exact HTML stay the run's."""
+    _MEMORIES[0] += 1
+    root = cache_folder.parent / "memories" / f"{os.getpid()}-{_MEMORIES[0]}"
+    root.mkdir(parents=True)
+    for kind in ("charts", "fonts", "webfonts", "layout"):
+        (cache_folder / kind).mkdir(exist_ok=True)
+        (root / kind).symlink_to(cache_folder / kind)
+    monkeypatch.setenv("BRIEFKIT_CACHE_DIR", str(root))
+
+
+_MEMORIES = [0]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def engines_loaded():
     """WeasyPrint and Matplotlib loaded once in each test process, and a small brief laid out
