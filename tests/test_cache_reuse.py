@@ -69,8 +69,8 @@ def test_a_wrong_memory_costs_a_layout_not_a_wrong_pdf(sample, tmp_path, monkeyp
 @pytest.mark.slow  # three builds of the sample; test_loop.py's cached rebuild is the quick run's cache test
 def test_a_copy_elsewhere_starts_from_the_brief_s_memory(sample, tmp_path, monkeypatch):
     """The brief's memory is found by its title, date and language, not its folder: a copy in
-    another folder (a move, a fresh checkout elsewhere) is laid out once, to the same bytes;
-    another brief is not taken for it."""
+    another folder (a move, a fresh checkout elsewhere) is laid out once, to the same bytes, and
+    so is another PDF variant of it; another brief is not taken for it."""
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     first = build(_copy(sample, tmp_path), Options(output=tmp_path / "first.pdf"))
     assert first.corrections == 1
@@ -79,6 +79,8 @@ def test_a_copy_elsewhere_starts_from_the_brief_s_memory(sample, tmp_path, monke
     copy = build(elsewhere, Options(output=tmp_path / "copy.pdf"))
     assert copy.corrections == 0  # its rows' notes and the figure's move known before it was laid out
     assert copy.pdf.read_bytes() == first.pdf.read_bytes()
+    archival = build(elsewhere, Options(output=tmp_path / "archival.pdf", pdf_variant="pdf/a-3b"))
+    assert archival.corrections == 0  # a variant is written differently, laid out the same
     yaml = elsewhere / "brief.yaml"
     yaml.write_text(yaml.read_text().replace("date: 2026-01-29", "date: 2026-01-30", 1))
     assert build(elsewhere, Options(output=tmp_path / "other.pdf")).corrections == 1  # a first build's two

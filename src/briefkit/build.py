@@ -148,8 +148,9 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     rows = _row_events(prepared)
     config = settings(prepared, options)
     brief = prepared.material.brief
+    # Not by variant: a variant changes how the PDF is written, not how the brief is laid out.
     memory = cache.key("brief", brief.title, str(brief.date), str(brief.language), prepared.style.name,
-                       str(prepared.variant), pagination.rules()) if options.cache else None
+                       pagination.rules()) if options.cache else None
     known = cache.get("rows", memory, _remembered) if memory else None
     events = set(known["rows"]) if known else set()
     own = frozenset(index for index, event in rows.items() if event in events)
