@@ -94,10 +94,12 @@ def brief(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared(tmp_path_factory, worker_id):
+def shared(tmp_path_factory, worker_id, cache_folder):
     """`shared(name, make)`: a folder `make(folder)` fills once for the whole run. With -n
     (pytest-xdist) the workers are processes; the first to ask builds, the others wait for it
-    and read the same files, so an expensive fixture costs one build, not one per worker."""
+    and read the same files, so an expensive fixture costs one build, not one per worker. Its
+    builds remember briefs in the run's cache, not the asking test's: a copy of the sample in
+    another style or variant starts from what the first build of it learned."""
     import fcntl
 
     base = tmp_path_factory.getbasetemp()
@@ -111,7 +113,12 @@ def shared(tmp_path_factory, worker_id):
             if not (root / f"{name}.done").exists():
                 shutil.rmtree(folder, ignore_errors=True)
                 folder.mkdir()
-                make(folder)
+                test_s = os.environ["BRIEFKIT_CACHE_DIR"]
+                os.environ["BRIEFKIT_CACHE_DIR"] = str(cache_folder)
+                try:
+                    make(folder)
+                finally:
+                    os.environ["BRIEFKIT_CACHE_DIR"] = test_s
                 (root / f"{name}.done").touch()
         return folder
 
