@@ -13,9 +13,9 @@ from support import small_briefs
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="children fork on Linux")
 
 
-def briefkit(*args: str, cwd=None) -> subprocess.CompletedProcess:
+def briefkit(*args: str, cwd=None, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "briefkit", *args], capture_output=True, text=True,
-                          timeout=300, cwd=cwd, env={**os.environ, "BRIEFKIT_CACHE_DIR": ""})
+                          timeout=300, cwd=cwd, env={**os.environ, "BRIEFKIT_CACHE_DIR": "", **env})
 
 
 @pytest.mark.parametrize("code, out, err, status", [
@@ -46,3 +46,15 @@ def test_a_batch_drops_the_children_forked_for_one_build(tmp_path):
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "dist").glob("*.pdf")) == [
         "2026-02-01-brief-1.pdf", "2026-02-02-brief-2.pdf"]
+
+
+@pytest.mark.parametrize("mistake", [["--bogus"], ["--scheduler", "nonsense"]])
+def test_a_build_refused_at_once_leaves_nothing_in_the_temporary_folder(tmp_path, mistake):
+    """The layout process forked before the command line was read ends with the command, and
+    the folder made for its font files goes with it."""
+    (good,) = small_briefs(tmp_path, 1)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = briefkit("build", str(good), "-o", str(tmp_path / "out.pdf"), *mistake, TMPDIR=str(temporary))
+    assert done.returncode == 2 and "Error:" in done.stderr, done.stderr
+    assert list(temporary.iterdir()) == []

@@ -27,6 +27,9 @@ def leave(code) -> None:
     """Exit with `code` as sys.exit would, without freeing every object one by one (about 50 ms
     for a build's modules: pydantic, Jinja, pikepdf): exit handlers run and output is flushed
     first. With threads still running (a Dask client's), Python's own exit waits for them."""
+    children = sys.modules.get("briefkit.children")
+    if children is not None:  # a command that failed before its build took the layout process
+        children.drop_early()  # ended, and its temporary folder removed (lifetimes.Scratch)
     if any(not thread.daemon for thread in threading.enumerate() if thread is not threading.main_thread()):
         sys.exit(code)
     if code is None:
