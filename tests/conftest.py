@@ -4,11 +4,13 @@ built-in style), whatever the number of test files or xdist workers that read it
 from __future__ import annotations
 
 import gc
+import itertools
 import os
 import shutil
 import sys
 import textwrap
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -24,7 +26,7 @@ from briefkit.cli import main  # noqa: E402
 def cache_folder(tmp_path_factory, worker_id):
     """One cache for the run, never the user's (subprocesses inherit it), and one for all the
     xdist workers: a chart or a web font one cuts (seconds for Nastaliq) the others find. Its
-    writes are atomic; a brief's layout memory is kept by its folder, each test's own."""
+    writes are atomic; each test has its own memory of briefs (brief_memory)."""
     base = tmp_path_factory.getbasetemp()
     folder = (base if worker_id == "master" else base.parent) / "cache"
     folder.mkdir(exist_ok=True)
@@ -38,8 +40,7 @@ def brief_memory(cache_folder, monkeypatch):
     """Each test's own memory of briefs (cache kind `rows`), which a brief's title, date and
     language find: one test's minimal brief never starts from another's corrections. Charts,
     fonts and layouts of exact HTML stay the run's."""
-    _MEMORIES[0] += 1
-    root = cache_folder.parent / "memories" / f"{os.getpid()}-{_MEMORIES[0]}"
+    root = cache_folder.parent / "memories" / f"{os.getpid()}-{next(_MEMORIES)}"
     root.mkdir(parents=True)
     for kind in ("charts", "fonts", "webfonts", "layout"):
         (cache_folder / kind).mkdir(exist_ok=True)
@@ -47,7 +48,7 @@ def brief_memory(cache_folder, monkeypatch):
     monkeypatch.setenv("BRIEFKIT_CACHE_DIR", str(root))
 
 
-_MEMORIES = [0]
+_MEMORIES = itertools.count()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -55,8 +56,9 @@ def engines_loaded():
     """WeasyPrint and Matplotlib loaded once in each test process, and a small brief laid out
     here: a build forks its layout and chart processes from here, which would otherwise load
     them again for every build (0.3 CPU-s each, most of a small brief's build), and its layout
-    the built-in style's fonts, C types and hyphenation dictionaries (0.04 CPU-s more). A fresh `briefkit` process is tested as users run it
-    in test_command.py, test_engine_limits.py and test_loop.py."""
+    the built-in style's fonts, C types and hyphenation dictionaries (0.09 CPU-s more). A fresh
+    `briefkit` process is tested as users run it in test_command.py, test_engine_limits.py and
+    test_loop.py."""
     from briefkit.charts import timeline
     from briefkit.pdf import engine
 
@@ -113,12 +115,8 @@ def shared(tmp_path_factory, worker_id, cache_folder):
             if not (root / f"{name}.done").exists():
                 shutil.rmtree(folder, ignore_errors=True)
                 folder.mkdir()
-                test_s = os.environ["BRIEFKIT_CACHE_DIR"]
-                os.environ["BRIEFKIT_CACHE_DIR"] = str(cache_folder)
-                try:
+                with mock.patch.dict(os.environ, {"BRIEFKIT_CACHE_DIR": str(cache_folder)}):
                     make(folder)
-                finally:
-                    os.environ["BRIEFKIT_CACHE_DIR"] = test_s
                 (root / f"{name}.done").touch()
         return folder
 

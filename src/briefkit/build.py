@@ -175,14 +175,13 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
                 raise
             # A guess never fails a build: a correction the last build needed (or another brief's
             # of the same title) can push a long note off its page where a first build fits it.
-            logger.debug("what the brief's last build taught lost text here; laying out without it")
+            outcome = None
+        if outcome is None or outcome.needless:  # the last build's guess does not hold here
+            logger.debug("what the brief's last build taught does not hold; laying out without it")
+            layouts += outcome.layouts if outcome else 0
             own, guessed, remembered, log = frozenset(), False, False, None
             continue
         log, layouts = outcome.log, layouts + outcome.layouts
-        if outcome.needless and guessed:  # the last build's rows no longer hold: as a first build
-            logger.debug("a chronology row was guessed wrong; laying out without the guess")
-            own, guessed, remembered, log = frozenset(), False, False, None
-            continue
         if not outcome.stray:
             break
         own |= outcome.stray

@@ -14,18 +14,8 @@ import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
-from . import logger
-from .lifetimes import (
-    EXIT_SECONDS,
-    Limit,
-    Scratch,
-    collect_seldom,
-    die_with_parent,
-    outcome,
-    release,
-    stopped,
-    unpack,
-)
+from . import lifetimes, logger
+from .lifetimes import Limit, Scratch
 
 T = TypeVar("T")
 
@@ -58,8 +48,8 @@ def run(function: Callable[[], T], limit: Limit) -> T:
         message = None
     if message is None:  # died without a word, or in the middle of one: a crash in C, the OOM killer
         holder.close(kill=True)
-        raise stopped(limit, process.poll())
-    return unpack(message)
+        raise lifetimes.stopped(limit, process.poll())
+    return lifetimes.unpack(message)
 
 
 def _write(stream, data: bytes) -> None:
@@ -101,7 +91,7 @@ def _close_server(process, scratch: Scratch, kill: bool) -> None:
     except OSError:
         pass
     try:
-        process.wait(EXIT_SECONDS)
+        process.wait(lifetimes.EXIT_SECONDS)
     except Exception:  # noqa: BLE001  still running after its input closed: end it
         process.kill()
         process.wait()
@@ -113,20 +103,20 @@ def serve() -> None:
     """In a layout server: load the engine, then run each function read from stdin (a length,
     then its pickle, with the log level to keep) and write its outcome the same way, until stdin
     closes. The answers go to the first stdout; what anything else prints goes to stderr."""
-    die_with_parent(os.getppid())
+    lifetimes.die_with_parent(os.getppid())
     sink = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     from .pdf.engine import preload
 
-    collect_seldom()
+    lifetimes.collect_seldom()
     preload()
     gc.freeze()
     source = sys.stdin.buffer
     while header := source.read(8):
         level, function = pickle.loads(source.read(int.from_bytes(header, "big")))
         logger.setLevel(level)
-        answer = outcome(function)
+        answer = lifetimes.outcome(function)
         sink.write(len(answer).to_bytes(8, "big") + answer)
         sink.flush()
         gc.collect()
-    release()
+    lifetimes.release()

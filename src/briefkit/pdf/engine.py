@@ -181,9 +181,8 @@ def write(layout: Layout, settings: Settings, fixes: int) -> Rendered:
     with _rendering(settings, layout.fetcher):
         placement = corrector.placement(laid_out)
         findings = read_findings(laid_out)
-    if layout.memory:  # only what gave a PDF: a layout that lost text teaches nothing
-        cache.put("layout", layout.memory, corrector.log)
-    with _rendering(settings, layout.fetcher):
+        if layout.memory:  # only what gives a PDF: a layout that lost text teaches nothing
+            cache.put("layout", layout.memory, corrector.log)
         links.keep_relative(laid_out.pages)  # no file:// path of this machine in the PDF
         names = [item.name for item in settings.attachments]
         xmp.extend(laid_out.metadata, document.html.encode(), names,
