@@ -110,3 +110,44 @@ def test_a_remembered_correction_that_loses_text_costs_a_layout_not_the_build(ma
     built = build(second, Options(output=tmp_path / "second.pdf"))
     fresh = build(second, Options(output=tmp_path / "fresh.pdf", cache=False))
     assert built.pdf.read_bytes() == fresh.pdf.read_bytes()
+
+
+EVENTS = "events:\n  - date: 2025-07-03\n    title: Recognition\n    sources: [s]\n"
+SOURCES = "- id: s\n  type: article-newspaper\n  title: Russia Recognises the Taliban Government\n" \
+          "  container-title: Reuters\n  issued: 2025-07-03\n"
+
+
+def _chronology_brief(make_brief, title: str, filler: int, sources: str = SOURCES):
+    """The row cites the text's source: beside its note on page one, or pages after it."""
+    return make_brief({"brief.yaml": f"title: {title}\ndate: 2026-02-01\nauthors:\n  - name: Desk\n",
+                       "events.yaml": EVENTS, "sources.yaml": sources,
+                       "commentary.md": "Russia recognised the Taliban.[@s]\n\n" + "More text here. " * 40 * filler
+                       + "\n\n```chronology\n```\n"}, name=title.replace(" ", "-"))
+
+
+@pytest.mark.parametrize(("filler", "layouts", "footnotes"), [(10, 1, 2), (0, 2, 1)])
+def test_a_first_build_starts_from_every_row_with_a_note_of_its_own(make_brief, tmp_path, filler, layouts,
+                                                                    footnotes):
+    """The usual chronology follows the text it cites, its notes pages back: a first build gives
+    each row a note of its own from the start and lays out once (it took two). A row beside its
+    earlier note makes its own note needless: a second layout links it. A rebuild starts from
+    what the first learned: one layout, to the same bytes."""
+    folder = _chronology_brief(make_brief, f"Filler {filler}", filler)
+    first = build(folder, Options(output=tmp_path / "first.pdf"))
+    assert (first.corrections + 1, first.footnotes) == (layouts, footnotes)
+    again = build(folder, Options(output=tmp_path / "again.pdf"))
+    assert again.corrections == 0 and again.pdf.read_bytes() == first.pdf.read_bytes()
+
+
+def test_a_rebuild_still_warns_of_a_source_the_style_cannot_format_fully(make_brief, tmp_path, caplog):
+    """Warnings come from the first composition of each build, whatever rows it starts from."""
+    from support import write_style
+
+    folder = _chronology_brief(make_brief, "Incomplete", 10, SOURCES.replace("  container-title: Reuters\n", ""))
+    write_style(folder / "styles", "house", "extends: think-tank\ncitation_format: chicago-notes-bibliography\n")
+    (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "style: house\n")
+    for name in ("first", "again"):
+        caplog.clear()
+        build(folder, Options(output=tmp_path / f"{name}.pdf"))
+        warned = [r.getMessage() for r in caplog.records if "has no container-title" in r.getMessage()]
+        assert len(warned) == 1 and warned[0].startswith(f"{folder / 'sources.yaml'}:1: source 's'"), name

@@ -133,16 +133,18 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     """Charts, the filled templates and the laid-out PDF bytes; nothing is written.
 
     The layout runs in a child process killed at `options.timeout` (children.deadline): a
-    layout stuck in C stops. A chronology row that links to an earlier note printed on another
-    page gets a note of its own (the short form) and the brief is composed again: a reader finds
-    every call's note at the foot of the call's page. Each round adds rows, so it ends.
+    layout stuck in C stops. A chronology row whose sources have an earlier note links to it
+    when it is printed on the row's page, and gets a note of its own (the short form) when it
+    is not: a reader finds every call's note at the foot of the call's page.
 
-    The brief's last build says which rows and corrections to start from (by the row's event, so
-    an edit elsewhere keeps them), found by the brief's title, date and language, not its
-    folder: a copy, a move or a fresh checkout elsewhere starts from them too. The guess is
-    checked both ways: a row linking to another page gets its note, and a guessed row whose own
-    note is needless makes the brief laid out as a first build would: one PDF, however it was
-    reached."""
+    Which rows need their own notes is known only after a layout, so each build starts from a
+    guess that the layout checks both ways (a row linking to another page gets its note; a
+    row's own note next to its earlier note is needless): the brief's last build (its rows, by
+    event, so an edit elsewhere keeps them, and its corrections), found by the brief's title,
+    date, language and style, not its folder; else every row with a note of its own, the usual
+    outcome of a chronology placed after the text it cites. A last build's guess that fails
+    gives way to the first build's; the first build's, to its needless rows linking. So the
+    PDF is one however it was reached, and a first build lays out once where the usual holds."""
     from .children import Limit, deadline
 
     rows = _row_events(prepared)
@@ -152,43 +154,65 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     memory = cache.key("brief", brief.title, str(brief.date), str(brief.language), prepared.style.name,
                        pagination.rules()) if options.cache else None
     known = cache.get("rows", memory, _remembered) if memory else None
-    events = set(known["rows"]) if known else set()
-    own = frozenset(index for index, event in rows.items() if event in events)
-    log, layouts = known["log"] if known else None, 0
     if charts is None:  # the templates compile while a chart process draws
         charts = figures.draw(prepared.material, prepared.body, prepared.style, options.cache,
                               functools.partial(warm, prepared.style, brief.language,
                                                 native_digits(brief, prepared.style)))
+    compose_own = functools.partial(compose, prepared.material, prepared.body, charts, prepared.style)
     limit = Limit(options.timeout, "the layout",
                   "raise --timeout, or look for a huge table or deeply nested boxes")
-    guessed, remembered, ahead = bool(own), known is not None, Ahead()
+    first = Start(frozenset(rows), None, "first" if rows else None)  # every row with a note of its own
+    start = Start(frozenset(i for i, event in rows.items() if event in set(known["rows"])), known["log"],
+                  "memory") if known else first
+    layouts, document = 0, compose_own(start.own)
     while True:
-        document = (ahead.document(own)
-                    or compose(prepared.material, prepared.body, charts, prepared.style, own))
-        ahead = Ahead(functools.partial(compose, prepared.material, prepared.body, charts, prepared.style)
-                      if document.links else None, own | document.links)
+        ahead = Ahead(functools.partial(compose_own, warn=False) if document.links else None,
+                      start.own | document.links)
         try:
-            outcome = deadline(functools.partial(engine.render, document, config, log, own, layouts,
-                                                 guessed=guessed), limit, ahead)
+            outcome = deadline(functools.partial(engine.render, document, config, start.log, start.own,
+                                                 layouts, guessed=start.guess is not None), limit, ahead)
         except LostText:
-            if not remembered:  # a first build's own verdict: the brief's to fix
+            if start.guess is None:  # the layout's own verdict: the brief's to fix
                 raise
             # A guess never fails a build: a correction the last build needed (or another brief's
-            # of the same title) can push a long note off its page where a first build fits it.
+            # of the same title), or a note of its own, can push a long note off its page.
             outcome = None
-        if outcome is None or outcome.needless:  # the last build's guess does not hold here
-            logger.debug("what the brief's last build taught does not hold; laying out without it")
-            layouts += outcome.layouts if outcome else 0
-            own, guessed, remembered, log = frozenset(), False, False, None
+        layouts += outcome.layouts if outcome else 0
+        if start.guess is not None and (outcome is None or outcome.needless):
+            start = start.failed(outcome, first)
+            document = compose_own(start.own, warn=False)
             continue
-        log, layouts = outcome.log, layouts + outcome.layouts
         if not outcome.stray:
             break
-        own |= outcome.stray
+        start = Start(start.own | outcome.stray, outcome.log, start.guess)
+        document = ahead.document(start.own) or compose_own(start.own, warn=False)
     if memory:
-        cache.put("rows", memory, {"rows": sorted(rows[index] for index in own if index in rows), "log": log})
+        cache.put("rows", memory, {"rows": sorted(rows[index] for index in start.own if index in rows),
+                                   "log": outcome.log})
     engine.opens(outcome.rendered.pdf)
     return outcome.rendered
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a round of layouts starts: the rows with notes of their own, the corrections to
+    replay, and whose guess that is, checked by the layout (the brief's "memory", the "first"
+    build's), or None when the layout alone decides."""
+
+    own: frozenset[int]
+    log: list | None = None
+    guess: str | None = None
+
+    def failed(self, outcome: engine.Round | None, first: Start) -> Start:
+        """After a failed guess: a last build's gives way to the first build's; the first
+        build's, to the same rows but the needless ones. A layout that lost text under the
+        first build's guess starts from no row of its own, so the brief's own verdict stands."""
+        if self.guess == "memory":
+            logger.debug("what the brief's last build taught does not hold; laying out as a first build")
+            return first
+        if outcome is None:
+            return Start(frozenset())
+        return Start(self.own - outcome.needless, outcome.log)
 
 
 class Ahead:

@@ -40,7 +40,7 @@ READING_SPEED = 230
 
 def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
                   own: frozenset[int] = frozenset(), sources: list[str] | None = None,
-                  instead: dict[int, tuple[int, ...]] | None = None, blocks: Sequence[str] = (),
+                  instead: placeholders.Instead | None = None, blocks: Sequence[str] = (),
                   links: set[int] | None = None) -> str:
     """The page with its blocks filled and its notes numbered on its tree (placeholders.resolve),
     then the citations a CSL processor formats at the end put in (Citer.finish)."""
@@ -142,11 +142,12 @@ def _internal_names(path) -> list[str]:
 
 
 def compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
-            own: frozenset[int] = frozenset()) -> Document:
+            own: frozenset[int] = frozenset(), warn: bool = True) -> Document:
     """Fill the templates; figures and chronologies go where their fenced blocks stood. `own`:
-    chronology rows that get a note of their own (see _number_notes)."""
+    chronology rows that get a note of their own (see _number_notes); `warn` about sources the
+    citation style cannot format fully (once a build: not when the brief is composed again)."""
     with template_deadline("filling the templates"), templating.reported():
-        return _compose(material, body, charts, style, own)
+        return _compose(material, body, charts, style, own, warn)
 
 
 def template_deadline(what: str):
@@ -160,12 +161,12 @@ def template_deadline(what: str):
 
 
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
-             own: frozenset[int]) -> Document:
+             own: frozenset[int], warn: bool) -> Document:
     brief, native = material.brief, native_digits(material.brief, style)
     env = brief_env(style, brief.language, native)
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
-    citer = citations.citer(material, style, env, words.gettext("and"), native, warn=not own)
+    citer = citations.citer(material, style, env, words.gettext("and"), native, warn)
     cites, sources = list(body.cites), list(body.cite_sources)
 
     def block(index: int, spec) -> str:
@@ -208,7 +209,7 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     }
     page = env.get_template(ENTRY_TEMPLATE).render(context)
     digits = functools.partial(languages.digits, language=brief.language, native=native)
-    instead: dict[int, tuple[int, ...]] = {}
+    instead: placeholders.Instead = {}
     links: set[int] = set()
     page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks, links)
     if languages.script(brief.language) not in SIMPLE_SCRIPTS:

@@ -18,11 +18,13 @@ JOIN = "\u2060"
 _CLOSING = ".,;:!?)]”’»\"'"
 #: Punctuation an author-date citation in the text moves before ("claim (Author 2020).").
 _STOPS = ".,;:!?"
+#: Chronology rows with a note of their own: row -> (its note, the earlier notes it would link to).
+Instead = dict[int, tuple[int, tuple[int, ...]]]
 
 
 def resolve(page: str, blocks: Sequence[str], cites: list, citer: Citer, number_text=str,
             own: frozenset[int] = frozenset(), sources: list[str] | None = None,
-            instead: dict[int, tuple[int, ...]] | None = None, links: set[int] | None = None) -> str:
+            instead: Instead | None = None, links: set[int] | None = None) -> str:
     """The page with each block element replaced by its figure or chronology (`blocks`, by the
     block's index) and its notes and citations numbered (number_notes); one parse, one
     serialisation. The page's own markup is written back as the templates spelt it."""
@@ -34,7 +36,7 @@ def resolve(page: str, blocks: Sequence[str], cites: list, citer: Citer, number_
 
 
 def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozenset[int] = frozenset(),
-                 sources: list[str] | None = None, instead: dict[int, tuple[int, ...]] | None = None,
+                 sources: list[str] | None = None, instead: Instead | None = None,
                  links: set[int] | None = None) -> None:
     """Format citations in reading order, so a source's first citation gets the full form.
 
@@ -44,8 +46,8 @@ def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozense
     repeating it, as a printed brief does, unless the row is in `own`: rows whose earlier note
     turned out to be on another page get a note of their own, in the short form. `sources`
     ("commentary.md:12", parallel to `cites`) tells layout reports where each note was written;
-    `instead` receives, for each such own note, the earlier notes the row would link to, and
-    `links` the rows that link."""
+    `instead` receives, for each row with such an own note, its number and the earlier notes the
+    row would link to, and `links` the rows that link."""
     in_text = citer.in_text
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         _cite_before_stops(root)
@@ -80,7 +82,7 @@ def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozense
                 author = f'<span class="citation">{citer.author(group)}</span>' if told else ""
                 number += 1
                 if role == "row" and instead is not None and all(key in note_of for key in keys):
-                    instead[number] = tuple(sorted({note_of[key] for key in keys}))
+                    instead[row] = (number, tuple(sorted({note_of[key] for key in keys})))
                 for key in keys:
                     note_of.setdefault(key, number)
                 source = sources[row] if sources and row < len(sources) else None

@@ -26,8 +26,9 @@ class Document:
 
     html: str
     base_url: str
-    #: Notes a chronology row has of its own: note -> the earlier notes it would link to instead.
-    instead: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    #: Chronology rows with a note of their own: row -> (its note, the earlier notes it would
+    #: link to instead).
+    instead: dict[int, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     #: The chronology rows that link to an earlier note instead of having their own.
     links: frozenset[int] = frozenset()
 
@@ -94,28 +95,29 @@ def preload_checks() -> None:
 @dataclass
 class Round:
     """What a layout process sends back: the PDF, or the chronology rows that need notes of
-    their own (then the brief is composed again), with the corrections made so far."""
+    their own (then the brief is composed again) or whose guessed own notes are needless, with
+    the corrections made so far."""
 
     log: list
     layouts: int
     stray: frozenset[int] = frozenset()
     rendered: Rendered | None = None
-    needless: bool = False  # a row has a note of its own though its earlier note is on its page
+    needless: frozenset[int] = frozenset()  # rows with notes of their own on their earlier notes' page
 
 
-def needless(placement: Placement, instead: dict[int, tuple[int, ...]]) -> bool:
-    """Whether a row's own note (a guess: the brief's last build) is needless: the notes it
-    would link to are all on its page. Then the guess was wrong, and the brief is laid out
-    from no guess, so that the PDF is the same however it was reached."""
-    return any(all(placement.note_pages.get(note) == placement.call_pages.get(own) for note in notes)
-               for own, notes in instead.items())
+def needless(placement: Placement, instead: dict[int, tuple[int, tuple[int, ...]]]) -> frozenset[int]:
+    """The rows whose own note (a guess) is needless: the notes each would link to are all on its
+    page. Then the guess was wrong, and the brief is laid out again without it (build.typeset)."""
+    on = placement.call_pages.get
+    return frozenset(row for row, (own, notes) in instead.items()
+                     if all(placement.note_pages.get(note) == on(own) for note in notes))
 
 
 def render(document: Document, settings: Settings, guess: list | None, own: frozenset[int],
            made: int = 0, guessed: bool = False) -> Round:
     """Lay out and correct until every note and figure sits right, then write the PDF; or stop
     early with the rows (`own` aside) that link to a note printed on another page, or (when
-    `own` was `guessed`) with one of them needless.
+    `own` was `guessed`) with those whose own notes are needless.
     `made`: layouts of earlier rounds, counted in the PDF's fixes.
     Runs in the layout process, which needs WeasyPrint and briefkit.pdf only: the brief was
     read and composed by its parent."""
@@ -126,8 +128,10 @@ def render(document: Document, settings: Settings, guess: list | None, own: froz
         if stray:
             logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
             return Round(layout.corrector.log, layout.count, frozenset(stray))
-        if guessed and needless(layout.placement, document.instead):
-            return Round(layout.corrector.log, layout.count, needless=True)
+        wrong = needless(layout.placement, document.instead) if guessed else frozenset()
+        if wrong:
+            logger.debug("rows %s have notes of their own on their earlier notes' page", sorted(wrong))
+            return Round(layout.corrector.log, layout.count, needless=wrong)
         if not corrected:
             break
         again(layout, settings)
