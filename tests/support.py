@@ -44,7 +44,8 @@ def warm_engine() -> None:
     in every layout process forked from here."""
     import tempfile
 
-    from briefkit.build import Options, prepare, settings
+    from briefkit.build import Options, prepare
+    from briefkit.typesetting import settings
     from briefkit.document import compose
     from briefkit.pdf import engine
 

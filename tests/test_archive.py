@@ -174,7 +174,8 @@ def test_a_font_file_replaced_under_its_name_is_read_again(runner, archive, tmp_
 
 
 def test_source_date_epoch_zero_is_an_epoch(archive, monkeypatch):
-    from briefkit.build import Options, prepare, settings
+    from briefkit.build import Options, prepare
+    from briefkit.typesetting import settings
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     options = Options()

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import UsageError
+
 #: YYYY, YYYY-MM or YYYY-MM-DD. Written, the year has four digits, as ISO 8601 and YAML have it
 #: ("25-07-03" is a slip, not the year 25); ASCII digits only: ۱۴۰۴ is a year of another calendar.
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", re.ASCII)
@@ -151,3 +153,21 @@ def day(text: str, formats: tuple[str, ...]) -> dt.date | None:
         except ValueError:
             continue
     return None
+
+
+#: The latest time a PDF date can say: 9999-12-31T23:59:59Z (PDF dates have four-digit years).
+LAST_EPOCH = 253402300799
+
+
+def epoch_seconds(value: str | None) -> int | None:
+    """SOURCE_DATE_EPOCH as seconds, refused when it is not a time the PDF can carry."""
+    fix = "give seconds since 1970 (e.g. $(git log -1 --format=%ct)) or unset it"
+    try:
+        seconds = int(value) if value else None
+    except ValueError:
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r}: {fix}") from None
+    if seconds is not None and not 0 <= seconds <= LAST_EPOCH:
+        unit = " (milliseconds? divide by 1000)" if LAST_EPOCH < seconds <= LAST_EPOCH * 1000 else ""
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r} is out of range{unit}: {fix}; "
+                         f"it must lie between 0 (1970) and {LAST_EPOCH} (9999-12-31)")
+    return seconds

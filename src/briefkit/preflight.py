@@ -77,8 +77,8 @@ def _summary_length(prepared, report: Report) -> None:
 
 def _layout(prepared, options: Options, report: Report) -> None:
     """Render (nothing is written) and read the pages: budget, notes, headings, lines, alt text."""
-    from .build import typeset
     from .charts.figures import draw
+    from .typesetting import typeset
 
     charts = draw(prepared.material, prepared.body, prepared.style, options.cache)
     rendered = typeset(prepared, options, charts)

@@ -229,7 +229,7 @@ def test_an_out_of_range_source_date_epoch_is_a_usage_error(runner, tmp_path, mo
 
 
 def test_the_last_and_first_epochs_are_accepted():
-    from briefkit.build import _epoch
+    from briefkit.dates import epoch_seconds as _epoch
 
     assert _epoch("0") == 0 and _epoch("253402300799") == 253402300799
 

@@ -107,7 +107,7 @@ class Round:
 
 def needless(placement: Placement, instead: dict[int, tuple[int, tuple[int, ...]]]) -> frozenset[int]:
     """The rows whose own note (a guess) is needless: the notes each would link to are all on its
-    page. Then the guess was wrong, and the brief is laid out again without it (build.typeset)."""
+    page. Then the guess was wrong, and the brief is laid out again without it (typesetting.typeset)."""
     on = placement.call_pages.get
     return frozenset(row for row, (own, notes) in instead.items()
                      if all(placement.note_pages.get(note) == on(own) for note in notes))
