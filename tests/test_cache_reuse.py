@@ -112,26 +112,37 @@ def test_a_remembered_correction_that_loses_text_costs_a_layout_not_the_build(ma
     assert built.pdf.read_bytes() == fresh.pdf.read_bytes()
 
 
-EVENTS = "events:\n  - date: 2025-07-03\n    title: Recognition\n    sources: [s]\n"
 SOURCES = "- id: s\n  type: article-newspaper\n  title: Russia Recognises the Taliban Government\n" \
           "  container-title: Reuters\n  issued: 2025-07-03\n"
 
 
-def _chronology_brief(make_brief, title: str, filler: int, sources: str = SOURCES):
-    """The row cites the text's source: beside its note on page one, or pages after it."""
+def _chronology_brief(make_brief, title: str, filler: int, rows: int = 1, sources: str = SOURCES):
+    """The chronology's rows cite the text's one source: beside its note, or pages after it."""
+    events = "events:\n" + "".join(f"  - date: 2025-07-{day + 1:02d}\n    title: Event {day} of the talks, "
+                                   "in a longer title\n    sources: [s]\n" for day in range(rows))
     return make_brief({"brief.yaml": f"title: {title}\ndate: 2026-02-01\nauthors:\n  - name: Desk\n",
-                       "events.yaml": EVENTS, "sources.yaml": sources,
-                       "commentary.md": "Russia recognised the Taliban.[@s]\n\n" + "More text here. " * 40 * filler
+                       "events.yaml": events, "sources.yaml": sources,
+                       "commentary.md": "Russia recognised the Taliban.[@s]\n\n" + "More text here. " * filler
                        + "\n\n```chronology\n```\n"}, name=title.replace(" ", "-"))
 
 
-@pytest.mark.parametrize(("filler", "layouts", "footnotes"), [(10, 1, 2), (0, 2, 1)])
-def test_a_first_build_starts_from_every_row_with_a_note_of_its_own(make_brief, tmp_path, filler, layouts,
-                                                                    footnotes):
+def _unguessed(folder, output, monkeypatch):
+    """The brief built from no guess: each round gives the rows that link to another page
+    notes of their own, as a build did before it guessed."""
+    from briefkit import typesetting
+
+    with monkeypatch.context() as patch:
+        patch.setattr(typesetting, "REACH", 10**9)
+        return build(folder, Options(output=output, cache=False))
+
+
+@pytest.mark.parametrize(("filler", "layouts", "footnotes"), [(400, 1, 2), (0, 1, 1)])
+def test_a_first_build_gives_rows_far_from_their_notes_notes_of_their_own_at_once(
+        make_brief, tmp_path, filler, layouts, footnotes):
     """The usual chronology follows the text it cites, its notes pages back: a first build gives
-    each row a note of its own from the start and lays out once (it took two). A row beside its
-    earlier note makes its own note needless: a second layout links it. A rebuild starts from
-    what the first learned: one layout, to the same bytes."""
+    those rows notes of their own from the start and lays out once (it took two). A row beside
+    its earlier note links to it, in one layout too. A rebuild starts from what the first
+    learned: one layout, the same bytes."""
     folder = _chronology_brief(make_brief, f"Filler {filler}", filler)
     first = build(folder, Options(output=tmp_path / "first.pdf"))
     assert (first.corrections + 1, first.footnotes) == (layouts, footnotes)
@@ -139,11 +150,43 @@ def test_a_first_build_starts_from_every_row_with_a_note_of_its_own(make_brief, 
     assert again.corrections == 0 and again.pdf.read_bytes() == first.pdf.read_bytes()
 
 
+@pytest.mark.slow  # six builds of a 30-row chronology
+@pytest.mark.parametrize("filler", [60, 200])
+def test_the_first_build_s_guess_gives_the_pdf_a_build_without_it_gives(make_brief, tmp_path, monkeypatch,
+                                                                      filler):
+    """Thirty rows across a page break, some a page or more after the text's note, some beside
+    it: the guess saves layouts, never changes the PDF, and a rebuild lays out once."""
+    folder = _chronology_brief(make_brief, f"Rows {filler}", filler, rows=30)
+    guessed = build(folder, Options(output=tmp_path / "guessed.pdf"))
+    plain = _unguessed(folder, tmp_path / "plain.pdf", monkeypatch)
+    assert guessed.pdf.read_bytes() == plain.pdf.read_bytes() and guessed.footnotes == plain.footnotes > 1
+    assert guessed.corrections <= plain.corrections
+    assert build(folder, Options(output=tmp_path / "again.pdf")).corrections == 0
+
+
+def test_a_row_guessed_wrong_costs_a_layout_not_a_wrong_pdf(make_brief, tmp_path, monkeypatch):
+    """In a house style whose page holds far more than REACH, a row that far from its earlier
+    note is still on its page: the guessed own note is needless, and the brief is laid out as
+    without the guess, the row linking to the note."""
+    from support import write_style
+
+    folder = _chronology_brief(make_brief, "Small print", 260)
+    write_style(folder / "styles", "small", "extends: think-tank\n", css="html { font-size: 4pt; }\n")
+    (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "style: small\n")
+    built = build(folder, Options(output=tmp_path / "built.pdf"))
+    plain = _unguessed(folder, tmp_path / "plain.pdf", monkeypatch)
+    assert (built.corrections, plain.corrections, built.footnotes) == (1, 0, 1)
+    assert built.pdf.read_bytes() == plain.pdf.read_bytes() and built.pages == 1
+    again = build(folder, Options(output=tmp_path / "again.pdf"))
+    assert again.corrections == 0 and again.pdf.read_bytes() == built.pdf.read_bytes()
+
+
 def test_a_rebuild_still_warns_of_a_source_the_style_cannot_format_fully(make_brief, tmp_path, caplog):
     """Warnings come from the first composition of each build, whatever rows it starts from."""
     from support import write_style
 
-    folder = _chronology_brief(make_brief, "Incomplete", 10, SOURCES.replace("  container-title: Reuters\n", ""))
+    incomplete = SOURCES.replace("  container-title: Reuters\n", "")
+    folder = _chronology_brief(make_brief, "Incomplete", 400, sources=incomplete)
     write_style(folder / "styles", "house", "extends: think-tank\ncitation_format: chicago-notes-bibliography\n")
     (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text() + "style: house\n")
     for name in ("first", "again"):

@@ -41,11 +41,11 @@ READING_SPEED = 230
 def _number_notes(page: str, cites: list, citer: Citer, number_text=str,
                   own: frozenset[int] = frozenset(), sources: list[str] | None = None,
                   instead: placeholders.Instead | None = None, blocks: Sequence[str] = (),
-                  links: set[int] | None = None) -> str:
+                  links: set[int] | None = None, reach: int | None = None) -> str:
     """The page with its blocks filled and its notes numbered on its tree (placeholders.resolve),
     then the citations a CSL processor formats at the end put in (Citer.finish)."""
     return citer.finish(placeholders.resolve(page, blocks, cites, citer, number_text, own, sources, instead,
-                                             links))
+                                             links, reach))
 
 
 def brief_env(style: Style, language: str = "en", native: bool = False) -> jinja2.Environment:
@@ -142,12 +142,13 @@ def _internal_names(path) -> list[str]:
 
 
 def compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
-            own: frozenset[int] = frozenset(), warn: bool = True) -> Document:
+            own: frozenset[int] = frozenset(), warn: bool = True, reach: int | None = None) -> Document:
     """Fill the templates; figures and chronologies go where their fenced blocks stood. `own`:
-    chronology rows that get a note of their own (see _number_notes); `warn` about sources the
+    chronology rows that get a note of their own, and with `reach` those whose earlier notes
+    lie further back in the text (see placeholders.number_notes); `warn` about sources the
     citation style cannot format fully (once a build: not when the brief is composed again)."""
     with template_deadline("filling the templates"), templating.reported():
-        return _compose(material, body, charts, style, own, warn)
+        return _compose(material, body, charts, style, own, warn, reach)
 
 
 def template_deadline(what: str):
@@ -161,7 +162,7 @@ def template_deadline(what: str):
 
 
 def _compose(material: Material, body: Body, charts: dict[int, Chart], style: Style,
-             own: frozenset[int], warn: bool) -> Document:
+             own: frozenset[int], warn: bool, reach: int | None) -> Document:
     brief, native = material.brief, native_digits(material.brief, style)
     env = brief_env(style, brief.language, native)
     words = translations.words(brief.language, style.settings["labels"])
@@ -211,7 +212,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     digits = functools.partial(languages.digits, language=brief.language, native=native)
     instead: placeholders.Instead = {}
     links: set[int] = set()
-    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks, links)
+    page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks, links,
+                         reach)
     if languages.script(brief.language) not in SIMPLE_SCRIPTS:
         page = typography.boundary_words(page, brief.text_direction == "rtl")
     return Document(page, material.folder.resolve().as_uri() + "/", instead, frozenset(links))

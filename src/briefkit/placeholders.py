@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import lxml.html
+from lxml import etree
 
 from .citations import Citer
 from .citesyntax import narrative
@@ -24,20 +25,20 @@ Instead = dict[int, tuple[int, tuple[int, ...]]]
 
 def resolve(page: str, blocks: Sequence[str], cites: list, citer: Citer, number_text=str,
             own: frozenset[int] = frozenset(), sources: list[str] | None = None,
-            instead: Instead | None = None, links: set[int] | None = None) -> str:
+            instead: Instead | None = None, links: set[int] | None = None, reach: int | None = None) -> str:
     """The page with each block element replaced by its figure or chronology (`blocks`, by the
     block's index) and its notes and citations numbered (number_notes); one parse, one
     serialisation. The page's own markup is written back as the templates spelt it."""
     root = parse_page(page)
     for element in list(root.iter(BLOCK_TAG)):
         _replace(element, blocks[int(element.get("data-index"))])
-    number_notes(root, cites, citer, number_text, own, sources, instead, links)
+    number_notes(root, cites, citer, number_text, own, sources, instead, links, reach)
     return write_page(root)
 
 
 def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozenset[int] = frozenset(),
                  sources: list[str] | None = None, instead: Instead | None = None,
-                 links: set[int] | None = None) -> None:
+                 links: set[int] | None = None, reach: int | None = None) -> None:
     """Format citations in reading order, so a source's first citation gets the full form.
 
     In a note format each citation in the text becomes a footnote; in an author-date format it
@@ -47,14 +48,16 @@ def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozense
     turned out to be on another page get a note of their own, in the short form. `sources`
     ("commentary.md:12", parallel to `cites`) tells layout reports where each note was written;
     `instead` receives, for each row with such an own note, its number and the earlier notes the
-    row would link to, and `links` the rows that link."""
+    row would link to, and `links` the rows that link. With `reach`, a row whose earlier notes
+    are all more than `reach` characters of text before it gets a note of its own too."""
     in_text = citer.in_text
     if in_text:  # "claim.[@key]" cites inside the sentence: "claim (Author 2020)." (as citeproc does)
         _cite_before_stops(root)
     # What each place is next to is read before anything is replaced: the text as written.
     found = [(element, _before(element), _ends_note(element)) for element in root.iter("bk-note", "span")
              if _is_free_note(element) or element.get("data-cites") is not None]
-    number, note_of = 0, {}
+    number, note_of, at = 0, {}, {}  # at: where each note is called, in characters of text
+    offsets = _offsets(root) if reach is not None else {}
     for element, before, ends in found:
         if element.tag == "bk-note":  # the opening of a free note: the next number
             number += 1
@@ -64,9 +67,11 @@ def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozense
         row, role = int(element.get("data-cites")), element.get("data-role")
         group = cites[row]
         keys = [key for key, _ in group]
-        if role == "row" and not in_text and all(key in note_of for key in keys) and row not in own:
+        earlier = sorted({note_of[key] for key in keys}) if all(key in note_of for key in keys) else None
+        far = bool(earlier) and reach is not None and offsets[element] - max(at[n] for n in earlier) > reach
+        if role == "row" and not in_text and earlier and row not in own and not far:
             html = "".join(f'<a class="note-ref" href="#note-{n}" data-row="{row}">{number_text(n)}</a>'
-                           for n in sorted({note_of[key] for key in keys}))
+                           for n in earlier)
             if links is not None:
                 links.add(row)
         elif role == "inline" and not in_text:  # a citation inside a note: part of its sentence
@@ -81,13 +86,26 @@ def number_notes(root, cites: list, citer: Citer, number_text=str, own: frozense
             else:
                 author = f'<span class="citation">{citer.author(group)}</span>' if told else ""
                 number += 1
-                if role == "row" and instead is not None and all(key in note_of for key in keys):
-                    instead[row] = (number, tuple(sorted({note_of[key] for key in keys})))
+                if role == "row" and instead is not None and earlier:
+                    instead[row] = (number, tuple(earlier))
                 for key in keys:
                     note_of.setdefault(key, number)
+                at[number] = offsets.get(element, 0)
                 source = sources[row] if sources and row < len(sources) else None
                 html = f'{author}{JOIN}{open_note(number, number_text, source)}{text}</bk-note>'
         _replace(element, html)
+
+
+def _offsets(root) -> dict:
+    """The characters of text before each element, in reading order, as written."""
+    offsets, count = {}, 0
+    for event, element in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            offsets[element] = count
+            count += len(element.text or "")
+        else:
+            count += len(element.tail or "")
+    return offsets
 
 
 def open_note(number: int, number_text, source: str | None = None) -> str:

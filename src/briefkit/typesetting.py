@@ -32,10 +32,12 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     guess that the layout checks both ways (a row linking to another page gets its note; a
     row's own note next to its earlier note is needless): the brief's last build (its rows, by
     event, so an edit elsewhere keeps them, and its corrections), found by the brief's title,
-    date, language and style, not its folder; else every row with a note of its own, the usual
-    outcome of a chronology placed after the text it cites. A last build's guess that fails
-    gives way to the first build's; the first build's, to its needless rows linking. So the
-    PDF is one however it was reached, and a first build lays out once where the usual holds."""
+    date, language and style, not its folder; else the rows whose earlier notes lie more than a
+    page of text back (REACH), as in a chronology placed after the text it cites. A last
+    build's guess that fails gives way to the first build's; the first build's, to a start from
+    no row, each round adding the rows that link to another page, as a build without a guess
+    does. So the PDF is one however it was reached, and a first build lays out once where the
+    guess holds."""
     from .children import Limit, deadline
 
     rows = _row_events(prepared)
@@ -52,10 +54,10 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     compose_own = functools.partial(compose, prepared.material, prepared.body, charts, prepared.style)
     limit = Limit(options.timeout, "the layout",
                   "raise --timeout, or look for a huge table or deeply nested boxes")
-    first = Start(frozenset(rows), None, "first" if rows else None)  # every row with a note of its own
+    first = Start(frozenset(), None, "first")  # the rows whose earlier notes lie pages back
     start = Start(frozenset(i for i, event in rows.items() if event in set(known["rows"])), known["log"],
                   "memory") if known else first
-    layouts, document = 0, compose_own(start.own)
+    layouts, (start, document) = 0, start.composed(compose_own)
     while True:
         ahead = Ahead(functools.partial(compose_own, warn=False) if document.links else None,
                       start.own | document.links)
@@ -68,10 +70,9 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
             # A guess never fails a build: a correction the last build needed (or another brief's
             # of the same title), or a note of its own, can push a long note off its page.
             outcome = None
-        layouts += outcome.layouts if outcome else 0
+        layouts += outcome.layouts if outcome else 1  # a round that lost text laid out once at least
         if start.guess is not None and (outcome is None or outcome.needless):
-            start = start.failed(outcome, first)
-            document = compose_own(start.own, warn=False)
+            start, document = start.failed(first).composed(compose_own, warn=False)
             continue
         if not outcome.stray:
             break
@@ -84,26 +85,41 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     return outcome.rendered
 
 
+#: Characters of text, notes included, that no page of the built-in styles holds (the sample's
+#: pages hold about 3,200): a chronology row whose earlier notes all lie further back prints on
+#: another page than they do, unless a house style's pages hold more (the layout checks).
+REACH = 3500
+
+
 @dataclass(frozen=True)
 class Start:
     """Where a round of layouts starts: the rows with notes of their own, the corrections to
-    replay, and whose guess that is, checked by the layout (the brief's "memory", the "first"
-    build's), or None when the layout alone decides."""
+    replay, and whose guess that is, which the layout checks (the brief's "memory", the "first"
+    build's: the rows whose earlier notes lie more than REACH back), or None when the layout
+    alone decides."""
 
     own: frozenset[int]
     log: list | None = None
     guess: str | None = None
 
-    def failed(self, outcome: engine.Round | None, first: Start) -> Start:
+    def composed(self, compose, warn: bool = True) -> tuple[Start, engine.Document]:
+        """The brief composed from here, and where that starts: the first build's guess names
+        the rows it gave notes of their own; none, and there is nothing to check."""
+        if self.guess != "first":
+            return self, compose(self.own, warn=warn)
+        document = compose(self.own, warn=warn, reach=REACH)
+        own = self.own | frozenset(document.instead)
+        return Start(own, self.log, "first" if own else None), document
+
+    def failed(self, first: Start) -> Start:
         """After a failed guess: a last build's gives way to the first build's; the first
-        build's, to the same rows but the needless ones. A layout that lost text under the
-        first build's guess starts from no row of its own, so the brief's own verdict stands."""
+        build's, to a start from no row of its own, the layout alone deciding, so the PDF is
+        the one it would be without either."""
         if self.guess == "memory":
             logger.debug("what the brief's last build taught does not hold; laying out as a first build")
             return first
-        if outcome is None:
-            return Start(frozenset())
-        return Start(self.own - outcome.needless, outcome.log)
+        logger.debug("rows guessed to need notes of their own do not all; laying out without the guess")
+        return Start(frozenset())
 
 
 class Ahead:
