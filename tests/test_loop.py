@@ -157,3 +157,32 @@ def test_a_broken_cache_is_ignored(sample, tmp_path, monkeypatch):
         entry.write_text('[["note", 999], ["figure", "x"], 7]' if "layout" in entry.parts else '{"svg": 1}')
     again = build(sample["folder"], Options(output=tmp_path / "again.pdf"))
     assert again.pdf.read_bytes() == good.pdf.read_bytes() and again.corrections == 1
+
+
+@pytest.mark.parametrize(("style", "taken"), [("think-tank", True),
+                                               pytest.param("article", False, marks=pytest.mark.slow)])
+def test_a_layout_run_ahead_on_a_spare_core_gives_the_pdf_of_one_layout_after_another(sample, style, taken,
+                                                                                       caplog):
+    """A first build from the command line lays out, on its spare core, the sample with its chart
+    moved below the next block while the first layout runs: in the built-in style that is the
+    layout needed next (taken), in `article` it is not (thrown away). Either way the PDF and the
+    count of layouts are those of one process laying out one layout after another."""
+    import dataclasses
+    import logging
+
+    from briefkit.build import prepare
+    from briefkit.charts import figures
+    from briefkit.document import compose
+    from briefkit.pdf import engine
+    from briefkit.typesetting import settings
+
+    prepared = prepare(sample["folder"], Options(style=style, cache=False))
+    charts = figures.draw(prepared.material, prepared.body, prepared.style, False)
+    own = frozenset(range(100))  # every chronology row with a note of its own, as a first build gives
+    document = compose(prepared.material, prepared.body, charts, prepared.style, own)
+    config = settings(prepared, Options(cache=False))
+    alone = engine.render(document, config, None, own)
+    with caplog.at_level(logging.DEBUG, logger="briefkit"):
+        ahead = engine.render(document, dataclasses.replace(config, speculate=True), None, own)
+    assert ahead.rendered.pdf == alone.rendered.pdf and ahead.layouts == alone.layouts >= 2
+    assert ("the layout run ahead with [['figure', 0]] is the one needed" in caplog.text) is taken

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from typing import TypeVar
 
-from . import servers
+from . import logger, servers
 from .errors import RenderError
 from .lifetimes import (
     EXIT_SECONDS,
@@ -125,7 +125,9 @@ class Worker:
             self.start()
         self.used = True
         try:
-            self.pipe.send(function)  # a partial of a module's function: pickled
+            # A partial of a module's function, pickled; with this process's log level, which
+            # the command set after an early child was forked (-vv shows the layout's debug too).
+            self.pipe.send((logger.getEffectiveLevel(), function))
         except BrokenPipeError:  # it died before (the OOM killer, a crash loading the engine)
             code = self.child.exitcode
             self.close()
@@ -203,6 +205,13 @@ def drop_early() -> None:
     _early.clear()
 
 
+def spare_core() -> bool:
+    """Whether this build has a core to itself to spare: one build from the command line
+    (`reused(warm=True)`), whose other process (the command) waits while it lays out, on a
+    machine of two cores or more. A batch's workers, a cluster's threads and watch have none."""
+    return bool(_drawing) and forks() and (os.cpu_count() or 1) > 1
+
+
 def drawing() -> Worker | None:
     """The child that draws this build's charts, if `reused(warm=True)` made one."""
     return _drawing[-1] if _drawing and forks() else None
@@ -263,10 +272,11 @@ def _serve(pipe, parent: int, scratch: Scratch, warm: bool = False, parents_end=
         gc.freeze()
     while True:
         try:
-            function = pipe.recv()
+            level, function = pipe.recv()
         except EOFError:
             release()
             return
+        logger.setLevel(level)
         pipe.send_bytes(outcome(function))
         gc.collect()
 

@@ -176,7 +176,9 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
         epoch = int(dates.midnight(brief.date).timestamp())
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
+    from .children import spare_core
+
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
                            options.strict, epoch, prepared.variant,
                            prepared.variant in TAGGED, tuple(attached), options.cache,
-                           options.html is not None)
+                           options.html is not None, spare_core())

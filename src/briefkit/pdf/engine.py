@@ -7,11 +7,12 @@ import io
 import logging
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import cache, links, logger, temporary_env_var
 from ..errors import BriefError, InputError, Problem, RenderError
+from ..speculation import Speculation
 from . import boxes, conformance, direction, fontconfigs, tagging, text, xmp
 from .attachments import MANIFEST, Payload
 from .findings import Findings, read_findings
@@ -46,6 +47,7 @@ class Settings:
     attachments: tuple[Payload, ...] = ()  # carried by PDF/A-3 variants
     remember: bool = True  # start from the corrections an earlier build of the same HTML needed
     html: bool = False  # keep the corrected HTML (Rendered.html), for --html
+    speculate: bool = False  # a core is free for the likely second layout (render)
 
 
 @dataclass
@@ -114,34 +116,69 @@ def needless(placement: Placement, instead: dict[int, tuple[int, tuple[int, ...]
 
 
 def render(document: Document, settings: Settings, guess: list | None, own: frozenset[int],
-           made: int = 0, guessed: bool = False) -> Round:
+           made: int = 0, guessed: bool = False, passes: int = 0) -> Round:
     """Lay out and correct until every note and figure sits right, then write the PDF; or stop
     early with the rows (`own` aside) that link to a note printed on another page, or (when
     `own` was `guessed`) with those whose own notes are needless.
-    `made`: layouts of earlier rounds, counted in the PDF's fixes.
+    `made`: layouts of earlier rounds, counted in the PDF's fixes; `passes`: correction passes
+    `guess` stands for (a speculation's).
     Runs in the layout process, which needs WeasyPrint and briefkit.pdf only: the brief was
     read and composed by its parent."""
-    layout = lay_out(document, settings, guess)
-    while True:
-        stray = layout.placement.stray_links - own
-        corrected = layout.corrector.correct(layout.pages)
-        if stray:
-            logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
-            return Round(layout.corrector.log, layout.count, frozenset(stray))
-        wrong = needless(layout.placement, document.instead) if guessed else frozenset()
-        if wrong:
-            logger.debug("rows %s have notes of their own on their earlier notes' page", sorted(wrong))
-            return Round(layout.corrector.log, layout.count, needless=wrong)
-        if not corrected:
-            break
-        again(layout, settings)
+    spec = _speculation(document, settings, guess)
+    ahead = Speculation(functools.partial(render, document, replace(settings, speculate=False), spec, own,
+                                          made + 1, guessed, 1)) if spec else None
+    try:
+        layout = lay_out(document, settings, guess, passes)
+        while True:
+            stray = layout.placement.stray_links - own
+            corrected = layout.corrector.correct(layout.pages)
+            wrong = needless(layout.placement, document.instead) if guessed and not stray else frozenset()
+            if ahead is not None:  # its layout is this one's next, if this one needs just its correction
+                taken = (corrected and not stray and not wrong
+                         and [list(entry) for entry in layout.corrector.log] == spec)
+                outcome = ahead.result() if taken else ahead.cancel()
+                ahead = None
+                if outcome is not None:
+                    logger.debug("the layout run ahead with %s is the one needed", spec)
+                    return replace(outcome, layouts=outcome.layouts + layout.count)
+            if stray:
+                logger.debug("rows %s link to notes on other pages; giving them their own", sorted(stray))
+                return Round(layout.corrector.log, layout.count, frozenset(stray))
+            if wrong:
+                logger.debug("rows %s have notes of their own on their earlier notes' page", sorted(wrong))
+                return Round(layout.corrector.log, layout.count, needless=wrong)
+            if not corrected:
+                break
+            again(layout, settings)
+    finally:
+        if ahead is not None:
+            ahead.cancel()
     rendered = write(layout, settings, made + layout.count - 1)
     return Round(layout.corrector.log, layout.count, rendered=rendered)
 
 
-def lay_out(document: Document, settings: Settings, guess: list | None = None) -> Layout:
+#: What a first layout most often needs next: the chart moved below the next block, as a float
+#: would go, so as not to leave the page before it part empty (pagination.FIGURE_GAP).
+LIKELY = [["figure", 0]]
+
+
+def _speculation(document: Document, settings: Settings, guess: list | None) -> list | None:
+    """The corrections to lay out ahead, on a spare core, while the first layout runs: the
+    likely one, for a brief with one figure and nothing known of its layout (no guess, no
+    corrections of this exact HTML). Its layout is the one this process would make next if
+    the first needs exactly that correction, because replaying a correction gives the tree
+    making it gave (Corrector.replay), so the PDF is the same whichever process makes it."""
+    if not settings.speculate or guessable(guess or []) or document.html.count("<figure") != 1:
+        return None
+    if settings.remember and cache.get("layout", cache.key(document.html, rules()), _corrections) is not None:
+        return None
+    return LIKELY
+
+
+def lay_out(document: Document, settings: Settings, guess: list | None = None, passes: int = 0) -> Layout:
     """Lay the HTML out once, with the corrections an earlier build of this exact HTML needed,
-    else with the safe part of `guess` (corrections of other HTML: the brief before an edit)."""
+    else with the safe part of `guess` (corrections of other HTML: the brief before an edit);
+    `passes`: the correction passes those stand for."""
     from weasyprint import HTML
 
     fetcher = gate(list(settings.roots), settings.allow_remote)
@@ -151,6 +188,7 @@ def lay_out(document: Document, settings: Settings, guess: list | None = None) -
     known = cache.get("layout", memory, _corrections) if memory else None
     layout = Layout(document, source, Corrector(source.etree_element), fetcher, memory)
     layout.corrector.replay(known if known is not None else guessable(guess or []))
+    layout.corrector.passes = passes
     again(layout, settings)
     return layout
 
