@@ -167,8 +167,11 @@ def _speculation(document: Document, settings: Settings, guess: list | None) -> 
     likely one, for a brief with one figure and nothing known of its layout (no guess, no
     corrections of this exact HTML). Its layout is the one this process would make next if
     the first needs exactly that correction, because replaying a correction gives the tree
-    making it gave (Corrector.replay), so the PDF is the same whichever process makes it."""
-    if not settings.speculate or guessable(guess or []) or document.html.count("<figure") != 1:
+    making it gave (Corrector.replay), so the PDF is the same whichever process makes it. Not
+    with remote resources: a second fetch could bring other bytes (the next layout here reuses
+    the first's), and a server is asked once."""
+    if (not settings.speculate or settings.allow_remote or guessable(guess or [])
+            or document.html.count("<figure") != 1):
         return None
     if settings.remember and cache.get("layout", cache.key(document.html, rules()), _corrections) is not None:
         return None
