@@ -460,7 +460,7 @@ def test_strict_fails_on_the_brief_not_on_the_machine():
     import logging
 
     from briefkit.errors import RenderError
-    from briefkit.pdf.engine import _errors_fail
+    from briefkit.pdf.failures import _errors_fail
 
     with _errors_fail(logging.WARNING):
         logging.getLogger("weasyprint").warning("Using fontTools instead of HarfBuzz-Subset for font X")

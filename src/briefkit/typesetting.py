@@ -13,14 +13,14 @@ from .charts.timeline import Chart
 from .document import compose, native_digits, warm
 from .errors import BriefError
 from .models import TAGGED
-from .pdf import attachments, engine, pagination
+from .pdf import attachments, engine, pagination, writing
 from .pdf.findings import LostText
 
 if TYPE_CHECKING:
     from .build import Options, Prepared
 
 
-def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> engine.Rendered:
+def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | None = None) -> writing.Rendered:
     """Charts, the filled templates and the laid-out PDF bytes; nothing is written.
 
     The layout runs in a child process killed at `options.timeout` (children.deadline): a
@@ -81,7 +81,7 @@ def typeset(prepared: Prepared, options: Options, charts: dict[int, Chart] | Non
     if memory:
         cache.put("rows", memory, {"rows": sorted(rows[index] for index in start.own if index in rows),
                                    "log": outcome.log})
-    engine.opens(outcome.rendered.pdf)
+    writing.opens(outcome.rendered.pdf)
     return outcome.rendered
 
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import functools
-import io
-import logging
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import cache, links, logger, temporary_env_var
-from ..errors import BriefError, InputError, Problem, RenderError
+from .. import cache, logger
 from ..speculation import Speculation
-from . import boxes, conformance, direction, fontconfigs, tagging, text, xmp
-from .attachments import MANIFEST, Payload
-from .findings import Findings, read_findings
-from .pagination import Corrector, rules, serialize
+from . import direction, fontconfigs
+from .attachments import Payload
+from .failures import rendering
+from .pagination import Corrector, rules
 from .placement import Placement
 from .resources import gate
+from .writing import Rendered, write
 
 
 @dataclass(frozen=True)
@@ -48,16 +44,6 @@ class Settings:
     remember: bool = True  # start from the corrections an earlier build of the same HTML needed
     html: bool = False  # keep the corrected HTML (Rendered.html), for --html
     speculate: bool = False  # a core is free for the likely second layout (render)
-
-
-@dataclass
-class Rendered:
-    pdf: bytes
-    pages: int
-    placement: Placement
-    fixes: int  # layouts redone to correct notes and figures
-    findings: Findings
-    html: str | None = None  # the corrected HTML WeasyPrint laid out, when Settings.html asks
 
 
 #: Corrections a guess (the brief's last build, made from other HTML) may replay: each only moves
@@ -213,51 +199,10 @@ def guessable(log: list) -> list:
 
 def again(layout: Layout, settings: Settings) -> None:
     """Lay out the (corrected) tree anew."""
-    with _rendering(settings, layout.fetcher):
+    with rendering(settings.strict, layout.fetcher):
         fonts = fontconfigs.for_document(layout.document)
         layout.pages = layout.source.render(cache=layout.images, font_config=fonts)
     layout.count += 1
-
-
-def write(layout: Layout, settings: Settings, fixes: int) -> Rendered:
-    """The PDF bytes of the final layout; its corrections remembered for this exact HTML."""
-    document, corrector, laid_out = layout.document, layout.corrector, layout.pages
-    variant = settings.variant
-    with _rendering(settings, layout.fetcher):
-        placement = corrector.placement(laid_out)
-        findings = read_findings(laid_out)
-        if layout.memory:  # only what gives a PDF: a layout that lost text teaches nothing
-            cache.put("layout", layout.memory, corrector.log)
-        links.keep_relative(laid_out.pages)  # no file:// path of this machine in the PDF
-        names = [item.name for item in settings.attachments]
-        xmp.extend(laid_out.metadata, document.html.encode(), names,
-                   MANIFEST if MANIFEST in names else None, variant)
-        # fontTools stamps SOURCE_DATE_EPOCH into font subsets: the build's epoch, not whatever
-        # this process's environment holds, so a cluster worker stamps what the client would.
-        # It reads it from the environment only: one PDF is written at a time in a process.
-        epoch = None if settings.epoch is None else str(settings.epoch)
-        with _WRITING, temporary_env_var("SOURCE_DATE_EPOCH", epoch):
-            pdf = laid_out.write_pdf(finisher=functools.partial(_finish, variant, settings.tagged),
-                                     **_variant_options(variant, settings.attachments, settings.epoch))
-    if placement.displaced:
-        logger.warning("footnotes %s are not on the page of their call", placement.displaced)
-    html = serialize(layout.source.etree_element) if settings.html else None
-    return Rendered(pdf, len(laid_out.pages), placement, fixes, findings, html)
-
-
-@contextmanager
-def _rendering(settings: Settings, fetcher):
-    """The renderer's errors as briefkit's: a refused resource, a failed load, a broken rule."""
-    level = logging.WARNING if settings.strict else logging.ERROR
-    try:
-        with _errors_fail(level):
-            yield
-    except fetcher.refused as exc:
-        raise InputError([Problem("resource", 0, str(exc))]) from None
-
-
-#: Held while a PDF is written (the environment's SOURCE_DATE_EPOCH is the whole process's).
-_WRITING = threading.Lock()
 
 
 def _corrections(log) -> bool:
@@ -265,91 +210,3 @@ def _corrections(log) -> bool:
     return isinstance(log, list) and all(
         isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
         and type(entry[1]) is int for entry in log)
-
-
-def _variant_options(variant: str | None, attach: tuple, epoch: int | None) -> dict:
-    """write_pdf options for a variant; PDF/A-3 carries `attach` as associated files."""
-    import datetime as dt
-
-    from weasyprint import Attachment
-
-    options: dict = {"custom_metadata": True}  # series and number travel in the Info dict
-    if not variant:
-        return options
-    # WeasyPrint declares one part; xmp.py adds PDF/UA's identifier to a tagged PDF/A-3a
-    options.update(pdf_variant=variant.removesuffix("+ua-1"), pdf_tags="ua" in variant)
-    if variant.startswith("pdf/a-3"):
-        when = dt.datetime.fromtimestamp(epoch or 0, dt.UTC)
-        options["attachments"] = [
-            Attachment(string=item.data, name=item.name, description=item.description,
-                       created=when, modified=when, relationship=item.relationship)
-            for item in attach]
-    return options
-
-
-def _finish(variant: str | None, tagged: bool, document, pdf) -> None:
-    """Last touches before WeasyPrint serialises: an XMP packet for plain PDFs (it writes one
-    only for variants), page order for right-to-left briefs, each glyph's own text
-    (text.searchable), notes tagged /Note with IDs (tagging.tag_notes), and what validators ask
-    of every variant (conformance.finish). It changes this PDF's objects only: builds in other
-    threads are untouched."""
-    import pydyf
-
-    if not variant:
-        document.metadata.include_in_pdf(pdf, None, None, None, False)
-    if document.pages and boxes.direction(document.pages[0]) == "rtl":  # viewers page right to left
-        preferences = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
-        preferences["Direction"] = "/R2L"
-        pdf.catalog["ViewerPreferences"] = preferences
-    # Tagged variants are read aloud: their ActualText is in reading order (PDF 32000 14.9.4).
-    text.searchable(document, pdf, logical=tagged)
-    tagging.tag_notes(document, pdf)
-    conformance.finish(pdf)
-
-
-def opens(pdf: bytes) -> None:
-    """The bytes are a PDF that opens and has pages, before they replace anything (in the
-    process that writes them: the layout process does without pikepdf)."""
-    import pikepdf
-
-    try:
-        with pikepdf.open(io.BytesIO(pdf)) as document:
-            if len(document.pages) == 0:
-                raise RenderError("the renderer produced a PDF with no pages")
-    except pikepdf.PdfError as exc:
-        raise RenderError(f"the renderer produced a damaged PDF: {exc}") from None
-
-
-#: WeasyPrint warnings that describe the machine, not the document.
-MACHINE_NOTICES = ("Using fontTools instead of HarfBuzz-Subset",)
-
-
-class _errors_fail:
-    """Turn WeasyPrint's log records at `level` and above (a failed load, a broken rule) into
-    a RenderError, and any other exception of the renderer too."""
-
-    def __init__(self, level: int = logging.ERROR):
-        self.level = level
-
-    def __enter__(self):
-        self.records: list[logging.LogRecord] = []
-        handler = logging.Handler(self.level)
-        handler.emit = self.records.append
-        # A notice about this machine (no HarfBuzz-Subset library, so fontTools subsets the
-        # fonts), not about the brief: --strict must not fail a brief for it.
-        handler.addFilter(lambda record: not record.getMessage().startswith(MACHINE_NOTICES))
-        self.handler = handler
-        logging.getLogger("weasyprint").addHandler(handler)
-        return self
-
-    def __exit__(self, kind, value, tb):
-        from weasyprint.urls import FatalURLFetchingError  # the gate's refusals, handled above
-
-        logging.getLogger("weasyprint").removeHandler(self.handler)
-        if kind is None and self.records:
-            messages = "; ".join(record.getMessage() for record in self.records[:5])
-            raise RenderError(f"the renderer reported errors: {messages}")
-        ours = (BriefError, FatalURLFetchingError)
-        if kind is not None and issubclass(kind, Exception) and not issubclass(kind, ours):
-            raise RenderError(f"the renderer failed: {value}") from value
-        return False
