@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -157,3 +159,27 @@ def test_verify_catches_metadata_that_disagrees(sample, runner, tmp_path):
     assert result.exit_code == 1
     assert "disagree on the series: 'Issue Brief' and 'Another Series'" in result.output
     assert run(runner, "verify", str(sample["pdf"])).exit_code == 0
+
+
+def test_a_brief_with_fonts_of_its_own_has_the_same_bytes_wherever_it_is_checked_out(make_brief, tmp_path):
+    """The HTML names a style's font files by where they lie (the brief's folder, a virtualenv):
+    the PDF's identity (XMP DocumentID, and the file identifier hashed over it) must not, or a
+    laptop, CI and a cluster worker would each give other bytes for one brief."""
+    import font_source_serif_pro
+
+    source = Path(font_source_serif_pro.__file__).parent / "files" / "SourceSerifPro-Regular.ttf"
+    pdfs = []
+    for place in ("laptop", "checkout"):
+        folder = make_brief({"brief.yaml": "title: Fonts Of Its Own\ndate: 2026-02-01\nstyle: house\n"
+                             "authors:\n  - name: Desk\n"}, name=place)
+        style = folder / "styles" / "house"
+        (style / "fonts").mkdir(parents=True)
+        shutil.copy(source, style / "fonts" / "House.ttf")
+        (style / "style.yaml").write_text("extends: think-tank\nfonts:\n"
+                                          "  - {family: House, file: fonts/House.ttf}\n")
+        (style / "style.css").write_text(":root { --body-font: House, serif; }\n")
+        pdfs.append(build(folder, Options(output=tmp_path / f"{place}.pdf")).pdf.read_bytes())
+    assert pdfs[0] == pdfs[1]
+    with pikepdf.open(tmp_path / "laptop.pdf") as pdf:  # the style's own font, embedded
+        assert any(str(font.BaseFont).endswith("+House") for page in pdf.pages
+                   for font in page.Resources.Font.values())

@@ -162,7 +162,7 @@ def test_a_broken_cache_is_ignored(sample, tmp_path, monkeypatch):
 @pytest.mark.parametrize(("style", "taken"), [("think-tank", True),
                                                pytest.param("article", False, marks=pytest.mark.slow)])
 def test_a_layout_run_ahead_on_a_spare_core_gives_the_pdf_of_one_layout_after_another(sample, style, taken,
-                                                                                       caplog):
+                                                                                       caplog, monkeypatch):
     """A first build from the command line lays out, on its spare core, the sample with its chart
     moved below the next block while the first layout runs: in the built-in style that is the
     layout needed next (taken), in `article` it is not (thrown away). Either way the PDF and the
@@ -174,6 +174,7 @@ def test_a_layout_run_ahead_on_a_spare_core_gives_the_pdf_of_one_layout_after_an
     from briefkit.charts import figures
     from briefkit.document import compose
     from briefkit.pdf import engine
+    from briefkit.speculation import Speculation
     from briefkit.typesetting import settings
 
     prepared = prepare(sample["folder"], Options(style=style, cache=False))
@@ -182,7 +183,11 @@ def test_a_layout_run_ahead_on_a_spare_core_gives_the_pdf_of_one_layout_after_an
     document = compose(prepared.material, prepared.body, charts, prepared.style, own)
     config = settings(prepared, Options(cache=False))
     alone = engine.render(document, config, None, own)
+    forked = []
+    monkeypatch.setattr(engine, "Speculation", lambda function: forked.append(function) or Speculation(function))
     with caplog.at_level(logging.DEBUG, logger="briefkit"):
         ahead = engine.render(document, dataclasses.replace(config, speculate=True), None, own)
+    assert len(forked) == 1  # run ahead in both styles: taken in one, thrown away in the other
     assert ahead.rendered.pdf == alone.rendered.pdf and ahead.layouts == alone.layouts >= 2
+    assert (ahead.log, ahead.rendered.fixes) == (alone.log, alone.rendered.fixes)
     assert ("the layout run ahead with [['figure', 0]] is the one needed" in caplog.text) is taken

@@ -209,7 +209,8 @@ def spare_core() -> bool:
     """Whether this build has a core to itself to spare: one build from the command line
     (`reused(warm=True)`), whose other process (the command) waits while it lays out, on a
     machine of two cores or more. A batch's workers, a cluster's threads and watch have none."""
-    return bool(_drawing) and forks() and (os.cpu_count() or 1) > 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return bool(_drawing) and forks() and cores > 1
 
 
 def drawing() -> Worker | None:

@@ -84,7 +84,7 @@ def _field_parser():
 
 def keep_relative(pages) -> None:
     """Give relative links back the href the author wrote, on laid-out pages (WeasyPrint's
-    `Page.links`: (kind, target, rectangle, box) tuples; called by pdf/engine.py before writing).
+    `Page.links`: (kind, target, rectangle, box) tuples; called by pdf/writing.py before writing).
 
     WeasyPrint resolves every href against the document's base URL (the brief folder), so
     `annex.pdf` would reach the PDF as file:///home/.../annex.pdf: a path of the build machine.

@@ -100,13 +100,13 @@ def test_links_that_would_resolve_to_the_build_folder_are_errors(runner, make_br
 
 
 def _engine_keeps_links() -> bool:
-    from briefkit.pdf import engine
+    from briefkit.pdf import writing
 
-    return "keep_relative" in inspect.getsource(engine)
+    return "keep_relative" in inspect.getsource(writing)
 
 
 @pytest.mark.xfail(not _engine_keeps_links(), strict=True,
-                   reason="pdf/engine.py must call links.keep_relative(laid_out.pages) before write_pdf")
+                   reason="pdf/writing.py must call links.keep_relative(laid_out.pages) before write_pdf")
 def test_allow_local_links_keeps_the_link_as_written_and_no_local_path(runner, make_brief, tmp_path):
     folder = make_brief({
         "brief.yaml": BRIEF + "allow_local_links: true\n",

@@ -111,19 +111,21 @@ def render(document: Document, settings: Settings, guess: list | None, own: froz
     Runs in the layout process, which needs WeasyPrint and briefkit.pdf only: the brief was
     read and composed by its parent."""
     spec = _speculation(document, settings, guess)
-    ahead = Speculation(functools.partial(render, document, replace(settings, speculate=False), spec, own,
-                                          made + 1, guessed, 1)) if spec else None
+    # Run ahead without the cache: what it learned is stored here, and only if it is taken.
+    alone = replace(settings, speculate=False, remember=False)
+    ahead = Speculation(functools.partial(render, document, alone, spec, own, made + 1, guessed, 1)) \
+        if spec else None
     try:
         layout = lay_out(document, settings, guess, passes)
         while True:
             stray = layout.placement.stray_links - own
             corrected = layout.corrector.correct(layout.pages)
             wrong = needless(layout.placement, document.instead) if guessed and not stray else frozenset()
-            if ahead is not None:  # its layout is this one's next, if this one needs just its correction
+            if ahead:  # its layout is this one's next, if this one needs just its correction
                 taken = (corrected and not stray and not wrong
                          and [list(entry) for entry in layout.corrector.log] == spec)
-                outcome = ahead.result() if taken else ahead.cancel()
-                ahead = None
+                outcome = _taken(ahead.result(), layout) if taken else None
+                ahead.cancel()
                 if outcome is not None:
                     logger.debug("the layout run ahead with %s is the one needed", spec)
                     return replace(outcome, layouts=outcome.layouts + layout.count)
@@ -138,7 +140,7 @@ def render(document: Document, settings: Settings, guess: list | None, own: froz
             again(layout, settings)
     finally:
         if ahead is not None:
-            ahead.cancel()
+            ahead.cancel()  # a no-op once taken or thrown away
     rendered = write(layout, settings, made + layout.count - 1)
     return Round(layout.corrector.log, layout.count, rendered=rendered)
 
@@ -146,6 +148,17 @@ def render(document: Document, settings: Settings, guess: list | None, own: froz
 #: What a first layout most often needs next: the chart moved below the next block, as a float
 #: would go, so as not to leave the page before it part empty (pagination.FIGURE_GAP).
 LIKELY = [["figure", 0]]
+
+
+def _taken(outcome: Round | None, layout: Layout) -> Round | None:
+    """The layout run ahead's outcome, unless it balanced a title: this process checked the
+    titles on its own first layout and would not again, so that PDF could differ. What it
+    learned is remembered for this exact HTML, as this process would have."""
+    if outcome is None or any(entry[0] == "balance" for entry in outcome.log):
+        return None
+    if layout.memory and outcome.rendered is not None:
+        cache.put("layout", layout.memory, outcome.log)
+    return outcome
 
 
 def _speculation(document: Document, settings: Settings, guess: list | None) -> list | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
 
@@ -47,8 +48,14 @@ def extend(metadata, content: bytes, attachments: list[str], manifest: str | Non
     metadata.generate_rdf_metadata = generate
 
 
+#: A local file's folder in a URL of the HTML (a font of the style, of an installed package).
+_FOLDER = re.compile(rb"file://[^\"')\s]*/")
+
+
 def _descriptions(metadata, content, attachments, manifest, variant) -> list[Element]:
-    did = uuid.UUID(bytes=hashlib.sha256(content).digest()[:16], version=5)
+    # The HTML names its fonts by where they are on this machine (a virtualenv, a checkout):
+    # without those folders, the same brief has one identity on a laptop, on CI and on a worker.
+    did = uuid.UUID(bytes=hashlib.sha256(_FOLDER.sub(b"file:", content)).digest()[:16], version=5)
     ident = _description({f"{{{XMP_MM}}}DocumentID": f"uuid:{did}",
                           f"{{{XMP_MM}}}InstanceID": f"uuid:{did}"})
     described = [ident]
