@@ -175,3 +175,28 @@ def test_a_forked_layout_process_leaves_its_parent_s_font_files(make_brief, tmp_
     for name in ("one", "two"):
         build(make_brief(name=name), Options(output=tmp_path / f"{name}.pdf"))
     assert all(folder.exists() for folder in folders)
+
+
+def _sleep() -> None:
+    time.sleep(60)
+
+
+def test_work_run_ahead_is_taken_thrown_away_or_done_without():
+    """A speculation's result comes back; one killed unread is reaped at once; one that cannot
+    start, or dies before it answers, is as if none had run: the caller does the work itself."""
+    from briefkit.speculation import Speculation
+
+    assert Speculation(lambda: 41 + 1).result() == 42
+    slow = Speculation(_sleep)
+    started = time.perf_counter()
+    slow.cancel()
+    assert time.perf_counter() - started < 5 and slow.result() is None
+    assert Speculation(lambda: os._exit(3)).result() is None
+
+    def refuse():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fork", refuse)
+        none = Speculation(lambda: 42)
+    assert not none and none.result() is None
