@@ -20,6 +20,7 @@ from .lifetimes import (
     EXIT_SECONDS,
     Limit,
     Scratch,
+    answer,
     collect_seldom,
     die_with_parent,
     outcome,
@@ -250,12 +251,9 @@ def _end(child, wait: float = EXIT_SECONDS) -> None:
 
 def _once(function: Callable, writer, parent: int, scratch: Scratch) -> None:
     """In a child made for one call: run `function` and send its outcome."""
-    die_with_parent(parent)
     scratch.enter()
-    collect_seldom()
-    writer.send_bytes(outcome(function))
+    answer(function, parent, writer.send_bytes)
     writer.close()
-    release()
 
 
 def _serve(pipe, parent: int, scratch: Scratch, warm: bool = False, parents_end=None) -> None:

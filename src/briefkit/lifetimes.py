@@ -110,6 +110,15 @@ def release() -> None:
         fonts.release()
 
 
+def answer(function: Callable, parent: int, send: Callable[[bytes], object]) -> None:
+    """In a child forked for one call: end with `parent`, run `function`, send its outcome, and
+    remove the font files its layouts wrote (it ends with os._exit)."""
+    die_with_parent(parent)
+    collect_seldom()
+    send(outcome(function))
+    release()
+
+
 def outcome(function: Callable) -> bytes:
     """("ok", result, log records) or ("error", the exception's parts, log records), pickled.
     What the build logs here (a warning about a source, text past the page) goes back with it,

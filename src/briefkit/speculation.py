@@ -9,7 +9,7 @@ import signal
 from collections.abc import Callable
 
 from . import logger
-from .lifetimes import collect_seldom, die_with_parent, outcome, release, unpack
+from .lifetimes import answer, unpack
 
 
 class Speculation:
@@ -35,12 +35,8 @@ class Speculation:
             code = 1
             try:
                 os.close(self.reader)
-                die_with_parent(parent)
-                collect_seldom()
-                message = outcome(function)
-                with os.fdopen(writer, "wb") as pipe:
-                    pipe.write(message)
-                release()
+                with os.fdopen(writer, "wb") as pipe:  # closed as sent: the parent reads to its end
+                    answer(function, parent, lambda message: (pipe.write(message), pipe.close()))
                 code = 0
             finally:
                 os._exit(code)
