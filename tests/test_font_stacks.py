@@ -87,3 +87,34 @@ def test_the_built_in_styles_have_a_face_for_every_script_we_ship(tmp_path, runn
     for language in ("hi", "ar", "ur", "ps"):
         result = run(runner, "check", str(PAGES / language), "--style", style, "--strict")
         assert result.exit_code == 0 and "has no face" not in result.output, (language, result.output)
+
+
+@pytest.mark.parametrize("language, body, head", [
+    ("hi", "Noto Serif Devanagari", "Noto Sans Devanagari"), ("fa", "Noto Naskh Arabic", "Noto Sans Arabic"),
+    ("ur", None, None), ("ru", None, None), ("en", None, None)])
+def test_the_face_of_the_briefs_script_leads_each_stack(language, body, head):
+    """Justified text stretches its spaces in the stack's first face that has one: for a brief in
+    a script the Latin face lacks, that must be the script's face (test_script_spacing.py); Urdu,
+    set ragged, keeps the style's stacks."""
+    from briefkit.fontstack import script_first
+    from briefkit.languages import direction
+    from briefkit.styles import find
+
+    rule = script_first(find("think-tank"), language, direction(language))
+    if body is None:
+        assert rule == ""
+    else:
+        assert f'--body-font: "{body}", "Source Serif Pro", ' in rule, rule
+        assert f'--head-font: "{head}", "Source Sans Pro", ' in rule, rule
+
+
+def test_a_house_stack_is_reordered_for_the_briefs_script_and_its_html_carries_it(tmp_path, runner):
+    folder = _brief_with_style(tmp_path, "hi", ':root { --body-font: "Acme Serif", "Noto Serif Devanagari", serif; }\n'
+                                               'html { font-family: "Acme Serif", "Noto Sans Devanagari"; }\n')
+    html = tmp_path / "brief.html"
+    result = run(runner, "build", str(folder), "--style", "acme", "-o", str(tmp_path / "b.pdf"), "--html", str(html))
+    assert result.exit_code == 0, result.output
+    text = html.read_text(encoding="utf-8")
+    assert ('--body-font: "Noto Serif Devanagari", "Acme Serif", "Noto Serif Devanagari", serif !important;'
+            in text)
+    assert 'font-family: "Noto Sans Devanagari", "Acme Serif", "Noto Sans Devanagari" !important;' in text

@@ -83,3 +83,34 @@ def test_a_note_call_after_a_danda_sits_against_it(pages):
                     and before["size"] > char["size"] + 1 and abs(before["bottom"] - char["bottom"]) < 10):
                 gaps.append(round(char["x0"] - before["x1"], 2))
     assert len(gaps) >= 8 and all(abs(gap) < 0.6 for gap in gaps), gaps
+
+
+def test_a_justified_hindi_line_shares_its_slack_among_its_spaces(pages):
+    """Between Devanagari words, every space of a line is as wide as the others: none takes the
+    line's whole slack (before the word beside a note's call, as when the stack's Latin face came
+    first and set the stretched spaces, which WeasyPrint then could not widen)."""
+    spreads = []
+    for chars in pages["hi"]:
+        for line in _lines(chars):
+            gaps, right, previous = [], line[0]["x1"], line[0]
+            for char in line[1:]:
+                if char["x0"] - right > 1.2 and _devanagari(previous) and _devanagari(char):
+                    gaps.append(char["x0"] - right)
+                right, previous = max(right, char["x1"]), char
+            if len(gaps) >= 3:
+                spreads.append(round(max(gaps) - min(gaps), 2))
+    assert len(spreads) >= 3 and max(spreads) < 0.5, spreads
+
+
+def _lines(chars) -> list[list[dict]]:
+    """The body text's lines (not notes, calls or running heads), each in order left to right."""
+    lines: dict[int, list[dict]] = {}
+    for char in chars:
+        if char["text"].strip() and 9 < char["size"] < 12:
+            lines.setdefault(round(char["bottom"]), []).append(char)
+    return [sorted(line, key=lambda c: c["x0"]) for _, line in sorted(lines.items())]
+
+
+def _devanagari(char) -> bool:
+    """A Devanagari letter or sign (not the danda, which a note's call may follow)."""
+    return all("\u0900" <= c <= "\u097f" and c not in "\u0964\u0965" for c in char["text"])

@@ -14,6 +14,7 @@ from . import (
     __version__,
     citations,
     commentary,
+    fontstack,
     languages,
     logger,
     placeholders,
@@ -101,10 +102,6 @@ def words_css(language: str, style: Style, native: bool = False) -> str:
               "page": words.gettext("Page"), "of": words.pgettext("page N of M", "of")}
     css = " ".join(f"--bk-{name}: {_css_string(text)};" for name, text in values.items())
     return f":root {{ {css} --bk-digits: {languages.counter_style(language, native)}; }}"
-
-
-#: Scripts whose spaces WeasyPrint justifies as it measures them (typography.boundary_words).
-SIMPLE_SCRIPTS = {"Latn", "Cyrl", "Grek"}
 
 
 def native_digits(brief, style: Style) -> bool:
@@ -201,8 +198,10 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
         "date": human_date(brief.date, brief.language, native=native),
-        "css": Markup("\n".join((font_faces(style), words_css(brief.language, style, native),
-                                  style.css(mirrored=brief.text_direction == "rtl")))),
+        "css": Markup("\n".join(filter(None, (
+            font_faces(style), words_css(brief.language, style, native),
+            style.css(mirrored=brief.text_direction == "rtl"),
+            fontstack.script_first(style, brief.language or "en", brief.text_direction))))),
         "style": style.settings,
         "logo": style.logo.as_uri() if style.logo else None,
         "reading_minutes": max(1, round(len(material.commentary.split()) / READING_SPEED)),
@@ -214,6 +213,4 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     links: set[int] = set()
     page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks, links,
                          reach)
-    if languages.script(brief.language) not in SIMPLE_SCRIPTS:
-        page = typography.boundary_words(page, brief.text_direction == "rtl")
     return Document(page, material.folder.resolve().as_uri() + "/", instead, frozenset(links))

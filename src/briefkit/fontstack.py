@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import glyphs
+from . import glyphs, languages
 
 #: The stacks a style's text is set in: the built-in styles and the guide name the two custom
 #: properties; a style of its own may set font-family on the root element instead.
@@ -27,6 +27,7 @@ class Stack:
     serif: bool  # the stack ends in the generic serif: a serif fallback suits it best
     css: Path
     line: int
+    value: str  # as written: '"Source Serif Pro", "Noto Serif Devanagari", serif'
 
 
 def stacks(style, language: str, direction: str = "ltr") -> list[Stack]:
@@ -71,9 +72,10 @@ def _stacks(chain: tuple[Path, ...], sheets: tuple[str, ...], language: str,
                     if name not in found or rank > found[name][0]:
                         value = tinycss2.serialize(item.value).strip()
                         serif = value.endswith("serif") and not value.endswith("sans-serif")
-                        found[name] = (rank, _families(item.value), css, item.source_line, serif)
-    return tuple(Stack(name, families, serif, css, line)
-                 for name, (_, families, css, line, serif) in sorted(found.items()) if families is not None)
+                        found[name] = (rank, _families(item.value), css, item.source_line, serif, value)
+    return tuple(Stack(name, families, serif, css, line, value)
+                 for name, (_, families, css, line, serif, value) in sorted(found.items())
+                 if families is not None)
 
 
 def _families(tokens) -> tuple[str, ...] | None:
@@ -93,6 +95,47 @@ def _families(tokens) -> tuple[str, ...] | None:
         elif token.type == "function":
             return None
     return tuple(families)
+
+
+#: Scripts a stack's first face is not asked to have: Latin, and text in no script of its own.
+_ANY_FACE = {"Latn", "Zyyy", "Zinh", "Zzzz"}
+
+
+def script_first(style, language: str, direction: str) -> str:
+    """A rule that sets, in each stack, the first family with the letters of the brief's script
+    before the families without them ("Noto Serif Devanagari" before "Source Serif Pro" for a
+    Hindi brief); "" where each stack starts with such a family.
+
+    WeasyPrint stretches a justified line by letter-spacing its spaces, and each stretched space
+    is then a run of its own, which Pango sets in the stack's first family that has a space. In
+    another family than the words around it, letter-spacing does not widen it: the line's slack
+    piles up before its next inline element (a note's call, an italic) instead of being shared
+    by its spaces. The rule wins over the style's (it is the style's stack, reordered)."""
+    script = languages.script(language)
+    # Nastaliq lines are set ragged (mechanics.css), so no space is stretched, and the face
+    # first would lend every line its 1.9 em ascent.
+    if script in _ANY_FACE or languages.nastaliq(language):
+        return ""
+    rules = []
+    for stack in stacks(style, language, direction):
+        first = next((family for family in stack.families if _writes(style, family, script)), None)
+        if first and first != stack.families[0]:
+            rules.append(f'{stack.name}: "{first}", {stack.value} !important;')
+    return f":root {{ {' '.join(rules)} }}" if rules else ""
+
+
+def _writes(style, family: str, script: str) -> bool:
+    """Whether the style's faces of `family` have the letters of `script` (an ISO 15924 code)."""
+    paths = tuple(font.path for font in style.fonts if font.family.casefold() == family.casefold())
+    return bool(paths) and _letters(glyphs.covered(paths), script) >= 10
+
+
+@functools.lru_cache(maxsize=64)
+def _letters(covered: frozenset[int], script: str) -> int:
+    from fontTools import unicodedata as ucd
+
+    return sum(1 for point in covered if unicodedata.category(chr(point))[0] == "L"
+               and ucd.script(chr(point)) == script)
 
 
 def gaps(material, style) -> Iterator[tuple[Path, int, str]]:

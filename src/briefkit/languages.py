@@ -28,8 +28,15 @@ DEFAULT_NUMBERING = {"ur": "arabext"}
 RTL_SCRIPTS = {"Arab", "Aran", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"}
 #: Languages CLDR has no data for that are written right to left (Dari, Aramaic).
 RTL_UNKNOWN = {"prs", "arc"}
+#: Languages read in Nastaliq (docs/languages.md, "Fonts"): set ragged, at their own leading.
+NASTALIQ = ("ur", "ks")
 #: HTML split into what keeps its digits (a link with its text, a tag) and text whose digits change.
 _MARKUP = re.compile(r"(<a\b.*?</a>|<[^>]*>)|([^<]+)", re.S)
+
+
+def nastaliq(language: str) -> bool:
+    """Whether a brief in `language` is read in Nastaliq (`ur`, `ks-Arab`)."""
+    return language.split("-")[0].split("_")[0].lower() in NASTALIQ
 
 
 def candidates(language: str) -> list[str]:

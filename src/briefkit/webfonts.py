@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import cache, logger
 from .errors import OutputError
+from .languages import nastaliq
 
 NOTO = Path(__file__).parent / "fonts" / "noto"
 #: The faces the catalogue ships, a sans one per script from briefkit's own (OFL, no reserved
@@ -22,7 +23,6 @@ FAMILIES = {
     "Noto Nastaliq Urdu": (NOTO / "NotoNastaliqUrdu-Regular.ttf", NOTO / "NotoNastaliqUrdu-Bold.ttf"),
     "Noto Sans Arabic": (NOTO / "NotoSansArabic-Regular.ttf", NOTO / "NotoSansArabic-Bold.ttf"),
 }
-NASTALIQ = ("ur", "ks")
 #: Before and after the shipped faces: what the reader's machine has (the catalogue's own stack).
 LATIN, GENERIC = '"Source Sans Pro"', '"Segoe UI", system-ui, sans-serif'
 #: Letters below this the machine's Latin face has (Latin, Greek, Cyrillic, Armenian); it has
@@ -47,7 +47,7 @@ class Shipped:
 def stack(language: str) -> list[str]:
     """The families, in order, for text in `language`."""
     names = list(FAMILIES)
-    if language.split("-")[0].lower() not in NASTALIQ:
+    if not nastaliq(language):
         names.remove("Noto Nastaliq Urdu")
     return names
 
@@ -84,7 +84,7 @@ def ship(texts: list[tuple[str, str]]) -> Shipped:
         shipped = ", ".join(f'"{f}"' for f in stack(language) if f in letters)
         if shipped:
             rules.append(f'[lang="{language}"] {{ font-family: {LATIN}, {shipped}, {GENERIC}; }}')
-    if any(language.split("-")[0].lower() in NASTALIQ for language in languages):
+    if any(map(nastaliq, languages)):
         # Nastaliq's slope reaches far above and below its line (docs/languages.md, "Fonts").
         rules.append(":is(:lang(ur), :lang(ks)) { line-height: 2.2; }")
     logger.info("catalogue fonts: %s", ", ".join(f"{n} ({len(d) // 1024} KB)" for n, d in files.items()))
