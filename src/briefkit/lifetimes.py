@@ -9,11 +9,14 @@ the worker also checks once a second that its parent is still the one that start
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import os
 import pickle
+import re
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -28,6 +31,9 @@ from .errors import RenderError
 PR_SET_PDEATHSIG = 1
 #: Seconds between the fallback's looks at the parent.
 POLL_SECONDS = 1.0
+#: This machine, in the names of files a process leaves while it works: another machine's
+#: process ids say nothing here (a shared folder).
+HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
 #: Seconds a child that has sent its result gets to exit before it is killed.
 EXIT_SECONDS = 5.0
 
@@ -88,10 +94,14 @@ def unpack(message: tuple):
 class Scratch:
     """A child's own temporary folder, where WeasyPrint writes its font files: the parent
     removes it once the child has ended, however it ended. A child killed at its deadline cannot
-    remove them itself, and left 4.7 MB in the temporary directory each time."""
+    remove them itself, and left 4.7 MB in the temporary directory each time. A parent killed
+    outright cannot either: its folder, named by its process id, goes with the next one made."""
+
+    PREFIX = "briefkit-child-"
 
     def __init__(self) -> None:
-        self.path = tempfile.mkdtemp(prefix="briefkit-child-")
+        _sweep(self.PREFIX)
+        self.path = tempfile.mkdtemp(prefix=f"{self.PREFIX}{os.getpid()}@{HOST}.")
 
     def enter(self) -> None:
         """In the child: its temporary files go here."""
@@ -99,6 +109,46 @@ class Scratch:
 
     def remove(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+
+
+_swept: set[str] = set()
+
+
+def _sweep(prefix: str) -> None:
+    """Remove, once a process, the scratch folders of this machine's processes that are gone:
+    only this user's, only folders."""
+    root = tempfile.gettempdir()
+    if root in _swept:
+        return
+    _swept.add(root)
+    named = re.compile(rf"{re.escape(prefix)}(\d+)@([0-9a-f]{{6}})\..+")
+    try:
+        entries = list(os.scandir(root))
+    except OSError:  # a folder that cannot be listed: nothing of ours to clean
+        return
+    for entry in entries:
+        found = named.fullmatch(entry.name)
+        if not found or found[2] != HOST or alive(int(found[1])):
+            continue
+        try:
+            mine = entry.stat(follow_symlinks=False).st_uid == os.getuid()
+            if mine and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:  # removed meanwhile
+            continue
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` of this machine is still running (another user's counts)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's process (PermissionError): alive
+        pass
+    return True
 
 
 def release() -> None:

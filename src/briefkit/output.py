@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import re
-import socket
 import tempfile
 import time
 from collections.abc import Iterable
@@ -17,6 +15,7 @@ from .errors import OutputError, UsageError
 
 # The one rule for file names, here where outputs are named (batch, publish and freshness use it).
 from .filenames import file_name, slug, slug_problem  # noqa: F401, I001
+from .lifetimes import HOST, alive
 
 #: Folders of a brief or style folder whose files are outputs or tools' state, never inputs
 #: (freshness.py fingerprints, and cluster.py ships, everything else).
@@ -24,10 +23,6 @@ NOT_INPUTS = frozenset({"dist", "__pycache__", "node_modules"})
 #: A `.part` file this old is left over from a killed build even if its writer's pid is alive
 #: again (pids are reused): writing bytes already in memory takes seconds, not minutes.
 STALE_PART_SECONDS = 10 * 60
-#: Names this machine's temporary files, so a build never judges another machine's writer
-#: (on a shared folder) by a pid of its own.
-_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
-
 
 def default_path(brief) -> Path:
     """The default output, like other build tools' `dist/`: `dist/<date>-<slug>.pdf` here."""
@@ -142,7 +137,7 @@ def write(target: Path, data: bytes) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_parts(target)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}@{_HOST}.",
+        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}@{HOST}.",
                                         suffix=".part")
     except OSError as exc:
         raise OutputError(f"{target}: cannot write here: {exc.strerror or exc}; choose another path "
@@ -192,23 +187,11 @@ def remove_stale_parts(target: Path) -> None:
             continue
         try:
             old = time.time() - part.lstat().st_mtime > STALE_PART_SECONDS
-            gone = found[1] is not None and found[2] == _HOST and not _alive(int(found[1]))
+            gone = found[1] is not None and found[2] == HOST and not alive(int(found[1]))
             if old or gone:
                 part.unlink()
         except OSError:  # removed by another build meanwhile, or not ours to remove
             continue
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (OSError, OverflowError):  # another user's process (PermissionError): alive
-        pass
-    return True
 
 
 #: A file URI in the laid-out HTML (fonts, the logo, a style's url()s), up to its closing quote.

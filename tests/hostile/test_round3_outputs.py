@@ -325,11 +325,40 @@ def test_a_build_killed_outright_takes_its_child_processes_with_it(tmp_path, how
                 os.kill(child, signal.SIGKILL)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork")
+def test_the_scratch_folder_of_a_build_killed_outright_goes_with_the_next_build(tmp_path):
+    """The killed build cannot remove its children's temporary folder; the next build removes it,
+    and no folder of a process still running, another machine's or of another name."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "BRIEFKIT_CACHE_DIR": "", "TMPDIR": str(scratch)}
+    long = "".join(f"Paragraph {n}, with words enough to fill a line or two.\n\n" for n in range(1200))
+    folder = _brief(tmp_path, "b1", 1, commentary=TIMELINE + long, **{"events.yaml": EVENTS})
+    command = [sys.executable, "-m", "briefkit", "build", str(folder), "-o", str(tmp_path / "1.pdf")]
+    killed = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not list(scratch.glob(f"briefkit-child-{killed.pid}@*")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        killed.kill()
+        killed.wait()
+    assert list(scratch.glob(f"briefkit-child-{killed.pid}@*")), "the build made no scratch folder"
+    kept = [scratch / f"briefkit-child-{os.getpid()}@{output.HOST}.live",  # a process still running
+            scratch / f"briefkit-child-{killed.pid}@ffffff.x", scratch / "briefkit-other-1@abcdef.y"]
+    for path in kept:
+        path.mkdir()
+    other = _brief(tmp_path, "b2", 2)
+    subprocess.run([sys.executable, "-m", "briefkit", "build", str(other), "-o", str(tmp_path / "2.pdf")],
+                   env=env, check=True, capture_output=True)
+    assert sorted(scratch.iterdir()) == sorted(kept)
+
+
 def test_the_next_write_removes_stale_part_files_of_its_own_target_only(tmp_path):
     target = tmp_path / "out.pdf"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    host = output._HOST
+    host = output.HOST
     stale = [tmp_path / f".out.pdf.{dead.pid}@{host}.abc123.part", tmp_path / ".out.pdf.old1234.part"]
     kept = [tmp_path / f".out.pdf.{os.getpid()}@{host}.live12.part",  # a writer still at work
             tmp_path / f".out.pdf.{dead.pid}@ffffff.other1.part",  # another machine's writer
