@@ -325,6 +325,7 @@ def test_a_build_killed_outright_takes_its_child_processes_with_it(tmp_path, how
                 os.kill(child, signal.SIGKILL)
 
 
+@pytest.mark.slow  # two fresh briefkit processes; the next test checks the sweep in this one
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and fork")
 def test_the_scratch_folder_of_a_build_killed_outright_goes_with_the_next_build(tmp_path):
     """The killed build cannot remove its children's temporary folder; the next build removes it,
@@ -352,6 +353,26 @@ def test_the_scratch_folder_of_a_build_killed_outright_goes_with_the_next_build(
     subprocess.run([sys.executable, "-m", "briefkit", "build", str(other), "-o", str(tmp_path / "2.pdf")],
                    env=env, check=True, capture_output=True)
     assert sorted(scratch.iterdir()) == sorted(kept)
+
+
+def test_a_new_scratch_folder_removes_those_of_processes_gone(tmp_path, monkeypatch):
+    from briefkit import lifetimes
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    monkeypatch.setattr(lifetimes.tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(lifetimes, "_swept", set())
+    stale = tmp_path / f"briefkit-child-{dead.pid}@{lifetimes.HOST}.abc"
+    (stale / "fonts").mkdir(parents=True)
+    kept = [tmp_path / f"briefkit-child-{os.getppid()}@{lifetimes.HOST}.live",
+            tmp_path / f"briefkit-child-{dead.pid}@ffffff.x", tmp_path / "briefkit-other-1@abcdef.y"]
+    for path in kept:
+        path.mkdir()
+    (tmp_path / f"briefkit-child-{dead.pid}@{lifetimes.HOST}.file").write_text("not a folder of ours")
+    scratch = lifetimes.Scratch()
+    assert not stale.exists() and all(path.exists() for path in kept)
+    assert (tmp_path / f"briefkit-child-{dead.pid}@{lifetimes.HOST}.file").exists()
+    scratch.remove()
 
 
 def test_the_next_write_removes_stale_part_files_of_its_own_target_only(tmp_path):
