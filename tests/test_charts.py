@@ -12,6 +12,7 @@ import pytest
 
 from briefkit import blocks, styles
 from briefkit.charts import timeline as charts
+from briefkit.charts.drawing import VAGUE_ALPHA
 from briefkit.errors import Problems
 from briefkit.events import read_events
 from briefkit.dates import PartialDate
@@ -150,7 +151,7 @@ def test_a_year_is_drawn_as_a_year_and_its_ticks_are_years():
     assert ticks and all(re.fullmatch(r"\d{4}", tick) for tick in ticks), ticks
     with charts.figure(Timeline((event("2003", "A year"),)), {}, *ARGS) as (fig, _):
         bars = [p.get_paths()[0].get_extents() for p in fig.axes[0].collections
-                if p.get_alpha() == charts.VAGUE_ALPHA]
+                if p.get_alpha() == VAGUE_ALPHA]
         assert [round(bar.width) for bar in bars] == [365]  # the days of 2003, in data units
 
 

@@ -31,7 +31,9 @@ def draw(material: Material, body: Body, style: Style, remember: bool = True,
         key = cache.key(repr((material.timeline, sorted(block.options.items()), sheets, fonts,
                               style.chart_face, material.brief.language, labels, native, rtl, mirrored,
                               cache.stamp("matplotlib"), cache.stamp("briefkit.charts.timeline"),
-                              cache.stamp("briefkit.charts.layout"), cache.stamp("briefkit.charts.ticks"))))
+                              cache.stamp("briefkit.charts.drawing"), cache.stamp("briefkit.charts.layout"),
+                              cache.stamp("briefkit.charts.labels"), cache.stamp("briefkit.charts.metrics"),
+                              cache.stamp("briefkit.charts.ticks"))))
         known = cache.get("charts", key, _chart_shape) if remember else None
         if known:
             drawn[index] = Chart(**known)
