@@ -9,7 +9,7 @@ import pytest
 import readback
 from support import html_of, run, text_of, write_style
 
-from briefkit import styles
+from briefkit import styles, stylesearch
 from briefkit.build import Options, build
 from briefkit.errors import StyleError
 
@@ -54,7 +54,7 @@ def test_a_brief_local_style_wins_over_the_built_in_of_the_same_name(brief, tmp_
                 css=":root { --accent: #123456; }\n")
     style = styles.find("think-tank", brief)
     assert style.chain[0] == (brief / "styles" / "think-tank").resolve()
-    assert style.chain[1] == styles.BUILTIN_STYLES / "think-tank"  # and it can extend it
+    assert style.chain[1] == stylesearch.BUILTIN_STYLES / "think-tank"  # and it can extend it
     html = html_of(brief)
     assert "--accent: #123456" in html
 
@@ -63,7 +63,7 @@ def test_styles_are_found_through_the_environment(tmp_path, monkeypatch):
     write_style(tmp_path / "house", "ours", "extends: think-tank\n")
     monkeypatch.setenv("BRIEFKIT_STYLES", str(tmp_path / "house"))
     assert styles.find("ours").chain[0].name == "ours"
-    assert ("ours", "BRIEFKIT_STYLES") in [(name, origin) for name, origin, *_ in styles.available()]
+    assert ("ours", "BRIEFKIT_STYLES") in [(name, origin) for name, origin, *_ in stylesearch.available()]
 
 
 @pytest.mark.parametrize("setup, target, says", [
@@ -158,7 +158,7 @@ def test_a_root_style_without_the_mechanics_still_puts_notes_at_the_page_foot(br
     """A new root style holds only its look: no `float: footnote`, no running strings, no
     chronology rules. briefkit's mechanics layer still sets every note at the foot of the page
     of its call and repeats the chronology's header."""
-    fonts = "".join(line + "\n" for line in (styles.BUILTIN_STYLES / "think-tank" / "style.yaml")
+    fonts = "".join(line + "\n" for line in (stylesearch.BUILTIN_STYLES / "think-tank" / "style.yaml")
                     .read_text().splitlines() if "Source S" in line and "file:" in line)
     look = ("@page { size: A4; margin: 2cm; }\nhtml { font: 10.5pt/1.4 'Source Serif Pro'; }\n"
             "::footnote-call { font: 7pt 'Source Sans Pro'; }\n"  # what readback.notes looks for
@@ -166,7 +166,7 @@ def test_a_root_style_without_the_mechanics_still_puts_notes_at_the_page_foot(br
     write_style(brief / "styles", "bare", "description: typography only\nfonts:\n" + fonts, css=look)
     result = build(brief, Options(output=tmp_path / "bare.pdf", style="bare"))
     assert readback.misplaced(result.pdf, at_least=21) == []
-    assert "float: footnote" not in (styles.BUILTIN_STYLES / "think-tank" / "style.css").read_text()
+    assert "float: footnote" not in (stylesearch.BUILTIN_STYLES / "think-tank" / "style.css").read_text()
 
 
 def test_style_new_finds_the_briefs_own_styles_and_writes_an_extends_that_builds(runner, brief, tmp_path,

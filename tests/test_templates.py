@@ -8,7 +8,7 @@ import re
 import pytest
 from support import ROOT, copy_sample, html_of, run, text_of, write_style
 
-from briefkit import styles
+from briefkit import styles, stylesearch
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -50,9 +50,9 @@ def test_asked_from_outside_a_template_base_is_the_built_in():
 
     env = brief_env(styles.find("policy-memo"))
     source = env.loader.get_source(env, "base/partials/cover.html.j2")[1]
-    assert source == str(styles.BUILTIN_TEMPLATES / "partials" / "cover.html.j2")
+    assert source == str(stylesearch.BUILTIN_TEMPLATES / "partials" / "cover.html.j2")
     assert env.loader.get_source(env, "partials/cover.html.j2")[1].startswith(
-        str(styles.BUILTIN_STYLES / "policy-memo"))
+        str(stylesearch.BUILTIN_STYLES / "policy-memo"))
 
 
 def test_base_below_the_built_ins_is_an_error_naming_the_template(brief, runner):

@@ -41,7 +41,7 @@ class Options:
     # for: a cluster worker builds the same bytes without the client's environment.
     source_date_epoch: int | None = field(
         default_factory=lambda: dates.epoch_seconds(os.environ.get("SOURCE_DATE_EPOCH")))
-    # Folders of styles searched in place of $BRIEFKIT_STYLES (styles.search_path), so that
+    # Folders of styles searched in place of $BRIEFKIT_STYLES (stylesearch.search_path), so that
     # builds in threads of one process (a cluster worker) each find their own client's styles.
     style_places: tuple[Path, ...] | None = None
 

@@ -16,7 +16,7 @@ from contextlib import suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import __version__, freshness, output, styles
+from . import __version__, freshness, output, stylesearch
 from .build import Options
 from .errors import BriefError, UsageError
 from .outcomes import Outcome, build_one
@@ -54,16 +54,18 @@ def pack(folder: Path, options: Options) -> Parcel:
             with suppress(OSError):
                 files[str(root.resolve() / path.relative_to(root))] = path.read_bytes()
     style = options.style
-    if style and styles.is_path(style):  # a path: made absolute on the client
+    if style and stylesearch.is_path(style):  # a path: made absolute on the client
         style = str(Path(style).expanduser().resolve())
-    places = tuple(str(place.resolve()) for origin, place in styles.search_path(folder, options.style_places)
+    found = stylesearch.search_path(folder, options.style_places)
+    places = tuple(str(place.resolve()) for origin, place in found
                    if origin in ("BRIEFKIT_STYLES", "given", "user"))
     return Parcel(folder, str(home), files, replace(options, style=style), places)
 
 
 def _builtin(root: Path) -> bool:
     root = root.resolve()
-    return root == styles.BUILTIN_TEMPLATES.resolve() or root.parent == styles.BUILTIN_STYLES.resolve()
+    builtin = stylesearch.BUILTIN_TEMPLATES.resolve(), stylesearch.BUILTIN_STYLES.resolve()
+    return root == builtin[0] or root.parent == builtin[1]
 
 
 def build_parcel(parcel: Parcel) -> tuple[Outcome, bytes | None]:

@@ -54,11 +54,12 @@ def read_by(folder: Path, options) -> tuple[list[Path], list[Path]]:
     """What a build of `folder` reads: the folders (its own, each of its style chain, the
     templates) and the font files its style takes from installed packages (`pkg:`)."""
     from . import styles
+    from .stylesearch import BUILTIN_TEMPLATES
 
     style = styles.find(options.style or _style_of(folder), folder, options.style_places)
     fonts = sorted(font.path for font in style.fonts if not any(font.path.is_relative_to(root)
                                                                 for root in style.chain))
-    return [folder, *style.chain, styles.BUILTIN_TEMPLATES], fonts
+    return [folder, *style.chain, BUILTIN_TEMPLATES], fonts
 
 
 def expected_pdf(folder: Path, into: Path = Path("dist")) -> Path | None:

@@ -14,7 +14,7 @@ def prepare(site: Path, folders: list[Path], options, names: tuple[str, ...]) ->
     `names` are taken by folders or links to inputs, or whose `thumbs` is a file; then make its
     folders. Each problem names its path. Returns what the briefs' builds read, all together."""
     from .batch import reads
-    from .styles import BUILTIN_ROOT
+    from .stylesearch import BUILTIN_ROOT
 
     each = [reads(folder, options) for folder in folders]
     output.refuse_site(site, each, BUILTIN_ROOT)

@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import functools
-import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import click
-
 from . import fontstack, stylefile
-from .errors import StyleError, did_you_mean
+from .errors import StyleError
 from .stylepaths import Font, font, inside, sheet
 from .stylepaths import where as _where
+from .stylesearch import BUILTIN_TEMPLATES, locate
 
-_HERE = Path(__file__).resolve().parent
-#: Built-in templates and styles: inside the wheel, or at the top of a source checkout.
-BUILTIN_ROOT = _HERE if (_HERE / "templates").is_dir() else _HERE.parents[1]
-BUILTIN_TEMPLATES = BUILTIN_ROOT / "templates"
-BUILTIN_STYLES = BUILTIN_ROOT / "styles"
 #: The CSS the templates and the code rely on (notes at the page foot, running heads, the
 #: chronology's repeated header...): the first layer of every style, so a style carries only its look.
 MECHANICS = BUILTIN_TEMPLATES / "mechanics.css"
@@ -142,7 +134,7 @@ def find(name_or_path: str, brief_folder: Path | None = None, places: Sequence[P
     target: str | None = name_or_path
     citation_where = ""  # the style.yaml:line nearest the child that sets citation_format
     while target:
-        folder = _locate(target, brief_folder, chain, places)
+        folder = locate(target, brief_folder, chain, places)
         data, lines = stylefile.read(folder / "style.yaml")
         chain.append(folder)
         own.append(data)
@@ -178,78 +170,6 @@ def _csl_style(style: Style):
                           cslstyles.templates(style.template_dirs), style.citation_where)
 
 
-def search_path(brief_folder: Path | None = None,
-                given: Sequence[Path] | None = None) -> list[tuple[str, Path]]:
-    """Where a style name is looked up, first match wins: (origin, folder holding styles).
-    `given` (Options.style_places) takes the place of $BRIEFKIT_STYLES: read from the process's
-    environment, a setting would be shared by every build in it (a cluster worker's threads)."""
-    places = [("brief", brief_folder / "styles")] if brief_folder is not None else []
-    if given is not None:
-        places += [("given", Path(p).expanduser()) for p in given]
-    else:
-        places += [("BRIEFKIT_STYLES", Path(p).expanduser())
-                   for p in os.environ.get("BRIEFKIT_STYLES", "").split(os.pathsep) if p]
-    places.append(("user", Path(click.get_app_dir("briefkit")) / "styles"))
-    places.append(("built-in", BUILTIN_STYLES))
-    return places
-
-
-def available(brief_folder: Path | None = None,
-              places: Sequence[Path] | None = None) -> list[tuple[str, str, Path, str]]:
-    """Every style a name can reach: (name, origin, folder, description), shadowed ones left out."""
-    found: dict[str, tuple[str, str, Path, str]] = {}
-    for origin, place in search_path(brief_folder, places):
-        for folder in sorted(place.iterdir()) if place.is_dir() else []:
-            if (folder / "style.yaml").is_file() and folder.name not in found:
-                try:
-                    description = stylefile.read(folder / "style.yaml")[0].get("description", "")
-                except StyleError as exc:
-                    description = f"(broken: {exc})"
-                found[folder.name] = (folder.name, origin, folder, description)
-    return list(found.values())
-
-
-def _locate(target: str, brief_folder: Path | None, chain: list[Path],
-            places: Sequence[Path] | None = None) -> Path:
-    if is_path(target):
-        # a path in `extends` is relative to the style that writes it, wherever the build runs
-        candidates = [chain[-1] / Path(target).expanduser() if chain else Path(target).expanduser()]
-    else:
-        candidates = [place / target for _, place in search_path(brief_folder, places)]
-        if chain:  # `extends` looks beside the extending style first: styles ship as families
-            candidates.insert(0, chain[-1].parent / target)
-        # A style may extend one of the same name further down the path (a brief's own
-        # think-tank extending the built-in one): it never finds itself.
-        candidates = [c for c in candidates if not chain or c.resolve() != chain[-1]]
-        if chain and not any((c / "style.yaml").is_file() for c in candidates) and chain[-1].name == target:
-            raise StyleError(f"{_extends_line(chain[-1])}: extends: {target} names this style itself; "
-                             "name the style it builds on (e.g. think-tank), or remove the line")
-    for candidate in candidates:
-        if (candidate / "style.yaml").is_file():
-            folder = candidate.resolve()
-            if folder in chain:
-                cycle = " -> ".join(p.name for p in chain + [folder])
-                raise StyleError(f"{_extends_line(chain[-1])}: extends makes a cycle: {cycle}")
-            return folder
-    known = [name for name, *_ in available(brief_folder, places)]
-    where = f"{_extends_line(chain[-1])}: extends: " if chain else ""
-    raise StyleError(f"{where}style {target!r} not found{did_you_mean(target, known)} (looked in "
-                     f"{', '.join(map(str, candidates))}); styles here: {', '.join(known)}")
-
-
-def _extends_line(folder: Path) -> str:
-    """style.yaml:LINE of a style's `extends:`, for the mistakes found in following it."""
-    try:
-        return _where(folder / "style.yaml", stylefile.read(folder / "style.yaml")[1], "extends")
-    except StyleError:
-        return str(folder / "style.yaml")
-
-
-def is_path(name: str) -> bool:
-    """Whether a style is named by its folder's path (`./house`, `~/styles/x`) rather than by name."""
-    return "/" in name or name.startswith((".", "~"))
-
-
 def _check_chart_font(family: str | None, fonts: list[Font], chain: list[Path], own: list[dict]) -> None:
     """A chart font is a family the style declares under `fonts:` (or Matplotlib's DejaVu Sans):
     a system font name would draw differently on every machine, or not at all."""
@@ -261,13 +181,6 @@ def _check_chart_font(family: str | None, fonts: list[Font], chain: list[Path], 
     known = ", ".join(sorted({font.family for font in fonts})) or "none"
     raise StyleError(f"{folder / 'style.yaml'}:{line}: chart_font {family!r} is not a family declared under "
                      f"`fonts:` (declared: {known}); declare its file there, or name one of them")
-
-
-def _located(name: str, brief_folder: Path | None) -> Path | None:
-    try:
-        return _locate(name, brief_folder, [])
-    except StyleError:
-        return None
 
 
 #: Page margin boxes named by a physical side: @top-left(-corner), @left-top...
@@ -290,45 +203,6 @@ def _dedupe(fonts: list[Font]) -> list[Font]:
     """A child's face replaces its parent's face of the same family, weight and style."""
     faces = {(f.family, f.weight, f.style): f for f in fonts}
     return list(faces.values())
-
-
-_PROPERTY = re.compile(r"(--[\w-]+)\s*:\s*([^;]+);[ \t]*(?:/\*\s*(.*?)\s*\*/)?")
-
-
-def scaffold(name: str, base: str, directory: Path, brief_folder: Path | None = None) -> Path:
-    """Make a minimal child style: style.yaml extending `base`, a style.css listing the custom
-    properties the chain defines (commented out), and a README."""
-    parent = find(base, brief_folder)
-    folder = directory / name
-    # `extends:` must find the parent from the new style's folder, as a build will: by name when
-    # it sits beside it (or is on the search path), else by a path relative to the new style.
-    extends = parent.chain[0].name
-    if parent.chain[0].parent != directory.resolve() and _located(extends, brief_folder) != parent.chain[0]:
-        extends = os.path.relpath(parent.chain[0], directory.resolve() / name)
-    if folder.exists():
-        raise StyleError(f"{folder}: already exists; choose another name or --dir")
-    properties: dict[str, tuple[str, str]] = {}
-    for match in _PROPERTY.finditer(parent.css()):
-        properties[match.group(1)] = (match.group(2).strip(), match.group(3) or "")
-    lines = [f"/* {name}: layered after {parent.name}'s CSS. Uncomment a line to change it. */",
-             ":root {"]
-    lines += [f"  /* {prop}: {value}; */" + (f"  /* {note} */" if note else "")
-              for prop, (value, note) in properties.items()]
-    lines += ["}", ""]
-    folder.mkdir(parents=True)
-    (folder / "style.yaml").write_text(
-        "# A house style; every key and its default: docs/house-styles.md, 'What a style can set'.\n"
-        f"name: {json.dumps(name, ensure_ascii=False)}\n"
-        f"description: {json.dumps(f'{name}, based on {parent.name}', ensure_ascii=False)}\n"
-        f"extends: {json.dumps(extends, ensure_ascii=False)}\n", encoding="utf-8")
-    (folder / "style.css").write_text("\n".join(lines), encoding="utf-8")
-    (folder / "README.md").write_text(
-        f"# {name}\n\nA child of `{parent.name}`. Change a colour or a font in `style.css`, add a logo with "
-        "`logo: logo.svg` in `style.yaml`, or override one template by copying it from briefkit's "
-        "`templates/` into `templates/` here (same relative name) and editing it; "
-        '`{% extends "base/partials/cover.html.j2" %}` reaches the one below it: the parent style\'s, '
-        "or the built-in.\n", encoding="utf-8")
-    return folder
 
 
 def _declarations(css: Path) -> list[tuple[str, int]]:
