@@ -11,7 +11,9 @@ from pathlib import Path
 
 #: The think-tank style prints calls at 7 pt and note numbers as "N." in semibold 8 pt.
 CALL_SIZE = 7.0
-_MARKER = re.compile(r"^(\d+)\.$")
+#: A note's marker, "12." in any script's digits; ".12" as PDFium reads a right-to-left page, in
+#: visual order.
+_MARKER = re.compile(r"^(\d+)\.$|^\.(\d+)$")
 
 
 @dataclass
@@ -24,18 +26,23 @@ class Notes:
 
 
 def notes(pdf_path: Path) -> Notes:
-    """Calls (7 pt digits in a sans face) and note markers ("N." in semibold 8 pt), by page.
+    """Calls (7 pt digits) and note markers ("N." in a bold or semibold 8 pt face), by page, in
+    any script's digits.
 
     Read with PDFium, character by character: fifty times faster than pdfplumber on a
     twenty-page brief, which matters for the stress texts."""
     found = Notes()
     for page_number, words in enumerate(_words(pdf_path), start=1):
-        for word, font, size in words:
-            if abs(size - CALL_SIZE) < 0.05 and word.isdigit() and "Sans" in font:
+        marking = [(word, "Bold" in font and abs(size - 8) < 0.05) for word, font, size in words]
+        for index, (word, font, size) in enumerate(words):
+            if abs(size - CALL_SIZE) < 0.05 and word.isdigit():
                 found.calls[int(word)].append(page_number)
-            marker = _MARKER.match(word)
-            if marker and "Semi-Bold" in font and abs(size - 8) < 0.05:
-                found.notes[int(marker.group(1))].append(page_number)
+            if not marking[index][1]:
+                continue
+            # Urdu's full stop is set in another face than its digits: a run of its own beside them.
+            beside = {marking[i] for i in (index - 1, index + 1) if 0 <= i < len(marking)}
+            if marker := _MARKER.match(word if (".", True) not in beside else f"{word}."):
+                found.notes[int(marker[1] or marker[2])].append(page_number)
     return found
 
 

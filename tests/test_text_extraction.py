@@ -176,6 +176,17 @@ TAGGED = [variant for variant in PROFILES if variant.startswith("pdf/ua") or "3a
 CHECKED = [*TAGGED, "pdf/a-3u"]
 
 
+@pytest.mark.parametrize("language", scripts("pdftotext"))
+def test_every_note_is_on_its_calls_page_in_any_script(built, language):
+    """Calls and markers read back in the script's digits and faces (right to left, ".N")."""
+    import readback
+
+    found = readback.notes(built[language])
+    assert len(found.calls) >= 5, found
+    assert sorted(found.calls) == sorted(found.notes) == list(range(1, len(found.calls) + 1)), found
+    assert found.off_page() == [], found
+
+
 @pytest.fixture(scope="module")
 def tagged(shared) -> dict[tuple[str, str], Path]:
     """Each script's brief in each variant of CHECKED, built once a run."""
