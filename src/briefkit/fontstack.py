@@ -111,6 +111,8 @@ def script_first(style, language: str, direction: str) -> str:
     another family than the words around it, letter-spacing does not widen it: the line's slack
     piles up before its next inline element (a note's call, an italic) instead of being shared
     by its spaces. The rule wins over the style's (it is the style's stack, reordered)."""
+    from tinycss2.serializer import serialize_string_value
+
     script = languages.script(language)
     # Nastaliq lines are set ragged (mechanics.css), so no space is stretched, and the face
     # first would lend every line its 1.9 em ascent.
@@ -120,7 +122,8 @@ def script_first(style, language: str, direction: str) -> str:
     for stack in stacks(style, language, direction):
         first = next((family for family in stack.families if _writes(style, family, script)), None)
         if first and first != stack.families[0]:
-            rules.append(f'{stack.name}: "{first}", {stack.value} !important;')
+            # The name as a CSS string, escaped: a house's family name is text of its own.
+            rules.append(f'{stack.name}: "{serialize_string_value(first)}", {stack.value} !important;')
     return f":root {{ {' '.join(rules)} }}" if rules else ""
 
 
