@@ -22,17 +22,6 @@ from support import MINIMAL, STYLE_KEYS, copy_sample, warm_engine  # noqa: E402
 from briefkit.cli import main  # noqa: E402
 
 
-def pytest_configure(config) -> None:
-    """Where PYTHONDONTWRITEBYTECODE keeps bytecode out of the tree, the run keeps it in
-    .pytest_cache instead: otherwise every `briefkit` process, Dask worker and xdist worker the
-    tests start compiles briefkit and every test module again (about 5 s of a quick run)."""
-    if sys.dont_write_bytecode and not sys.pycache_prefix:
-        prefix = str(config.rootpath / ".pytest_cache" / "pycache")
-        os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = prefix  # workers inherit both
-        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-        sys.dont_write_bytecode = False
-
-
 @pytest.fixture(scope="session", autouse=True)
 def cache_folder(tmp_path_factory, worker_id):
     """One cache for the run, never the user's (subprocesses inherit it), and one for all the
