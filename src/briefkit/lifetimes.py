@@ -31,9 +31,19 @@ from .errors import RenderError
 PR_SET_PDEATHSIG = 1
 #: Seconds between the fallback's looks at the parent.
 POLL_SECONDS = 1.0
-#: This machine, in the names of files a process leaves while it works: another machine's
-#: process ids say nothing here (a shared folder).
-HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:6]
+
+
+def _namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
+    except OSError:  # not Linux: the host name alone
+        return ""
+
+
+#: This machine and its process ids, in the names of files a process leaves while it works:
+#: another machine's ids, or another PID namespace's (containers sharing a folder and a host
+#: name), say nothing here.
+HOST = hashlib.sha256((socket.gethostname() + _namespace()).encode()).hexdigest()[:6]
 #: Seconds a child that has sent its result gets to exit before it is killed.
 EXIT_SECONDS = 5.0
 
@@ -123,19 +133,24 @@ def _sweep(prefix: str) -> None:
     _swept.add(root)
     named = re.compile(rf"{re.escape(prefix)}(\d+)@([0-9a-f]{{6}})\..+")
     try:
-        entries = list(os.scandir(root))
+        entries = os.scandir(root)
     except OSError:  # a folder that cannot be listed: nothing of ours to clean
         return
-    for entry in entries:
-        found = named.fullmatch(entry.name)
-        if not found or found[2] != HOST or alive(int(found[1])):
-            continue
-        try:
-            mine = entry.stat(follow_symlinks=False).st_uid == os.getuid()
-            if mine and entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-        except OSError:  # removed meanwhile
-            continue
+    with entries:
+        for entry in entries:
+            _remove_if_gone(entry, named)
+
+
+def _remove_if_gone(entry: os.DirEntry, named: re.Pattern) -> None:
+    found = named.fullmatch(entry.name)
+    if not found or found[2] != HOST or alive(int(found[1])):
+        return
+    try:
+        mine = entry.stat(follow_symlinks=False).st_uid == os.getuid()
+        if mine and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    except OSError:  # removed meanwhile
+        return
 
 
 def alive(pid: int) -> bool:
