@@ -26,38 +26,48 @@ class Notes:
 
 
 def notes(pdf_path: Path) -> Notes:
-    """Calls (7 pt digits) and note markers ("N." in a bold or semibold 8 pt face), by page, in
-    any script's digits.
+    """Calls (7 pt digits) and note markers ("N." in a bold or semibold 8 pt face, where its
+    note's first line begins), by page, in any script's digits.
 
     Read with PDFium, character by character: fifty times faster than pdfplumber on a
     twenty-page brief, which matters for the stress texts."""
     found = Notes()
-    for page_number, words in enumerate(_words(pdf_path), start=1):
-        marking = [(word, "Bold" in font and abs(size - 8) < 0.05) for word, font, size in words]
-        for index, (word, font, size) in enumerate(words):
+    for page_number, words in enumerate(_words(pdf_path, baseline=True), start=1):
+        for index, (word, font, size, baseline) in enumerate(words):
             if abs(size - CALL_SIZE) < 0.05 and word.isdigit():
                 found.calls[int(word)].append(page_number)
-            if not marking[index][1]:
+            if "Bold" not in font or abs(size - 8) >= 0.05:
                 continue
-            # Urdu's full stop is set in another face than its digits: a run of its own beside them.
-            beside = {marking[i] for i in (index - 1, index + 1) if 0 <= i < len(marking)}
-            if marker := _MARKER.match(word if (".", True) not in beside else f"{word}."):
+            before, after = (words[i] if 0 <= i < len(words) else None for i in (index - 1, index + 1))
+            # A note's first line begins with its marker, drawn first, right to left too: a bold
+            # "7." inside a note's text is no marker. Urdu's marker is drawn among its line's
+            # words, its full stop a bold run of its own beside its digits (another face).
+            starts = before is None or before[3] != baseline
+            if word.isdigit() and any(w and w[0] == "." and "Bold" in w[1] for w in (before, after)):
+                word, starts = f"{word}.", True
+            marker = _MARKER.match(word)
+            if marker and starts:
                 found.notes[int(marker[1] or marker[2])].append(page_number)
     return found
 
 
-def _words(pdf_path: Path):
-    """Per page, (text, font name, size in pt) of each run of characters in one font and size."""
+def _words(pdf_path: Path, baseline: bool = False):
+    """Per page, (text, font name, size in pt) of each run of characters in one font and size;
+    with `baseline`, in one line too, and its baseline's height last."""
     import ctypes
 
     import pypdfium2.raw as raw
 
-    name, flags = ctypes.create_string_buffer(256), ctypes.c_int()
+    name, flags, x, y = ctypes.create_string_buffer(256), ctypes.c_int(), ctypes.c_double(), ctypes.c_double()
 
     def key(textpage, index):
         raw.FPDFText_GetFontInfo(textpage, index, name, 256, ctypes.byref(flags))
         # WeasyPrint draws in CSS px (a 0.75 scale): PDFium reports the unscaled size
-        return name.value.decode(errors="replace"), round(raw.FPDFText_GetFontSize(textpage, index) * 0.75, 2)
+        found = name.value.decode(errors="replace"), round(raw.FPDFText_GetFontSize(textpage, index) * 0.75, 2)
+        if baseline:
+            raw.FPDFText_GetCharOrigin(textpage, index, x, y)
+            found += (round(y.value),)
+        return found
 
     return _runs(pdf_path, key)
 

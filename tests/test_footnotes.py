@@ -75,3 +75,12 @@ def test_the_html_output_carries_the_corrections(stress_briefs, fixed, tmp_path)
     HTML(filename=html).write_pdf(tmp_path / "bare.pdf")  # its resources named from where it is
     bare, built = readback.notes(tmp_path / "bare.pdf"), readback.notes(pdf)
     assert bare.off_page() == [] and (bare.calls, bare.notes) == (built.calls, built.notes)
+
+
+def test_readback_takes_no_bold_number_in_a_note_for_its_marker(make_brief, tmp_path):
+    """Bold "7." inside a note's text is not note 7's marker: a marker begins its note's line."""
+    folder = make_brief({"commentary.md": "One claim.[^a] Another.[^b]\n\n[^a]: See **Article 7.** of the charter, "
+                                          "which the parties signed in 2021 and kept.\n[^b]: A second note.\n"})
+    pdf = build(folder, Options(output=tmp_path / "b.pdf")).pdf
+    found = readback.notes(pdf)
+    assert sorted(found.notes) == sorted(found.calls) == [1, 2], found
