@@ -118,3 +118,18 @@ def test_a_house_stack_is_reordered_for_the_briefs_script_and_its_html_carries_i
     assert ('--body-font: "Noto Serif Devanagari", "Acme Serif", "Noto Serif Devanagari", serif !important;'
             in text)
     assert 'font-family: "Noto Sans Devanagari", "Acme Serif", "Noto Sans Devanagari" !important;' in text
+
+
+def test_a_house_stack_for_print_or_inside_supports_is_the_one_reordered(tmp_path):
+    """The stack the page gets: one set inside @media print or @supports counts, and no "<" of
+    a house's escaped text comes back whole into the page's <style>."""
+    from briefkit.fontstack import script_first
+    from briefkit.styles import find
+
+    css = ('@media print { :root { --body-font: "Source Sans Pro", "Noto Sans Devanagari", sans-serif; } }\n'
+           '@media screen { :root { --body-font: "Screen Only", serif; } }\n'
+           '@supports (display: grid) { :root { --head-font: "Acme\\3c/style\\3e", "Noto Sans Devanagari"; } }\n')
+    folder = _brief_with_style(tmp_path, "hi", css)
+    rule = script_first(find("acme", folder), "hi", "ltr")
+    assert '--body-font: "Noto Sans Devanagari", "Source Sans Pro", "Noto Sans Devanagari", sans-serif' in rule
+    assert "<" not in rule and '"Acme\\3c /style>"' in rule, rule

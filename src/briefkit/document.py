@@ -104,6 +104,10 @@ def words_css(language: str, style: Style, native: bool = False) -> str:
     return f":root {{ {css} --bk-digits: {languages.counter_style(language, native)}; }}"
 
 
+#: Scripts the built-in faces' first family has: their justified spaces widen as they should.
+SIMPLE_SCRIPTS = {"Latn", "Cyrl", "Grek"}
+
+
 def native_digits(brief, style: Style) -> bool:
     """Whether dates and numbers take the language's own digits: the brief's `digits:`, else the
     style's, else CLDR's default for the language (languages.native_by_default). The one
@@ -213,4 +217,6 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     links: set[int] = set()
     page = _number_notes(page, cites, citer, lambda n: digits(str(n)), own, sources, instead, blocks, links,
                          reach)
+    if languages.script(brief.language) not in SIMPLE_SCRIPTS:
+        page = typography.boundary_words(page, brief.text_direction == "rtl")
     return Document(page, material.folder.resolve().as_uri() + "/", instead, frozenset(links))

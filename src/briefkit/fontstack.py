@@ -53,9 +53,7 @@ def _stacks(chain: tuple[Path, ...], sheets: tuple[str, ...], language: str,
     order = 0
     for folder, text in zip(reversed(chain), reversed(sheets), strict=True):
         css = folder / "style.css"
-        for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
-            if rule.type != "qualified-rule":
-                continue
+        for rule in _rules(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)):
             try:
                 selectors = cssselect2.compile_selector_list(rule.prelude)
             except cssselect2.SelectorError:
@@ -76,6 +74,23 @@ def _stacks(chain: tuple[Path, ...], sheets: tuple[str, ...], language: str,
     return tuple(Stack(name, families, serif, css, line, value)
                  for name, (_, families, css, line, serif, value) in sorted(found.items())
                  if families is not None)
+
+
+def _rules(rules) -> Iterator:
+    """The qualified rules of a sheet, those inside @supports and inside an @media a printed
+    page matches (print, all, or no media type) included."""
+    import tinycss2
+
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            yield rule
+            continue
+        kind = rule.lower_at_keyword if rule.type == "at-rule" and rule.content is not None else None
+        query = tinycss2.serialize(rule.prelude).lower() if kind == "media" else ""
+        screen = "print" not in query and "all" not in query and ("screen" in query or "speech" in query)
+        if kind in ("media", "supports") and not screen:
+            inner = tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+            yield from _rules(inner)
 
 
 def _families(tokens) -> tuple[str, ...] | None:
@@ -124,7 +139,8 @@ def script_first(style, language: str, direction: str) -> str:
         if first and first != stack.families[0]:
             # The name as a CSS string, escaped: a house's family name is text of its own.
             rules.append(f'{stack.name}: "{serialize_string_value(first)}", {stack.value} !important;')
-    return f":root {{ {' '.join(rules)} }}" if rules else ""
+    # No "<" in a page's <style>: a house's escaped "\\3c/style\\3e" does not come back whole.
+    return f":root {{ {' '.join(rules)} }}".replace("<", "\\3c ") if rules else ""
 
 
 def _writes(style, family: str, script: str) -> bool:

@@ -1,4 +1,4 @@
-"""Typography of printed text: the language's quotes, words no line parts."""
+"""Typography of printed text: the language's quotes, justified shaped scripts, words no line parts."""
 
 from __future__ import annotations
 
@@ -72,6 +72,46 @@ def _source(source: Source, text) -> Source:
         return text(value)
 
     return Source.model_validate({**walk(source.csl()), "line": source.line})
+
+
+#: Inline elements a justified line may set beside a word: emphasis, links, isolated runs.
+_INLINE = ("em", "i", "strong", "b", "a", "span", "code", "cite", "q", "small", "sub", "sup", "abbr",
+           "mark", "s", "u", "time", "bdi")
+#: The last run of a text that is not a space: the word before an element.
+_LAST_WORD = re.compile(r"\S+$")
+#: A space, then a word: the word after an element.
+_FIRST_WORD = re.compile(r" (\S+)")
+
+
+def boundary_words(html: str, rtl: bool) -> str:
+    """The word that touches an inline element on the line's right, in a span of its own.
+
+    Where a stack starts with a face without the brief's script and fontstack.script_first
+    cannot reorder it (a stack in a var(), on an element, led by a face the style does not
+    declare), WeasyPrint sets a justified line's stretched spaces in that face and cannot widen
+    them: the slack piles up at the end of a piece of text, pushing a note call off its danda
+    or (right to left, where the piece runs past its end) covering the space before an italic
+    Latin name. A word of its own ends the piece at a space, so the slack lands in a space:
+    left to right the word before an element or a note's call ("की।⁠<bk-note"), right to left
+    the word after an element and its space ("</em> در"; not after a note: its call is a
+    superscript whose neighbour pdfplumber then reads into the call's line)."""
+    root = parse_page(html)
+    for element in list(root.iter(*_INLINE) if rtl else root.iter(*_INLINE, "bk-note")):
+        if rtl and (match := _FIRST_WORD.match(element.tail or "")):
+            word = _element("span", match[1], {"class": "bk-word"})
+            word.tail = element.tail[match.end():]
+            element.tail = " "
+            element.addnext(word)
+        elif not rtl:
+            previous, parent = element.getprevious(), element.getparent()
+            text = (parent.text if previous is None else previous.tail) or ""
+            if match := _LAST_WORD.search(text):
+                if previous is None:
+                    parent.text = text[:match.start()]
+                else:
+                    previous.tail = text[:match.start()]
+                element.addprevious(_element("span", match[0], {"class": "bk-word"}))
+    return write_page(root)
 
 
 def parse_page(html: str):
