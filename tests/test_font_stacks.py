@@ -121,8 +121,8 @@ def test_a_house_stack_is_reordered_for_the_briefs_script_and_its_html_carries_i
 
 
 def test_a_house_stack_for_print_or_inside_supports_is_the_one_reordered(tmp_path):
-    """The stack the page gets: one set inside @media print or @supports counts, and no "<" of
-    a house's escaped text comes back whole into the page's <style>."""
+    """The stack the page gets: one set inside @media print or @supports counts, one for the
+    screen does not."""
     from briefkit.fontstack import script_first
     from briefkit.styles import find
 
@@ -132,4 +132,4 @@ def test_a_house_stack_for_print_or_inside_supports_is_the_one_reordered(tmp_pat
     folder = _brief_with_style(tmp_path, "hi", css)
     rule = script_first(find("acme", folder), "hi", "ltr")
     assert '--body-font: "Noto Sans Devanagari", "Source Sans Pro", "Noto Sans Devanagari", sans-serif' in rule
-    assert "<" not in rule and '"Acme\\3c /style>"' in rule, rule
+    assert '--head-font: "Noto Sans Devanagari", "Acme</style>", "Noto Sans Devanagari" !important' in rule, rule

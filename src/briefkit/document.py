@@ -202,10 +202,13 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         "disclaimer": inline(brief.disclaimer),
         "bios": {a.name: inline(a.bio) for a in brief.authors},
         "date": human_date(brief.date, brief.language, native=native),
+        # "</" escaped ("<\/" is "</" to CSS): a style's "</style>", even in a comment, would end
+        # the page's <style> and bring in HTML no sanitiser saw.
         "css": Markup("\n".join(filter(None, (
             font_faces(style), words_css(brief.language, style, native),
             style.css(mirrored=brief.text_direction == "rtl"),
-            fontstack.script_first(style, brief.language or "en", brief.text_direction))))),
+            fontstack.script_first(style, brief.language or "en", brief.text_direction),
+        ))).replace("</", "<\\/")),
         "style": style.settings,
         "logo": style.logo.as_uri() if style.logo else None,
         "reading_minutes": max(1, round(len(material.commentary.split()) / READING_SPEED)),

@@ -139,8 +139,7 @@ def script_first(style, language: str, direction: str) -> str:
         if first and first != stack.families[0]:
             # The name as a CSS string, escaped: a house's family name is text of its own.
             rules.append(f'{stack.name}: "{serialize_string_value(first)}", {stack.value} !important;')
-    # No "<" in a page's <style>: a house's escaped "\\3c/style\\3e" does not come back whole.
-    return f":root {{ {' '.join(rules)} }}".replace("<", "\\3c ") if rules else ""
+    return f":root {{ {' '.join(rules)} }}" if rules else ""
 
 
 def _writes(style, family: str, script: str) -> bool:

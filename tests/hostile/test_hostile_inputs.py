@@ -66,6 +66,23 @@ def test_style_css_cannot_reach_outside(runner, make_brief, tmp_path, canary, re
     assert str(canary) not in reads
 
 
+def test_style_css_cannot_end_the_pages_style_and_bring_in_html(runner, make_brief, tmp_path):
+    """A style's "</style>", even in a comment, is CSS text: the HTML after it (a link no
+    sanitiser saw) never reaches the page."""
+    folder = make_brief({"brief.yaml": brief_yaml(extra="style: evil\n")})
+    (folder / "styles" / "evil").mkdir(parents=True)
+    (folder / "styles" / "evil" / "style.yaml").write_text("extends: think-tank\n")
+    (folder / "styles" / "evil" / "style.css").write_text(
+        ':root { --accent: #8a1538; }\n/* </style><p><a href="javascript:alert(1)">INJECTED</a></p><style> */\n'
+        'h1::after { content: "</STYLE>"; }\n')
+    result, out = build(runner, folder, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "INJECTED" not in readback.text(out) and "</STYLE>" in readback.text(out)
+    with pikepdf.open(out) as pdf:
+        assert not any("javascript" in repr(annot.get("/A", "")) for page in pdf.pages
+                       for annot in page.get("/Annots", []))
+
+
 def test_attachments_cannot_be_smuggled_in(runner, make_brief, tmp_path):
     folder = make_brief({"commentary.md": 'See <a rel="attachment" href="brief.yaml">this</a>.\n'})
     result, out = build(runner, folder, tmp_path)
