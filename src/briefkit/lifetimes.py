@@ -34,6 +34,7 @@ POLL_SECONDS = 1.0
 
 
 def _namespace() -> str:
+    """This process's PID namespace, where the system names it."""
     try:
         return os.readlink("/proc/self/ns/pid")  # "pid:[4026531836]"
     except OSError:  # not Linux: the host name alone
@@ -146,7 +147,7 @@ def _remove_if_gone(entry: os.DirEntry, named: re.Pattern) -> None:
     if not found or found[2] != HOST or alive(int(found[1])):
         return
     try:
-        mine = entry.stat(follow_symlinks=False).st_uid == os.getuid()
+        mine = not hasattr(os, "getuid") or entry.stat(follow_symlinks=False).st_uid == os.getuid()
         if mine and entry.is_dir(follow_symlinks=False):
             shutil.rmtree(entry.path, ignore_errors=True)
     except OSError:  # removed meanwhile
