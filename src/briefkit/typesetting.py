@@ -168,6 +168,8 @@ def _remembered(value) -> bool:
 
 def settings(prepared: Prepared, options: Options) -> engine.Settings:
     """The engine's settings for this brief: the options, its dates, what a variant attaches."""
+    from .children import spare_core
+
     brief = prepared.material.brief
     epoch = options.source_date_epoch
     if epoch is not None:  # set in code (a cluster's Options), not read from the environment
@@ -176,8 +178,6 @@ def settings(prepared: Prepared, options: Options) -> engine.Settings:
         epoch = int(dates.midnight(brief.date).timestamp())
     attached = attachments.payloads(prepared, dt.datetime.fromtimestamp(epoch, dt.UTC)) \
         if prepared.variant else []
-    from .children import spare_core
-
     return engine.Settings((prepared.folder.resolve(), *prepared.style.roots), options.allow_remote,
                            options.strict, epoch, prepared.variant,
                            prepared.variant in TAGGED, tuple(attached), options.cache,
