@@ -96,7 +96,7 @@ def test_the_face_of_the_briefs_script_leads_each_stack(language, body, head):
     """Justified text stretches its spaces in the stack's first face that has one: for a brief in
     a script the Latin face lacks, that must be the script's face (test_script_spacing.py); Urdu,
     set ragged, keeps the style's stacks."""
-    from briefkit.fontstack import script_first
+    from briefkit.scriptfaces import script_first
     from briefkit.languages import direction
     from briefkit.styles import find
 
@@ -123,7 +123,7 @@ def test_a_house_stack_is_reordered_for_the_briefs_script_and_its_html_carries_i
 def test_a_house_stack_for_print_or_inside_supports_is_the_one_reordered(tmp_path):
     """The stack the page gets: one set inside @media print or @supports counts, one for the
     screen does not."""
-    from briefkit.fontstack import script_first
+    from briefkit.scriptfaces import script_first
     from briefkit.styles import find
 
     css = ('@media print { :root { --body-font: "Source Sans Pro", "Noto Sans Devanagari", sans-serif; } }\n'

@@ -9,11 +9,14 @@ from briefkit.build import Options, build
 
 FILLER_FA = "روسیه و طالبان در این سال‌ها بارها در مسکو و کابل دیدار کردند و گفتگو کردند. "
 NAMES = ("Mohamed Muizzu", "Vladimir Putin", "Zamir Kabulov", "Sergei Lavrov")
+#: A cited book's title, italic in a paragraph of the brief's script: digits and punctuation too.
+TITLE = "The Taliban at War: 2001–2021, Insurgency’s Long Road"
 FA = {
     "brief.yaml": "title: روسیه و طالبان\ndate: 2026-01-29\nlanguage: fa\nsummary: خلاصه.\n",
     # each name in italics inside a justified paragraph, followed by a Persian word
     "commentary.md": "".join(f"{FILLER_FA * (i + 1)}رئیس جمهور *{name}* در سال ۲۰۲۵ به مسکو رفت. "
-                             for i, name in enumerate(NAMES)) + FILLER_FA * 3 + "\n",
+                             for i, name in enumerate(NAMES)) + FILLER_FA * 3
+                     + f"\n\nکتاب *{TITLE}* را خواندیم.\n",
 }
 FILLER_HI = "रूस ने तालिबान सरकार के साथ संबंध मज़बूत किए और व्यापार बढ़ाया।"
 HI = {
@@ -21,6 +24,7 @@ HI = {
     # sentences of growing length: calls fall mid-line, where justification stretches the spaces
     "commentary.md": " ".join(" ".join(FILLER_HI.split()[:3 + i]).rstrip("।") + "।" + f"[^n{i}]"
                               for i in range(8)) + "\n\n"
+                     + f"हमने *{TITLE}* पढ़ी।\n\n"
                      + "".join(f"[^n{i}]: टिप्पणी {i}।\n" for i in range(8)),
 }
 
@@ -57,6 +61,25 @@ def test_the_space_after_an_italic_latin_name_in_persian_is_printed(pages):
                 gap = round(char["x0"] - neighbour["x1"], 2)
                 found.append((_word_at(chars, char), neighbour["text"], gap))
     assert len(found) >= len(NAMES) and all(gap > 1.5 for *_, gap in found), found
+
+
+@pytest.mark.parametrize("language", ["hi", "fa"])
+def test_a_latin_italic_keeps_its_digits_and_punctuation_in_the_latin_italic(pages, language):
+    """The script's face leads the stack (fontstack.script_first) and has digits and punctuation
+    of its own: in an italic Latin title they are still the Latin face's italics, not the script
+    face's upright ones ("War: 2001–2021," stood upright mid-title)."""
+    spans = []
+    for page in pages[language]:
+        for line in _lines(page):
+            italic = [index for index, char in enumerate(line) if "Italic" in char["fontname"]]
+            span = line[italic[0]:italic[-1] + 1] if italic else []
+            if "Taliban" in "".join(char["text"] for char in span):  # not a name of the Persian page
+                spans.append(span)
+    # the title's glyphs, left to right (a line each)
+    assert "".join(char["text"] for span in spans for char in span).replace(" ", "") == TITLE.replace(" ", "")
+    upright = [(char["text"], char["fontname"]) for span in spans for char in span
+               if char["text"].strip() and "Italic" not in char["fontname"]]
+    assert not upright, upright
 
 
 def _word_at(chars, first) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import glyphs, languages
+from . import glyphs
 
 #: The stacks a style's text is set in: the built-in styles and the guide name the two custom
 #: properties; a style of its own may set font-family on the root element instead.
@@ -110,50 +110,6 @@ def _families(tokens) -> tuple[str, ...] | None:
         elif token.type == "function":
             return None
     return tuple(families)
-
-
-#: Scripts a stack's first face is not asked to have: Latin, and text in no script of its own.
-_ANY_FACE = {"Latn", "Zyyy", "Zinh", "Zzzz"}
-
-
-def script_first(style, language: str, direction: str) -> str:
-    """A rule that sets, in each stack, the first family with the letters of the brief's script
-    before the families without them ("Noto Serif Devanagari" before "Source Serif Pro" for a
-    Hindi brief); "" where each stack starts with such a family.
-
-    WeasyPrint stretches a justified line by letter-spacing its spaces, and each stretched space
-    is then a run of its own, which Pango sets in the stack's first family that has a space. In
-    another family than the words around it, letter-spacing does not widen it: the line's slack
-    piles up before its next inline element (a note's call, an italic) instead of being shared
-    by its spaces. The rule wins over the style's (it is the style's stack, reordered)."""
-    from tinycss2.serializer import serialize_string_value
-
-    script = languages.script(language)
-    # Nastaliq lines are set ragged (mechanics.css), so no space is stretched, and the face
-    # first would lend every line its 1.9 em ascent.
-    if script in _ANY_FACE or languages.nastaliq(language):
-        return ""
-    rules = []
-    for stack in stacks(style, language, direction):
-        first = next((family for family in stack.families if _writes(style, family, script)), None)
-        if first and first != stack.families[0]:
-            # The name as a CSS string, escaped: a house's family name is text of its own.
-            rules.append(f'{stack.name}: "{serialize_string_value(first)}", {stack.value} !important;')
-    return f":root {{ {' '.join(rules)} }}" if rules else ""
-
-
-def _writes(style, family: str, script: str) -> bool:
-    """Whether the style's faces of `family` have the letters of `script` (an ISO 15924 code)."""
-    paths = tuple(font.path for font in style.fonts if font.family.casefold() == family.casefold())
-    return bool(paths) and _letters(glyphs.covered(paths), script) >= 10
-
-
-@functools.lru_cache(maxsize=64)
-def _letters(covered: frozenset[int], script: str) -> int:
-    from fontTools import unicodedata as ucd
-
-    return sum(1 for point in covered if unicodedata.category(chr(point))[0] == "L"
-               and ucd.script(chr(point)) == script)
 
 
 def gaps(material, style) -> Iterator[tuple[Path, int, str]]:

@@ -86,7 +86,7 @@ _FIRST_WORD = re.compile(r" (\S+)")
 def boundary_words(html: str, rtl: bool) -> str:
     """The word that touches an inline element on the line's right, in a span of its own.
 
-    Where a stack starts with a face without the brief's script and fontstack.script_first
+    Where a stack starts with a face without the brief's script and scriptfaces.script_first
     cannot reorder it (a stack in a var(), on an element, led by a face the style does not
     declare), WeasyPrint sets a justified line's stretched spaces in that face and cannot widen
     them: the slack piles up at the end of a piece of text, pushing a note call off its danda
