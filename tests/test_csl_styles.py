@@ -540,8 +540,10 @@ def test_native_digits_reach_the_csl_notes_but_not_their_addresses(make_brief):
     folder, _ = _styled(make_brief, "extends: think-tank\ncitation_format: chicago-notes-bibliography\n",
                         brief_extra="language: fa\ndigits: native\n")
     sources = folder / "sources.yaml"
+    # a work in the brief's language (one in another script keeps its digits: test_work_languages.py)
     sources.write_text(sources.read_text().replace(
-        "  container-title: Jacobin\n", "  container-title: Jacobin\n  URL: https://example.org/saur-2018\n"))
+        "  container-title: Jacobin\n",
+        "  container-title: Jacobin\n  URL: https://example.org/saur-2018\n  language: fa\n"))
     first = _notes(folder)[0]
     assert "۲۰۱۸" in first and "2018" not in first.replace("saur-2018", "")
     assert 'href="https://example.org/saur-2018">https://example.org/saur-2018</a>' in html_of(folder)

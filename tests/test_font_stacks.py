@@ -96,16 +96,21 @@ def test_the_face_of_the_briefs_script_leads_each_stack(language, body, head):
     """Justified text stretches its spaces in the stack's first face that has one: for a brief in
     a script the Latin face lacks, that must be the script's face (test_script_spacing.py); Urdu,
     set ragged, keeps the style's stacks."""
-    from briefkit.scriptfaces import script_first
     from briefkit.languages import direction
+    from briefkit.scriptfaces import ranges, script_first
     from briefkit.styles import find
 
-    rule = script_first(find("think-tank"), language, direction(language))
+    style = find("think-tank")
+    rule = script_first(style, language, direction(language))
     if body is None:
         assert rule == ""
+        assert ranges(style, language, direction(language)) == {}
     else:
         assert f'--body-font: "{body}", "Source Serif Pro", ' in rule, rule
         assert f'--head-font: "{head}", "Source Sans Pro", ' in rule, rule
+        # the script's face sets its letters and the spaces, not the digits and punctuation the Latin face has
+        limited = ranges(style, language, direction(language))[body.casefold()]
+        assert limited.startswith("U+20, U+A0, ") and "U+30" not in limited and "U+2C" not in limited, limited
 
 
 def test_a_house_stack_is_reordered_for_the_briefs_script_and_its_html_carries_it(tmp_path, runner):

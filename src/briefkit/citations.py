@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from babel.dates import format_date
@@ -140,7 +141,7 @@ class Citer:
     """Formats citations with one style's macros and remembers which sources were cited."""
 
     def __init__(self, sources: dict[str, Source], macros: Any, language: str, conjunction: str = "and",
-                 native: bool = False):
+                 native: bool = False, formats: Callable[[str], tuple[Any, str]] | None = None):
         self.sources = sources
         # The citation format's template module: note(item, locator, first), separator(),
         # terminator(), and for author-date formats `kind = "in-text"`, opening() and
@@ -148,33 +149,69 @@ class Citer:
         self.macros = macros
         self.in_text = getattr(macros, "kind", "note") == "in-text"
         self.language, self.conjunction, self.native = language, conjunction, native
+        # (macros, "and") of the format in another language, for works in another script
+        # than the brief's (worklanguages); None: every work in the brief's terms.
+        self.formats = formats
         self.cited: list[str] = []
 
     def note(self, cites: list[tuple[str, str]], terminate: bool = True, at: int = 0,
              inline: bool = False) -> Markup:
         """One footnote for a group of (key, locator) cites, e.g. from `[@a, p. 2; @b]`;
         without its closing mark (a note's full stop) when the author's punctuation follows.
-        `at` (the note's number) and `inline` (inside a note's text) matter to CSL styles only."""
-        parts, author = [], Markup("")
+        `at` (the note's number) and `inline` (inside a note's text) matter to CSL styles only.
+        A work in another script is cited in its own language's terms and digits, set apart
+        (worklanguages); a note of such works alone takes their punctuation too."""
+        pieces, author = [], Markup("")
         for index, cite in enumerate(cites):
             key, locator = cite
             prefix, suffix, suppress, narrative = extras(cite)
             first = key not in self.cited
             self.cited.append(key)
-            item = prepare(self.sources[key], self.language, self.conjunction, self.native)
+            tongue = self._tongue(key)
+            macros, item = self._item(key, tongue)
             if narrative and self.in_text and not inline:  # "Neale (2018, 3)"
-                author = self.author([cite]) + " "
+                author = self._own(self.author([cite]) + " ")
             # Pandoc's notes: a narrative cite's author is in the text, so not in its note.
             if suppress or (narrative and not inline):
                 item = _without_author(item)
-            text = Markup(self.macros.note(item, RANGE.sub(r"\1–", locator.strip()), first)).strip()
+            text = Markup(macros.note(item, RANGE.sub(r"\1–", locator.strip()), first)).strip()
             if prefix and index == 0 and not inline and not self.in_text:  # a note begins a sentence
                 prefix = prefix[:1].upper() + prefix[1:]
-            parts.append((escape(prefix) + " " if prefix else Markup("")) + text + escape(suffix))
-        opening = Markup(self.macros.opening()) if hasattr(self.macros, "opening") else Markup("")
-        closing = Markup(self.macros.terminator()) if terminate else Markup("")
-        note = author + opening + Markup(self.macros.separator()).join(parts) + closing
-        return Markup(digits_in_html(note, self.language, self.native))  # years, pages, volumes
+            pieces.append((escape(prefix) + " " if prefix else Markup(""), key, text, tongue, escape(suffix)))
+        # Works of one other tongue alone, no words of the writer's: one run in their terms.
+        tongues = {tongue if not (prefix or suffix) else None for prefix, _, _, tongue, suffix in pieces}
+        alone = tongues.pop() if len(tongues) == 1 else None
+        macros = self._item(pieces[0][1], alone)[0] if alone else self.macros
+        opening = Markup(macros.opening()) if hasattr(macros, "opening") else Markup("")
+        closing = Markup(macros.terminator()) if terminate else Markup("")
+        separator = Markup(macros.separator())
+        if alone:
+            texts = separator.join(text for _, _, text, _, _ in pieces)
+            return author + self._set_apart(opening + texts + closing, pieces[0][1], alone)
+        parts = [self._own(prefix) + (self._set_apart(text, key, tongue) if tongue else self._own(text))
+                 + self._own(suffix) for prefix, key, text, tongue, suffix in pieces]
+        return author + self._own(opening) + self._own(separator).join(parts) + self._own(closing)
+
+    def _tongue(self, key: str) -> str | None:
+        from .worklanguages import foreign
+
+        return foreign(self.sources[key].csl(), self.language) if self.formats else None
+
+    def _item(self, key: str, tongue: str | None) -> tuple[Any, dict[str, Any]]:
+        """The macros and the prepared item of `key`, in `tongue` (a foreign work's) or the brief's terms."""
+        if tongue is None:
+            return self.macros, prepare(self.sources[key], self.language, self.conjunction, self.native)
+        macros, conjunction = self.formats(tongue)
+        return macros, prepare(self.sources[key], tongue, conjunction)
+
+    def _own(self, html: str) -> Markup:
+        """Text in the brief's terms: in its digits (years, pages, volumes)."""
+        return Markup(digits_in_html(html, self.language, self.native))
+
+    def _set_apart(self, html: str, key: str, tongue: str) -> Markup:
+        from .worklanguages import given, set_apart
+
+        return set_apart(html, tongue, self.language, given(self.sources[key].csl(), tongue))
 
     def author(self, cites: list) -> Markup:
         """The author a narrative cite (`@a says`) prints in the text: the format's `author(item)`
@@ -189,12 +226,19 @@ class Citer:
         if not self.in_text:
             return []
         # Same author and year: by title (Chicago 15.18), then by key, so equal inputs give equal bytes.
-        items = sorted((prepare(self.sources[k], self.language, self.conjunction, self.native)
-                        for k in sorted(keys) if k in self.sources),
-                       key=lambda item: (_sort_key(item["sort_name"]), item["year"] or 0,
-                                         _sort_key(str(item["title"]))))
-        return [Markup(digits_in_html(self.macros.reference(item), self.language, self.native)).strip()
-                for item in items]
+        items = [(prepare(self.sources[k], self.language, self.conjunction, self.native), k)
+                 for k in sorted(keys) if k in self.sources]
+        items.sort(key=lambda pair: (_sort_key(pair[0]["sort_name"]), pair[0]["year"] or 0,
+                                     _sort_key(str(pair[0]["title"]))))
+        return [self._reference(item, key) for item, key in items]
+
+    def _reference(self, item: dict[str, Any], key: str) -> Markup:
+        """One entry of the reference list: a foreign work's in its own terms, set apart."""
+        tongue = self._tongue(key)
+        if tongue is None:
+            return self._own(self.macros.reference(item)).strip()
+        macros, item = self._item(key, tongue)
+        return self._set_apart(Markup(macros.reference(item)).strip(), key, tongue)
 
     def finish(self, page: str) -> str:
         """The page with locators, days and units kept with their numbers (typography.keep_together):
@@ -202,10 +246,12 @@ class Citer:
         return keep_together(page, month_names(self.language))
 
 
-def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, warn: bool = True) -> Any:
+def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, warn: bool = True,
+          env_for: Callable[[str], Any] | None = None) -> Any:
     """The Citer of the brief's citation format: brief.yaml's `citation_format`, else the style's;
     a template of templates/citations/, or a CSL style that cslnotes formats. `warn`: about the
-    items a CSL style cannot format fully (once a build: not when it composes its pages again)."""
+    items a CSL style cannot format fully (once a build: not when it composes its pages again).
+    `env_for(language)`: the templates in another language, for works in another script."""
     from . import cslstyles
 
     value, where = citation_format(material, style)
@@ -214,8 +260,19 @@ def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, w
     else:
         csl = cslstyles.find(value, [material.folder], cslstyles.templates(style.template_dirs), where)
     if csl is None:
-        return Citer(material.sources, env.get_template(f"citations/{value}.html.j2").module,
-                     material.brief.language, conjunction, native)
+        name = f"citations/{value}.html.j2"
+        kept: dict[str, tuple[Any, str]] = {}
+
+        def formats(language: str) -> tuple[Any, str]:
+            if language not in kept:
+                from .translations import words
+
+                kept[language] = (env_for(language).get_template(name).module,
+                                  words(language, style.settings["labels"]).gettext("and"))
+            return kept[language]
+
+        return Citer(material.sources, env.get_template(name).module, material.brief.language, conjunction,
+                     native, formats if env_for else None)
     from .cslnotes import CslCiter
 
     return CslCiter(material.sources, csl, material.brief.language, native, material.sources_file, warn)

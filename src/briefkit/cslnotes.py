@@ -96,13 +96,38 @@ class CslCiter:
         if self.warn:
             self._warn_incomplete(keys, items)
         locale = self.style.locale(self.language)
-        html = run(json.dumps(self.document()), items, self.style, locale, bibliography=self.in_text)
+        document = json.dumps(self.document())
+        html = run(document, items, self.style, locale, bibliography=self.in_text)
         texts, entries, authors = cslhtml.read(html, self.calls, self.style.note)
         texts = [_suffix_outside(text, call[0], locale) for text, call in zip(texts, self.calls, strict=True)]
-        # The brief's digits: dates, pages, volumes; never an address's.
-        texts = [digits_in_html(text, self.language, self.native) for text in texts]
+        # The brief's digits: dates, pages, volumes; never an address's. A citation of works in
+        # one other script alone is the processor's in their language's locale (the same
+        # document: ibid and short forms as in the brief's), in their digits, set apart.
+        tongues = [self._tongue(cites) for cites, _, _ in self.calls]
+        for tongue in sorted(set(filter(None, tongues))):
+            theirs = self.style.locale(tongue)
+            other = cslhtml.read(run(document, items, self.style, theirs, bibliography=False), self.calls,
+                                 self.style.note)[0]
+            texts = [_suffix_outside(other[index], call[0], theirs) if tongues[index] == tongue else text
+                     for index, (text, call) in enumerate(zip(texts, self.calls, strict=True))]
+        texts = [self._set_apart(text, call[0], tongue) if tongue
+                 else digits_in_html(text, self.language, self.native)
+                 for text, call, tongue in zip(texts, self.calls, tongues, strict=True)]
         entries = [digits_in_html(entry, self.language, self.native) for entry in entries]
         return texts, entries, authors
+
+    def _tongue(self, cites: list) -> str | None:
+        """The language of the works a citation cites, if one other script than the brief's alone."""
+        from .worklanguages import foreign
+
+        tongues = {foreign(self.sources[key].csl(), self.language) for key, _ in cites}
+        return tongues.pop() if len(tongues) == 1 else None
+
+    def _set_apart(self, text: str, cites: list, tongue: str) -> str:
+        from .worklanguages import given, set_apart
+
+        return str(set_apart(text, tongue, self.language,
+                             all(given(self.sources[key].csl(), tongue) for key, _ in cites)))
 
     def _warn_incomplete(self, keys: list[str], items: list[dict]) -> None:
         """A warning at its sources.yaml line for each item the style cannot format fully."""

@@ -120,16 +120,25 @@ def _css_string(text: str) -> str:
     return '"' + "".join(f"\\{ord(c):x} " if c in '"\\\n<' else c for c in text) + '"'
 
 
-def font_faces(style: Style) -> str:
-    """@font-face rules for the style's fonts, so every machine renders with the same faces."""
+def font_faces(style: Style, ranges: dict[str, str] | None = None) -> str:
+    """@font-face rules for the style's fonts, so every machine renders with the same faces.
+    `ranges`: {family, casefolded: unicode-range} of the families scriptfaces sets first, each
+    face of them declared upright and italic with its range (scriptfaces.ranges)."""
+    ranges = ranges or {}
+    italics = {(font.family.casefold(), font.weight) for font in style.fonts if font.style != "normal"}
     rules = []
     for font in style.fonts:
         # The chart's SVG names its face by the file's own family name, which a style may
         # declare under another name ("Caspian Serif"): the engine learns both.
         names = [font.family] + (_internal_names(font.path) if str(font.path) == style.chart_face else [])
+        limited = ranges.get(font.family.casefold())
+        own_italic = font.style != "normal" or (font.family.casefold(), font.weight) in italics
+        kinds = ["normal", "italic"] if limited and not own_italic else [font.style]
         for name in dict.fromkeys(names):
-            rules.append(f'@font-face {{ font-family: "{name}"; src: url("{font.path.as_uri()}"); '
-                         f"font-weight: {font.weight}; font-style: {font.style}; }}")
+            for kind in kinds:
+                rules.append(f'@font-face {{ font-family: "{name}"; src: url("{font.path.as_uri()}"); '
+                             f"font-weight: {font.weight}; font-style: {kind};"
+                             + (f" unicode-range: {limited};" if limited else "") + " }")
     return "\n".join(rules)
 
 
@@ -168,7 +177,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
     env = brief_env(style, brief.language, native)
     words = translations.words(brief.language, style.settings["labels"])
     inline = functools.partial(commentary.inline, quotes=typography.quotes(words))
-    citer = citations.citer(material, style, env, words.gettext("and"), native, warn)
+    citer = citations.citer(material, style, env, words.gettext("and"), native, warn,
+                            env_for=lambda language: brief_env(style, language))
     cites, sources = list(body.cites), list(body.cite_sources)
 
     def block(index: int, spec) -> str:
@@ -205,7 +215,8 @@ def _compose(material: Material, body: Body, charts: dict[int, Chart], style: St
         # "</" escaped ("<\/" is "</" to CSS): a style's "</style>", even in a comment, would end
         # the page's <style> and bring in HTML no sanitiser saw.
         "css": Markup("\n".join(filter(None, (
-            font_faces(style), words_css(brief.language, style, native),
+            font_faces(style, scriptfaces.ranges(style, brief.language or "en", brief.text_direction)),
+            words_css(brief.language, style, native),
             style.css(mirrored=brief.text_direction == "rtl"),
             scriptfaces.script_first(style, brief.language or "en", brief.text_direction),
         ))).replace("</", "<\\/")),

@@ -11,16 +11,16 @@ from .fontstack import stacks
 
 #: Scripts a stack's first face is not asked to have: Latin, and text in no script of its own.
 _ANY_FACE = {"Latn", "Zyyy", "Zinh", "Zzzz"}
-#: What the script's face sets in italic text besides its script's characters: the spaces, for
-#: the reason script_first gives, and the joiners and dotted circle its shaping uses.
-_ITALIC_TOO = (0x20, 0xA0, 0x200C, 0x200D, 0x25CC)
+#: What the script's face sets besides its script's characters: the spaces, for the reason
+#: script_first gives, and the joiners and dotted circle its shaping uses.
+_SPACES_TOO = frozenset((0x20, 0xA0, 0x200C, 0x200D, 0x25CC))
 
 
 def script_first(style, language: str, direction: str) -> str:
     """CSS that sets, in each stack, the first family with the letters of the brief's script
     before the families without them ("Noto Serif Devanagari" before "Source Serif Pro" for a
-    Hindi brief), with the italic faces `_italic_faces` gives; "" where each stack starts with
-    such a family.
+    Hindi brief); "" where each stack starts with such a family. What that family then sets
+    is `ranges`'.
 
     WeasyPrint stretches a justified line by letter-spacing its spaces, and each stretched space
     is then a run of its own, which Pango sets in the stack's first family that has a space. In
@@ -29,49 +29,54 @@ def script_first(style, language: str, direction: str) -> str:
     by its spaces. The rule wins over the style's (it is the style's stack, reordered)."""
     from tinycss2.serializer import serialize_string_value
 
+    rules = [f'{stack.name}: "{serialize_string_value(first)}", {stack.value} !important;'
+             for stack, first, _ in _promoted(style, language, direction)]
+    return f":root {{ {' '.join(rules)} }}" if rules else ""
+
+
+def ranges(style, language: str, direction: str) -> dict[str, str]:
+    """{family, casefolded: its CSS unicode-range} for each family script_first sets first: its
+    script's characters, the spaces, and what the families after it in the stack lack.
+
+    The script's face has digits and punctuation of its own: first in the stack, it set them in
+    every Latin run, upright in an italic (a cited book's "The Taliban at War: 2001–2021" lost
+    its italic at the colon) and in its own design in a work cited in English. They now fall to
+    the Latin face after it. Its @font-face rules carry the range, and it is declared as an
+    italic too, from its upright file, unless the style has an italic of it (document.font_faces)."""
+    found: dict[str, str] = {}
+    for _, first, after in _promoted(style, language, direction):
+        paths = tuple(font.path for font in style.fonts if font.family.casefold() == first.casefold())
+        others = tuple(font.path for font in style.fonts if font.family.casefold() in after)
+        points = _points(glyphs.covered(paths), glyphs.covered(others), languages.script(language))
+        found.setdefault(first.casefold(), ", ".join(_ranges(points)))
+    return found
+
+
+def _promoted(style, language: str, direction: str) -> Iterator[tuple]:
+    """(stack, the family set first, the casefolded families after it) of each stack reordered."""
     script = languages.script(language)
     # Nastaliq lines are set ragged (mechanics.css), so no space is stretched, and the face
     # first would lend every line its 1.9 em ascent.
     if script in _ANY_FACE or languages.nastaliq(language):
-        return ""
-    rules, firsts = [], {}
+        return
     for stack in stacks(style, language, direction):
         first = next((family for family in stack.families if _writes(style, family, script)), None)
         if first and first != stack.families[0]:
-            # The name as a CSS string, escaped: a house's family name is text of its own.
-            rules.append(f'{stack.name}: "{serialize_string_value(first)}", {stack.value} !important;')
-            firsts[first.casefold()] = first
-    if not rules:
-        return ""
-    return "\n".join([*_italic_faces(style, firsts, script), f":root {{ {' '.join(rules)} }}"])
-
-
-def _italic_faces(style, families: dict[str, str], script: str) -> Iterator[str]:
-    """@font-face rules that give each of `families` (casefolded: as named) an italic that is its
-    upright face with only the script's characters and the spaces (unicode-range), unless the
-    style has an italic of it. Put first, the script's face had the digits and punctuation of
-    every Latin italic in the brief, drawn upright: a cited book's "The Taliban at War: 2001–2021"
-    lost its italic at the colon. They now fall to the Latin face's italic, after it."""
-    from tinycss2.serializer import serialize_string_value
-
-    italic = {(font.family.casefold(), font.weight) for font in style.fonts if font.style != "normal"}
-    for font in style.fonts:
-        family = font.family.casefold()
-        if family in families and font.style == "normal" and (family, font.weight) not in italic:
-            ranges = ", ".join(_ranges(_italic_points(glyphs.covered((font.path,)), script)))
-            yield (f'@font-face {{ font-family: "{serialize_string_value(families[family])}"; '
-                   f'src: url("{font.path.as_uri()}"); font-weight: {font.weight}; font-style: italic; '
-                   f"unicode-range: {ranges}; }}")
+            yield stack, first, {family.casefold() for family in stack.families} - {first.casefold()}
 
 
 @functools.lru_cache(maxsize=16)
-def _italic_points(covered: frozenset[int], script: str) -> tuple[int, ...]:
-    """The characters of `covered` the script writes with (its Script_Extensions: the danda,
-    the Arabic comma), its marks and the spaces, in order."""
+def _points(covered: frozenset[int], others: frozenset[int], script: str) -> tuple[int, ...]:
+    """The characters of `covered` its script writes with (its Script_Extensions: the danda,
+    the Arabic comma), the marks, the spaces, and those `others` lack, in order."""
     from fontTools import unicodedata as ucd
 
-    return tuple(sorted(point for point in covered if point in _ITALIC_TOO
-                        or script in ucd.script_extension(chr(point))))
+    def kept(point: int) -> bool:
+        char = chr(point)
+        return point in _SPACES_TOO or point not in others or ucd.script(char) == "Zinh" \
+            or script in ucd.script_extension(char)
+
+    return tuple(sorted(filter(kept, covered)))
 
 
 def _ranges(points: tuple[int, ...]) -> Iterator[str]:

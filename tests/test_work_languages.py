@@ -1,0 +1,92 @@
+"""A work in another script than the brief's is cited in its own language's terms and digits,
+as one run (worklanguages.py): read back from the PDF with poppler and from the HTML."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from briefkit.build import Options, build
+
+SOURCES = """\
+- id: giustozzi
+  type: book
+  title: "The Taliban at War: 2001–2021"
+  author:
+    - family: Giustozzi
+      given: Antonio
+  publisher: Oxford University Press
+  edition: 2
+  issued: 2019
+  language: en
+- id: reuters
+  type: article-newspaper
+  title: Russia lifts Taliban ban
+  container-title: Reuters
+  issued: 2025-04-17
+- id: ahmadi
+  type: book
+  title: تاریخ جنگ افغانستان
+  author:
+    - family: احمدی
+      given: مریم
+  publisher: نشر نی
+  issued: 2018
+"""
+PERSIAN = "روسیه در سال ۲۰۲۱ با طالبان دیدار کرد.[@giustozzi, 45–67] این دیدار ادامه یافت.[@ahmadi, 12]"
+BRIEFS = {
+    "fa-csl": PERSIAN + "\n",  # a CSL style
+    "fa": PERSIAN + " خبرگزاری‌ها گزارش دادند.[@reuters]\n",
+    "hi": "रूस ने 2021 में तालिबान से मुलाकात की।[@giustozzi, 45–67] बातचीत जारी रही।[@ahmadi, 12]\n",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("works")
+    out = {}
+    for language, text in BRIEFS.items():
+        folder = root / language
+        folder.mkdir()
+        csl = "citation_format: chicago-notes-bibliography\n" if language.endswith("-csl") else ""
+        (folder / "brief.yaml").write_text(f"title: Brief\ndate: 2026-01-29\nlanguage: {language[:2]}\n{csl}"
+                                           "authors:\n  - name: Desk\n", encoding="utf-8")
+        (folder / "commentary.md").write_text(text, encoding="utf-8")
+        (folder / "sources.yaml").write_text(SOURCES, encoding="utf-8")
+        build(folder, Options(output=root / f"{language}.pdf", html=root / f"{language}.html"))
+        out[language] = (root / f"{language}.pdf", (root / f"{language}.html").read_text(encoding="utf-8"))
+    return out
+
+
+ENGLISH = "Antonio Giustozzi, The Taliban at War: 2001–2021, 2nd ed. (Oxford University Press, 2019), 45–67."
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed (README, 'Tests')")
+@pytest.mark.parametrize("language", ["fa", "fa-csl"])
+def test_an_english_work_reads_as_english_in_order_with_its_own_digits(built, language):
+    pdf, _ = built[language]
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    # the template, or the CSL style run again in the work's locale: the same words
+    assert ENGLISH in text, text
+
+
+def test_in_a_right_to_left_brief_it_is_one_left_to_right_run_in_its_language(built):
+    _, html = built["fa"]
+    assert re.search(r'<span dir="ltr" lang="en">Antonio Giustozzi, <i>The Taliban at War: .*?</span>', html)
+    # no language given: set apart by its script, its language not guessed
+    assert '<span dir="ltr">“Russia lifts Taliban ban”, <i>Reuters</i>, 17 April 2025.</span>' in html
+
+
+def test_a_work_in_the_briefs_own_script_keeps_the_briefs_terms_and_digits(built):
+    _, html = built["fa"]
+    note = re.search(r'id="note-2"[^>]*>(.*?)</bk-note>', html)[1]
+    assert "dir=" not in note and "lang=" not in note, note
+    assert "۲۰۱۸" in note and "۱۲" in note and "2018" not in note, note
+    # a left-to-right brief reads an English work on in its own direction and terms (the danda)
+    hindi = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', built["hi"][1])[1]
+    assert "<span" not in hindi.replace('<span class="bk-keep"', ""), hindi
+    assert hindi.endswith("45–67</span>।"), hindi
