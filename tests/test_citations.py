@@ -10,7 +10,8 @@ import textwrap
 import pytest
 
 from briefkit import document, styles
-from briefkit.citations import Citer, human_date
+from briefkit.citations import Citer
+from briefkit.itemfields import human_date
 from briefkit.models import Source
 
 ITEMS = {

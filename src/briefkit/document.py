@@ -24,8 +24,9 @@ from . import (
 )
 from .blocks import select
 from .charts.timeline import Chart
-from .citations import Citer, human_date
+from .citations import Citer
 from .commentary import Body, cite_marker
+from .itemfields import human_date
 from .models import Material
 from .pdf.engine import Document
 from .spans import when

@@ -21,9 +21,9 @@ from . import (
     webfonts,
 )
 from .build import Options, prepare
-from .citations import human_date
 from .dates import midnight
 from .errors import BriefError, OutputError
+from .itemfields import human_date
 
 STATE = ".briefkit-publish.json"  # the catalogue entries of earlier runs (freshness.py skips the builds)
 THUMB_WIDTH = 300  # pixels

@@ -7,8 +7,8 @@ import re
 from babel import Locale
 from babel.dates import format_date, match_skeleton
 
-from .citations import human_date
 from .dates import PartialDate
+from .itemfields import human_date
 from .languages import digits, locale_of
 from .models import Event
 

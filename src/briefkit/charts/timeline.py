@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import languages, translations
 from ..blocks import select
-from ..citations import human_date
+from ..itemfields import human_date
 from ..models import Event, Timeline
 from ..spans import when
 from .drawing import draw_chart
