@@ -65,7 +65,7 @@ def test_the_space_after_an_italic_latin_name_in_persian_is_printed(pages):
 
 @pytest.mark.parametrize("language", ["hi", "fa"])
 def test_a_latin_italic_keeps_its_digits_and_punctuation_in_the_latin_italic(pages, language):
-    """The script's face leads the stack (fontstack.script_first) and has digits and punctuation
+    """The script's face leads the stack (scriptfaces.script_first) and has digits and punctuation
     of its own: in an italic Latin title they are still the Latin face's italics, not the script
     face's upright ones ("War: 2001–2021," stood upright mid-title)."""
     spans = []

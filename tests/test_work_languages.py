@@ -90,3 +90,40 @@ def test_a_work_in_the_briefs_own_script_keeps_the_briefs_terms_and_digits(built
     hindi = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', built["hi"][1])[1]
     assert "<span" not in hindi.replace('<span class="bk-keep"', ""), hindi
     assert hindi.endswith("45–67</span>।"), hindi
+
+
+def _brief(root, name: str, commentary: str, extra: str = "", sources: str = SOURCES):
+    folder = root / name
+    folder.mkdir()
+    (folder / "brief.yaml").write_text(f"title: Brief\ndate: 2026-01-29\nlanguage: fa\n{extra}"
+                                       "authors:\n  - name: Desk\n", encoding="utf-8")
+    (folder / "commentary.md").write_text(commentary, encoding="utf-8")
+    (folder / "sources.yaml").write_text(sources, encoding="utf-8")
+    build(folder, Options(output=root / f"{name}.pdf", html=root / f"{name}.html"))
+    return (root / f"{name}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("extra", ["citation_format: author-date\n", "citation_format: apa\n"])
+def test_a_reference_list_sets_the_english_entry_apart_inside_its_item(tmp_path, extra):
+    """The span inside the <li> (a list holds items only: PDF/UA's L > LI), the entry in English
+    and its digits; the Persian entry in Persian digits."""
+    html = _brief(tmp_path, "refs", PERSIAN + "\n", extra)
+    entries = re.findall(r'<li class="reference">(.*?)</li>', html, re.S)
+    english = next(entry for entry in entries if "Giustozzi" in entry)
+    assert english.startswith('<span dir="ltr" lang="en">') and "2019" in english and "۲۰۱۹" not in english
+    persian = next(entry for entry in entries if "احمدی" in entry)
+    assert "۲۰۱۸" in persian and "dir=" not in persian
+    assert not re.search(r"<ul[^>]*>\s*<span", html)
+
+
+@pytest.mark.parametrize("extra", ["", "citation_format: chicago-notes-bibliography\n"])
+def test_the_writers_words_stay_outside_and_a_locator_reads_in_english(tmp_path, extra):
+    html = _brief(tmp_path, "words", "روسیه دیدار کرد.[نگاه کنید به @giustozzi, p. 3, برای جزئیات]"
+                                      " دیدار ادامه یافت.[@giustozzi, chap. 4] پایان.[^x]\n\n"
+                                      "[^x]: همان‌گونه که در [@giustozzi, 5] آمده است.\n", extra)
+    notes = re.findall(r'<bk-note[^>]*>(.*?)</bk-note>', html, re.S)
+    # the writer's words: not tagged English, not laid out left to right
+    assert all("<span" not in note.split("نگاه کنید به")[0] for note in notes if "نگاه کنید به" in note)
+    assert any("chap. 4" in note or "ch. 4" in note for note in notes), notes
+    inline = next(note for note in notes if "آمده" in note)
+    assert "5.</span>" not in inline, inline  # the style's full stop goes inside a sentence

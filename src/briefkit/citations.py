@@ -144,9 +144,10 @@ def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, w
         def formats(language: str) -> tuple[Any, str]:
             if language not in kept:
                 from .translations import words
+                from .worklanguages import words_of
 
-                kept[language] = (env_for(language).get_template(name).module,
-                                  words(language, style.settings["labels"]).gettext("and"))
+                kept[language] = (env_for(words_of(language)).get_template(name).module,
+                                  words(words_of(language), style.settings["labels"]).gettext("and"))
             return kept[language]
 
         return Citer(material.sources, env.get_template(name).module, material.brief.language, conjunction,

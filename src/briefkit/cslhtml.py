@@ -12,10 +12,10 @@ from .errors import RenderError
 
 
 def read(html: str, calls: list[tuple[list, str, int]],
-          note: bool) -> tuple[list[str], list[str], dict[int, str]]:
+          note: bool) -> tuple[list[str], list[tuple[str, str]], dict[int, str]]:
     """Each call's text: the note the processor made of it (fn1, fn2... in call order), or its
-    division's paragraph; the bibliography's entries; the author a narrative call of a note
-    style prints in the text (its division's paragraph, without the note's call)."""
+    division's paragraph; the bibliography's entries, (item id, <li>); the author a narrative
+    call of a note style prints in the text (its division's paragraph, without the note's call)."""
     from lxml import html as lxml_html
 
     root = lxml_html.fragment_fromstring(html, create_parent="div")
@@ -30,10 +30,11 @@ def read(html: str, calls: list[tuple[list, str, int]],
                               f"{', '.join('@' + key for key, _ in cites)}")
         text = _inner(holder.find("p") if holder.find("p") is not None else holder)
         texts.append(text)
-    entries = [_inner(div.find("p") if div.find("p") is not None else div)
+    entries = [((div.get("id") or "").removeprefix("ref-"), _inner(div.find("p") if div.find("p") is not None
+                                                                    else div))
                for div in root.iter("div") if "csl-entry" in (div.get("class") or "")]
     # An item the style prints nothing for (a treaty in Chicago author-date) leaves no entry.
-    return texts, [f'<li class="reference">{entry}</li>' for entry in entries if entry], authors
+    return texts, [(key, f'<li class="reference">{entry}</li>') for key, entry in entries if entry], authors
 
 
 def _inner(element) -> str:

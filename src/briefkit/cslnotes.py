@@ -73,53 +73,66 @@ class CslCiter:
 
         def put(match: re.Match) -> str:
             if match[1] == "bib":
-                return "\n".join(entries)
+                return "\n".join(entry for _, entry in entries)
             if match[1].startswith("a"):
                 return authors.get(int(match[1][1:]), "")
             index = int(match[1])
             text = texts[index]
             # A citation inside a note's sentence loses the style's closing full stop, unless it
-            # ends the note (Pandoc's citeproc does the same).
+            # ends the note (Pandoc's citeproc does the same); inside its span if set apart.
+            apart = text.startswith("<span dir=") and text.endswith("</span>")
+            inner = text.removesuffix("</span>") if apart else text
             if self.calls[index][1] == "inline" and page[match.end():match.end() + 1] != "<" \
-                    and _OWN_STOP.search(text):
-                text = text[:-1]
+                    and _OWN_STOP.search(inner):
+                text = inner[:-1] + text[len(inner):]
             return text
 
         return keep_together(re.sub(_MARK.format(token=self.token), put, page), months)
 
-    def format(self) -> tuple[list[str], list[str], dict[int, str]]:
-        """(each call's HTML, the bibliography's <li> entries, the author in the text of each
-        narrative call of a note style), from one run of the processor."""
+    def format(self) -> tuple[list[str], list[tuple[str, str]], dict[int, str]]:
+        """(each call's HTML, the bibliography's (item id, <li>) entries, the author in the text
+        of each narrative call of a note style), from one run of the processor (and one more for
+        each language of works written in the other direction)."""
         keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
         dash = range_delimiter(self.style.locale(self.language))
         items = [csl_json(self.sources[k], dash) for k in keys]
         if self.warn:
             self._warn_incomplete(keys, items)
         locale = self.style.locale(self.language)
-        document = json.dumps(self.document())
-        html = run(document, items, self.style, locale, bibliography=self.in_text)
-        texts, entries, authors = cslhtml.read(html, self.calls, self.style.note)
+        texts, entries, authors = self._read(items, locale)
         texts = [_suffix_outside(text, call[0], locale) for text, call in zip(texts, self.calls, strict=True)]
-        # The brief's digits: dates, pages, volumes; never an address's. A citation of works in
-        # one other script alone is the processor's in their language's locale (the same
-        # document: ibid and short forms as in the brief's), in their digits, set apart.
+        # The brief's digits: dates, pages, volumes; never an address's. A citation, or an entry,
+        # of works in one other direction alone is the processor's in their language's locale
+        # (the same citations: ibid and short forms as in the brief's), in their digits, set apart.
         tongues = [self._tongue(cites) for cites, _, _ in self.calls]
-        for tongue in sorted(set(filter(None, tongues))):
+        owners = {key: self._tongue([(key, "")]) for key, _ in entries}
+        for tongue in sorted(set(filter(None, [*tongues, *owners.values()]))):
             theirs = self.style.locale(tongue)
-            other = cslhtml.read(run(document, items, self.style, theirs, bibliography=False), self.calls,
-                                 self.style.note)[0]
-            texts = [_suffix_outside(other[index], call[0], theirs) if tongues[index] == tongue else text
-                     for index, (text, call) in enumerate(zip(texts, self.calls, strict=True))]
+            their_texts, their_entries, _ = self._read(items, theirs)
+            texts = [_suffix_outside(mine, call[0], theirs) if own == tongue else text
+                     for text, mine, call, own in zip(texts, their_texts, self.calls, tongues, strict=True)]
+            replaced = {key: self._set_apart(entry, [(key, "")], tongue) for key, entry in their_entries
+                        if owners.get(key) == tongue}
+            entries = [(key, replaced.get(key, entry)) for key, entry in entries]
         texts = [self._set_apart(text, call[0], tongue) if tongue
                  else digits_in_html(text, self.language, self.native)
                  for text, call, tongue in zip(texts, self.calls, tongues, strict=True)]
-        entries = [digits_in_html(entry, self.language, self.native) for entry in entries]
+        entries = [(key, entry if owners.get(key) else digits_in_html(entry, self.language, self.native))
+                   for key, entry in entries]
         return texts, entries, authors
 
+    def _read(self, items: list[dict], locale: str) -> tuple:
+        """cslhtml.read of one run of the processor over every citation, in `locale`."""
+        html = run(json.dumps(self.document(locale)), items, self.style, locale, bibliography=self.in_text)
+        return cslhtml.read(html, self.calls, self.style.note)
+
     def _tongue(self, cites: list) -> str | None:
-        """The language of the works a citation cites, if one other script than the brief's alone."""
+        """The language of the works a citation cites, if one other direction than the brief's
+        alone and no words of the writer's around them (worklanguages)."""
         from .worklanguages import foreign
 
+        if any(extras(cite)[0] or extras(cite)[1] for cite in cites):
+            return None
         tongues = {foreign(self.sources[key].csl(), self.language) for key, _ in cites}
         return tongues.pop() if len(tongues) == 1 else None
 
@@ -136,14 +149,14 @@ class CslCiter:
                 logger.warning("%s:%d: %s", self.sources_file or "sources.yaml", self.sources[key].line,
                                cslrequired.message(key, item, names, self.style.name))
 
-    def document(self) -> dict[str, Any]:
+    def document(self, locale: str) -> dict[str, Any]:
         """The citations as a Pandoc document (its JSON AST, so no text is read as Markdown).
 
         In a note style each citation is a note of its own, the citation first in it (Pandoc then
         neither parenthesises nor capitalises it), numbered as briefkit numbers its notes: the
         processor reads those numbers for ibid and near-note. In an in-text style each is a
-        paragraph in a division named after it."""
-        blocks, locale = [], self.style.locale(self.language)
+        paragraph in a division named after it. Locators are written in `locale`'s words."""
+        blocks = []
         for index, (cites, role, at) in enumerate(self.calls):
             # A range typed with a hyphen of any kind, spaced or not: the processor en-dashes "4-5" only.
             items = [_citation(cite, locator_in(RANGE.sub(r"\1-", cite[1]), locale), at) for cite in cites]

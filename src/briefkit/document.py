@@ -126,15 +126,15 @@ def font_faces(style: Style, ranges: dict[str, str] | None = None) -> str:
     `ranges`: {family, casefolded: unicode-range} of the families scriptfaces sets first, each
     face of them declared upright and italic with its range (scriptfaces.ranges)."""
     ranges = ranges or {}
-    italics = {(font.family.casefold(), font.weight) for font in style.fonts if font.style != "normal"}
+    # A family the style gives an italic of keeps its own italics: declared as they are.
+    italics = {font.family.casefold() for font in style.fonts if font.style != "normal"}
     rules = []
     for font in style.fonts:
         # The chart's SVG names its face by the file's own family name, which a style may
         # declare under another name ("Caspian Serif"): the engine learns both.
         names = [font.family] + (_internal_names(font.path) if str(font.path) == style.chart_face else [])
         limited = ranges.get(font.family.casefold())
-        own_italic = font.style != "normal" or (font.family.casefold(), font.weight) in italics
-        kinds = ["normal", "italic"] if limited and not own_italic else [font.style]
+        kinds = ["normal", "italic"] if limited and font.family.casefold() not in italics else [font.style]
         for name in dict.fromkeys(names):
             for kind in kinds:
                 rules.append(f'@font-face {{ font-family: "{name}"; src: url("{font.path.as_uri()}"); '

@@ -43,13 +43,14 @@ def ranges(style, language: str, direction: str) -> dict[str, str]:
     its italic at the colon) and in its own design in a work cited in English. They now fall to
     the Latin face after it. Its @font-face rules carry the range, and it is declared as an
     italic too, from its upright file, unless the style has an italic of it (document.font_faces)."""
-    found: dict[str, str] = {}
+    found: dict[str, set[int]] = {}
     for _, first, after in _promoted(style, language, direction):
         paths = tuple(font.path for font in style.fonts if font.family.casefold() == first.casefold())
         others = tuple(font.path for font in style.fonts if font.family.casefold() in after)
-        points = _points(glyphs.covered(paths), glyphs.covered(others), languages.script(language))
-        found.setdefault(first.casefold(), ", ".join(_ranges(points)))
-    return found
+        # A face that leads two stacks sets what the faces after it lack in either.
+        found.setdefault(first.casefold(), set()).update(
+            _points(glyphs.covered(paths), glyphs.covered(others), languages.script(language)))
+    return {family: ", ".join(_ranges(tuple(sorted(points)))) for family, points in found.items()}
 
 
 def _promoted(style, language: str, direction: str) -> Iterator[tuple]:

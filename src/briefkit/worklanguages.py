@@ -10,6 +10,7 @@ out as one unit)."""
 from __future__ import annotations
 
 import collections
+import re
 import unicodedata
 from typing import Any
 
@@ -33,13 +34,35 @@ def foreign(csl: dict[str, Any], language: str) -> str | None:
     own = languages.script(language)
     if own == "Latn":
         return None
-    tag = str(csl.get("language") or "").strip().replace("_", "-")
+    tag = tag_of(csl)
     if not (tag and languages.script(tag) not in _NONE):
         script = _script(" ".join(str(csl.get(key) or "") for key in ("title", "container-title")))
-        tag = LATIN_DEFAULT if script == "Latn" and own != "Latn" else ""
+        tag = LATIN_DEFAULT if script == "Latn" else ""
     if not tag or languages.script(tag) == own or languages.direction(tag) == languages.direction(language):
         return None
     return tag
+
+
+def tag_of(csl: dict[str, Any]) -> str:
+    """The item's `language` as a BCP 47 tag written the usual way ("EN_us" is en-US); "" if none."""
+    parts = str(csl.get("language") or "").strip().replace("_", "-").split("-")
+    return "-".join([parts[0].lower()] + [part.title() if len(part) == 4 else part.upper() if len(part) == 2
+                                          else part.lower() for part in parts[1:]])
+
+
+def given(csl: dict[str, Any], tongue: str) -> bool:
+    """Whether `tongue` is the language the item names (not one guessed from its script)."""
+    return tag_of(csl) == tongue
+
+
+def words_of(tongue: str) -> str:
+    """The language whose words (ed., trans., quotation marks) a work in `tongue` is cited in:
+    its own where briefkit has them, else English (the work's language is no brief's: no
+    warning that briefkit lacks it)."""
+    from .translations import available
+
+    known = set(available()) | {"en"}
+    return next((tag for tag in languages.candidates(tongue) if tag in known), LATIN_DEFAULT)
 
 
 def _script(text: str) -> str:
@@ -51,9 +74,9 @@ def _script(text: str) -> str:
 
 
 def set_apart(html: str, tongue: str, language: str, given: bool) -> Markup:
-    """`html`, the citation of a work in `tongue`, as a run of its own in a brief in `language`:
-    left to right in a right-to-left brief, tagged with the work's language when its item gave
-    it (a screen reader then reads it in that language's voice)."""
+    """`html`, the citation of a work in `tongue` (or its reference-list <li>), as a run of its
+    own in a brief in `language`: in its direction where that is not the brief's, tagged with
+    the work's language when its item gave it (a screen reader then reads it in that voice)."""
     attributes = []
     if languages.direction(tongue) != languages.direction(language):
         attributes.append(f'dir="{languages.direction(tongue)}"')
@@ -61,9 +84,10 @@ def set_apart(html: str, tongue: str, language: str, given: bool) -> Markup:
         attributes.append(f'lang="{Markup.escape(tongue)}"')
     if not attributes:
         return Markup(html)
-    return Markup(f"<span {' '.join(attributes)}>") + Markup(html) + Markup("</span>")
+    item = _ITEM.match(html)
+    opening, html, closing = (item[1], item[2], item[3]) if item else ("", html, "")
+    return Markup(f"{opening}<span {' '.join(attributes)}>{html}</span>{closing}")
 
 
-def given(csl: dict[str, Any], tongue: str) -> bool:
-    """Whether `tongue` is the language the item names (not one guessed from its script)."""
-    return str(csl.get("language") or "").strip().replace("_", "-") == tongue
+#: A reference-list entry: the span goes inside it, a list holding only items.
+_ITEM = re.compile(r"(<li\b[^>]*>)(.*)(</li>)\Z", re.S)
