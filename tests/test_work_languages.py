@@ -127,3 +127,25 @@ def test_the_writers_words_stay_outside_and_a_locator_reads_in_english(tmp_path,
     assert any("chap. 4" in note or "ch. 4" in note for note in notes), notes
     inline = next(note for note in notes if "آمده" in note)
     assert "5.</span>" not in inline, inline  # the style's full stop goes inside a sentence
+
+
+@pytest.mark.parametrize("extra", ["", "citation_format: chicago-notes-bibliography\n"])
+def test_a_latin_title_keeps_its_digits_where_the_brief_prints_its_own(tmp_path, extra):
+    """Marathi prints Devanagari digits (CLDR): the note's year and pages are Marathi's, an
+    English title's "2030" and "G20" its own; in a Persian CSL note that mixes an English work
+    with a Persian one, the English title's digits too."""
+    sources = SOURCES + ("- id: vision\n  type: report\n  title: \"Vision 2030: India's G20 Year\"\n"
+                         "  publisher: Think Tank\n  issued: 2023\n  language: en\n")
+    folder = tmp_path / "mr"
+    folder.mkdir()
+    (folder / "brief.yaml").write_text(f"title: Brief\ndate: 2026-01-29\nlanguage: mr\n{extra}"
+                                       "authors:\n  - name: Desk\n", encoding="utf-8")
+    (folder / "commentary.md").write_text("रशियाने चर्चा केली.[@vision, 45–67]\n", encoding="utf-8")
+    (folder / "sources.yaml").write_text(sources, encoding="utf-8")
+    build(folder, Options(output=tmp_path / "mr.pdf", html=tmp_path / "mr.html"))
+    note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', (tmp_path / "mr.html").read_text(encoding="utf-8"))[1]
+    assert "Vision 2030" in note and "G20" in note and "२०२३" in note and "४५" in note, note
+    html = _brief(tmp_path, "mixed", "دیدار.[@ahmadi; @giustozzi, 12]\n", extra)
+    note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', html)[1]
+    assert "2001–2021" in note.replace('<span class="bk-keep" style="white-space: nowrap">', "").replace(
+        "</span>", ""), note

@@ -66,7 +66,7 @@ class Citer:
         if alone:
             texts = separator.join(text for _, _, text, _, _ in pieces)
             return author + self._set_apart(opening + texts + closing, pieces[0][1], alone)
-        parts = [self._own(prefix) + (self._set_apart(text, key, tongue) if tongue else self._own(text))
+        parts = [self._own(prefix) + (self._set_apart(text, key, tongue) if tongue else self._own(text, key))
                  + self._own(suffix) for prefix, key, text, tongue, suffix in pieces]
         return author + self._own(opening) + self._own(separator).join(parts) + self._own(closing)
 
@@ -82,9 +82,13 @@ class Citer:
         macros, conjunction = self.formats(tongue)
         return macros, prepare(self.sources[key], tongue, conjunction)
 
-    def _own(self, html: str) -> Markup:
-        """Text in the brief's terms: in its digits (years, pages, volumes)."""
-        return Markup(digits_in_html(html, self.language, self.native))
+    def _own(self, html: str, key: str | None = None) -> Markup:
+        """Text in the brief's terms: in its digits (years, pages, volumes), but for the titles
+        of work `key` if it is in another script (worklanguages.own_text)."""
+        from .worklanguages import own_text
+
+        keep = own_text(self.sources[key].csl(), self.language) if key else ()
+        return Markup(digits_in_html(html, self.language, self.native, keep))
 
     def _set_apart(self, html: str, key: str, tongue: str) -> Markup:
         from .worklanguages import given, set_apart
@@ -114,7 +118,7 @@ class Citer:
         """One entry of the reference list: a foreign work's in its own terms, set apart."""
         tongue = self._tongue(key)
         if tongue is None:
-            return self._own(self.macros.reference(item)).strip()
+            return self._own(self.macros.reference(item), key).strip()
         macros, item = self._item(key, tongue)
         return self._set_apart(Markup(macros.reference(item)).strip(), key, tongue)
 

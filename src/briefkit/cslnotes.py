@@ -114,10 +114,9 @@ class CslCiter:
             replaced = {key: self._set_apart(entry, [(key, "")], tongue) for key, entry in their_entries
                         if owners.get(key) == tongue}
             entries = [(key, replaced.get(key, entry)) for key, entry in entries]
-        texts = [self._set_apart(text, call[0], tongue) if tongue
-                 else digits_in_html(text, self.language, self.native)
+        texts = [self._set_apart(text, call[0], tongue) if tongue else self._own(text, call[0])
                  for text, call, tongue in zip(texts, self.calls, tongues, strict=True)]
-        entries = [(key, entry if owners.get(key) else digits_in_html(entry, self.language, self.native))
+        entries = [(key, entry if owners.get(key) else self._own(entry, [(key, "")]))
                    for key, entry in entries]
         return texts, entries, authors
 
@@ -135,6 +134,13 @@ class CslCiter:
             return None
         tongues = {foreign(self.sources[key].csl(), self.language) for key, _ in cites}
         return tongues.pop() if len(tongues) == 1 else None
+
+    def _own(self, text: str, cites: list) -> str:
+        """In the brief's digits, but for the titles of works in another script (worklanguages)."""
+        from .worklanguages import own_text
+
+        keep = tuple(text for key, *_ in cites for text in own_text(self.sources[key].csl(), self.language))
+        return digits_in_html(text, self.language, self.native, keep)
 
     def _set_apart(self, text: str, cites: list, tongue: str) -> str:
         from .worklanguages import given, set_apart

@@ -14,9 +14,10 @@ import re
 import unicodedata
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import languages
+from .itemfields import shorten
 
 #: Scripts that tell no work from another: digits, punctuation, marks.
 _NONE = {"Zyyy", "Zinh", "Zzzz"}
@@ -41,6 +42,17 @@ def foreign(csl: dict[str, Any], language: str) -> str | None:
     if not tag or languages.script(tag) == own or languages.direction(tag) == languages.direction(language):
         return None
     return tag
+
+
+def own_text(csl: dict[str, Any], language: str) -> tuple[str, ...]:
+    """The texts of a work in another script than a brief in `language` that print as typed, as
+    HTML: its titles, whose digits are the work's ("Vision 2030" in a Marathi brief, whose own
+    numbers are in Devanagari digits); () for a work in the brief's script."""
+    own = languages.script(language)
+    fields = [str(csl.get(key) or "") for key in ("title", "title-short", "shortTitle", "container-title")]
+    if own == "Latn" or _script(" ".join(fields)) in (own, "Zyyy"):
+        return ()
+    return tuple(str(escape(text)) for text in {*fields, shorten(fields[0])} if text)
 
 
 def tag_of(csl: dict[str, Any]) -> str:
