@@ -92,10 +92,11 @@ def test_a_work_in_the_briefs_own_script_keeps_the_briefs_terms_and_digits(built
     assert hindi.endswith("45–67</span>।"), hindi
 
 
-def _brief(root, name: str, commentary: str, extra: str = "", sources: str = SOURCES):
+def _brief(root, name: str, commentary: str, extra: str = "", sources: str = SOURCES,
+           language: str = "fa") -> str:
     folder = root / name
     folder.mkdir()
-    (folder / "brief.yaml").write_text(f"title: Brief\ndate: 2026-01-29\nlanguage: fa\n{extra}"
+    (folder / "brief.yaml").write_text(f"title: Brief\ndate: 2026-01-29\nlanguage: {language}\n{extra}"
                                        "authors:\n  - name: Desk\n", encoding="utf-8")
     (folder / "commentary.md").write_text(commentary, encoding="utf-8")
     (folder / "sources.yaml").write_text(sources, encoding="utf-8")
@@ -136,16 +137,34 @@ def test_a_latin_title_keeps_its_digits_where_the_brief_prints_its_own(tmp_path,
     with a Persian one, the English title's digits too."""
     sources = SOURCES + ("- id: vision\n  type: report\n  title: \"Vision 2030: India's G20 Year\"\n"
                          "  publisher: Think Tank\n  issued: 2023\n  language: en\n")
-    folder = tmp_path / "mr"
-    folder.mkdir()
-    (folder / "brief.yaml").write_text(f"title: Brief\ndate: 2026-01-29\nlanguage: mr\n{extra}"
-                                       "authors:\n  - name: Desk\n", encoding="utf-8")
-    (folder / "commentary.md").write_text("रशियाने चर्चा केली.[@vision, 45–67]\n", encoding="utf-8")
-    (folder / "sources.yaml").write_text(sources, encoding="utf-8")
-    build(folder, Options(output=tmp_path / "mr.pdf", html=tmp_path / "mr.html"))
-    note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', (tmp_path / "mr.html").read_text(encoding="utf-8"))[1]
+    html = _brief(tmp_path, "mr", "रशियाने चर्चा केली.[@vision, 45–67]\n", extra, sources, "mr")
+    note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', html)[1]
     assert "Vision 2030" in note and "G20" in note and "२०२३" in note and "४५" in note, note
     html = _brief(tmp_path, "mixed", "دیدار.[@ahmadi; @giustozzi, 12]\n", extra)
     note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', html)[1]
     assert "2001–2021" in note.replace('<span class="bk-keep" style="white-space: nowrap">', "").replace(
         "</span>", ""), note
+
+
+@pytest.mark.parametrize("extra", ["citation_format: author-date\n", "citation_format: chicago-notes-bibliography\n"])
+def test_only_the_titles_digits_are_held_however_the_style_cases_them(tmp_path, extra):
+    """A title that starts with a year holds its own digits, not the year's nor the page's; a
+    style that title-cases or quotes the title keeps them too."""
+    sources = ("- id: fall\n  type: book\n  title: '2021: the fall of Kabul and energy policy for 2030'\n"
+               "  author:\n    - {family: Smith, given: John}\n  publisher: Penguin\n  issued: 2021\n")
+    html = _brief(tmp_path, "mr", "रशियाने चर्चा केली.[@fall, 52]\n", extra, sources, "mr")
+    text = re.sub(r"<[^>]+>", "", html.split("<body", 1)[1])
+    assert "2021: " in text and "2030" in text and "२०२१" in text and "५२" in text, text
+    assert "\U000f0030" not in html and "\U000f0032" not in html
+
+
+def test_a_work_in_its_own_language_has_its_quotation_marks_and_no_stray_warning(tmp_path, caplog):
+    sources = SOURCES + ("- id: gulf\n  type: article-newspaper\n  title: 'Vision 2030 and the \"Gulf\"'\n"
+                         "  container-title: Gulf News\n  issued: 2024\n  language: sw\n")
+    with caplog.at_level("WARNING", logger="briefkit"):
+        html = _brief(tmp_path, "marks", "دیدار.[@gulf]\n", "citation_format: chicago-notes-bibliography\n",
+                      sources)
+    assert "no CSL locale" not in caplog.text and "no translation" not in caplog.text, caplog.text
+    note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', html)[1]
+    assert "“Gulf”" in note or "‘Gulf’" in note, note
+    assert "«" not in note, note

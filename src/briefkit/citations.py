@@ -13,6 +13,13 @@ from .itemfields import prepare, sort_key, without_author
 from .languages import digits_in_html, month_names
 from .models import Source
 from .typography import keep_together
+from .worklanguages import hold, release
+
+
+def _held(source: Source, language: str) -> Source:
+    csl = source.csl()
+    held = hold(csl, language)
+    return source if held is csl else Source.model_validate({**held, "line": source.line})
 
 
 class Citer:
@@ -20,7 +27,8 @@ class Citer:
 
     def __init__(self, sources: dict[str, Source], macros: Any, language: str, conjunction: str = "and",
                  native: bool = False, formats: Callable[[str], tuple[Any, str]] | None = None):
-        self.sources = sources
+        # Titles in another script keep their digits through the templates (worklanguages.hold).
+        self.sources = {key: _held(source, language) for key, source in sources.items()}
         # The citation format's template module: note(item, locator, first), separator(),
         # terminator(), and for author-date formats `kind = "in-text"`, opening() and
         # reference(item).
@@ -66,7 +74,7 @@ class Citer:
         if alone:
             texts = separator.join(text for _, _, text, _, _ in pieces)
             return author + self._set_apart(opening + texts + closing, pieces[0][1], alone)
-        parts = [self._own(prefix) + (self._set_apart(text, key, tongue) if tongue else self._own(text, key))
+        parts = [self._own(prefix) + (self._set_apart(text, key, tongue) if tongue else self._own(text))
                  + self._own(suffix) for prefix, key, text, tongue, suffix in pieces]
         return author + self._own(opening) + self._own(separator).join(parts) + self._own(closing)
 
@@ -82,13 +90,9 @@ class Citer:
         macros, conjunction = self.formats(tongue)
         return macros, prepare(self.sources[key], tongue, conjunction)
 
-    def _own(self, html: str, key: str | None = None) -> Markup:
-        """Text in the brief's terms: in its digits (years, pages, volumes), but for the titles
-        of work `key` if it is in another script (worklanguages.own_text)."""
-        from .worklanguages import own_text
-
-        keep = own_text(self.sources[key].csl(), self.language) if key else ()
-        return Markup(digits_in_html(html, self.language, self.native, keep))
+    def _own(self, html: str) -> Markup:
+        """Text in the brief's terms: in its digits (years, pages, volumes)."""
+        return Markup(digits_in_html(html, self.language, self.native))
 
     def _set_apart(self, html: str, key: str, tongue: str) -> Markup:
         from .worklanguages import given, set_apart
@@ -110,22 +114,23 @@ class Citer:
         # Same author and year: by title (Chicago 15.18), then by key, so equal inputs give equal bytes.
         items = [(prepare(self.sources[k], self.language, self.conjunction, self.native), k)
                  for k in sorted(keys) if k in self.sources]
-        items.sort(key=lambda pair: (sort_key(pair[0]["sort_name"]), pair[0]["year"] or 0,
-                                     sort_key(str(pair[0]["title"]))))
+        items.sort(key=lambda pair: (sort_key(release(pair[0]["sort_name"])), pair[0]["year"] or 0,
+                                     sort_key(release(str(pair[0]["title"])))))
         return [self._reference(item, key) for item, key in items]
 
     def _reference(self, item: dict[str, Any], key: str) -> Markup:
         """One entry of the reference list: a foreign work's in its own terms, set apart."""
         tongue = self._tongue(key)
         if tongue is None:
-            return self._own(self.macros.reference(item), key).strip()
+            return self._own(self.macros.reference(item)).strip()
         macros, item = self._item(key, tongue)
         return self._set_apart(Markup(macros.reference(item)).strip(), key, tongue)
 
     def finish(self, page: str) -> str:
         """The page with locators, days and units kept with their numbers (typography.keep_together):
-        templates format each citation when it is met (cslnotes formats here)."""
-        return keep_together(page, month_names(self.language))
+        templates format each citation when it is met (cslnotes formats here); titles' digits
+        given back (worklanguages.hold)."""
+        return release(keep_together(page, month_names(self.language)))
 
 
 def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, warn: bool = True,

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from . import cslhtml, csllocale, cslrequired, logger
 from .citesyntax import RANGE, extras, narrative
 from .cslitems import csl_json
-from .cslstyles import INSTALL, CslStyle, _terms, locator_in, range_delimiter
+from .cslstyles import INSTALL, CslStyle, _terms, has_locale, locator_in, range_delimiter
 from .errors import RenderError, StyleError
 from .languages import digits_in_html, month_names
 from .models import Source
@@ -69,6 +69,8 @@ class CslCiter:
         months = month_names(self.language)
         if not self.calls and not self.bibliography_keys:
             return keep_together(page, months)
+        from .worklanguages import release
+
         texts, entries, authors = self.format()
 
         def put(match: re.Match) -> str:
@@ -87,7 +89,8 @@ class CslCiter:
                 text = inner[:-1] + text[len(inner):]
             return text
 
-        return keep_together(re.sub(_MARK.format(token=self.token), put, page), months)
+        # Titles' digits given back (worklanguages.hold).
+        return release(keep_together(re.sub(_MARK.format(token=self.token), put, page), months))
 
     def format(self) -> tuple[list[str], list[tuple[str, str]], dict[int, str]]:
         """(each call's HTML, the bibliography's (item id, <li>) entries, the author in the text
@@ -95,7 +98,10 @@ class CslCiter:
         each language of works written in the other direction)."""
         keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
         dash = range_delimiter(self.style.locale(self.language))
-        items = [csl_json(self.sources[k], dash) for k in keys]
+        from .worklanguages import hold
+
+        # Titles in another script keep their digits (the processor title-cases and quotes them).
+        items = [hold(csl_json(self.sources[k], dash), self.language) for k in keys]
         if self.warn:
             self._warn_incomplete(keys, items)
         locale = self.style.locale(self.language)
@@ -107,16 +113,18 @@ class CslCiter:
         tongues = [self._tongue(cites) for cites, _, _ in self.calls]
         owners = {key: self._tongue([(key, "")]) for key, _ in entries}
         for tongue in sorted(set(filter(None, [*tongues, *owners.values()]))):
-            theirs = self.style.locale(tongue)
+            # A work's language without a CSL locale is no brief's: US English, no warning.
+            theirs = self.style.locale(tongue) if has_locale(tongue) else "en-US"
             their_texts, their_entries, _ = self._read(items, theirs)
             texts = [_suffix_outside(mine, call[0], theirs) if own == tongue else text
                      for text, mine, call, own in zip(texts, their_texts, self.calls, tongues, strict=True)]
             replaced = {key: self._set_apart(entry, [(key, "")], tongue) for key, entry in their_entries
                         if owners.get(key) == tongue}
             entries = [(key, replaced.get(key, entry)) for key, entry in entries]
-        texts = [self._set_apart(text, call[0], tongue) if tongue else self._own(text, call[0])
+        texts = [self._set_apart(text, call[0], tongue) if tongue
+                 else digits_in_html(text, self.language, self.native)
                  for text, call, tongue in zip(texts, self.calls, tongues, strict=True)]
-        entries = [(key, entry if owners.get(key) else self._own(entry, [(key, "")]))
+        entries = [(key, entry if owners.get(key) else digits_in_html(entry, self.language, self.native))
                    for key, entry in entries]
         return texts, entries, authors
 
@@ -134,13 +142,6 @@ class CslCiter:
             return None
         tongues = {foreign(self.sources[key].csl(), self.language) for key, _ in cites}
         return tongues.pop() if len(tongues) == 1 else None
-
-    def _own(self, text: str, cites: list) -> str:
-        """In the brief's digits, but for the titles of works in another script (worklanguages)."""
-        from .worklanguages import own_text
-
-        keep = tuple(text for key, *_ in cites for text in own_text(self.sources[key].csl(), self.language))
-        return digits_in_html(text, self.language, self.native, keep)
 
     def _set_apart(self, text: str, cites: list, tongue: str) -> str:
         from .worklanguages import given, set_apart

@@ -41,11 +41,19 @@ def csl_locale(language: str) -> str:
     from .languages import ALIASES
 
     tag = ALIASES.get(language.replace("-", "_"), language).replace("_", "-")
-    folder = _locales()
-    if (folder / f"locales-{tag}.xml").is_file() or tag.split("-")[0] in _primary_dialects(folder):
+    if has_locale(language):
         return tag
     logger.warning("language %r has no CSL locale; citations use US English terms and dates", language)
     return "en-US"
+
+
+def has_locale(language: str) -> bool:
+    """Whether the CSL locales have one for `language` (csl_locale, without its warning)."""
+    from .languages import ALIASES
+
+    tag = ALIASES.get(language.replace("-", "_"), language).replace("_", "-")
+    folder = _locales()
+    return (folder / f"locales-{tag}.xml").is_file() or tag.split("-")[0] in _primary_dialects(folder)
 
 
 def _locales() -> Path:

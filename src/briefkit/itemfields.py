@@ -75,7 +75,7 @@ def prepare(source: Source, language: str, conjunction: str = "and", native: boo
         "sort_name": inverted_authors or csl.get("container-title") or csl.get("publisher") or title,
         "title": title,
         "short_title": csl.get("title-short") or csl.get("short_title") or csl.get("shortTitle")
-        or shorten(title),
+        or _shorten(title),
         "container": csl.get("container-title"),
         "collection": " ".join(str(csl[k]) for k in ("collection-title", "number") if csl.get(k)),
         "date": human_date(issued, language, native=native) if issued else None,
@@ -109,7 +109,7 @@ _FUNCTION_WORDS = {"a", "about", "after", "against", "amid", "among", "an", "and
 _TRAILING = ",;:–—-‘’“”«»‚„\"'"
 
 
-def shorten(title: str, words: int = 4, most: int = 6) -> str:
+def _shorten(title: str, words: int = 4, most: int = 6) -> str:
     """Chicago's short title (14.30): the main title if it has up to `words` words; else its
     words up to a phrase's end, where a preposition, article or conjunction, or a comma or dash,
     begins the next phrase: the first such end after `words` - 1 words and by `most` words

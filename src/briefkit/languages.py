@@ -131,19 +131,12 @@ def digits(text: str, language: str, native: bool) -> str:
     return text.translate({ord("0") + n: zero + n for n in range(10)})
 
 
-def digits_in_html(html: str, language: str, native: bool, keep: tuple[str, ...] = ()) -> str:
+def digits_in_html(html: str, language: str, native: bool) -> str:
     """`digits` for formatted HTML (a note, a reference): its text, never a tag or a link,
-    whose address stays as typed, nor the texts of `keep` (a cited work's own title, as HTML)."""
+    whose address stays as typed."""
     if not native or _native_system(language) is None:
         return html
-    keep = tuple(sorted(filter(None, keep), key=len, reverse=True))
-    kept = re.compile("(" + "|".join(map(re.escape, keep)) + ")")
-
-    def text(part: str) -> str:
-        pieces = kept.split(part) if keep else [part]
-        return "".join(piece if at % 2 else digits(piece, language, True) for at, piece in enumerate(pieces))
-
-    return _MARKUP.sub(lambda m: m[1] or text(m[2]), html)
+    return _MARKUP.sub(lambda m: m[1] or digits(m[2], language, True), html)
 
 
 def counter_style(language: str, native: bool) -> str:

@@ -41,9 +41,17 @@ def smarten(text: str, marks: tuple[str, ...] = ENGLISH) -> str:
 
 def dress(material: Material, marks: tuple[str, ...]) -> Material:
     """The material with its plain printed fields (titles, names, groups, source fields) smartened;
-    Markdown fields get the same marks from their parser, URLs and identifiers none."""
-    def text(value):
+    Markdown fields get the same marks from their parser, URLs and identifiers none. A source
+    cited in its own language (worklanguages.foreign) gets that language's marks."""
+    from .translations import words
+    from .worklanguages import foreign, words_of
+
+    def text(value, marks=marks):
         return smarten(value, marks) if isinstance(value, str) else value
+
+    def source_text(source: Source):
+        tongue = foreign(source.csl(), material.brief.language or "en")
+        return functools.partial(text, marks=quotes(words(words_of(tongue)))) if tongue else text
 
     def fields(model, names):
         return model.model_copy(update={name: text(getattr(model, name)) for name in names})
@@ -57,7 +65,7 @@ def dress(material: Material, marks: tuple[str, ...]) -> Material:
         material.timeline,
         events=tuple(fields(event, ("title", "group")) for event in material.timeline.events),
         eras=tuple(fields(era, ("title",)) for era in material.timeline.eras))
-    sources = {key: _source(source, text) for key, source in material.sources.items()}
+    sources = {key: _source(source, source_text(source)) for key, source in material.sources.items()}
     return dataclasses.replace(material, brief=brief, timeline=timeline, sources=sources)
 
 

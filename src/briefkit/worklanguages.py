@@ -14,10 +14,9 @@ import re
 import unicodedata
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import languages
-from .itemfields import shorten
 
 #: Scripts that tell no work from another: digits, punctuation, marks.
 _NONE = {"Zyyy", "Zinh", "Zzzz"}
@@ -44,22 +43,41 @@ def foreign(csl: dict[str, Any], language: str) -> str | None:
     return tag
 
 
-def own_text(csl: dict[str, Any], language: str) -> tuple[str, ...]:
-    """The texts of a work in another script than a brief in `language` that print as typed, as
-    HTML: its titles, whose digits are the work's ("Vision 2030" in a Marathi brief, whose own
-    numbers are in Devanagari digits); () for a work in the brief's script."""
-    own = languages.script(language)
-    fields = [str(csl.get(key) or "") for key in ("title", "title-short", "shortTitle", "container-title")]
-    if own == "Latn" or _script(" ".join(fields)) in (own, "Zyyy"):
-        return ()
-    return tuple(str(escape(text)) for text in {*fields, shorten(fields[0])} if text)
-
-
 def tag_of(csl: dict[str, Any]) -> str:
-    """The item's `language` as a BCP 47 tag written the usual way ("EN_us" is en-US); "" if none."""
+    """The item's `language` as a BCP 47 tag written the usual way ("EN_us" is en-US); "" if
+    none, or one that names no language (und, mul, zxx, mis)."""
     parts = str(csl.get("language") or "").strip().replace("_", "-").split("-")
+    if parts[0].lower() in _NO_LANGUAGE:
+        return ""
     return "-".join([parts[0].lower()] + [part.title() if len(part) == 4 else part.upper() if len(part) == 2
                                           else part.lower() for part in parts[1:]])
+
+
+#: ISO 639 codes that name no language.
+_NO_LANGUAGE = {"", "und", "mul", "zxx", "mis"}
+#: The CSL fields whose digits are the work's own, in a brief that prints digits of its own.
+TITLES = ("title", "title-short", "shortTitle", "container-title", "collection-title")
+#: Their digits while the citation processors run (Plane 15 private use, U+F0030-F0039): no
+#: conversion to the brief's digits, title-casing or quotation rule touches them (release).
+_HELD = {ord("0") + n: 0xF0030 + n for n in range(10)}
+_FREED = {held: digit for digit, held in _HELD.items()}
+
+
+def hold(csl: dict[str, Any], language: str) -> dict[str, Any]:
+    """The item with the digits of each title written in another script than the brief's held:
+    "Vision 2030" stays so in a Marathi brief, whose years and pages are in Devanagari digits,
+    however a CSL style cases or quotes it. Every citation's text is released (Citer.finish)."""
+    own = languages.script(language)
+    if own == "Latn":
+        return csl
+    held = {key: value.translate(_HELD) for key in TITLES
+            if isinstance(value := csl.get(key), str) and _script(value) not in (own, "Zyyy")}
+    return {**csl, **held} if held else csl
+
+
+def release(text: str) -> str:
+    """`text` with the digits `hold` held given back."""
+    return text.translate(_FREED)
 
 
 def given(csl: dict[str, Any], tongue: str) -> bool:
