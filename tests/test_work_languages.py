@@ -146,7 +146,8 @@ def test_a_latin_title_keeps_its_digits_where_the_brief_prints_its_own(tmp_path,
         "</span>", ""), note
 
 
-@pytest.mark.parametrize("extra", ["citation_format: author-date\n", "citation_format: chicago-notes-bibliography\n"])
+@pytest.mark.parametrize("extra", ["citation_format: author-date\n",
+                                   "citation_format: chicago-notes-bibliography\n"])
 def test_only_the_titles_digits_are_held_however_the_style_cases_them(tmp_path, extra):
     """A title that starts with a year holds its own digits, not the year's nor the page's; a
     style that title-cases or quotes the title keeps them too."""
