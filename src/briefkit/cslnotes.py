@@ -100,10 +100,11 @@ class CslCiter:
         dash = range_delimiter(self.style.locale(self.language))
         from .worklanguages import hold
 
-        # Titles in another script keep their digits (the processor title-cases and quotes them).
-        items = [hold(csl_json(self.sources[k], dash), self.language) for k in keys]
+        items = [csl_json(self.sources[k], dash) for k in keys]
         if self.warn:
             self._warn_incomplete(keys, items)
+        # Titles in another script keep their digits (the processor title-cases and quotes them).
+        items = [hold(item, self.language) for item in items]
         locale = self.style.locale(self.language)
         texts, entries, authors = self._read(items, locale)
         texts = [_suffix_outside(text, call[0], locale) for text, call in zip(texts, self.calls, strict=True)]
