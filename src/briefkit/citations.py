@@ -12,8 +12,9 @@ from .citesyntax import narrative as narrative  # document.py reads citations.na
 from .itemfields import prepare, sort_key, without_author
 from .languages import digits_in_html, month_names
 from .models import Source
+from .translations import words
 from .typography import keep_together
-from .worklanguages import hold, release
+from .worklanguages import foreign, given, hold, release, set_apart, words_of
 
 
 def _held(source: Source, language: str) -> Source:
@@ -79,8 +80,6 @@ class Citer:
         return author + self._own(opening) + self._own(separator).join(parts) + self._own(closing)
 
     def _tongue(self, key: str) -> str | None:
-        from .worklanguages import foreign
-
         return foreign(self.sources[key].csl(), self.language) if self.formats else None
 
     def _item(self, key: str, tongue: str | None) -> tuple[Any, dict[str, Any]]:
@@ -95,8 +94,6 @@ class Citer:
         return Markup(digits_in_html(html, self.language, self.native))
 
     def _set_apart(self, html: str, key: str, tongue: str) -> Markup:
-        from .worklanguages import given, set_apart
-
         return set_apart(html, tongue, self.language, given(self.sources[key].csl(), tongue))
 
     def author(self, cites: list) -> Markup:
@@ -152,9 +149,6 @@ def citer(material: Any, style: Any, env: Any, conjunction: str, native: bool, w
 
         def formats(language: str) -> tuple[Any, str]:
             if language not in kept:
-                from .translations import words
-                from .worklanguages import words_of
-
                 kept[language] = (env_for(words_of(language)).get_template(name).module,
                                   words(words_of(language), style.settings["labels"]).gettext("and"))
             return kept[language]

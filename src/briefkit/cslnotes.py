@@ -20,6 +20,7 @@ from .errors import RenderError, StyleError
 from .languages import digits_in_html, month_names
 from .models import Source
 from .typography import keep_together
+from .worklanguages import foreign, given, hold, release, set_apart
 
 #: Stand-ins the page holds until the processor has formatted every citation: private-use
 #: characters around a token drawn for each brief (a text cannot forge one) and the call's number.
@@ -69,8 +70,6 @@ class CslCiter:
         months = month_names(self.language)
         if not self.calls and not self.bibliography_keys:
             return keep_together(page, months)
-        from .worklanguages import release
-
         texts, entries, authors = self.format()
 
         def put(match: re.Match) -> str:
@@ -98,8 +97,6 @@ class CslCiter:
         each language of works written in the other direction)."""
         keys = sorted({key for cites, _, _ in self.calls for key, _ in cites} | self.bibliography_keys)
         dash = range_delimiter(self.style.locale(self.language))
-        from .worklanguages import hold
-
         items = [csl_json(self.sources[k], dash) for k in keys]
         if self.warn:
             self._warn_incomplete(keys, items)
@@ -137,16 +134,12 @@ class CslCiter:
     def _tongue(self, cites: list) -> str | None:
         """The language of the works a citation cites, if one other direction than the brief's
         alone and no words of the writer's around them (worklanguages)."""
-        from .worklanguages import foreign
-
         if any(extras(cite)[0] or extras(cite)[1] for cite in cites):
             return None
         tongues = {foreign(self.sources[key].csl(), self.language) for key, _ in cites}
         return tongues.pop() if len(tongues) == 1 else None
 
     def _set_apart(self, text: str, cites: list, tongue: str) -> str:
-        from .worklanguages import given, set_apart
-
         return str(set_apart(text, tongue, self.language,
                              all(given(self.sources[key].csl(), tongue) for key, _ in cites)))
 

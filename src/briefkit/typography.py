@@ -10,7 +10,8 @@ import lxml.html
 from markdown_it import MarkdownIt
 
 from .models import Material, Source
-from .translations import Words
+from .translations import Words, words
+from .worklanguages import foreign, words_of
 
 #: Markdown-it's own marks: the body's quotes before briefkit knew the brief's language.
 ENGLISH = ("“", "”", "‘", "’")
@@ -43,9 +44,6 @@ def dress(material: Material, marks: tuple[str, ...]) -> Material:
     """The material with its plain printed fields (titles, names, groups, source fields) smartened;
     Markdown fields get the same marks from their parser, URLs and identifiers none. A source
     cited in its own language (worklanguages.foreign) gets that language's marks."""
-    from .translations import words
-    from .worklanguages import foreign, words_of
-
     def text(value, marks=marks):
         return smarten(value, marks) if isinstance(value, str) else value
 
