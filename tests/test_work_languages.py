@@ -169,3 +169,19 @@ def test_a_work_in_its_own_language_has_its_quotation_marks_and_no_stray_warning
     note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', html)[1]
     assert "“Gulf”" in note or "‘Gulf’" in note, note
     assert "«" not in note, note
+
+
+@pytest.mark.parametrize("extra, expected", [("citation_format: chicago-notes-bibliography\n", "जोनाथन नील, "),
+                                             ("citation_format: apa\n", "नील, जोनाथन")])
+def test_a_hindi_name_keeps_its_space_and_order_in_a_csl_style(tmp_path, extra, expected):
+    """The processors write a name in a script they do not count as romanesque family name first
+    with no space, as Chinese is written ("नीलजोनाथन"); Hindi is written as English is. A
+    Chinese name keeps the processors' order."""
+    sources = ("- id: neale\n  type: book\n  title: इतिहास\n  author:\n    - {family: नील, given: जोनाथन}\n"
+               "  publisher: प्लूटो\n  issued: 2018\n"
+               "- id: wang\n  type: book\n  title: 历史\n  author:\n    - {family: 王, given: 小明}\n"
+               "  publisher: 出版社\n  issued: 2019\n")
+    html = _brief(tmp_path, "hi", "रूस ने चर्चा की।[@neale, 3] फिर से।[@wang, 4]\n", extra, sources, "hi")
+    text = re.sub(r"<[^>]+>", "", html.split("<body", 1)[1])
+    assert expected in text and "नीलजोनाथन" not in text, text
+    assert "王小明" in text and "\u202c" not in html

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from . import cslhtml, csllocale, cslrequired, logger
 from .citesyntax import RANGE, extras, narrative
-from .cslitems import csl_json
+from .cslitems import SPACED, csl_json
 from .cslstyles import INSTALL, CslStyle, _terms, has_locale, locator_in, range_delimiter
 from .errors import RenderError, StyleError
 from .languages import digits_in_html, month_names
@@ -127,9 +127,10 @@ class CslCiter:
         return texts, entries, authors
 
     def _read(self, items: list[dict], locale: str) -> tuple:
-        """cslhtml.read of one run of the processor over every citation, in `locale`."""
+        """cslhtml.read of one run of the processor over every citation, in `locale`, without the
+        marks of names to write spaced (cslitems.SPACED)."""
         html = run(json.dumps(self.document(locale)), items, self.style, locale, bibliography=self.in_text)
-        return cslhtml.read(html, self.calls, self.style.note)
+        return cslhtml.read(html.replace(SPACED, ""), self.calls, self.style.note)
 
     def _tongue(self, cites: list) -> str | None:
         """The language of the works a citation cites, if one other direction than the brief's
