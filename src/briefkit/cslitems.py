@@ -64,9 +64,10 @@ def csl_json(source: Source, dash: str = "–") -> dict[str, Any]:
 
 
 #: Marks a name the processor must write with spaces, given name first (Pandoc and citeproc-js
-#: take a name with any character of their "romanesque" list for one; this, POP DIRECTIONAL
-#: FORMATTING, is among them, and alone it does nothing): removed from what they return.
-SPACED = "\u202c"
+#: take a name with any character of their "romanesque" list for one; POP DIRECTIONAL
+#: FORMATTING is among them, and without an embedding does nothing): removed from what they
+#: return. Twice, so that one a source's own text closes an embedding with stays.
+SPACED = "\u202c\u202c"
 #: Scripts whose names are written family name first with no space, as the processors do.
 _UNSPACED = {"Hani", "Hira", "Kana", "Hang", "Bopo", "Yiii"}
 

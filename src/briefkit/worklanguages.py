@@ -57,9 +57,10 @@ def tag_of(csl: dict[str, Any]) -> str:
 _NO_LANGUAGE = {"", "und", "mul", "zxx", "mis"}
 #: The CSL fields whose digits are the work's own, in a brief that prints digits of its own.
 TITLES = ("title", "title-short", "shortTitle", "container-title", "collection-title")
-#: Their digits while the citation processors run (Plane 15 private use, U+F0030-F0039): no
-#: conversion to the brief's digits, title-casing or quotation rule touches them (release).
-_HELD = {ord("0") + n: 0xF0030 + n for n in range(10)}
+#: Their digits while the citation processors run: MATHEMATICAL BOLD DIGITs, which no language
+#: prints, so no conversion to the brief's digits touches them (release), while sorting, title
+#: case ("21st") and the patterns that keep "2001–2021" on one line still read them as digits.
+_HELD = {ord("0") + n: 0x1D7CE + n for n in range(10)}
 _FREED = {held: digit for digit, held in _HELD.items()}
 
 
