@@ -84,6 +84,7 @@ def test_cite_this_brief_in_the_house_style_with_bibtex_and_ris(site):
     brief, tree, path = _page(site, site["folders"][0])
     citation = " ".join(tree.xpath('//section[@class="cite"]//blockquote')[0].text_content().split())
     assert "Eurasia Security Desk" in citation and brief.title in citation and "2026" in citation
+    assert path.read_text(encoding="utf-8").count("<!DOCTYPE") == 1  # the citation is no document of its own
     library = bibtexparser.parse_string(path.with_suffix(".bib").read_text(encoding="utf-8"))
     assert not library.failed_blocks
     (entry,) = library.entries
@@ -152,3 +153,16 @@ def test_a_landing_page_gets_the_faces_its_script_needs(site):
         covered |= set(TTFont(site["site"] / name).getBestCmap())
     letters = {ord(c) for c in tree.text_content() if 0x0900 <= ord(c) <= 0x097F}
     assert letters and letters <= covered, sorted(map(chr, letters - covered))
+
+
+def test_a_brief_in_an_in_text_csl_style_is_published_with_its_reference_entry(make_brief, runner, tmp_path):
+    """The landing page cites the brief by its reference-list entry, which Pandoc prints only
+    when asked (nocite): the publish failed ("Document is empty")."""
+    folder = make_brief({"brief.yaml": "title: A Minimal Brief\ndate: 2026-02-01\ncitation_format: apa\n"
+                                       "authors:\n  - name: Test Desk\n"})
+    result = run(runner, "publish", str(folder), "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    (page,) = (tmp_path / "site").glob("2026-02-01-*.html")
+    tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    citation = " ".join(tree.xpath('//section[@class="cite"]//blockquote')[0].text_content().split())
+    assert citation == "Desk, T. (2026). A Minimal Brief [Issue Brief].", citation

@@ -169,7 +169,13 @@ class CslCiter:
                 blocks.append(_para([_str("x"), {"t": "Note", "c": [_para([cite])]}]))
             else:
                 blocks.append({"t": "Div", "c": [[f"c{index}", [], []], [_para([cite])]]})
-        return {"pandoc-api-version": list(PANDOC_API), "meta": {}, "blocks": blocks}
+        # A reference-list entry of a work no citation cites (the landing page's entry for the
+        # brief itself): Pandoc lists it only as nocite.
+        cited = {key for cites, _, _ in self.calls for key, _ in cites}
+        uncited = [_citation((key, ""), "", 0) for key in sorted(self.bibliography_keys - cited)]
+        nocite = {"t": "MetaInlines", "c": [{"t": "Cite", "c": [uncited, [_str("x")]]}]}
+        meta = {"nocite": nocite} if uncited else {}
+        return {"pandoc-api-version": list(PANDOC_API), "meta": meta, "blocks": blocks}
 
 
 def _suffix_outside(text: str, cites: list, locale: str) -> str:

@@ -8,6 +8,7 @@ import re
 
 import lxml.html
 from markdown_it import MarkdownIt
+from markupsafe import escape
 
 from .models import Material, Source
 from .translations import Words, words
@@ -176,9 +177,14 @@ def keep_together(html: str, months: tuple[str, ...]) -> str:
     ("India–Maldives"). Running heads print their source's text alone on one line (a word
     joiner there reached pdftotext as "India–\u2060 Maldives"). Text only: tags, attributes
     and the style sheet are left as they are, as is text already kept."""
+    if not html.strip():  # nothing to keep (lxml reads no document from it)
+        return html
     pattern = _together(months)
     headed = re.compile(f"{_COMPOUND}|{pattern.pattern}")
-    root = parse_page(html)
+    # A fragment (the landing page's citation of the brief) comes back a fragment, not wrapped
+    # in a document of its own.
+    fragment = not _DOCUMENT.match(html)
+    root = lxml.html.fragment_fromstring(html, create_parent="div") if fragment else parse_page(html)
     for element, tail, titled in list(_laid_out(root)):
         text = element.tail if tail else element.text
         matches = list((headed if titled else pattern).finditer(text))
@@ -197,7 +203,13 @@ def keep_together(html: str, months: tuple[str, ...]) -> str:
             element.text = text[:matches[0].start()]
             for index, span in enumerate(spans):
                 element.insert(index, span)
+    if fragment:
+        children = (lxml.html.tostring(child, encoding="unicode") for child in root)
+        return str(escape(root.text or "")) + "".join(children)
     return write_page(root)
+
+
+_DOCUMENT = re.compile(r"\s*(<!doctype|<html)", re.I)
 
 
 #: Where a dashed compound stays whole: headings and the title's lines.
