@@ -39,6 +39,8 @@ class Citer:
         # (macros, "and") of the format in another language, for works in another script
         # than the brief's (worklanguages); None: every work in the brief's terms.
         self.formats = formats
+        self.tongues = {key: foreign(source.csl(), language) for key, source in self.sources.items()} \
+            if formats else {}
         self.cited: list[str] = []
 
     def note(self, cites: list[tuple[str, str]], terminate: bool = True, at: int = 0,
@@ -54,7 +56,7 @@ class Citer:
             prefix, suffix, suppress, narrative = extras(cite)
             first = key not in self.cited
             self.cited.append(key)
-            tongue = self._tongue(key)
+            tongue = self.tongues.get(key)
             macros, item = self._item(key, tongue)
             if narrative and self.in_text and not inline:  # "Neale (2018, 3)"
                 author = self._own(self.author([cite]) + " ")
@@ -68,7 +70,7 @@ class Citer:
         # Works of one other tongue alone, no words of the writer's: one run in their terms.
         tongues = {tongue if not (prefix or suffix) else None for prefix, _, _, tongue, suffix in pieces}
         alone = tongues.pop() if len(tongues) == 1 else None
-        macros = self._item(pieces[0][1], alone)[0] if alone else self.macros
+        macros = self.formats(alone)[0] if alone else self.macros
         opening = Markup(macros.opening()) if hasattr(macros, "opening") else Markup("")
         closing = Markup(macros.terminator()) if terminate else Markup("")
         separator = Markup(macros.separator())
@@ -78,9 +80,6 @@ class Citer:
         parts = [self._own(prefix) + (self._set_apart(text, key, tongue) if tongue else self._own(text))
                  + self._own(suffix) for prefix, key, text, tongue, suffix in pieces]
         return author + self._own(opening) + self._own(separator).join(parts) + self._own(closing)
-
-    def _tongue(self, key: str) -> str | None:
-        return foreign(self.sources[key].csl(), self.language) if self.formats else None
 
     def _item(self, key: str, tongue: str | None) -> tuple[Any, dict[str, Any]]:
         """The macros and the prepared item of `key`, in `tongue` (a foreign work's) or the brief's terms."""
@@ -94,7 +93,7 @@ class Citer:
         return Markup(digits_in_html(html, self.language, self.native))
 
     def _set_apart(self, html: str, key: str, tongue: str) -> Markup:
-        return set_apart(html, tongue, self.language, given(self.sources[key].csl(), tongue))
+        return set_apart(html, tongue, given(self.sources[key].csl(), tongue))
 
     def author(self, cites: list) -> Markup:
         """The author a narrative cite (`@a says`) prints in the text: the format's `author(item)`
@@ -117,7 +116,7 @@ class Citer:
 
     def _reference(self, item: dict[str, Any], key: str) -> Markup:
         """One entry of the reference list: a foreign work's in its own terms, set apart."""
-        tongue = self._tongue(key)
+        tongue = self.tongues.get(key)
         if tongue is None:
             return self._own(self.macros.reference(item)).strip()
         macros, item = self._item(key, tongue)

@@ -135,14 +135,13 @@ class CslCiter:
     def _tongue(self, cites: list) -> str | None:
         """The language of the works a citation cites, if one other direction than the brief's
         alone and no words of the writer's around them (worklanguages)."""
-        if any(extras(cite)[0] or extras(cite)[1] for cite in cites):
+        if any(any(extras(cite)[:2]) for cite in cites):  # a prefix or a suffix
             return None
         tongues = {foreign(self.sources[key].csl(), self.language) for key, _ in cites}
         return tongues.pop() if len(tongues) == 1 else None
 
     def _set_apart(self, text: str, cites: list, tongue: str) -> str:
-        return str(set_apart(text, tongue, self.language,
-                             all(given(self.sources[key].csl(), tongue) for key, _ in cites)))
+        return str(set_apart(text, tongue, all(given(self.sources[key].csl(), tongue) for key, _ in cites)))
 
     def _warn_incomplete(self, keys: list[str], items: list[dict]) -> None:
         """A warning at its sources.yaml line for each item the style cannot format fully."""

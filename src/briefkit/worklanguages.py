@@ -38,7 +38,7 @@ def foreign(csl: dict[str, Any], language: str) -> str | None:
     if not (tag and languages.script(tag) not in _NONE):
         script = _script(" ".join(str(csl.get(key) or "") for key in ("title", "container-title")))
         tag = LATIN_DEFAULT if script == "Latn" else ""
-    if not tag or languages.script(tag) == own or languages.direction(tag) == languages.direction(language):
+    if not tag or languages.direction(tag) == languages.direction(language):
         return None
     return tag
 
@@ -104,20 +104,17 @@ def _script(text: str) -> str:
     return counts.most_common(1)[0][0] if counts else "Zyyy"
 
 
-def set_apart(html: str, tongue: str, language: str, given: bool) -> Markup:
+def set_apart(html: str, tongue: str, given: bool) -> Markup:
     """`html`, the citation of a work in `tongue` (or its reference-list <li>), as a run of its
-    own in a brief in `language`: in its direction where that is not the brief's, tagged with
-    the work's language when its item gave it (a screen reader then reads it in that voice)."""
-    attributes = []
-    if languages.direction(tongue) != languages.direction(language):
-        attributes.append(f'dir="{languages.direction(tongue)}"')
+    own in its direction (`foreign`: not the brief's), tagged with the work's language when its
+    item gave it (a screen reader then reads it in that voice)."""
+    attributes = f'dir="{languages.direction(tongue)}"'
     if given:
-        attributes.append(f'lang="{Markup.escape(tongue)}"')
-    if not attributes:
-        return Markup(html)
+        attributes += f' lang="{Markup.escape(tongue)}"'
+
     item = _ITEM.match(html)
     opening, html, closing = (item[1], item[2], item[3]) if item else ("", html, "")
-    return Markup(f"{opening}<span {' '.join(attributes)}>{html}</span>{closing}")
+    return Markup(f"{opening}<span {attributes}>{html}</span>{closing}")
 
 
 #: A reference-list entry: the span goes inside it, a list holding only items.
