@@ -203,3 +203,13 @@ def test_held_digits_still_sort_case_and_keep_together_as_digits(tmp_path, extra
         entries = [re.sub(r"<[^>]+>", "", entry) for entry in re.findall(r'<li class="reference">(.*?)</li>', html)]
         assert [entry.split(". ", 2)[-1][:11] for entry in entries] == ["2025 Agenda", "Agenda 2063", "Vision 2030"]
         assert "२०१६a" in entries[0], entries
+
+
+@pytest.mark.parametrize("language", ["English", "en-../../x", 'en-"><b>'])
+def test_a_language_that_is_no_tag_is_a_warning_at_its_line_and_goes_nowhere(tmp_path, caplog, language):
+    sources = SOURCES.replace("  language: en\n", f"  language: '{language}'\n")
+    with caplog.at_level("WARNING", logger="briefkit"):
+        html = _brief(tmp_path, "tag", "دیدار.[@giustozzi, 3]\n", "", sources)
+    assert f"sources.yaml:10: language {language!r} of source 'giustozzi' is no BCP 47 tag" in caplog.text, caplog.text
+    note = re.search(r'id="note-1"[^>]*>(.*?)</bk-note>', html)[1]
+    assert note.startswith('<span dir="ltr">Antonio Giustozzi'), note  # set apart by its title, untagged

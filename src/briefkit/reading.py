@@ -7,12 +7,13 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import csl, translations
+from . import csl, logger, translations
 from .errors import Problems, StyleError
 from .events import read_events
 from .models import Brief, Material, Source, Timeline
 from .parsing import Unreadable, parse_yaml, read_text, validate, visible
 from .syntax import normal_key
+from .worklanguages import well_formed
 
 #: The names tried, in order, when brief.yaml does not name the events or sources file.
 EVENT_FILES = ("events.yaml", "events.yml", "events.csv", "events.json")
@@ -235,6 +236,11 @@ def _read_sources(path: Path, problems: Problems) -> tuple[dict[str, Source], fr
             continue
         for line, message in csl.problems(item, lines, (index,)):
             problems.add(path, line, message)
+        language = str(item.get("language") or "").strip()
+        if language and not well_formed(language):  # still citable: a warning, not an error
+            logger.warning("%s:%d: language %r of source %r is no BCP 47 tag (en, fa-AF, hi); it is cited "
+                           "as a work of no stated language", path,
+                           lines.get((index, "language"), source.line), language, source.id)
         if source.id in sources:
             problems.add(path, lines.get((index,), 0), f"duplicate source id {source.id!r}")
         sources[source.id] = source

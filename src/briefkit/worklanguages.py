@@ -45,14 +45,22 @@ def foreign(csl: dict[str, Any], language: str) -> str | None:
 
 def tag_of(csl: dict[str, Any]) -> str:
     """The item's `language` as a BCP 47 tag written the usual way ("EN_us" is en-US); "" if
-    none, or one that names no language (und, mul, zxx, mis)."""
-    parts = str(csl.get("language") or "").strip().replace("_", "-").split("-")
-    if parts[0].lower() in _NO_LANGUAGE:
+    none, one that names no language (und, mul, zxx, mis) or no tag at all ("English")."""
+    text = str(csl.get("language") or "").strip().replace("_", "-")
+    parts = text.split("-")
+    if parts[0].lower() in _NO_LANGUAGE or not well_formed(text):
         return ""
     return "-".join([parts[0].lower()] + [part.title() if len(part) == 4 else part.upper() if len(part) == 2
                                           else part.lower() for part in parts[1:]])
 
 
+def well_formed(tag: str) -> bool:
+    """Whether `tag` is written as a BCP 47 language tag: a language of two or three letters, then
+    subtags of one to eight letters or digits ("en", "fa-AF", "zh-Hant-TW", "en-GB-oxendict")."""
+    return bool(_TAG.fullmatch(tag.replace("_", "-")))
+
+
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 #: ISO 639 codes that name no language.
 _NO_LANGUAGE = {"", "und", "mul", "zxx", "mis"}
 #: The CSL fields whose digits are the work's own, in a brief that prints digits of its own.
